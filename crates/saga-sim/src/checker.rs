@@ -1,0 +1,485 @@
+//! The consistency checker: run after every step, its verdict part of the view.
+//!
+//! Safety invariants must hold at every instant. Convergence invariants may be false while the
+//! saga is running (that is the window of inconsistency eventual consistency allows); they must
+//! be true whenever the system is quiet, meaning nothing is in flight, no consumer lags and no
+//! outbox holds a row. A convergence invariant false while quiet can never heal by itself, so it
+//! is reported as a violation.
+//!
+//! The checker is incremental: the engine names the orders and products each step touched, and
+//! only those are re-examined, so a check costs O(1) per step however long the run.
+
+use crate::ids::{OrderId, ProductId, ServiceId};
+use crate::services::delivery::{DeliveryService, DeliveryStatus};
+use crate::services::order::{OrderService, OrderStatus};
+use crate::services::product::{Ledger, ProductService};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::fmt;
+
+/// Whether an invariant must hold always or once the system is quiet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvariantKind {
+    /// Must hold at every instant.
+    Safety,
+    /// Must hold whenever the system is quiet.
+    Convergence,
+}
+
+/// An invariant the checker watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Invariant {
+    /// No product's stock is below zero.
+    StockNeverNegative,
+    /// No delivery is COMPLETED for a CANCELLED order.
+    NoCompletedDeliveryForCancelledOrder,
+    /// No order is CONFIRMED unless Product holds its stock.
+    NoConfirmedOrderWithoutStock,
+    /// No message's effect was applied twice (stock taken or restored twice, a second parcel).
+    AtMostOnceEffect,
+    /// No consumer lost an unread record to log retention.
+    NoMessageLostToRetention,
+    /// Every order is CONFIRMED or CANCELLED.
+    EveryOrderFinal,
+    /// For each product: stock + units of confirmed orders = initial stock + operator changes.
+    StockConserved,
+    /// Each final order's delivery agrees with it (started for confirmed, none or cancelled for
+    /// cancelled).
+    DeliveryMatchesOrder,
+    /// Each final order's stock agrees with it (held for confirmed, not held for cancelled).
+    StockMatchesOrder,
+    /// Every consumer has read and committed the whole log.
+    NoConsumerLag,
+    /// No message is in flight and no outbox holds a row.
+    NothingInFlight,
+}
+
+impl Invariant {
+    /// Every invariant, safety first.
+    pub const ALL: [Invariant; 11] = [
+        Invariant::StockNeverNegative,
+        Invariant::NoCompletedDeliveryForCancelledOrder,
+        Invariant::NoConfirmedOrderWithoutStock,
+        Invariant::AtMostOnceEffect,
+        Invariant::NoMessageLostToRetention,
+        Invariant::EveryOrderFinal,
+        Invariant::StockConserved,
+        Invariant::DeliveryMatchesOrder,
+        Invariant::StockMatchesOrder,
+        Invariant::NoConsumerLag,
+        Invariant::NothingInFlight,
+    ];
+
+    /// Safety or convergence.
+    pub const fn kind(self) -> InvariantKind {
+        match self {
+            Invariant::StockNeverNegative
+            | Invariant::NoCompletedDeliveryForCancelledOrder
+            | Invariant::NoConfirmedOrderWithoutStock
+            | Invariant::AtMostOnceEffect
+            | Invariant::NoMessageLostToRetention => InvariantKind::Safety,
+            _ => InvariantKind::Convergence,
+        }
+    }
+
+    /// Whether the invariant is about history (once broken, it stays broken) rather than the
+    /// present state; such invariants do not decide whether the system is consistent now.
+    pub const fn is_historical(self) -> bool {
+        matches!(self, Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention)
+    }
+
+    const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Invariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// A broken invariant, where and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Violation {
+    /// When it was found.
+    pub at_ms: u64,
+    /// Which invariant.
+    pub invariant: Invariant,
+    /// The order concerned, if one.
+    pub order: Option<OrderId>,
+    /// The product concerned, if one.
+    pub product: Option<ProductId>,
+    /// The service concerned, if one.
+    pub service: Option<ServiceId>,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at t={}", self.invariant, self.at_ms)?;
+        if let Some(o) = self.order {
+            write!(f, " order {o}")?;
+        }
+        if let Some(p) = self.product {
+            write!(f, " product {p}")?;
+        }
+        if let Some(s) = self.service {
+            write!(f, " service {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An invariant's live status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvariantStatus {
+    /// The invariant.
+    pub invariant: Invariant,
+    /// Safety or convergence.
+    pub kind: InvariantKind,
+    /// Whether it holds right now (a convergence invariant may be false while not quiet).
+    pub holds: bool,
+    /// Violations found so far.
+    pub violations: u32,
+}
+
+/// A stretch of time during which the system was not consistent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    /// When it began.
+    pub from_ms: u64,
+    /// When it ended; None while it lasts.
+    pub to_ms: Option<u64>,
+}
+
+/// The checker's verdict, as the view shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Whether every present-state invariant holds now.
+    pub consistent: bool,
+    /// Since when `consistent` has had its current value.
+    pub since_ms: u64,
+    /// Whether the system is quiet (nothing in flight, no lag, outboxes empty).
+    pub quiet: bool,
+    /// Each invariant's status.
+    pub invariants: Vec<InvariantStatus>,
+    /// The most recent violations, oldest first (bounded).
+    pub violations: Vec<Violation>,
+    /// Violations found in the whole run.
+    pub violations_total: u64,
+    /// The most recent inconsistency windows, oldest first (bounded).
+    pub windows: Vec<Window>,
+    /// Inconsistency windows in the whole run.
+    pub windows_total: u64,
+    /// Total time spent inconsistent.
+    pub inconsistent_total_ms: u64,
+    /// The longest closed inconsistency window.
+    pub longest_window_ms: u64,
+    /// Orders still PENDING.
+    pub pending_orders: u32,
+}
+
+// Per-order flags.
+const PENDING: u8 = 1;
+const CONFIRMED: u8 = 2;
+const DELIVERY_MISMATCH: u8 = 4;
+const STOCK_MISMATCH: u8 = 8;
+const COMPLETED_CANCELLED: u8 = 16;
+const CONFIRMED_NO_STOCK: u8 = 32;
+
+/// The checker's state.
+#[derive(Clone, Debug)]
+pub struct Checker {
+    initial_stock: Vec<i64>,
+    order_flags: Vec<u8>,
+    order_product: Vec<ProductId>,
+    confirmed_units: Vec<i64>,
+    product_unbalanced: Vec<bool>,
+    product_negative: Vec<bool>,
+    // Counts of orders or products currently failing each present-state invariant.
+    failing: [u32; Invariant::ALL.len()],
+    violation_counts: [u32; Invariant::ALL.len()],
+    reported_while_quiet: [bool; Invariant::ALL.len()],
+    violations: VecDeque<Violation>,
+    violations_total: u64,
+    windows: VecDeque<Window>,
+    windows_total: u64,
+    inconsistent_total_ms: u64,
+    longest_window_ms: u64,
+    consistent: bool,
+    since_ms: u64,
+    quiet: bool,
+    lag_zero: bool,
+    nothing_in_flight: bool,
+    history: usize,
+    new_violations: Vec<Violation>,
+    changed: Option<bool>,
+}
+
+impl Checker {
+    /// A checker for a run starting with `initial_stock`, keeping `history` violations/windows.
+    pub fn new(initial_stock: &[i64], history: usize) -> Checker {
+        Checker {
+            initial_stock: initial_stock.to_vec(),
+            order_flags: Vec::new(),
+            order_product: Vec::new(),
+            confirmed_units: vec![0; initial_stock.len()],
+            product_unbalanced: vec![false; initial_stock.len()],
+            product_negative: vec![false; initial_stock.len()],
+            failing: [0; Invariant::ALL.len()],
+            violation_counts: [0; Invariant::ALL.len()],
+            reported_while_quiet: [false; Invariant::ALL.len()],
+            violations: VecDeque::new(),
+            violations_total: 0,
+            windows: VecDeque::new(),
+            windows_total: 0,
+            inconsistent_total_ms: 0,
+            longest_window_ms: 0,
+            consistent: true,
+            since_ms: 0,
+            quiet: true,
+            lag_zero: true,
+            nothing_in_flight: true,
+            history: history.max(1),
+            new_violations: Vec::new(),
+            changed: None,
+        }
+    }
+
+    /// Re-examines one order after a step touched it.
+    pub fn touch_order(
+        &mut self,
+        at_ms: u64,
+        order: OrderId,
+        orders: &OrderService,
+        products: &ProductService,
+        deliveries: &DeliveryService,
+    ) {
+        let Some(row) = orders.get(order) else { return };
+        let ledger = products.ledger_of(order);
+        let delivery = deliveries.get(order);
+        let mut flags = 0u8;
+        match row.status {
+            OrderStatus::Pending => flags |= PENDING,
+            OrderStatus::Confirmed => {
+                flags |= CONFIRMED;
+                match ledger {
+                    Ledger::Taken { units, .. } if units == row.quantity => {}
+                    Ledger::Taken { .. } => flags |= STOCK_MISMATCH,
+                    _ => flags |= STOCK_MISMATCH | CONFIRMED_NO_STOCK,
+                }
+                match delivery {
+                    Some(d) if d.parcels == 1 && d.status != DeliveryStatus::Cancelled => {}
+                    _ => flags |= DELIVERY_MISMATCH,
+                }
+            }
+            OrderStatus::Cancelled(_) => {
+                if matches!(ledger, Ledger::Taken { .. }) {
+                    flags |= STOCK_MISMATCH;
+                }
+                match delivery {
+                    None => {}
+                    Some(d) if d.status == DeliveryStatus::Cancelled => {}
+                    Some(d) => {
+                        flags |= DELIVERY_MISMATCH;
+                        if d.status == DeliveryStatus::Completed {
+                            flags |= COMPLETED_CANCELLED;
+                        }
+                    }
+                }
+            }
+        }
+        let i = order.0 as usize;
+        if self.order_flags.len() <= i {
+            self.order_flags.resize(i + 1, 0);
+            self.order_product.resize(i + 1, ProductId(0));
+        }
+        let old = self.order_flags[i];
+        self.order_flags[i] = flags;
+        self.order_product[i] = row.product;
+        let p = usize::from(row.product.0);
+        if (old ^ flags) & CONFIRMED != 0 && p < self.confirmed_units.len() {
+            let q = i64::from(row.quantity);
+            self.confirmed_units[p] += if flags & CONFIRMED != 0 { q } else { -q };
+        }
+        for (bit, inv) in [
+            (PENDING, Invariant::EveryOrderFinal),
+            (DELIVERY_MISMATCH, Invariant::DeliveryMatchesOrder),
+            (STOCK_MISMATCH, Invariant::StockMatchesOrder),
+            (COMPLETED_CANCELLED, Invariant::NoCompletedDeliveryForCancelledOrder),
+            (CONFIRMED_NO_STOCK, Invariant::NoConfirmedOrderWithoutStock),
+        ] {
+            let (was, is) = (old & bit != 0, flags & bit != 0);
+            if was != is {
+                let f = &mut self.failing[inv.index()];
+                if is {
+                    *f += 1
+                } else {
+                    *f = f.saturating_sub(1)
+                }
+                if is && inv.kind() == InvariantKind::Safety {
+                    self.violate(at_ms, inv, Some(order), Some(row.product), None);
+                }
+            }
+        }
+        self.touch_product(at_ms, row.product, products);
+    }
+
+    /// Re-examines one product's stock after a step touched it.
+    pub fn touch_product(&mut self, at_ms: u64, product: ProductId, products: &ProductService) {
+        let p = usize::from(product.0);
+        let (Some(&stock), Some(&initial)) = (products.stock.get(p), self.initial_stock.get(p)) else {
+            return;
+        };
+        let adjustments = products.adjustments.get(p).copied().unwrap_or(0);
+        let unbalanced = stock + self.confirmed_units[p] != initial + adjustments;
+        if unbalanced != self.product_unbalanced[p] {
+            self.product_unbalanced[p] = unbalanced;
+            let f = &mut self.failing[Invariant::StockConserved.index()];
+            if unbalanced { *f += 1 } else { *f = f.saturating_sub(1) }
+        }
+        let negative = stock < 0;
+        if negative != self.product_negative[p] {
+            self.product_negative[p] = negative;
+            let f = &mut self.failing[Invariant::StockNeverNegative.index()];
+            if negative {
+                *f += 1;
+                self.violate(at_ms, Invariant::StockNeverNegative, None, Some(product), None);
+            } else {
+                *f = f.saturating_sub(1);
+            }
+        }
+    }
+
+    /// A handler applied a message's effect a second time.
+    pub fn duplicate_effect(&mut self, at_ms: u64, order: Option<OrderId>, service: ServiceId) {
+        self.violate(at_ms, Invariant::AtMostOnceEffect, order, None, Some(service));
+    }
+
+    /// Retention deleted records a consumer had not read.
+    pub fn lost_to_retention(&mut self, at_ms: u64, service: ServiceId) {
+        self.violate(at_ms, Invariant::NoMessageLostToRetention, None, None, Some(service));
+    }
+
+    fn violate(
+        &mut self,
+        at_ms: u64,
+        invariant: Invariant,
+        order: Option<OrderId>,
+        product: Option<ProductId>,
+        service: Option<ServiceId>,
+    ) {
+        let v = Violation { at_ms, invariant, order, product, service };
+        let c = &mut self.violation_counts[invariant.index()];
+        *c = c.saturating_add(1);
+        self.violations_total += 1;
+        if self.violations.len() == self.history {
+            self.violations.pop_front();
+        }
+        self.violations.push_back(v);
+        self.new_violations.push(v);
+    }
+
+    /// Re-evaluates the verdict at the end of a step, given the engine's flow state.
+    pub fn evaluate(&mut self, at_ms: u64, quiet: bool, lag_zero: bool, nothing_in_flight: bool) {
+        self.quiet = quiet;
+        self.lag_zero = lag_zero;
+        self.nothing_in_flight = nothing_in_flight;
+        if quiet {
+            for inv in Invariant::ALL {
+                if inv.kind() == InvariantKind::Convergence
+                    && !self.holds(inv)
+                    && !self.reported_while_quiet[inv.index()]
+                {
+                    self.reported_while_quiet[inv.index()] = true;
+                    self.violate(at_ms, inv, None, None, None);
+                }
+            }
+        } else {
+            self.reported_while_quiet = [false; Invariant::ALL.len()];
+        }
+        let consistent = Invariant::ALL.iter().all(|&inv| inv.is_historical() || self.holds(inv));
+        if consistent != self.consistent {
+            if consistent {
+                let len = at_ms - self.since_ms;
+                self.inconsistent_total_ms += len;
+                self.longest_window_ms = self.longest_window_ms.max(len);
+                if let Some(w) = self.windows.back_mut() {
+                    w.to_ms = Some(at_ms);
+                }
+            } else {
+                self.windows_total += 1;
+                if self.windows.len() == self.history {
+                    self.windows.pop_front();
+                }
+                self.windows.push_back(Window { from_ms: at_ms, to_ms: None });
+            }
+            self.consistent = consistent;
+            self.since_ms = at_ms;
+            self.changed = Some(consistent);
+        }
+    }
+
+    /// Whether `invariant` holds right now.
+    pub fn holds(&self, invariant: Invariant) -> bool {
+        match invariant {
+            Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention => {
+                self.violation_counts[invariant.index()] == 0
+            }
+            Invariant::NoConsumerLag => self.lag_zero,
+            Invariant::NothingInFlight => self.nothing_in_flight,
+            other => self.failing[other.index()] == 0,
+        }
+    }
+
+    /// Violations and the verdict change found since the last call, for the trace.
+    pub fn take_news(&mut self, violations: &mut Vec<Violation>) -> Option<bool> {
+        violations.append(&mut self.new_violations);
+        self.changed.take()
+    }
+
+    /// Whether every present-state invariant holds now.
+    pub fn consistent(&self) -> bool {
+        self.consistent
+    }
+
+    /// Violations found so far.
+    pub fn violations_total(&self) -> u64 {
+        self.violations_total
+    }
+
+    /// The most recent violations.
+    pub fn recent_violations(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter()
+    }
+
+    /// Since when the current verdict has held.
+    pub fn since_ms(&self) -> u64 {
+        self.since_ms
+    }
+
+    /// The verdict as plain data.
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            consistent: self.consistent,
+            since_ms: self.since_ms,
+            quiet: self.quiet,
+            invariants: Invariant::ALL
+                .iter()
+                .map(|&invariant| InvariantStatus {
+                    invariant,
+                    kind: invariant.kind(),
+                    holds: self.holds(invariant),
+                    violations: self.violation_counts[invariant.index()],
+                })
+                .collect(),
+            violations: self.violations.iter().copied().collect(),
+            violations_total: self.violations_total,
+            windows: self.windows.iter().copied().collect(),
+            windows_total: self.windows_total,
+            inconsistent_total_ms: self.inconsistent_total_ms,
+            longest_window_ms: self.longest_window_ms,
+            pending_orders: self.failing[Invariant::EveryOrderFinal.index()],
+        }
+    }
+}

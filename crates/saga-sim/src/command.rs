@@ -1,0 +1,148 @@
+//! What a user (or a fault schedule) can do to the world.
+
+use crate::config::{LinkFaults, PlacementMode};
+use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A fault, in turmoil's vocabulary: crash and restart, partition and heal, and network weather.
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
+#[serde(tag = "fault")]
+pub enum Fault {
+    /// Stop a service: its memory (consumer position, relay state, work in hand) is lost;
+    /// its tables, outbox and processed-message table survive.
+    Crash {
+        /// The service.
+        service: ServiceId,
+    },
+    /// Start a crashed service again; it resumes from its committed offset.
+    Restart {
+        /// The service.
+        service: ServiceId,
+    },
+    /// Cut a service's link to the bus: nothing crosses it either way.
+    Partition {
+        /// The service.
+        service: ServiceId,
+    },
+    /// Repair a service's link.
+    Heal {
+        /// The service.
+        service: ServiceId,
+    },
+    /// Set the network weather on one service's link, or on every link when `service` is None.
+    SetLinkFaults {
+        /// The service, or None for all.
+        service: Option<ServiceId>,
+        /// Drop, duplicate, delay and reorder chances.
+        faults: LinkFaults,
+    },
+    /// Make a service slower (or faster) at handling each message.
+    SetHandleTime {
+        /// The service.
+        service: ServiceId,
+        /// Time per handled message.
+        handle_ms: u64,
+    },
+    /// Restart every service, heal every link, clear every link fault and restore handle times:
+    /// the "heal" phase of a fault schedule, after which the system must converge.
+    HealAll,
+}
+
+/// A command from the user (or from a scenario's schedule).
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
+#[serde(tag = "command")]
+pub enum Command {
+    /// The client asks Order to place an order.
+    PlaceOrder {
+        /// What to order.
+        product: ProductId,
+        /// How many units.
+        quantity: u32,
+        /// Sent again with a resubmitted request; None lets the engine pick a fresh one.
+        idempotency_key: Option<IdempotencyKey>,
+    },
+    /// The client asks Order to cancel an order.
+    CancelOrder {
+        /// The order.
+        order: OrderId,
+    },
+    /// A courier hands a started delivery over: it can no longer be cancelled.
+    CompleteDelivery {
+        /// The order whose delivery completes.
+        order: OrderId,
+    },
+    /// An operator sets a product's stock (for example to zero, to force out-of-stock).
+    SetStock {
+        /// The product.
+        product: ProductId,
+        /// The new stock.
+        stock: i64,
+    },
+    /// Switch between CP and AP order placement.
+    SetPlacementMode {
+        /// The new mode.
+        mode: PlacementMode,
+    },
+    /// Inject or heal a fault.
+    Fault(Fault),
+}
+
+/// A command to apply at a virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedCommand {
+    /// When, in virtual milliseconds since the start.
+    pub at_ms: u64,
+    /// What.
+    pub command: Command,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Fault::Crash { service } => write!(f, "fault: crash {service}"),
+            Fault::Restart { service } => write!(f, "fault: restart {service}"),
+            Fault::Partition { service } => write!(f, "fault: partition {service} from the bus"),
+            Fault::Heal { service } => write!(f, "fault: heal {service}'s link"),
+            Fault::SetLinkFaults { service, faults: l } => {
+                match service {
+                    Some(s) => write!(f, "fault: {s} link")?,
+                    None => f.write_str("fault: every link")?,
+                }
+                write!(
+                    f,
+                    " drop={} dup={} delay={}@{}..{}ms reorder={}",
+                    l.drop_probability,
+                    l.duplicate_probability,
+                    l.delay_probability,
+                    l.delay_ms.min_ms,
+                    l.delay_ms.max_ms,
+                    l.reorder_probability
+                )
+            }
+            Fault::SetHandleTime { service, handle_ms } => {
+                write!(f, "fault: {service} takes {handle_ms} ms per message")
+            }
+            Fault::HealAll => f.write_str("fault: heal everything"),
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Command::PlaceOrder { product, quantity, idempotency_key } => {
+                write!(f, "client places {product} x{quantity}")?;
+                match idempotency_key {
+                    Some(k) => write!(f, " (key k{})", k.0),
+                    None => Ok(()),
+                }
+            }
+            Command::CancelOrder { order } => write!(f, "client cancels {order}"),
+            Command::CompleteDelivery { order } => write!(f, "courier completes delivery of {order}"),
+            Command::SetStock { product, stock } => write!(f, "operator sets {product} stock to {stock}"),
+            Command::SetPlacementMode { mode } => write!(f, "placement mode {mode:?}"),
+            Command::Fault(fault) => fault.fmt(f),
+        }
+    }
+}

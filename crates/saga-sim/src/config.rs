@@ -1,0 +1,338 @@
+//! The simulation's configuration: the world, the network and every bound.
+
+use crate::ids::ProductId;
+use serde::{Deserialize, Serialize};
+
+/// An inclusive range of virtual milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MsRange {
+    /// The shortest value drawn.
+    pub min_ms: u64,
+    /// The longest value drawn.
+    pub max_ms: u64,
+}
+
+impl MsRange {
+    /// A range `min_ms..=max_ms`.
+    pub const fn new(min_ms: u64, max_ms: u64) -> MsRange {
+        MsRange { min_ms, max_ms }
+    }
+    /// The range that is always zero.
+    pub const ZERO: MsRange = MsRange::new(0, 0);
+}
+
+/// A product and how many units are in stock when the run starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSpec {
+    /// The product's display name.
+    pub name: String,
+    /// Units in stock at t=0.
+    pub initial_stock: i64,
+}
+
+/// What Order does with a new order while Product cannot be reached (the CAP choice).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlacementMode {
+    /// Consistency first: reject the order and tell the client why.
+    Cp,
+    /// Availability first: accept it as PENDING and let the saga catch up later.
+    #[default]
+    Ap,
+}
+
+/// Faults applied to every message crossing a service's link to the bus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkFaults {
+    /// Chance that a message on the link is lost.
+    pub drop_probability: f64,
+    /// Chance that a message on the link arrives twice.
+    pub duplicate_probability: f64,
+    /// Chance that a message is held back by an extra delay drawn from `delay_ms`.
+    pub delay_probability: f64,
+    /// The extra delay of a delayed message.
+    pub delay_ms: MsRange,
+    /// Chance that a producer's batch takes a detour and is overtaken by later batches.
+    pub reorder_probability: f64,
+}
+
+impl Default for MsRange {
+    fn default() -> Self {
+        MsRange::ZERO
+    }
+}
+
+impl std::hash::Hash for LinkFaults {
+    // Probabilities hash by their bits, identical on every IEEE-754 platform.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for p in [self.drop_probability, self.duplicate_probability, self.delay_probability, self.reorder_probability] {
+            state.write_u64(p.to_bits());
+        }
+        self.delay_ms.hash(state);
+    }
+}
+
+impl LinkFaults {
+    /// No faults at all.
+    pub const NONE: LinkFaults = LinkFaults {
+        drop_probability: 0.0,
+        duplicate_probability: 0.0,
+        delay_probability: 0.0,
+        delay_ms: MsRange::ZERO,
+        reorder_probability: 0.0,
+    };
+}
+
+/// Every bound that keeps memory flat during a long run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Records the bus log retains; older records are deleted (see `TraceEvent::LogTruncated`).
+    pub log_retention_records: u32,
+    /// Rows a service's outbox holds; when full, the service stops taking new work.
+    pub outbox_capacity: u32,
+    /// Message ids a consumer's processed-message table remembers (oldest forgotten first).
+    pub processed_table_capacity: u32,
+    /// Orders the Order service accepts in one run; later requests are rejected with a reason.
+    pub max_orders: u32,
+    /// Trace events buffered between two drains; beyond it the oldest are discarded and counted.
+    pub trace_buffer: u32,
+    /// Violations and inconsistency windows kept in the checker's history.
+    pub checker_history: u32,
+    /// Commands waiting in the schedule (user commands and faults at future times).
+    pub scheduled_commands: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            log_retention_records: 20_000,
+            outbox_capacity: 4_096,
+            processed_table_capacity: 8_192,
+            max_orders: 20_000,
+            trace_buffer: 65_536,
+            checker_history: 256,
+            scheduled_commands: 100_000,
+        }
+    }
+}
+
+/// Everything that shapes a run besides the seed and the user's commands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimConfig {
+    /// The catalogue, at least one product.
+    pub products: Vec<ProductSpec>,
+    /// One-way network latency between a service and the bus.
+    pub latency_ms: MsRange,
+    /// Time a service spends handling one message that concerns it.
+    pub handle_ms: u64,
+    /// Whether consumers keep a processed-message table and skip messages they already handled.
+    pub idempotent_consumers: bool,
+    /// The CAP choice for order placement while Product is unreachable.
+    pub placement: PlacementMode,
+    /// Faults on every link at the start of the run.
+    pub link_faults: LinkFaults,
+    /// How long a producer waits for the bus's acknowledgement before resending.
+    pub ack_timeout_ms: u64,
+    /// The longest back-off between two resends of the same batch.
+    pub retry_backoff_max_ms: u64,
+    /// Outbox rows a producer sends in one batch.
+    pub batch_max: u32,
+    /// How long a consumer waits before fetching again after a lost fetch.
+    pub poll_interval_ms: u64,
+    /// How long after handling a record a consumer commits its offset (Kafka's auto-commit
+    /// interval; 0 commits after every record). A crash inside this window makes the bus
+    /// deliver the handled records again.
+    pub commit_interval_ms: u64,
+    /// Memory bounds.
+    pub limits: Limits,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            products: vec![
+                ProductSpec { name: "Keyboard".into(), initial_stock: 10 },
+                ProductSpec { name: "Monitor".into(), initial_stock: 3 },
+            ],
+            latency_ms: MsRange::new(40, 120),
+            handle_ms: 60,
+            idempotent_consumers: true,
+            placement: PlacementMode::Ap,
+            link_faults: LinkFaults::NONE,
+            ack_timeout_ms: 400,
+            retry_backoff_max_ms: 3_200,
+            batch_max: 32,
+            poll_interval_ms: 100,
+            commit_interval_ms: 250,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A problem found in a configuration, naming the field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigProblem {
+    /// The field's path, for example `latency_ms.max_ms`.
+    pub field: String,
+    /// What is wrong with it, in a sentence.
+    pub problem: String,
+}
+
+/// The largest product count and stock a run accepts.
+pub const MAX_PRODUCTS: usize = 64;
+/// The largest stock of one product.
+pub const MAX_STOCK: i64 = 1_000_000_000;
+/// The longest latency, delay or processing time accepted, one virtual hour.
+pub const MAX_DURATION_MS: u64 = 3_600_000;
+
+impl SimConfig {
+    /// The product's spec, if the id is in the catalogue.
+    pub fn product(&self, id: ProductId) -> Option<&ProductSpec> {
+        self.products.get(usize::from(id.0))
+    }
+
+    /// Every problem with this configuration; empty when it is usable as is.
+    pub fn problems(&self) -> Vec<ConfigProblem> {
+        let mut out = Vec::new();
+        let mut bad = |field: &str, problem: String| out.push(ConfigProblem { field: field.into(), problem });
+        if self.products.is_empty() || self.products.len() > MAX_PRODUCTS {
+            bad("products", format!("needs 1 to {MAX_PRODUCTS} products, got {}", self.products.len()));
+        }
+        for (i, p) in self.products.iter().enumerate() {
+            if !(0..=MAX_STOCK).contains(&p.initial_stock) {
+                bad(
+                    &format!("products[{i}].initial_stock"),
+                    format!("must be between 0 and {MAX_STOCK}, got {}", p.initial_stock),
+                );
+            }
+            if p.name.chars().count() > 40 {
+                bad(&format!("products[{i}].name"), "is longer than 40 characters".into());
+            }
+        }
+        check_range(&mut bad, "latency_ms", self.latency_ms);
+        check_range(&mut bad, "link_faults.delay_ms", self.link_faults.delay_ms);
+        for (field, v) in [
+            ("handle_ms", self.handle_ms),
+            ("ack_timeout_ms", self.ack_timeout_ms),
+            ("retry_backoff_max_ms", self.retry_backoff_max_ms),
+            ("poll_interval_ms", self.poll_interval_ms),
+            ("commit_interval_ms", self.commit_interval_ms),
+        ] {
+            if v > MAX_DURATION_MS {
+                bad(field, format!("must be at most {MAX_DURATION_MS} ms, got {v}"));
+            }
+        }
+        if self.ack_timeout_ms == 0 {
+            bad("ack_timeout_ms", "must be at least 1 ms".into());
+        }
+        if self.poll_interval_ms == 0 {
+            bad("poll_interval_ms", "must be at least 1 ms".into());
+        }
+        if !(1..=4096).contains(&self.batch_max) {
+            bad("batch_max", format!("must be between 1 and 4096, got {}", self.batch_max));
+        }
+        for (field, p) in link_probabilities(&self.link_faults) {
+            if !(0.0..=1.0).contains(&p) {
+                bad(&format!("link_faults.{field}"), format!("must be a probability in [0, 1], got {p}"));
+            }
+        }
+        let l = &self.limits;
+        for (field, v, min, max) in [
+            ("limits.log_retention_records", l.log_retention_records, 16, 10_000_000),
+            ("limits.outbox_capacity", l.outbox_capacity, 1, 1_000_000),
+            ("limits.processed_table_capacity", l.processed_table_capacity, 1, 10_000_000),
+            ("limits.max_orders", l.max_orders, 1, 10_000_000),
+            ("limits.trace_buffer", l.trace_buffer, 16, 10_000_000),
+            ("limits.checker_history", l.checker_history, 1, 100_000),
+            ("limits.scheduled_commands", l.scheduled_commands, 1, 10_000_000),
+        ] {
+            if !(min..=max).contains(&v) {
+                bad(field, format!("must be between {min} and {max}, got {v}"));
+            }
+        }
+        out
+    }
+
+    /// A copy with every out-of-range value clamped, so the engine never sees an absurd number
+    /// even when the caller skipped `problems()`.
+    pub fn sanitized(&self) -> SimConfig {
+        let mut c = self.clone();
+        if c.products.is_empty() {
+            c.products = SimConfig::default().products;
+        }
+        c.products.truncate(MAX_PRODUCTS);
+        for p in &mut c.products {
+            p.initial_stock = p.initial_stock.clamp(0, MAX_STOCK);
+        }
+        c.latency_ms = clamp_range(c.latency_ms);
+        c.link_faults.delay_ms = clamp_range(c.link_faults.delay_ms);
+        c.handle_ms = c.handle_ms.min(MAX_DURATION_MS);
+        c.ack_timeout_ms = c.ack_timeout_ms.clamp(1, MAX_DURATION_MS);
+        c.retry_backoff_max_ms = c.retry_backoff_max_ms.clamp(c.ack_timeout_ms, MAX_DURATION_MS);
+        c.poll_interval_ms = c.poll_interval_ms.clamp(1, MAX_DURATION_MS);
+        c.commit_interval_ms = c.commit_interval_ms.min(MAX_DURATION_MS);
+        c.batch_max = c.batch_max.clamp(1, 4096);
+        c.link_faults = sanitize_faults(c.link_faults);
+        let l = &mut c.limits;
+        l.log_retention_records = l.log_retention_records.clamp(16, 10_000_000);
+        l.outbox_capacity = l.outbox_capacity.clamp(1, 1_000_000);
+        l.processed_table_capacity = l.processed_table_capacity.clamp(1, 10_000_000);
+        l.max_orders = l.max_orders.clamp(1, 10_000_000);
+        l.trace_buffer = l.trace_buffer.clamp(16, 10_000_000);
+        l.checker_history = l.checker_history.clamp(1, 100_000);
+        l.scheduled_commands = l.scheduled_commands.clamp(1, 10_000_000);
+        c
+    }
+}
+
+/// Clamps each probability into `[0, 1]` and each delay into the accepted range.
+pub fn sanitize_faults(mut f: LinkFaults) -> LinkFaults {
+    let clamp = |p: f64| if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+    f.drop_probability = clamp(f.drop_probability);
+    f.duplicate_probability = clamp(f.duplicate_probability);
+    f.delay_probability = clamp(f.delay_probability);
+    f.reorder_probability = clamp(f.reorder_probability);
+    f.delay_ms = clamp_range(f.delay_ms);
+    f
+}
+
+/// The problems with a set of link faults, with field names relative to it.
+pub fn link_fault_problems(f: &LinkFaults) -> Vec<ConfigProblem> {
+    let mut out = Vec::new();
+    for (field, p) in link_probabilities(f) {
+        if !(0.0..=1.0).contains(&p) {
+            out.push(ConfigProblem {
+                field: field.into(),
+                problem: format!("must be a probability in [0, 1], got {p}"),
+            });
+        }
+    }
+    let mut bad = |field: &str, problem: String| out.push(ConfigProblem { field: field.into(), problem });
+    check_range(&mut bad, "delay_ms", f.delay_ms);
+    out
+}
+
+fn link_probabilities(f: &LinkFaults) -> [(&'static str, f64); 4] {
+    [
+        ("drop_probability", f.drop_probability),
+        ("duplicate_probability", f.duplicate_probability),
+        ("delay_probability", f.delay_probability),
+        ("reorder_probability", f.reorder_probability),
+    ]
+}
+
+fn check_range(bad: &mut impl FnMut(&str, String), field: &str, r: MsRange) {
+    if r.min_ms > r.max_ms {
+        bad(field, format!("min_ms ({}) is greater than max_ms ({})", r.min_ms, r.max_ms));
+    }
+    if r.max_ms > MAX_DURATION_MS {
+        bad(field, format!("max_ms must be at most {MAX_DURATION_MS}, got {}", r.max_ms));
+    }
+}
+
+fn clamp_range(r: MsRange) -> MsRange {
+    let max_ms = r.max_ms.min(MAX_DURATION_MS);
+    MsRange { min_ms: r.min_ms.min(max_ms), max_ms }
+}

@@ -1,0 +1,93 @@
+//! Identifiers. Each is a newtype so an order id can never be passed where a message id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An order, and the correlation id of its saga.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrderId(pub u32);
+
+/// A product in the catalogue; the index into `SimConfig::products`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProductId(pub u16);
+
+/// A message, unique for the whole run. A producer retry re-sends the same id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MessageId(pub u64);
+
+/// A position in the bus log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Offset(pub u64);
+
+/// The key a client attaches to a place-order request so a resubmission is recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IdempotencyKey(pub u64);
+
+/// One of the three services. Each is also a consumer of the bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ServiceId {
+    /// The Order service: takes orders from the client, owns the orders table.
+    Order,
+    /// The Product (inventory) service: owns the stock.
+    Product,
+    /// The Delivery service: owns the deliveries.
+    Delivery,
+}
+
+impl ServiceId {
+    /// All services, in a fixed order used for arrays indexed by service.
+    pub const ALL: [ServiceId; 3] = [ServiceId::Order, ServiceId::Product, ServiceId::Delivery];
+
+    /// The index of this service in arrays of length 3.
+    pub const fn index(self) -> usize {
+        match self {
+            ServiceId::Order => 0,
+            ServiceId::Product => 1,
+            ServiceId::Delivery => 2,
+        }
+    }
+
+    /// The service's name as shown in traces.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ServiceId::Order => "Order",
+            ServiceId::Product => "Product",
+            ServiceId::Delivery => "Delivery",
+        }
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for OrderId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "o{}", self.0)
+    }
+}
+
+impl fmt::Display for ProductId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "p{}", self.0)
+    }
+}
+
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "m{}", self.0)
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.0)
+    }
+}

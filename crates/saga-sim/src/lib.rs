@@ -1,0 +1,38 @@
+//! `saga-sim`: a deterministic, sans-IO simulation of an Order, a Product and a Delivery service
+//! keeping their data consistent through a choreographed saga on a Kafka-like bus.
+//!
+//! Construct a [`Sim`] from a [`SimConfig`] and a seed; [`Sim::apply`] user [`Command`]s;
+//! advance with [`Sim::step`] or [`Sim::advance_until`]; ask [`Sim::next_due_ms`]; read a
+//! [`View`]; drain the [`TraceRecord`]s. No clock, no OS randomness, no I/O: the same seed,
+//! config and commands give the same trace, bit for bit, on every platform.
+
+pub mod bus;
+pub mod checker;
+pub mod command;
+pub mod config;
+pub mod consumer;
+pub mod ids;
+pub mod message;
+pub mod outbox;
+pub mod outcome;
+pub mod rng;
+pub mod scenario;
+pub mod services;
+pub mod sim;
+pub mod stable_hash;
+pub mod swarm;
+pub mod trace;
+pub mod view;
+
+pub use checker::{Invariant, InvariantKind, Verdict, Violation};
+pub use command::{Command, Fault, TimedCommand};
+pub use config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig};
+pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, ServiceId};
+pub use message::{CancelReason, Event, EventType, Message};
+pub use outcome::Outcome;
+pub use scenario::{RunOutcome, Scenario};
+pub use services::delivery::DeliveryStatus;
+pub use services::order::{OrderStatus, Rejection, Reply};
+pub use sim::{Sim, Stats, StepResult};
+pub use trace::{TraceEvent, TraceRecord};
+pub use view::View;

@@ -1,0 +1,279 @@
+//! The Order service: takes orders from the client, marks them PENDING, and confirms or cancels
+//! them as the other services' answers arrive.
+
+use super::Ctx;
+use crate::config::PlacementMode;
+use crate::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
+use crate::message::{CancelReason, Event, Message, StockChange};
+use crate::outcome::Outcome;
+use crate::stable_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// An order's status as the client sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// Accepted; the saga is still running.
+    Pending,
+    /// Stock taken and delivery started.
+    Confirmed,
+    /// Cancelled, with the reason.
+    Cancelled(CancelReason),
+}
+
+/// A row of the orders table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRow {
+    /// The order's id.
+    pub id: OrderId,
+    /// What was ordered.
+    pub product: ProductId,
+    /// How many units.
+    pub quantity: u32,
+    /// Its status.
+    pub status: OrderStatus,
+    /// The key of the request that created it.
+    pub idempotency_key: IdempotencyKey,
+    /// When it was placed.
+    pub placed_at_ms: u64,
+    /// When it last changed status.
+    pub updated_at_ms: u64,
+    /// Whether ProductChanged (stock taken) has arrived.
+    pub stock_reply: bool,
+    /// Whether DeliveryStarted has arrived.
+    pub delivery_reply: bool,
+}
+
+/// Why Order refused a request. The client sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rejection {
+    /// The Order service is down or cut off from the client.
+    OrderServiceDown,
+    /// CP mode and Product cannot be reached, so the stock cannot be checked now.
+    ProductUnreachable,
+    /// The product id is not in the catalogue.
+    UnknownProduct,
+    /// The quantity is zero or absurdly large.
+    BadQuantity,
+    /// The run has reached `limits.max_orders`.
+    OrderLimitReached,
+    /// Order's outbox is full; it refuses new work until the relay drains it.
+    OutboxFull,
+    /// No such order.
+    UnknownOrder,
+    /// The order is already cancelled.
+    AlreadyCancelled,
+}
+
+impl Rejection {
+    /// The reason as a sentence for the client.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Rejection::OrderServiceDown => "Order service is unavailable",
+            Rejection::ProductUnreachable => "Product service unreachable; CP mode refuses orders it cannot check",
+            Rejection::UnknownProduct => "no such product",
+            Rejection::BadQuantity => "quantity must be between 1 and 1000",
+            Rejection::OrderLimitReached => "the order table is full (limits.max_orders)",
+            Rejection::OutboxFull => "Order's outbox is full; try again once it drains",
+            Rejection::UnknownOrder => "no such order",
+            Rejection::AlreadyCancelled => "the order is already cancelled",
+        }
+    }
+}
+
+/// Order's answer to the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "reply")]
+pub enum Reply {
+    /// A new order, PENDING.
+    Accepted {
+        /// The new order.
+        order: OrderId,
+    },
+    /// The idempotency key was seen before: the existing order is returned, nothing new made.
+    AlreadyPlaced {
+        /// The existing order.
+        order: OrderId,
+    },
+    /// The order is now CANCELLED and OrderCancelled was published.
+    Cancelled {
+        /// The order.
+        order: OrderId,
+    },
+    /// The request was refused.
+    Rejected {
+        /// Why.
+        reason: Rejection,
+    },
+}
+
+impl std::fmt::Display for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Reply::Accepted { order } => write!(f, "accepted {order} (PENDING)"),
+            Reply::AlreadyPlaced { order } => write!(f, "already placed: {order} (same idempotency key)"),
+            Reply::Cancelled { order } => write!(f, "cancelled {order}"),
+            Reply::Rejected { reason } => write!(f, "rejected: {}", reason.label()),
+        }
+    }
+}
+
+/// The largest quantity one order may ask for.
+pub const MAX_QUANTITY: u32 = 1_000;
+
+/// Order's tables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrderService {
+    /// The orders, indexed by id.
+    pub orders: Vec<OrderRow>,
+    /// Idempotency keys of accepted requests.
+    #[serde(skip)]
+    pub keys: FxHashMap<IdempotencyKey, OrderId>,
+    /// Order's own copy of each product's stock, as last reported by Product (may be stale).
+    pub product_replica: Vec<i64>,
+}
+
+/// A place-order request as Order sees it, with what the engine knows about the world.
+#[derive(Clone, Copy, Debug)]
+pub struct PlaceRequest {
+    /// What to order.
+    pub product: ProductId,
+    /// How many.
+    pub quantity: u32,
+    /// The request's key.
+    pub key: IdempotencyKey,
+    /// The CAP choice in force.
+    pub mode: PlacementMode,
+    /// Whether Product answers right now (checked only under CP).
+    pub product_reachable: bool,
+    /// Products in the catalogue.
+    pub product_count: usize,
+    /// `limits.max_orders`.
+    pub max_orders: u32,
+}
+
+impl OrderService {
+    /// Order's tables at the start of a run.
+    pub fn new(initial_stock: &[i64]) -> OrderService {
+        OrderService { product_replica: initial_stock.to_vec(), ..Default::default() }
+    }
+
+    /// The row of `order`, if it exists.
+    pub fn get(&self, order: OrderId) -> Option<&OrderRow> {
+        self.orders.get(order.0 as usize)
+    }
+
+    /// Handles a place-order request: a local transaction that stores the order PENDING and
+    /// emits OrderPlaced, or a refusal.
+    pub fn place(&mut self, req: PlaceRequest, ctx: &mut Ctx<'_>) -> Reply {
+        if let Some(&order) = self.keys.get(&req.key) {
+            return Reply::AlreadyPlaced { order };
+        }
+        if usize::from(req.product.0) >= req.product_count {
+            return Reply::Rejected { reason: Rejection::UnknownProduct };
+        }
+        if req.quantity == 0 || req.quantity > MAX_QUANTITY {
+            return Reply::Rejected { reason: Rejection::BadQuantity };
+        }
+        if self.orders.len() >= req.max_orders as usize {
+            return Reply::Rejected { reason: Rejection::OrderLimitReached };
+        }
+        if req.mode == PlacementMode::Cp && !req.product_reachable {
+            return Reply::Rejected { reason: Rejection::ProductUnreachable };
+        }
+        let id = OrderId(self.orders.len() as u32);
+        self.orders.push(OrderRow {
+            id,
+            product: req.product,
+            quantity: req.quantity,
+            status: OrderStatus::Pending,
+            idempotency_key: req.key,
+            placed_at_ms: ctx.now_ms,
+            updated_at_ms: ctx.now_ms,
+            stock_reply: false,
+            delivery_reply: false,
+        });
+        self.keys.insert(req.key, id);
+        let event = Event::OrderPlaced { order: id, product: req.product, quantity: req.quantity };
+        ctx.emit(ServiceId::Order, event, None);
+        Reply::Accepted { order: id }
+    }
+
+    /// Handles the client's cancel request: CANCELLED now, OrderCancelled out.
+    pub fn cancel(&mut self, order: OrderId, ctx: &mut Ctx<'_>) -> Reply {
+        let Some(row) = self.orders.get_mut(order.0 as usize) else {
+            return Reply::Rejected { reason: Rejection::UnknownOrder };
+        };
+        if matches!(row.status, OrderStatus::Cancelled(_)) {
+            return Reply::Rejected { reason: Rejection::AlreadyCancelled };
+        }
+        Self::cancel_row(row, CancelReason::UserRequest, None, ctx);
+        Reply::Cancelled { order }
+    }
+
+    fn cancel_row(row: &mut OrderRow, reason: CancelReason, cause: Option<MessageId>, ctx: &mut Ctx<'_>) {
+        row.status = OrderStatus::Cancelled(reason);
+        row.updated_at_ms = ctx.now_ms;
+        let event = Event::OrderCancelled { order: row.id, product: row.product, quantity: row.quantity, reason };
+        ctx.emit(ServiceId::Order, event, cause);
+    }
+
+    /// Handles one message from the bus (its local transaction).
+    pub fn handle(&mut self, msg: &Message, ctx: &mut Ctx<'_>) -> Outcome {
+        match msg.event {
+            Event::ProductChanged { order, product, change, stock_after, .. } => {
+                if let Some(s) = self.product_replica.get_mut(usize::from(product.0)) {
+                    *s = stock_after;
+                }
+                match (order, change) {
+                    (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, ctx.now_ms),
+                    _ => Outcome::ReplicaUpdated,
+                }
+            }
+            Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, ctx.now_ms),
+            Event::ProductOutOfStock { order, product, available, .. } => {
+                if let Some(s) = self.product_replica.get_mut(usize::from(product.0)) {
+                    *s = available;
+                }
+                let Some(row) = self.orders.get_mut(order.0 as usize) else {
+                    return Outcome::UnknownOrder { order };
+                };
+                if row.status != OrderStatus::Pending {
+                    return Outcome::AlreadyFinal;
+                }
+                Self::cancel_row(row, CancelReason::OutOfStock, Some(msg.id), ctx);
+                Outcome::OrderCancelled { reason: CancelReason::OutOfStock }
+            }
+            Event::DeliveryCancelled { order } => match self.orders.get(order.0 as usize) {
+                Some(_) => Outcome::AlreadyFinal,
+                None => Outcome::UnknownOrder { order },
+            },
+            Event::OrderPlaced { .. } | Event::OrderCancelled { .. } => Outcome::NotForMe,
+        }
+    }
+
+    fn answer(&mut self, order: OrderId, answer: Answer, now_ms: u64) -> Outcome {
+        let Some(row) = self.orders.get_mut(order.0 as usize) else {
+            return Outcome::UnknownOrder { order };
+        };
+        match answer {
+            Answer::Stock => row.stock_reply = true,
+            Answer::Delivery => row.delivery_reply = true,
+        }
+        if row.status != OrderStatus::Pending {
+            return Outcome::AlreadyFinal;
+        }
+        if row.stock_reply && row.delivery_reply {
+            row.status = OrderStatus::Confirmed;
+            row.updated_at_ms = now_ms;
+            Outcome::OrderConfirmed
+        } else {
+            Outcome::AwaitingOtherReply
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Answer {
+    Stock,
+    Delivery,
+}

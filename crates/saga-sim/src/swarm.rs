@@ -1,0 +1,175 @@
+//! Swarm testing, as TigerBeetle's simulator does it: the seed chooses which faults are on and
+//! how often (loss, duplication, delay, reordering, crashes, partitions, slow services, stock
+//! shortages), a fault phase runs with user traffic, then everything heals and the system must
+//! converge within a bound.
+
+use crate::command::{Command, Fault, TimedCommand};
+use crate::config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig};
+use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
+use crate::rng::{Chance, SimRng};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+/// After the heal, the system must be quiet and consistent within this much virtual time.
+pub const SWARM_CONVERGENCE_BOUND_MS: u64 = 60_000;
+
+/// How a swarm run is shaped; `SwarmKnobs::default()` is the safe mix.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SwarmKnobs {
+    /// Whether consumers are idempotent.
+    pub idempotent_consumers: bool,
+    /// Force at least this duplicate probability on every link (0 leaves it to the seed).
+    pub min_duplicate_probability: f64,
+}
+
+impl Default for SwarmKnobs {
+    fn default() -> Self {
+        SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.0 }
+    }
+}
+
+/// A swarm run's plan: the scenario and when it heals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SwarmPlan {
+    /// The scenario, its commands ending with `HealAll`.
+    pub scenario: Scenario,
+    /// When everything heals.
+    pub heal_at_ms: u64,
+}
+
+/// What one swarm seed did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SwarmResult {
+    /// The seed.
+    pub seed: u64,
+    /// Violations found.
+    pub violations: u64,
+    /// Whether the run was quiet and consistent within the bound after the heal.
+    pub converged: bool,
+    /// Time from the heal to quiet, when it converged.
+    pub convergence_ms: Option<u64>,
+    /// Trace hash.
+    pub trace_hash: u64,
+    /// Records handled (events).
+    pub handled: u64,
+    /// The first violation, if any, as text.
+    pub first_violation: Option<String>,
+}
+
+/// Draws a plan from `seed`.
+pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
+    // The plan's generator is separate from the run's, so the plan does not shift the run.
+    let mut r = SimRng::new(seed ^ 0x5157_4152_4d5f_504c);
+    let on = |r: &mut SimRng| r.chance(Chance::from_probability(0.5));
+    let prob = |r: &mut SimRng, max_permille: u64| r.in_range(0, max_permille) as f64 / 1000.0;
+
+    let product_count = r.in_range(2, 4) as usize;
+    let products = (0..product_count)
+        .map(|i| ProductSpec { name: format!("P{i}"), initial_stock: r.in_range(0, 40) as i64 })
+        .collect();
+    let lat_min = r.in_range(1, 50);
+    let config = SimConfig {
+        products,
+        latency_ms: MsRange::new(lat_min, lat_min + r.in_range(0, 200)),
+        handle_ms: r.in_range(0, 80),
+        idempotent_consumers: knobs.idempotent_consumers,
+        placement: if on(&mut r) { PlacementMode::Ap } else { PlacementMode::Cp },
+        ack_timeout_ms: r.in_range(100, 800),
+        retry_backoff_max_ms: r.in_range(800, 5_000),
+        batch_max: r.in_range(1, 16) as u32,
+        ..SimConfig::default()
+    };
+
+    let fault_phase_ms = r.in_range(5_000, 40_000);
+    let mut commands = Vec::new();
+    let mut push = |at_ms: u64, command: Command| commands.push(TimedCommand { at_ms, command });
+
+    let mut weather = LinkFaults {
+        drop_probability: if on(&mut r) { prob(&mut r, 300) } else { 0.0 },
+        duplicate_probability: if on(&mut r) { prob(&mut r, 300) } else { 0.0 },
+        delay_probability: if on(&mut r) { prob(&mut r, 500) } else { 0.0 },
+        delay_ms: MsRange::new(0, r.in_range(0, 3_000)),
+        reorder_probability: if on(&mut r) { prob(&mut r, 300) } else { 0.0 },
+    };
+    weather.duplicate_probability = weather.duplicate_probability.max(knobs.min_duplicate_probability);
+    let per_service = on(&mut r);
+    if per_service {
+        for s in ServiceId::ALL {
+            let mut f = weather;
+            f.drop_probability *= r.in_range(0, 2) as f64 / 2.0;
+            push(0, Command::Fault(Fault::SetLinkFaults { service: Some(s), faults: f }));
+        }
+    } else {
+        push(0, Command::Fault(Fault::SetLinkFaults { service: None, faults: weather }));
+    }
+
+    let service = |r: &mut SimRng| ServiceId::ALL[r.in_range(0, 2) as usize];
+    for _ in 0..r.in_range(0, 4) {
+        let s = service(&mut r);
+        let at = r.in_range(0, fault_phase_ms);
+        push(at, Command::Fault(Fault::Crash { service: s }));
+        push(at + r.in_range(50, 8_000), Command::Fault(Fault::Restart { service: s }));
+    }
+    for _ in 0..r.in_range(0, 4) {
+        let s = service(&mut r);
+        let at = r.in_range(0, fault_phase_ms);
+        push(at, Command::Fault(Fault::Partition { service: s }));
+        push(at + r.in_range(50, 8_000), Command::Fault(Fault::Heal { service: s }));
+    }
+    for _ in 0..r.in_range(0, 2) {
+        let s = service(&mut r);
+        push(
+            r.in_range(0, fault_phase_ms),
+            Command::Fault(Fault::SetHandleTime { service: s, handle_ms: r.in_range(100, 1_000) }),
+        );
+    }
+    for _ in 0..r.in_range(0, 3) {
+        let product = ProductId(r.in_range(0, product_count as u64 - 1) as u16);
+        push(r.in_range(0, fault_phase_ms), Command::SetStock { product, stock: r.in_range(0, 5) as i64 });
+    }
+    if on(&mut r) {
+        let mode = if on(&mut r) { PlacementMode::Ap } else { PlacementMode::Cp };
+        push(r.in_range(0, fault_phase_ms), Command::SetPlacementMode { mode });
+    }
+
+    let orders = r.in_range(1, 60);
+    for k in 0..orders {
+        let at = r.in_range(0, fault_phase_ms);
+        let product = ProductId(r.in_range(0, product_count as u64 - 1) as u16);
+        let quantity = r.in_range(1, 4) as u32;
+        let key = Some(IdempotencyKey(k));
+        push(at, Command::PlaceOrder { product, quantity, idempotency_key: key });
+        if r.chance(Chance::from_probability(0.15)) {
+            // A flaky client resubmits the same request.
+            push(at + r.in_range(0, 2_000), Command::PlaceOrder { product, quantity, idempotency_key: key });
+        }
+        if r.chance(Chance::from_probability(0.25)) {
+            // Order ids are assigned in acceptance order; a guess that misses is refused.
+            let order = OrderId(r.in_range(0, orders - 1) as u32);
+            push(at + r.in_range(0, 5_000), Command::CancelOrder { order });
+        }
+    }
+
+    let heal_at_ms = fault_phase_ms + 8_000;
+    push(heal_at_ms, Command::Fault(Fault::HealAll));
+    SwarmPlan { scenario: Scenario { seed, config, commands }, heal_at_ms }
+}
+
+/// Runs one swarm seed: faults, heal, then convergence within the bound.
+pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
+    let plan = plan(seed, knobs);
+    let mut sim = plan.scenario.start();
+    sim.advance_until(plan.heal_at_ms);
+    let deadline = plan.heal_at_ms + SWARM_CONVERGENCE_BOUND_MS;
+    let quiet = sim.run_until_quiet(deadline);
+    let converged = quiet && sim.consistent();
+    SwarmResult {
+        seed,
+        violations: sim.violations_total(),
+        converged,
+        convergence_ms: converged.then(|| sim.now_ms().saturating_sub(plan.heal_at_ms)),
+        trace_hash: sim.trace_hash(),
+        handled: sim.stats().handled,
+        first_violation: sim.recent_violations().first().map(|v| v.to_string()),
+    }
+}

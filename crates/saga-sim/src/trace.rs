@@ -1,0 +1,285 @@
+//! Trace events: everything that happened, in order, one readable line each.
+//!
+//! The trace is what golden tests compare and what the trace hash covers, so every field is
+//! plain data and `Display` is stable.
+
+use crate::checker::Violation;
+use crate::command::Command;
+use crate::ids::{MessageId, Offset, ProductId, ServiceId};
+use crate::message::{EventType, Message};
+use crate::outcome::Outcome;
+use crate::services::order::Reply;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a message on a link never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LossCause {
+    /// The drop fault struck.
+    Dropped,
+    /// The link was partitioned.
+    Partitioned,
+    /// The receiving service was down.
+    ReceiverDown,
+}
+
+/// One thing that happened.
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum TraceEvent {
+    /// A command (from the user or the schedule) was applied.
+    Command {
+        /// The command.
+        command: Command,
+    },
+    /// Order answered the client.
+    Reply {
+        /// The answer.
+        reply: Reply,
+    },
+    /// A local transaction wrote a message to its service's outbox.
+    Emitted {
+        /// The message.
+        message: Message,
+    },
+    /// A relay sent a batch of outbox rows towards the bus.
+    BatchSent {
+        /// The producer.
+        service: ServiceId,
+        /// The batch id.
+        batch: u64,
+        /// How many messages.
+        messages: u32,
+        /// The first message in it.
+        first: MessageId,
+        /// The send attempt (1 for the first).
+        attempt: u32,
+        /// When it reaches the bus, or None when the link loses it.
+        arrives_at_ms: Option<u64>,
+        /// Whether the reorder fault sent it on a detour (later batches may overtake it).
+        detour: bool,
+    },
+    /// A packet on a link was lost.
+    Lost {
+        /// The service whose link lost it.
+        service: ServiceId,
+        /// What was lost.
+        what: Lost,
+        /// Why.
+        cause: LossCause,
+    },
+    /// The bus appended a message to the log.
+    Appended {
+        /// Its offset.
+        offset: Offset,
+        /// The message id.
+        message: MessageId,
+        /// The event type.
+        event_type: EventType,
+        /// True when the log already holds this message id.
+        copy: bool,
+    },
+    /// The bus acknowledged a batch; the relay deleted its outbox rows.
+    Acked {
+        /// The producer.
+        service: ServiceId,
+        /// The batch.
+        batch: u64,
+        /// Rows deleted.
+        rows: u32,
+    },
+    /// No acknowledgement in time: the relay will send the batch's rows again.
+    AckTimeout {
+        /// The producer.
+        service: ServiceId,
+        /// The batch.
+        batch: u64,
+    },
+    /// A consumer handled a record in a local transaction.
+    Handled {
+        /// The consumer.
+        service: ServiceId,
+        /// The record.
+        offset: Offset,
+        /// The message id.
+        message: MessageId,
+        /// Its type.
+        event_type: EventType,
+        /// When the record reached the consumer.
+        delivered_at_ms: u64,
+        /// What the service decided.
+        outcome: Outcome,
+    },
+    /// The bus recorded a consumer's committed offset.
+    OffsetCommitted {
+        /// The consumer.
+        service: ServiceId,
+        /// The new committed offset (the next record it will read after a restart).
+        offset: Offset,
+    },
+    /// A restarted consumer resumes from its committed offset.
+    ConsumerResumed {
+        /// The consumer.
+        service: ServiceId,
+        /// Where it resumes.
+        from: Offset,
+        /// Records it had read beyond that before the crash, which it will read again.
+        rereads: u64,
+    },
+    /// Retention deleted records this consumer had not read: they are lost to it.
+    OffsetReset {
+        /// The consumer.
+        service: ServiceId,
+        /// Its position before.
+        from: Offset,
+        /// The oldest retained record, where it continues.
+        to: Offset,
+    },
+    /// A service's outbox is full; it takes no new work until the relay drains it.
+    OutboxFull {
+        /// The service.
+        service: ServiceId,
+    },
+    /// Product set a product's stock on an operator's command.
+    StockSet {
+        /// The product.
+        product: ProductId,
+        /// The new stock.
+        stock: i64,
+    },
+    /// A delivery was handed over (or could not be).
+    DeliveryCompleted {
+        /// The order.
+        order: crate::ids::OrderId,
+        /// False when there was no started delivery to complete.
+        done: bool,
+    },
+    /// A command was refused before it reached the world (for example the schedule is full).
+    Refused {
+        /// Why.
+        reason: Refusal,
+    },
+    /// The checker's verdict changed.
+    ConsistencyChanged {
+        /// Whether every invariant holds now.
+        consistent: bool,
+    },
+    /// The checker found an invariant broken.
+    Violation {
+        /// What and where.
+        violation: Violation,
+    },
+    /// The trace buffer was full: this many older events were discarded before this one.
+    TraceOverflow {
+        /// How many.
+        discarded: u64,
+    },
+}
+
+/// What a lost packet carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lost {
+    /// A produce batch.
+    Batch {
+        /// The batch.
+        batch: u64,
+    },
+    /// The bus's acknowledgement of a batch.
+    Ack {
+        /// The batch.
+        batch: u64,
+    },
+    /// A consumer's fetch of a record (it fetches again after the poll interval).
+    Fetch {
+        /// The record.
+        offset: Offset,
+    },
+    /// A consumer's offset commit (the next one supersedes it).
+    Commit {
+        /// The offset.
+        offset: Offset,
+    },
+}
+
+/// Why a command was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Refusal {
+    /// The schedule holds `limits.scheduled_commands` commands already.
+    ScheduleFull,
+    /// The command's time is in the past.
+    InThePast,
+    /// The product id is not in the catalogue.
+    UnknownProduct,
+    /// The stock is outside `0..=MAX_STOCK`.
+    BadStock,
+    /// The service that must carry out the command is down.
+    ServiceDown,
+}
+
+/// A trace event with its virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
+pub struct TraceRecord {
+    /// When it happened.
+    pub at_ms: u64,
+    /// What happened.
+    pub event: TraceEvent,
+}
+
+impl fmt::Display for TraceRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t={:>6} ", self.at_ms)?;
+        match self.event {
+            TraceEvent::Command { command } => write!(f, "{command}"),
+            TraceEvent::Reply { reply } => write!(f, "Order replies {reply}"),
+            TraceEvent::Emitted { message: m } => {
+                let cause = m.causation_id.map_or_else(|| "user".to_string(), |c| c.to_string());
+                write!(f, "{} emits {} {} (caused by {cause})", m.source, m.id, m.event)
+            }
+            TraceEvent::BatchSent { service, batch, messages, first, attempt, arrives_at_ms, detour } => {
+                write!(f, "{service} sends batch b{batch} ({messages} msg from {first}, attempt {attempt})")?;
+                match arrives_at_ms {
+                    Some(t) => write!(f, " arriving t={t}")?,
+                    None => f.write_str(" LOST")?,
+                }
+                if detour { f.write_str(" on a detour") } else { Ok(()) }
+            }
+            TraceEvent::Lost { service, what, cause } => write!(f, "{service} link loses {what:?} ({cause:?})"),
+            TraceEvent::Appended { offset, message, event_type, copy } => {
+                write!(f, "bus appends {offset} {message} {event_type}")?;
+                if copy { f.write_str(" (COPY of an earlier record)") } else { Ok(()) }
+            }
+            TraceEvent::Acked { service, batch, rows } => {
+                write!(f, "bus acks b{batch} to {service}: {rows} outbox rows deleted")
+            }
+            TraceEvent::AckTimeout { service, batch } => write!(f, "{service} ack timeout for b{batch}: will resend"),
+            TraceEvent::Handled { service, offset, message, event_type, delivered_at_ms, outcome } => {
+                write!(
+                    f,
+                    "{service} handles {offset} {message} {event_type} (delivered t={delivered_at_ms}) -> {outcome}"
+                )
+            }
+            TraceEvent::OffsetCommitted { service, offset } => write!(f, "bus commits {service} offset {offset}"),
+            TraceEvent::ConsumerResumed { service, from, rereads } => {
+                write!(f, "{service} resumes from committed {from} ({rereads} to re-read)")
+            }
+            TraceEvent::OffsetReset { service, from, to } => {
+                write!(f, "{service} LOST records {from}..{to} to retention")
+            }
+            TraceEvent::OutboxFull { service } => write!(f, "{service} outbox full: backpressure"),
+            TraceEvent::StockSet { product, stock } => write!(f, "Product sets {product} stock to {stock}"),
+            TraceEvent::DeliveryCompleted { order, done } => {
+                if done {
+                    write!(f, "Delivery completes {order}")
+                } else {
+                    write!(f, "Delivery cannot complete {order}")
+                }
+            }
+            TraceEvent::Refused { reason } => write!(f, "refused: {reason:?}"),
+            TraceEvent::ConsistencyChanged { consistent } => {
+                f.write_str(if consistent { "checker: CONSISTENT" } else { "checker: inconsistent" })
+            }
+            TraceEvent::Violation { violation } => write!(f, "checker: VIOLATION {violation}"),
+            TraceEvent::TraceOverflow { discarded } => write!(f, "trace overflow: {discarded} events discarded"),
+        }
+    }
+}

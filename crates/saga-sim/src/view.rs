@@ -1,0 +1,284 @@
+//! The view: a plain-data snapshot of everything the screen can draw.
+
+use crate::bus::Record;
+use crate::checker::Verdict;
+use crate::config::{LinkFaults, PlacementMode};
+use crate::consumer::InHand;
+use crate::ids::{MessageId, Offset, OrderId, ServiceId};
+use crate::outbox::OutboxRow;
+use crate::services::delivery::DeliveryRow;
+use crate::services::order::{OrderRow, Reply};
+use crate::services::product::Ledger;
+use crate::sim::{Sim, Stats, TimerKind};
+use serde::{Deserialize, Serialize};
+
+/// Records of the log's tail included in a view.
+pub const VIEW_LOG_RECORDS: usize = 200;
+/// Processed-message ids per service included in a view.
+pub const VIEW_PROCESSED_IDS: usize = 32;
+
+/// A product's row as Product holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRow {
+    /// Its name.
+    pub name: String,
+    /// Units in stock now.
+    pub stock: i64,
+    /// Units at t=0.
+    pub initial_stock: i64,
+    /// Net units added by operators.
+    pub adjustments: i64,
+    /// Order's (possibly stale) copy of the stock.
+    pub replica_in_order: i64,
+}
+
+/// A consumer's offsets and the record it is handling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerView {
+    /// Next offset it will read.
+    pub position: Offset,
+    /// The offset the bus has on record.
+    pub committed: Offset,
+    /// Records in the log it has not committed: log end minus committed offset.
+    pub lag: u64,
+    /// The record in hand, if any.
+    pub in_hand: Option<InHand>,
+    /// Records handled so far.
+    pub handled_total: u64,
+}
+
+/// One service as the screen shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceView {
+    /// Which service.
+    pub id: ServiceId,
+    /// Whether it runs.
+    pub up: bool,
+    /// Whether its link to the bus is cut.
+    pub partitioned: bool,
+    /// Time it spends per message.
+    pub handle_ms: u64,
+    /// Faults on its link.
+    pub link_faults: LinkFaults,
+    /// Its consumer.
+    pub consumer: ConsumerView,
+    /// Its outbox rows, oldest first.
+    pub outbox: Vec<OutboxRow>,
+    /// Ids in its processed-message table.
+    pub processed_count: usize,
+    /// The most recent processed ids, newest first.
+    pub processed_recent: Vec<MessageId>,
+}
+
+/// Something on a wire right now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum InFlight {
+    /// A produce batch from a service to the bus.
+    Batch {
+        /// The producer.
+        service: ServiceId,
+        /// The batch id.
+        batch: u64,
+        /// Its messages' ids.
+        messages: Vec<MessageId>,
+        /// When it left.
+        sent_at_ms: u64,
+        /// When it arrives.
+        arrives_at_ms: u64,
+    },
+    /// The bus's acknowledgement on its way back to a producer.
+    Ack {
+        /// The producer.
+        service: ServiceId,
+        /// The batch.
+        batch: u64,
+        /// When it left.
+        sent_at_ms: u64,
+        /// When it arrives.
+        arrives_at_ms: u64,
+    },
+    /// A record on its way from the bus to a consumer, or being handled there.
+    Delivery {
+        /// The consumer.
+        service: ServiceId,
+        /// The record.
+        offset: Offset,
+        /// The message.
+        message: MessageId,
+        /// When it reaches the consumer.
+        delivered_at_ms: u64,
+        /// When handling completes.
+        done_at_ms: u64,
+    },
+    /// An offset commit on its way to the bus.
+    Commit {
+        /// The consumer.
+        service: ServiceId,
+        /// The offset.
+        offset: Offset,
+        /// When it left.
+        sent_at_ms: u64,
+        /// When it arrives.
+        arrives_at_ms: u64,
+    },
+}
+
+/// The bus log's bounds and tail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogView {
+    /// Oldest retained offset.
+    pub start: Offset,
+    /// Log-end offset.
+    pub end: Offset,
+    /// Records the log retains at most.
+    pub retention: u32,
+    /// The last `VIEW_LOG_RECORDS` records, oldest first.
+    pub tail: Vec<Record>,
+}
+
+/// Everything the screen draws, as plain data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// Virtual time.
+    pub now_ms: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// The CAP choice in force.
+    pub placement: PlacementMode,
+    /// Whether consumers are idempotent.
+    pub idempotent_consumers: bool,
+    /// Order's table.
+    pub orders: Vec<OrderRow>,
+    /// Product's stock table.
+    pub products: Vec<ProductRow>,
+    /// Product's ledger, per order id.
+    pub ledger: Vec<(OrderId, Ledger)>,
+    /// Delivery's table.
+    pub deliveries: Vec<DeliveryRow>,
+    /// The three services, in `ServiceId::ALL` order.
+    pub services: Vec<ServiceView>,
+    /// The bus.
+    pub log: LogView,
+    /// Every packet on a wire and every record in a consumer's hands, by arrival time.
+    pub in_flight: Vec<InFlight>,
+    /// The client's most recent replies from Order, with their times, oldest first.
+    pub replies: Vec<(u64, Reply)>,
+    /// The checker's verdict.
+    pub verdict: Verdict,
+    /// Running totals.
+    pub stats: Stats,
+    /// When the next thing is due, if anything is.
+    pub next_due_ms: Option<u64>,
+}
+
+impl Sim {
+    /// A snapshot of the world. Costs O(tables); call it when drawing, not on every step.
+    pub fn view(&self) -> View {
+        let log_end = self.log.end();
+        let services = ServiceId::ALL
+            .iter()
+            .map(|&id| {
+                let n = &self.nodes[id.index()];
+                ServiceView {
+                    id,
+                    up: n.up,
+                    partitioned: n.partitioned,
+                    handle_ms: n.handle_ms,
+                    link_faults: n.faults,
+                    consumer: ConsumerView {
+                        position: n.consumer.position,
+                        committed: n.consumer.committed,
+                        lag: log_end.0.saturating_sub(n.consumer.committed.0),
+                        in_hand: n.consumer.in_hand,
+                        handled_total: n.consumer.handled_total,
+                    },
+                    outbox: n.outbox.rows.iter().copied().collect(),
+                    processed_count: n.consumer.processed.len(),
+                    processed_recent: n.consumer.processed.recent(VIEW_PROCESSED_IDS).collect(),
+                }
+            })
+            .collect();
+        let mut timers: Vec<_> = self.timers.iter().map(|r| r.0).collect();
+        timers.sort();
+        let mut in_flight = Vec::new();
+        for t in timers {
+            match t.kind {
+                TimerKind::ProduceArrive { packet } => {
+                    if let Some(Some(p)) = self.packets.get(packet as usize) {
+                        in_flight.push(InFlight::Batch {
+                            service: p.service,
+                            batch: p.batch,
+                            messages: p.messages.iter().map(|m| m.id).collect(),
+                            sent_at_ms: p.sent_at_ms,
+                            arrives_at_ms: p.arrives_at_ms,
+                        });
+                    }
+                }
+                TimerKind::AckArrive { service, batch, sent_at_ms, .. } => {
+                    in_flight.push(InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms: t.at_ms });
+                }
+                TimerKind::CommitArrive { service, offset, sent_at_ms } => {
+                    in_flight.push(InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms: t.at_ms });
+                }
+                TimerKind::HandleDone { service, epoch, offset } => {
+                    let n = &self.nodes[service.index()];
+                    if let (true, Some(h), Some(r)) = (n.epoch == epoch, n.consumer.in_hand, self.log.get(offset))
+                        && h.offset == offset
+                    {
+                        in_flight.push(InFlight::Delivery {
+                            service,
+                            offset,
+                            message: r.message.id,
+                            delivered_at_ms: h.delivered_at_ms,
+                            done_at_ms: h.done_at_ms,
+                        });
+                    }
+                }
+                TimerKind::BatchTimeout { .. } | TimerKind::CommitCheck { .. } => {}
+            }
+        }
+        let tail_from = self.log.records().len().saturating_sub(VIEW_LOG_RECORDS);
+        View {
+            now_ms: self.now_ms,
+            seed: self.seed,
+            placement: self.placement,
+            idempotent_consumers: self.config.idempotent_consumers,
+            orders: self.order.orders.clone(),
+            products: self
+                .config
+                .products
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| ProductRow {
+                    name: spec.name.clone(),
+                    stock: self.product.stock[i],
+                    initial_stock: spec.initial_stock,
+                    adjustments: self.product.adjustments[i],
+                    replica_in_order: self.order.product_replica.get(i).copied().unwrap_or(0),
+                })
+                .collect(),
+            ledger: self
+                .product
+                .ledger
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l != Ledger::None)
+                .map(|(i, l)| (OrderId(i as u32), *l))
+                .collect(),
+            deliveries: self.delivery.deliveries.iter().flatten().copied().collect(),
+            services,
+            log: LogView {
+                start: self.log.start(),
+                end: log_end,
+                retention: self.config.limits.log_retention_records,
+                tail: self.log.records().skip(tail_from).copied().collect(),
+            },
+            in_flight,
+            replies: self.replies.iter().copied().collect(),
+            verdict: self.checker.verdict(),
+            stats: self.stats,
+            next_due_ms: self.next_due_ms(),
+        }
+    }
+}

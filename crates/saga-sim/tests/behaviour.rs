@@ -1,0 +1,368 @@
+//! Behaviour scenarios as a table: commands in, expected facts out.
+
+mod support;
+
+use saga_sim::{
+    CancelReason, Command, DeliveryStatus, Fault, IdempotencyKey, Invariant, MsRange, OrderId, OrderStatus, Outcome,
+    PlacementMode, ProductId, Rejection, Reply, Scenario, ServiceId, SimConfig, TimedCommand, TraceEvent,
+};
+use support::*;
+
+/// A fact about the run.
+#[derive(Debug)]
+enum Expect {
+    /// Order `o` ends in this status.
+    Order(u32, OrderStatus),
+    /// Product `p` ends with this stock.
+    Stock(u16, i64),
+    /// Order `o`'s delivery ends in this status (None: no delivery row).
+    Delivery(u32, Option<DeliveryStatus>),
+    /// The client received this reply.
+    Replied(Reply),
+    /// Some handler decided this.
+    Decided(ServiceId, Outcome),
+    /// The checker reported this invariant broken.
+    Violated(Invariant),
+    /// No violation at all, and the run converged.
+    Clean,
+    /// The trace holds an event matching this predicate (named for the failure message).
+    Traced(&'static str, fn(&TraceEvent) -> bool),
+    /// At `at_ms`, order `o` has this status.
+    OrderAt(u64, u32, OrderStatus),
+    /// At `at_ms`, this service's lag is at least `n`.
+    LagAtLeast(u64, ServiceId, u64),
+}
+
+struct Case {
+    name: &'static str,
+    config: fn(&mut SimConfig),
+    commands: Vec<TimedCommand>,
+    expect: Vec<Expect>,
+}
+
+fn default(_: &mut SimConfig) {}
+
+/// Fixed latencies make the timing of a crash exact.
+fn fixed_timing(c: &mut SimConfig) {
+    c.latency_ms = MsRange::new(50, 50);
+    c.handle_ms = 10;
+}
+
+fn fixed_timing_not_idempotent(c: &mut SimConfig) {
+    fixed_timing(c);
+    c.idempotent_consumers = false;
+}
+
+fn tiny_log(c: &mut SimConfig) {
+    c.limits.log_retention_records = 16;
+}
+
+fn tiny_outbox(c: &mut SimConfig) {
+    c.limits.outbox_capacity = 4;
+}
+
+fn two_orders_max(c: &mut SimConfig) {
+    c.limits.max_orders = 2;
+}
+
+fn cmd(at_ms: u64, command: Command) -> TimedCommand {
+    TimedCommand { at_ms, command }
+}
+
+fn cases() -> Vec<Case> {
+    use Expect::*;
+    vec![
+        Case {
+            name: "place: PENDING, then CONFIRMED when both answers are in",
+            config: default,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![
+                OrderAt(1, 0, OrderStatus::Pending),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 8),
+                Delivery(0, Some(DeliveryStatus::Started)),
+                Decided(ServiceId::Order, Outcome::AwaitingOtherReply),
+                Decided(ServiceId::Order, Outcome::OrderConfirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "user cancel after confirmation: delivery cancelled, stock restored",
+            config: default,
+            commands: vec![place(0, 0, 2), cancel(2_000, 0)],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Replied(Reply::Cancelled { order: OrderId(0) }),
+                Clean,
+            ],
+        },
+        Case {
+            name: "user cancel while still PENDING",
+            config: default,
+            commands: vec![place(0, 0, 2), cancel(10, 0)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
+        },
+        Case {
+            name: "out of stock: rollback, and Product ignores the echo by causation id",
+            config: default,
+            commands: vec![place(0, 1, 5)],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)),
+                Stock(1, 3),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Traced("Product ignores its own echo", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::Handled {
+                            service: ServiceId::Product,
+                            outcome: Outcome::EchoOfOwnEvent { .. },
+                            ..
+                        }
+                    )
+                }),
+                Clean,
+            ],
+        },
+        Case {
+            name: "Product down: the order stays PENDING while its lag grows, then catches up",
+            config: default,
+            commands: vec![
+                crash(0, ServiceId::Product),
+                place(100, 0, 1),
+                place(200, 1, 1),
+                restart(5_000, ServiceId::Product),
+            ],
+            expect: vec![
+                OrderAt(4_000, 0, OrderStatus::Pending),
+                LagAtLeast(4_000, ServiceId::Product, 3),
+                Order(0, OrderStatus::Confirmed),
+                Order(1, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "Product partitioned: same story as a crash, healed by repairing the link",
+            config: default,
+            commands: vec![
+                fault(0, Fault::Partition { service: ServiceId::Product }),
+                place(100, 0, 1),
+                fault(5_000, Fault::Heal { service: ServiceId::Product }),
+            ],
+            expect: vec![OrderAt(4_000, 0, OrderStatus::Pending), Order(0, OrderStatus::Confirmed), Clean],
+        },
+        Case {
+            name: "CP refuses orders while Product is unreachable",
+            config: |c| c.placement = PlacementMode::Cp,
+            commands: vec![
+                crash(0, ServiceId::Product),
+                place(100, 0, 1),
+                restart(1_000, ServiceId::Product),
+                place(1_100, 0, 1),
+            ],
+            expect: vec![
+                Replied(Reply::Rejected { reason: Rejection::ProductUnreachable }),
+                Order(0, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "AP accepts the same order as PENDING",
+            config: |c| c.placement = PlacementMode::Ap,
+            commands: vec![crash(0, ServiceId::Product), place(100, 0, 1), restart(1_000, ServiceId::Product)],
+            expect: vec![Replied(Reply::Accepted { order: OrderId(0) }), Order(0, OrderStatus::Confirmed), Clean],
+        },
+        Case {
+            name: "a resubmitted request with the same key makes one order",
+            config: default,
+            commands: vec![
+                cmd(
+                    0,
+                    Command::PlaceOrder {
+                        product: ProductId(0),
+                        quantity: 1,
+                        idempotency_key: Some(IdempotencyKey(9)),
+                    },
+                ),
+                cmd(
+                    30,
+                    Command::PlaceOrder {
+                        product: ProductId(0),
+                        quantity: 1,
+                        idempotency_key: Some(IdempotencyKey(9)),
+                    },
+                ),
+            ],
+            expect: vec![Replied(Reply::AlreadyPlaced { order: OrderId(0) }), Stock(0, 9), Clean],
+        },
+        Case {
+            name: "crash after handling, before the commit: redelivered, and the duplicate is ignored",
+            config: fixed_timing,
+            // OrderPlaced reaches the log at 50, Product handles it 100..110, its commit would
+            // reach the bus at 160: the crash at 130 loses it.
+            commands: vec![place(0, 0, 1), crash(130, ServiceId::Product), restart(300, ServiceId::Product)],
+            expect: vec![
+                Traced("Product resumes with a record to re-read", |e| {
+                    matches!(e, TraceEvent::ConsumerResumed { service: ServiceId::Product, rereads: 1.., .. })
+                }),
+                Decided(ServiceId::Product, Outcome::DuplicateIgnored),
+                Stock(0, 9),
+                Clean,
+            ],
+        },
+        Case {
+            name: "the same redelivery without idempotency takes the stock twice",
+            config: fixed_timing_not_idempotent,
+            commands: vec![place(0, 0, 1), crash(130, ServiceId::Product), restart(300, ServiceId::Product)],
+            expect: vec![Stock(0, 8), Violated(Invariant::AtMostOnceEffect), Violated(Invariant::StockConserved)],
+        },
+        Case {
+            name: "a cancel after the parcel was handed over breaks safety",
+            config: default,
+            commands: vec![
+                place(0, 0, 1),
+                cmd(2_000, Command::CompleteDelivery { order: OrderId(0) }),
+                cancel(2_100, 0),
+            ],
+            expect: vec![
+                Decided(ServiceId::Delivery, Outcome::CancelTooLate),
+                Violated(Invariant::NoCompletedDeliveryForCancelledOrder),
+                Violated(Invariant::DeliveryMatchesOrder),
+            ],
+        },
+        Case {
+            name: "log retention deleting unread records is reported, not silent",
+            config: tiny_log,
+            commands: {
+                let mut v = vec![crash(0, ServiceId::Delivery)];
+                v.extend((0..12).map(|i| place(100 + i * 10, 0, 1)));
+                v.push(restart(10_000, ServiceId::Delivery));
+                v
+            },
+            expect: vec![
+                Traced("Delivery loses records to retention", |e| {
+                    matches!(e, TraceEvent::OffsetReset { service: ServiceId::Delivery, .. })
+                }),
+                Violated(Invariant::NoMessageLostToRetention),
+                Violated(Invariant::EveryOrderFinal),
+            ],
+        },
+        Case {
+            name: "a full outbox refuses new orders instead of growing",
+            config: tiny_outbox,
+            commands: {
+                let mut v = vec![fault(0, Fault::Partition { service: ServiceId::Order })];
+                v.extend((0..5).map(|i| place(10 + i, 0, 1)));
+                v.push(fault(3_000, Fault::Heal { service: ServiceId::Order }));
+                v
+            },
+            expect: vec![
+                Replied(Reply::Rejected { reason: Rejection::OutboxFull }),
+                Order(1, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "the order table's bound refuses with a reason",
+            config: two_orders_max,
+            commands: vec![place(0, 0, 1), place(1, 0, 1), place(2, 0, 1)],
+            expect: vec![Replied(Reply::Rejected { reason: Rejection::OrderLimitReached }), Clean],
+        },
+        Case {
+            name: "bad requests are refused with reasons, nothing breaks",
+            config: default,
+            commands: vec![
+                place(0, 7, 1),
+                place(1, 0, 0),
+                place(2, 0, 5_000),
+                cancel(3, 42),
+                cmd(4, Command::SetStock { product: ProductId(0), stock: -5 }),
+                cmd(5, Command::SetStock { product: ProductId(9), stock: 5 }),
+                cmd(6, Command::CompleteDelivery { order: OrderId(77) }),
+            ],
+            expect: vec![
+                Replied(Reply::Rejected { reason: Rejection::UnknownProduct }),
+                Replied(Reply::Rejected { reason: Rejection::BadQuantity }),
+                Replied(Reply::Rejected { reason: Rejection::UnknownOrder }),
+                Traced("bad stock refused", |e| matches!(e, TraceEvent::Refused { .. })),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "an operator sets stock to zero: the next order is rolled back",
+            config: default,
+            commands: vec![cmd(0, Command::SetStock { product: ProductId(0), stock: 0 }), place(500, 0, 1)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)), Stock(0, 0), Clean],
+        },
+    ]
+}
+
+fn check(case: &Case) -> Vec<String> {
+    let mut config = SimConfig::default();
+    (case.config)(&mut config);
+    let s = Scenario { seed: 1, config, commands: case.commands.clone() };
+    let mut errors = Vec::new();
+    // Point-in-time expectations first, on a separate run stopped at that time.
+    for e in &case.expect {
+        match *e {
+            Expect::OrderAt(t, o, status) => {
+                let mut sim = s.start();
+                sim.advance_until(t);
+                let got = sim.view().orders.get(o as usize).map(|r| r.status);
+                if got != Some(status) {
+                    errors.push(format!("at t={t} order {o}: expected {status:?}, got {got:?}"));
+                }
+            }
+            Expect::LagAtLeast(t, service, n) => {
+                let mut sim = s.start();
+                sim.advance_until(t);
+                let lag = sim.view().services[service.index()].consumer.lag;
+                if lag < n {
+                    errors.push(format!("at t={t} {service} lag {lag} < {n}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut sim, outcome) = s.run();
+    let trace = sim.drain_trace();
+    let view = sim.view();
+    for e in &case.expect {
+        let ok = match *e {
+            Expect::Order(o, status) => view.orders.get(o as usize).map(|r| r.status) == Some(status),
+            Expect::Stock(p, n) => view.products[usize::from(p)].stock == n,
+            Expect::Delivery(o, status) => {
+                view.deliveries.iter().find(|d| d.order == OrderId(o)).map(|d| d.status) == status
+            }
+            Expect::Replied(reply) => trace.iter().any(|r| r.event == TraceEvent::Reply { reply }),
+            Expect::Decided(service, outcome) => trace.iter().any(|r| {
+                matches!(r.event, TraceEvent::Handled { service: s, outcome: o, .. } if s == service && o == outcome)
+            }),
+            Expect::Violated(inv) => view.verdict.violations.iter().any(|v| v.invariant == inv),
+            Expect::Clean => outcome.converged && outcome.violations_total == 0,
+            Expect::Traced(_, pred) => trace.iter().any(|r| pred(&r.event)),
+            Expect::OrderAt(..) | Expect::LagAtLeast(..) => true,
+        };
+        if !ok {
+            let what = match e {
+                Expect::Traced(name, _) => format!("trace event: {name}"),
+                other => format!("{other:?}"),
+            };
+            errors.push(format!("expected {what}; violations: {:?}", outcome.violations));
+        }
+    }
+    errors
+}
+
+#[test]
+fn behaviour_table() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        for err in check(&case) {
+            failures.push(format!("{}: {err}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

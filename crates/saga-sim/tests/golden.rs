@@ -1,0 +1,83 @@
+//! Golden traces: one readable line per trace event, compared with files under `tests/golden/`.
+//! Re-bless after an intended change with `BLESS=1 cargo test --test golden`, then read the diff.
+
+mod support;
+
+use saga_sim::{Command, ProductId, Scenario, ServiceId};
+use std::path::PathBuf;
+use support::*;
+
+/// The golden scenarios, as data: name and scenario.
+fn cases() -> Vec<(&'static str, Scenario)> {
+    vec![
+        // Seed 000, "when the user places an order".
+        ("choreography_place", scenario(1, vec![place(0, 0, 2)])),
+        // Seed 000, "when the user cancels an order", after it was confirmed.
+        ("choreography_user_cancel", scenario(2, vec![place(0, 0, 2), cancel(1_500, 0)])),
+        // Seed 000, "roll-back when out of stock": Monitor has 3, the order wants 5.
+        ("choreography_out_of_stock", scenario(3, vec![place(0, 1, 5)])),
+        // Product down: the order waits PENDING, Product catches up from its committed offset.
+        (
+            "product_crash_and_catch_up",
+            scenario(4, vec![crash(0, ServiceId::Product), place(100, 0, 1), restart(3_000, ServiceId::Product)]),
+        ),
+        // An operator sets stock to zero first, so the order is rolled back.
+        (
+            "stock_set_to_zero",
+            scenario(
+                5,
+                vec![
+                    saga_sim::TimedCommand { at_ms: 0, command: Command::SetStock { product: ProductId(0), stock: 0 } },
+                    place(500, 0, 1),
+                ],
+            ),
+        ),
+    ]
+}
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn render(s: &Scenario) -> String {
+    let (mut sim, outcome) = s.run();
+    let mut out = String::new();
+    for rec in sim.drain_trace() {
+        out.push_str(&rec.to_string());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "# converged={} violations={} trace_hash={:016x}\n",
+        outcome.converged, outcome.violations_total, outcome.trace_hash
+    ));
+    out
+}
+
+#[test]
+fn golden_traces() {
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    for (name, scenario) in cases() {
+        let actual = render(&scenario);
+        let path = golden_dir().join(format!("{name}.txt"));
+        if bless {
+            std::fs::write(&path, &actual).expect("write golden file");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != actual {
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+            failures.push(format!(
+                "{name}: first difference at line {}\n  expected: {}\n  actual:   {}",
+                line + 1,
+                expected.lines().nth(line).unwrap_or("<end>"),
+                actual.lines().nth(line).unwrap_or("<end>"),
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "golden traces differ (BLESS=1 to accept):\n{}", failures.join("\n"));
+}

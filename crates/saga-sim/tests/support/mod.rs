@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use saga_sim::{Command, Fault, IdempotencyKey, OrderId, ProductId, Scenario, ServiceId, SimConfig, TimedCommand};
+
+/// `PlaceOrder` at `at_ms`.
+pub fn place(at_ms: u64, product: u16, quantity: u32) -> TimedCommand {
+    TimedCommand {
+        at_ms,
+        command: Command::PlaceOrder {
+            product: ProductId(product),
+            quantity,
+            idempotency_key: Some(IdempotencyKey(at_ms)),
+        },
+    }
+}
+
+/// `CancelOrder` at `at_ms`.
+pub fn cancel(at_ms: u64, order: u32) -> TimedCommand {
+    TimedCommand { at_ms, command: Command::CancelOrder { order: OrderId(order) } }
+}
+
+/// A fault at `at_ms`.
+pub fn fault(at_ms: u64, fault: Fault) -> TimedCommand {
+    TimedCommand { at_ms, command: Command::Fault(fault) }
+}
+
+/// Crash `service` at `at_ms`.
+pub fn crash(at_ms: u64, service: ServiceId) -> TimedCommand {
+    fault(at_ms, Fault::Crash { service })
+}
+
+/// Restart `service` at `at_ms`.
+pub fn restart(at_ms: u64, service: ServiceId) -> TimedCommand {
+    fault(at_ms, Fault::Restart { service })
+}
+
+/// A scenario on the default config.
+pub fn scenario(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
+    Scenario { seed, config: SimConfig::default(), commands }
+}
