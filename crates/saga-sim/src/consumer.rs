@@ -78,6 +78,10 @@ pub struct Consumer {
     pub committed: Offset,
     /// The record being handled, if any (memory).
     pub in_hand: Option<InHand>,
+    /// Records below this offset were fetched in the last batch and are local (memory).
+    pub fetched_until: Offset,
+    /// When that batch reached the consumer.
+    pub fetch_arrives_at_ms: u64,
     /// The processed-message table (the service's database, survives crashes).
     pub processed: ProcessedTable,
     /// Records handled so far, duplicates included.

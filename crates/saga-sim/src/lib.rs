@@ -6,6 +6,7 @@
 //! [`View`]; drain the [`TraceRecord`]s. No clock, no OS randomness, no I/O: the same seed,
 //! config and commands give the same trace, bit for bit, on every platform.
 
+pub mod bench;
 pub mod bus;
 pub mod checker;
 pub mod command;

@@ -659,6 +659,7 @@ impl Sim {
         n.up = false;
         n.epoch = n.epoch.wrapping_add(1);
         n.consumer.in_hand = None;
+        n.consumer.fetched_until = Offset(0);
         n.commit_scheduled = false;
         n.outbox.forget_in_flight();
     }
@@ -914,7 +915,7 @@ impl Sim {
             return self.pump_consumer(service);
         }
         let Some(record) = self.log.get(position) else { return };
-        let (appended_at, event_type) = (record.appended_at_ms, record.message.event.event_type());
+        let event_type = record.message.event.event_type();
         if self.outbox_full(service) {
             if !self.nodes[service.index()].outbox_full_reported {
                 self.nodes[service.index()].outbox_full_reported = true;
@@ -923,17 +924,11 @@ impl Sim {
             return;
         }
         self.nodes[service.index()].outbox_full_reported = false;
-        let latency = self.latency();
-        let mut delivered_at = self.now_ms.max(appended_at + latency);
-        match self.transit(service) {
-            Ok(extra) => delivered_at += extra,
-            Err(cause) => {
-                // A lost fetch is fetched again after the poll interval.
-                self.stats.lost += 1;
-                self.record(TraceEvent::Lost { service, what: Lost::Fetch { offset: position }, cause });
-                delivered_at += self.config.poll_interval_ms;
-            }
-        }
+        let delivered_at = if position < self.nodes[service.index()].consumer.fetched_until {
+            self.nodes[service.index()].consumer.fetch_arrives_at_ms.max(self.now_ms)
+        } else {
+            self.fetch(service, position)
+        };
         let redeliver = self.rng.chance(self.nodes[service.index()].chances.duplicate);
         let n = &mut self.nodes[service.index()];
         let work = if interested(service, event_type) { n.handle_ms } else { 0 };
@@ -942,6 +937,29 @@ impl Sim {
             Some(InHand { offset: position, delivered_at_ms: delivered_at, done_at_ms: done_at, redeliver });
         let epoch = n.epoch;
         self.at(done_at, TimerKind::HandleDone { service, epoch, offset: position });
+    }
+
+    /// Fetches the next batch of records from `position`, as a Kafka consumer's poll does: one
+    /// trip over the link, so one latency and one draw of the link's faults for the whole batch.
+    /// Returns when the batch reaches the consumer.
+    fn fetch(&mut self, service: ServiceId, position: Offset) -> u64 {
+        let until = Offset(self.log.end().0.min(position.0 + u64::from(self.config.batch_max)));
+        let newest_appended = self.log.get(Offset(until.0 - 1)).map_or(self.now_ms, |r| r.appended_at_ms);
+        let latency = self.latency();
+        let mut arrives = self.now_ms.max(newest_appended + latency);
+        match self.transit(service) {
+            Ok(extra) => arrives += extra,
+            Err(cause) => {
+                // A lost fetch is fetched again after the poll interval.
+                self.stats.lost += 1;
+                self.record(TraceEvent::Lost { service, what: Lost::Fetch { offset: position }, cause });
+                arrives += self.config.poll_interval_ms;
+            }
+        }
+        let c = &mut self.nodes[service.index()].consumer;
+        c.fetched_until = until;
+        c.fetch_arrives_at_ms = arrives;
+        arrives
     }
 
     fn lose_to_retention(&mut self, service: ServiceId, from: Offset) {

@@ -43,6 +43,8 @@ pub struct ConsumerView {
     pub lag: u64,
     /// The record in hand, if any.
     pub in_hand: Option<InHand>,
+    /// Records below this offset have been fetched and are local to the consumer.
+    pub fetched_until: Offset,
     /// Records handled so far.
     pub handled_total: u64,
 }
@@ -191,6 +193,7 @@ impl Sim {
                         committed: n.consumer.committed,
                         lag: log_end.0.saturating_sub(n.consumer.committed.0),
                         in_hand: n.consumer.in_hand,
+                        fetched_until: n.consumer.fetched_until,
                         handled_total: n.consumer.handled_total,
                     },
                     outbox: n.outbox.rows.iter().copied().collect(),

@@ -36,7 +36,7 @@ fn pinned_trace_hash() {
     let h = busy_scenario().run().1.trace_hash;
     assert_eq!(format!("{h:016x}"), PINNED, "trace hash changed");
 }
-const PINNED: &str = "df6fbb72850105c4";
+const PINNED: &str = "f02cfd4f22d19aca";
 
 #[test]
 fn draining_or_stepping_differently_does_not_change_the_run() {
