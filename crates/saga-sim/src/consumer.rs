@@ -11,6 +11,8 @@ use std::collections::VecDeque;
 pub struct InHand {
     /// The record's offset.
     pub offset: Offset,
+    /// When the consumer asked the bus for the batch holding it.
+    pub fetched_at_ms: u64,
     /// When the record reached the consumer.
     pub delivered_at_ms: u64,
     /// When handling completes.
@@ -82,6 +84,8 @@ pub struct Consumer {
     pub fetched_until: Offset,
     /// When that batch reached the consumer.
     pub fetch_arrives_at_ms: u64,
+    /// When that batch was asked for.
+    pub fetch_sent_at_ms: u64,
     /// The processed-message table (the service's database, survives crashes).
     pub processed: ProcessedTable,
     /// Records handled so far, duplicates included.

@@ -929,12 +929,18 @@ impl Sim {
         } else {
             self.fetch(service, position)
         };
+        let fetched_at = self.nodes[service.index()].consumer.fetch_sent_at_ms;
         let redeliver = self.rng.chance(self.nodes[service.index()].chances.duplicate);
         let n = &mut self.nodes[service.index()];
         let work = if interested(service, event_type) { n.handle_ms } else { 0 };
         let done_at = delivered_at + work;
-        n.consumer.in_hand =
-            Some(InHand { offset: position, delivered_at_ms: delivered_at, done_at_ms: done_at, redeliver });
+        n.consumer.in_hand = Some(InHand {
+            offset: position,
+            fetched_at_ms: fetched_at,
+            delivered_at_ms: delivered_at,
+            done_at_ms: done_at,
+            redeliver,
+        });
         let epoch = n.epoch;
         self.at(done_at, TimerKind::HandleDone { service, epoch, offset: position });
     }
@@ -959,6 +965,7 @@ impl Sim {
         let c = &mut self.nodes[service.index()].consumer;
         c.fetched_until = until;
         c.fetch_arrives_at_ms = arrives;
+        c.fetch_sent_at_ms = self.now_ms;
         arrives
     }
 

@@ -1,0 +1,199 @@
+// End-to-end tests of the release build, served from a sub-folder, in Debian's chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, watchedPage, axeViolations, SHOTS, ROOT } from '../lib.mjs';
+
+let server, base, browser;
+
+before(async () => {
+  ({ server, url: base } = await serve());
+  browser = await launch();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(query = 'lang=en', options = {}) {
+  const w = await watchedPage(browser, options);
+  await w.page.goto(`${base}?${query}`);
+  await w.page.waitForSelector('body[data-ready=true]');
+  return w;
+}
+
+const orderBadge = (page, id) => page.locator(`tr[data-order="${id}"] .badge`);
+const lagOf = async (page, service) =>
+  Number((await page.locator(`g.link[data-service=${service}] .lag-text`).textContent()).replace(/\D+/g, ''));
+
+async function placeOrder(page, product = '0', quantity = '1') {
+  const form = page.locator('form.order-form');
+  await form.getByLabel('Product', { exact: true }).selectOption(product);
+  await form.getByLabel('Quantity', { exact: true }).fill(quantity);
+  await form.getByRole('button', { name: 'Place order' }).click();
+}
+
+async function finish(w, name) {
+  await w.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  assert.deepEqual(w.problems, [], 'no console error, page error or foreign request');
+  await w.context.close();
+}
+
+test('an order goes PENDING, then CONFIRMED', async () => {
+  const w = await open();
+  await placeOrder(w.page);
+  await assert.doesNotReject(orderBadge(w.page, 0).filter({ hasText: 'PENDING' }).waitFor({ timeout: 2000 }));
+  await orderBadge(w.page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  await w.page.locator('.consistency.ok').waitFor({ timeout: 10000 });
+  await finish(w, 'confirmed');
+});
+
+test('Product down: the order stays PENDING while its lag grows; a restart converges', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.getByRole('button', { name: 'Crash Product' }).click();
+  await page.locator('g.service[data-service=Product].down').waitFor();
+  await placeOrder(page, '0', '2');
+  await placeOrder(page, '1', '1');
+  await page.waitForTimeout(1500);
+  assert.match(await orderBadge(page, 0).textContent(), /PENDING/);
+  assert.match(await orderBadge(page, 1).textContent(), /PENDING/);
+  const lag = await lagOf(page, 'Product');
+  assert.ok(lag >= 3, `Product's lag grows while it is down (lag ${lag})`);
+  assert.equal(await lagOf(page, 'Delivery'), 0, 'Delivery keeps up');
+  await page.screenshot({ path: path.join(SHOTS, 'product-down.png') });
+  await page.getByRole('button', { name: 'Restart Product' }).click();
+  await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  await orderBadge(page, 1).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  await page.locator('.consistency.ok').waitFor({ timeout: 10000 });
+  assert.equal(await lagOf(page, 'Product'), 0);
+  await finish(w, 'product-recovered');
+});
+
+test('out of stock: the order is cancelled and Delivery compensates', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.getByRole('tab', { name: /Stock/ }).click();
+  await page.getByLabel('New stock Keyboard').fill('0');
+  await page.getByRole('button', { name: 'Set stock' }).first().click();
+  await page.getByRole('tab', { name: /Orders/ }).click();
+  await placeOrder(page, '0', '1');
+  await orderBadge(page, 0).filter({ hasText: 'CANCELLED' }).waitFor({ timeout: 10000 });
+  assert.match(await page.locator('tr[data-order="0"]').textContent(), /out of stock/);
+  await page.locator('.consistency.ok').waitFor({ timeout: 10000 });
+  await page.getByRole('tab', { name: /Deliveries/ }).click();
+  assert.match(await page.locator('table.data tbody').textContent(), /CANCELLED/);
+  const log = page.locator('ol.log');
+  assert.match(await log.textContent(), /DeliveryCancelled/);
+  assert.match(await log.textContent(), /no restock: caused by my own ProductOutOfStock/);
+  // Selecting the compensation shows its ids and highlights its causal chain.
+  await log.getByRole('button', { name: /Delivery emits DeliveryCancelled/ }).first().click();
+  const detail = page.locator('section.detail');
+  assert.match(await detail.textContent(), /Causation id/);
+  assert.ok((await page.locator('ol.log li.chain').count()) >= 4, 'the chain is highlighted in the log');
+  assert.match(await page.locator('.chain-list').textContent(), /OrderPlaced[\s\S]*ProductOutOfStock[\s\S]*OrderCancelled[\s\S]*DeliveryCancelled/);
+  await finish(w, 'out-of-stock');
+});
+
+test('keyboard: Space pauses and plays, Right arrow steps, ? opens help, Escape closes it', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.locator('body').click({ position: { x: 5, y: 790 } });
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: /^Play/ }).waitFor();
+  await placeOrder(page);
+  await page.locator('body').click({ position: { x: 5, y: 790 } });
+  const before = await page.locator('.clock').textContent();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(200);
+  assert.notEqual(await page.locator('.clock').textContent(), before, 'a step moves virtual time');
+  await page.keyboard.press('?');
+  await page.getByRole('dialog').waitFor();
+  assert.match(await page.getByRole('dialog').textContent(), /Space/);
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await finish(w, 'keyboard');
+});
+
+test('Korean: the language follows ?lang=ko and every panel is translated', async () => {
+  const w = await open('lang=ko');
+  const { page } = w;
+  assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+  await page.getByRole('button', { name: '주문하기' }).click();
+  await page.locator('tr[data-order="0"] .badge').filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  const body = await page.locator('body').textContent();
+  for (const word of ['일관성', '이벤트 로그', '장애 주입', '주문']) assert.ok(body.includes(word), word);
+  await finish(w, 'korean');
+});
+
+test('a malformed link opens the app with a clear message', async () => {
+  const w = await open('seed=banana&lang=xx');
+  const text = await w.page.locator('.notice.problem').textContent();
+  assert.match(text, /seed="banana"/);
+  assert.match(text, /lang="xx"/);
+  await w.page.locator('g.service').first().waitFor();
+  await finish(w, 'bad-link');
+});
+
+test('reduced motion: tokens do not glide, they sit at fixed points', async () => {
+  const w = await open('lang=en', { reducedMotion: 'reduce' });
+  const { page } = w;
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await placeOrder(page);
+  await page.getByRole('button', { name: 'Step' }).click();
+  const token = page.locator('g.tokens g.token').first();
+  await token.waitFor();
+  const a = await token.getAttribute('transform');
+  await page.waitForTimeout(300);
+  assert.equal(await token.getAttribute('transform'), a);
+  await finish(w, 'reduced-motion');
+});
+
+test('tablet width 768: everything is reachable, nothing overflows sideways', async () => {
+  const w = await open('lang=en', { viewport: { width: 768, height: 1024 } });
+  const { page } = w;
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll (overflow ${overflow}px)`);
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  await finish(w, 'tablet');
+});
+
+test('the stage fits 1280x800 without scrolling, and axe finds no violations', async () => {
+  const w = await open();
+  const { page } = w;
+  await placeOrder(page);
+  await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  const box = await page.locator('svg.stage').boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 800, `stage within the viewport: ${JSON.stringify(box)}`);
+  const docHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(docHeight <= 800, `no page scroll at 1280x800 (height ${docHeight})`);
+  for (const [name, q] of [['en', 'lang=en'], ['ko', 'lang=ko']]) {
+    await page.goto(`${base}?${q}`);
+    await page.waitForSelector('body[data-ready=true]');
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], `axe (${name}): ${JSON.stringify(violations, null, 1)}`);
+  }
+  await page.goto(`${base}?lang=en`);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  assert.deepEqual(await axeViolations(page), [], 'axe with the help dialog open');
+  await finish(w, 'axe');
+});
+
+test('README screenshot: a run with a crash in progress', async () => {
+  const w = await open();
+  const { page } = w;
+  await placeOrder(page, '0', '2');
+  await page.waitForTimeout(1200);
+  await page.getByRole('button', { name: 'Crash Delivery' }).click();
+  await placeOrder(page, '1', '1');
+  await placeOrder(page, '1', '5');
+  await page.waitForTimeout(700);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.screenshot({ path: path.join(ROOT, 'static/screenshot.png') });
+  await finish(w, 'readme');
+});

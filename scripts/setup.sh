@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, and nothing that is already there:
+#   the wasm32 target, trunk, wasm-bindgen-cli (the lockfile's version), Debian's chromium and
+#   chromedriver, the npm packages (binaryen's wasm-opt, playwright-core, axe-core), and every
+#   crate, so later builds run offline. Only crates.io, the npm registry, Debian's packages and
+#   the rustup target server are contacted.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step() { printf '== setup: %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
+  step "installing trunk $TRUNK_VERSION (several minutes on 2 cores)"
+  cargo install --locked "trunk@$TRUNK_VERSION"
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: one of its pinned dependencies is missing from the registry mirror.
+  cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+fi
+
+if ! command -v "$CHROMIUM" >/dev/null || ! command -v chromedriver >/dev/null; then
+  step "installing Debian's chromium and chromium-driver"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ] \
+   || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+  step "installing npm packages"
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+step "fetching crates"
+cargo fetch --locked --quiet

@@ -1,0 +1,188 @@
+//! Moves message tokens across the stage from one requestAnimationFrame loop, by setting SVG
+//! transforms on elements it owns. Yew never renders these, so a frame costs a few attribute
+//! writes, not a re-render.
+
+use crate::layout;
+use saga_sim::view::InFlight;
+use saga_sim::{Message, MessageId, ServiceId};
+use std::collections::{BTreeSet, HashMap};
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// Messages of one batch are fanned out by this much so each stays visible.
+const FAN_PX: f64 = 4.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum TokenKey {
+    Batch { batch: u64, arrives_at_ms: u64, index: usize },
+    Ack { batch: u64, arrives_at_ms: u64 },
+    Commit { service: ServiceId, offset: u64, arrives_at_ms: u64 },
+    Delivery { service: ServiceId, offset: u64 },
+}
+
+struct Token {
+    el: Element,
+    class: String,
+    alive: bool,
+}
+
+/// The token layer and its elements.
+pub struct Animator {
+    doc: Document,
+    layer: Element,
+    tokens: HashMap<TokenKey, Token>,
+    reduced_motion: bool,
+    last_count: usize,
+}
+
+impl Animator {
+    /// An animator drawing into `layer` (an SVG `<g>` the stage leaves empty).
+    pub fn new(doc: Document, layer: Element, reduced_motion: bool) -> Animator {
+        Animator { doc, layer, tokens: HashMap::new(), reduced_motion, last_count: usize::MAX }
+    }
+
+    /// Draws `items` at virtual time `now_ms`, highlighting messages in `chain`.
+    pub fn draw(&mut self, items: &[InFlight], now_ms: f64, chain: &BTreeSet<MessageId>) -> Result<(), JsValue> {
+        for t in self.tokens.values_mut() {
+            t.alive = false;
+        }
+        let mut count = 0;
+        for item in items {
+            match item {
+                InFlight::Batch { service, batch, messages, sent_at_ms, arrives_at_ms } => {
+                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                    for (index, m) in messages.iter().enumerate() {
+                        let key = TokenKey::Batch { batch: *batch, arrives_at_ms: *arrives_at_ms, index };
+                        let (x, y) = layout::along(*service, true, p);
+                        let fan = index as f64 * FAN_PX;
+                        self.place_message(key, m, x - fan, y - fan * 0.5, chain, "")?;
+                        count += 1;
+                    }
+                }
+                InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms } => {
+                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                    let (x, y) = layout::along(*service, false, p);
+                    self.place_control(TokenKey::Ack { batch: *batch, arrives_at_ms: *arrives_at_ms }, x, y, "ack")?;
+                    count += 1;
+                }
+                InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms } => {
+                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                    let (x, y) = layout::along(*service, true, p);
+                    let key = TokenKey::Commit { service: *service, offset: offset.0, arrives_at_ms: *arrives_at_ms };
+                    self.place_control(key, x, y, "commit")?;
+                    count += 1;
+                }
+                InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, .. } => {
+                    let arrived = now_ms >= *delivered_at_ms as f64;
+                    let p = if arrived { 1.0 } else { self.progress(now_ms, *fetched_at_ms, *delivered_at_ms) };
+                    let (x, y) = layout::along(*service, false, p);
+                    let extra = if arrived { " handling" } else { "" };
+                    self.place_message(
+                        TokenKey::Delivery { service: *service, offset: offset.0 },
+                        message,
+                        x,
+                        y,
+                        chain,
+                        extra,
+                    )?;
+                    count += 1;
+                }
+            }
+        }
+        self.tokens.retain(|_, t| {
+            if !t.alive {
+                t.el.remove();
+            }
+            t.alive
+        });
+        if count != self.last_count {
+            self.last_count = count;
+            self.layer.set_attribute("data-in-flight", &count.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// How far along its wire a packet is. With reduced motion, tokens do not glide: they sit
+    /// half way, so each step shows where every message is without movement.
+    fn progress(&self, now_ms: f64, from_ms: u64, to_ms: u64) -> f64 {
+        if self.reduced_motion {
+            return 0.5;
+        }
+        let span = to_ms.saturating_sub(from_ms).max(1) as f64;
+        ((now_ms - from_ms as f64) / span).clamp(0.0, 1.0)
+    }
+
+    fn place_message(
+        &mut self,
+        key: TokenKey,
+        m: &Message,
+        x: f64,
+        y: f64,
+        chain: &BTreeSet<MessageId>,
+        extra: &str,
+    ) -> Result<(), JsValue> {
+        let comp = m.event.is_compensation();
+        let mut class = String::from(if comp { "token comp" } else { "token ev" });
+        if chain.contains(&m.id) {
+            class.push_str(" chain");
+        }
+        if !chain.is_empty() && !chain.contains(&m.id) {
+            class.push_str(" dim");
+        }
+        class.push_str(extra);
+        if !self.tokens.contains_key(&key) {
+            let el = self.message_element(m, comp)?;
+            self.layer.append_child(&el)?;
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true });
+        }
+        self.update(key, x, y, class)
+    }
+
+    fn place_control(&mut self, key: TokenKey, x: f64, y: f64, kind: &str) -> Result<(), JsValue> {
+        if !self.tokens.contains_key(&key) {
+            let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
+            let c = self.doc.create_element_ns(Some(SVG_NS), "circle")?;
+            c.set_attribute("r", "4")?;
+            g.append_child(&c)?;
+            self.layer.append_child(&g)?;
+            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true });
+        }
+        self.update(key, x, y, format!("token ctl {kind}"))
+    }
+
+    fn update(&mut self, key: TokenKey, x: f64, y: f64, class: String) -> Result<(), JsValue> {
+        let Some(t) = self.tokens.get_mut(&key) else { return Ok(()) };
+        t.alive = true;
+        t.el.set_attribute("transform", &format!("translate({x:.1} {y:.1})"))?;
+        if t.class != class {
+            t.el.set_attribute("class", &class)?;
+            t.class = class;
+        }
+        Ok(())
+    }
+
+    fn message_element(&self, m: &Message, comp: bool) -> Result<Element, JsValue> {
+        let name = m.event.event_type().name();
+        let label = if comp { format!("↩ {name}") } else { name.to_string() };
+        // Width from the label's length keeps the pill snug without measuring text.
+        let w = 10.0 + 6.1 * label.chars().count() as f64;
+        let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
+        g.set_attribute("data-message", &m.id.0.to_string())?;
+        g.set_attribute("data-type", name)?;
+        let r = self.doc.create_element_ns(Some(SVG_NS), "rect")?;
+        r.set_attribute("x", &format!("{:.1}", -w / 2.0))?;
+        r.set_attribute("y", "-8")?;
+        r.set_attribute("width", &format!("{w:.1}"))?;
+        r.set_attribute("height", "16")?;
+        // Shape, not only colour, tells a compensation apart: square corners and a dashed edge.
+        r.set_attribute("rx", if comp { "1" } else { "8" })?;
+        let t = self.doc.create_element_ns(Some(SVG_NS), "text")?;
+        t.set_attribute("y", "3.5")?;
+        t.set_attribute("text-anchor", "middle")?;
+        t.set_text_content(Some(&label));
+        g.append_child(&r)?;
+        g.append_child(&t)?;
+        Ok(g)
+    }
+}

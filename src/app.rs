@@ -1,0 +1,414 @@
+//! The root component: owns the simulation driver, runs the one animation loop, and turns
+//! components' requests (`UiMsg`) into driver calls and state changes.
+
+use crate::animator::Animator;
+use crate::components::consistency_panel::ConsistencyPanel;
+use crate::components::event_log::EventLog;
+use crate::components::fault_panel::FaultPanel;
+use crate::components::help_overlay::HelpOverlay;
+use crate::components::notice_bar::NoticeBar;
+use crate::components::order_form::OrderForm;
+use crate::components::stage::Stage;
+use crate::components::tables::Tables;
+use crate::components::toolbar::Toolbar;
+use crate::driver::{Driver, DriverHandle};
+use crate::i18n::{self, Key, Lang, t};
+use crate::msg::UiMsg;
+use crate::state::{Action, Filters, Notice, Snapshot, UiState};
+use saga_sim::{MessageId, SimConfig, TraceEvent};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use yew::prelude::*;
+
+/// While playing, the tables refresh at most this often (the tokens move every frame).
+const REFRESH_MS: f64 = 100.0;
+/// One keyboard notch of speed: a factor of about 1.78 (a quarter of a decade).
+const SPEED_NOTCH: f64 = 0.25;
+/// The seed when the URL names none.
+pub const DEFAULT_SEED: u64 = 1;
+const LANG_STORAGE_KEY: &str = "saga-lab-lang";
+
+/// What the page's URL and the browser say at start-up.
+struct Boot {
+    lang: Lang,
+    seed: u64,
+    notice: Option<String>,
+}
+
+impl Boot {
+    fn read() -> Boot {
+        let window = web_sys::window();
+        let stored = window
+            .as_ref()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten());
+        let browser = window.as_ref().and_then(|w| w.navigator().language()).unwrap_or_default();
+        let mut lang = Lang::from_tag(stored.as_deref().unwrap_or(&browser));
+        let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+        let get = |k: &str| params.as_ref().and_then(|p| p.get(k));
+        let mut problems = Vec::new();
+        match get("lang").as_deref() {
+            None => {}
+            Some("en") => lang = Lang::En,
+            Some("ko") => lang = Lang::Ko,
+            Some(other) => problems.push(format!("lang={other:?}: use en or ko")),
+        }
+        let mut seed = DEFAULT_SEED;
+        if let Some(s) = get("seed") {
+            match s.trim().parse::<u64>() {
+                Ok(v) => seed = v,
+                Err(_) => problems.push(format!("seed={s:?}: {}", t(lang, Key::SeedInvalid))),
+            }
+        }
+        let notice = (!problems.is_empty()).then(|| problems.join(" · "));
+        Boot { lang, seed, notice }
+    }
+}
+
+fn config(idempotent: bool) -> SimConfig {
+    SimConfig { idempotent_consumers: idempotent, ..SimConfig::default() }
+}
+
+fn snapshot(d: &Driver) -> Snapshot {
+    Snapshot { view: Rc::new(d.sim.view()), version: d.version }
+}
+
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The root component.
+#[component]
+pub fn App() -> Html {
+    let boot = use_memo((), |_| Boot::read());
+    let driver = use_mut_ref(|| Driver::new(config(true), boot.seed));
+    let state = {
+        let driver = driver.clone();
+        let boot = boot.clone();
+        use_reducer(move || {
+            let d = driver.borrow();
+            UiState {
+                lang: boot.lang,
+                snapshot: snapshot(&d),
+                playing: d.playing,
+                speed_exp: d.speed_exp,
+                selected: None,
+                chain: Rc::default(),
+                filters: Filters::default(),
+                help_open: false,
+                notice: boot.notice.clone().map(|text| Notice { text, problem: true }),
+                paused_by_hiding: false,
+                seed: d.seed,
+                idempotent: true,
+            }
+        })
+    };
+    let layer = use_node_ref();
+    let chain_for_animator: Rc<RefCell<Rc<BTreeSet<MessageId>>>> = use_mut_ref(Rc::default);
+    *chain_for_animator.borrow_mut() = state.chain.clone();
+
+    let on = {
+        let driver = driver.clone();
+        let state = state.clone();
+        Callback::from(move |msg: UiMsg| handle(msg, &driver, &state))
+    };
+    // Listeners installed once call the newest `on`, which sees the newest state.
+    let latest_on = use_mut_ref(|| on.clone());
+    *latest_on.borrow_mut() = on.clone();
+
+    {
+        let (driver, dispatcher, layer, chain) =
+            (driver.clone(), state.dispatcher(), layer.clone(), chain_for_animator.clone());
+        use_effect_with((), move |_| start_animation(driver, dispatcher, layer, chain));
+    }
+    {
+        let latest_on = latest_on.clone();
+        use_effect_with((), move |_| install_keys(latest_on));
+    }
+    {
+        let (driver, dispatcher) = (driver.clone(), state.dispatcher());
+        use_effect_with((), move |_| install_visibility(driver, dispatcher));
+    }
+    {
+        let lang = state.lang;
+        use_effect_with(lang, move |lang| {
+            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        });
+    }
+    use_effect_with((), |_| {
+        // The budget script measures navigation to this mark: the first render, with handlers.
+        if let Some(w) = web_sys::window() {
+            if let Some(p) = w.performance() {
+                let _ = p.mark("saga-lab-interactive");
+            }
+            if let Some(body) = w.document().and_then(|d| d.body()) {
+                let _ = body.set_attribute("data-ready", "true");
+            }
+        }
+    });
+
+    let lang = state.lang;
+    let snap = state.snapshot.clone();
+    let handle_version = driver.borrow().version;
+    let log = DriverHandle { driver: driver.clone(), version: handle_version };
+    let products: Vec<(String, i64)> = snap.view.products.iter().map(|p| (p.name.clone(), p.stock)).collect();
+    html! {
+        <div class={classes!("app", state.help_open.then_some("modal-open"))}>
+            <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
+                seed={state.seed} on={on.clone()} />
+            <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
+            if state.paused_by_hiding {
+                <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
+            }
+            <main class="layout">
+                <div class="left">
+                    <Stage lang={lang} snapshot={snap.clone()} layer={layer.clone()} chain={state.chain.clone()} />
+                    <div class="controls">
+                        <OrderForm lang={lang} products={products} on={on.clone()} />
+                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent} on={on.clone()} />
+                    </div>
+                    <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} on={on.clone()} />
+                </div>
+                <div class="right">
+                    <ConsistencyPanel lang={lang} snapshot={snap.clone()} />
+                    <EventLog lang={lang} log={log} filters={state.filters} selected={state.selected}
+                        chain={state.chain.clone()} order_count={snap.view.orders.len() as u32} on={on.clone()} />
+                </div>
+            </main>
+            if state.help_open {
+                <HelpOverlay lang={lang} on={on.clone()} />
+            }
+        </div>
+    }
+}
+
+fn refresh(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiState>) {
+    let (snap, playing, speed_exp) = {
+        let d = driver.borrow();
+        (snapshot(&d), d.playing, d.speed_exp)
+    };
+    dispatcher.dispatch(Action::Transport { playing, speed_exp });
+    dispatcher.dispatch(Action::Refresh(snap));
+}
+
+fn notice(dispatcher: &UseReducerDispatcher<UiState>, text: String, problem: bool) {
+    dispatcher.dispatch(Action::SetNotice(Some(Notice { text, problem })));
+}
+
+fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiState>) {
+    let dispatcher = state.dispatcher();
+    let lang = state.lang;
+    match msg {
+        UiMsg::TogglePlay => {
+            {
+                let mut d = driver.borrow_mut();
+                let playing = !d.playing;
+                d.set_playing(playing);
+            }
+            dispatcher.dispatch(Action::PausedByHiding(false));
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::Step => {
+            {
+                let mut d = driver.borrow_mut();
+                d.set_playing(false);
+                d.step();
+            }
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::SetSpeedExp(exp) => {
+            driver.borrow_mut().set_speed_exp(exp);
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::Reset(text) => match text.trim().parse::<u64>() {
+            Ok(seed) => {
+                driver.borrow_mut().reset(config(state.idempotent), seed);
+                dispatcher.dispatch(Action::ResetDone { seed, idempotent: state.idempotent });
+                dispatcher.dispatch(Action::SetNotice(None));
+                refresh(driver, &dispatcher);
+            }
+            Err(_) => notice(&dispatcher, format!("{:?}: {}", text.trim(), t(lang, Key::SeedInvalid)), true),
+        },
+        UiMsg::SpeedUp | UiMsg::SpeedDown => {
+            let notch = if msg == UiMsg::SpeedUp { SPEED_NOTCH } else { -SPEED_NOTCH };
+            let exp = driver.borrow().speed_exp + notch;
+            driver.borrow_mut().set_speed_exp((exp / SPEED_NOTCH).round() * SPEED_NOTCH);
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::ToggleLang => handle(UiMsg::SetLang(if lang == Lang::En { Lang::Ko } else { Lang::En }), driver, state),
+        UiMsg::Escape => {
+            if state.help_open {
+                dispatcher.dispatch(Action::SetHelp(false));
+            } else {
+                dispatcher.dispatch(Action::Select(None, Rc::default()));
+            }
+        }
+        UiMsg::SetLang(lang) => {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(LANG_STORAGE_KEY, lang.tag());
+            }
+            dispatcher.dispatch(Action::SetLang(lang));
+        }
+        UiMsg::Help(open) => dispatcher.dispatch(Action::SetHelp(open)),
+        UiMsg::Sim(command) => {
+            let problem = {
+                let mut d = driver.borrow_mut();
+                d.apply(command);
+                d.last_problem()
+            };
+            match problem {
+                Some(TraceEvent::Reply { reply: saga_sim::Reply::Rejected { reason } }) => {
+                    notice(&dispatcher, i18n::rejection(lang, reason).to_string(), true)
+                }
+                Some(TraceEvent::Refused { reason }) => {
+                    notice(&dispatcher, i18n::refusal(lang, reason).to_string(), true)
+                }
+                _ => {}
+            }
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::Select(None) => dispatcher.dispatch(Action::Select(None, Rc::default())),
+        UiMsg::Select(Some(seq)) => {
+            let (message, chain) = {
+                let d = driver.borrow();
+                let message = d.store.entry(seq).and_then(|e| d.store.message_of(&e.rec.event));
+                let chain = message.map(|m| d.store.causal_chain(m)).unwrap_or_default();
+                (message, chain)
+            };
+            dispatcher.dispatch(Action::Select(Some((seq, message)), Rc::new(chain)));
+        }
+        UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
+        UiMsg::SetIdempotent(on) => dispatcher.dispatch(Action::SetIdempotent(on)),
+        UiMsg::BadInput(text) => notice(&dispatcher, text, true),
+        UiMsg::DismissNotice => dispatcher.dispatch(Action::SetNotice(None)),
+    }
+}
+
+/// Starts the one requestAnimationFrame loop: advance virtual time, move tokens, and refresh the
+/// components when the world changed. Returns the clean-up that stops it.
+fn start_animation(
+    driver: Rc<RefCell<Driver>>,
+    dispatcher: UseReducerDispatcher<UiState>,
+    layer: NodeRef,
+    chain: Rc<RefCell<Rc<BTreeSet<MessageId>>>>,
+) -> impl FnOnce() {
+    let stopped = Rc::new(Cell::new(false));
+    let window = web_sys::window();
+    let animator = match (window.as_ref().and_then(|w| w.document()), layer.cast::<web_sys::Element>()) {
+        (Some(doc), Some(el)) => Some(Animator::new(doc, el, reduced_motion())),
+        _ => None,
+    };
+    let frame: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let (frame2, stopped2) = (frame.clone(), stopped.clone());
+    let mut animator = animator;
+    let mut published_version = 0u64;
+    let mut published_at = f64::NEG_INFINITY;
+    *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
+        if stopped2.get() {
+            return;
+        }
+        let publish = {
+            let mut d = driver.borrow_mut();
+            d.tick(now);
+            if let Some(a) = animator.as_mut() {
+                let items = d.sim.in_flight();
+                let _ = a.draw(&items, d.virtual_ms, &chain.borrow());
+            }
+            let changed = d.version != published_version;
+            let clock_moved = d.playing && now - published_at >= REFRESH_MS * 2.5;
+            (changed && now - published_at >= REFRESH_MS) || clock_moved
+        };
+        if publish {
+            published_at = now;
+            published_version = driver.borrow().version;
+            refresh(&driver, &dispatcher);
+        }
+        if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {
+            let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        }
+    }));
+    if let (Some(w), Some(f)) = (window.as_ref(), frame.borrow().as_ref()) {
+        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+    move || {
+        stopped.set(true);
+        frame.borrow_mut().take();
+    }
+}
+
+/// Keyboard shortcuts on the whole page, except while typing in a field or on a control that
+/// uses the key itself.
+fn install_keys(on: Rc<RefCell<Callback<UiMsg>>>) -> impl FnOnce() {
+    let handler = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+            return;
+        }
+        let tag = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| el.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        let in_control = matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "a");
+        let msg = match e.key().as_str() {
+            " " if !in_control => Some(UiMsg::TogglePlay),
+            "ArrowRight" if !matches!(tag.as_str(), "input" | "select" | "textarea") => Some(UiMsg::Step),
+            "?" => Some(UiMsg::Help(true)),
+            "Escape" => Some(UiMsg::Escape),
+            "+" | "=" if !in_control => Some(UiMsg::SpeedUp),
+            "-" if !in_control => Some(UiMsg::SpeedDown),
+            "l" | "L" if !in_control => Some(UiMsg::ToggleLang),
+            _ => None,
+        };
+        let Some(msg) = msg else { return };
+        e.prevent_default();
+        on.borrow().emit(msg);
+    });
+    let window = web_sys::window();
+    if let Some(w) = window.as_ref() {
+        let _ = w.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = window {
+            let _ = w.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Pauses the run while the tab is hidden, and resumes it if it was playing.
+fn install_visibility(driver: Rc<RefCell<Driver>>, dispatcher: UseReducerDispatcher<UiState>) -> impl FnOnce() {
+    let auto_paused = Rc::new(Cell::new(false));
+    let doc = web_sys::window().and_then(|w| w.document());
+    let doc2 = doc.clone();
+    let handler = Closure::<dyn FnMut()>::new(move || {
+        let Some(doc) = doc2.as_ref() else { return };
+        if doc.hidden() {
+            let playing = driver.borrow().playing;
+            if playing {
+                driver.borrow_mut().set_playing(false);
+                auto_paused.set(true);
+                dispatcher.dispatch(Action::PausedByHiding(true));
+                refresh(&driver, &dispatcher);
+            }
+        } else if auto_paused.replace(false) {
+            driver.borrow_mut().set_playing(true);
+            dispatcher.dispatch(Action::PausedByHiding(false));
+            refresh(&driver, &dispatcher);
+        }
+    });
+    if let Some(d) = doc.as_ref() {
+        let _ = d.add_event_listener_with_callback("visibilitychange", handler.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(d) = doc {
+            let _ = d.remove_event_listener_with_callback("visibilitychange", handler.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Delivery's table.
+
+use crate::format;
+use crate::i18n::{self, Key, Lang, t};
+use crate::msg::UiMsg;
+use crate::state::Snapshot;
+use saga_sim::{Command, DeliveryStatus};
+use yew::prelude::*;
+
+/// Props of [`DeliveriesTable`].
+#[derive(Properties, PartialEq)]
+pub struct DeliveriesTableProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The world.
+    pub snapshot: Snapshot,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// The deliveries table.
+#[component]
+pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
+    let lang = p.lang;
+    let view = &p.snapshot.view;
+    if view.deliveries.is_empty() {
+        return html! { <p class="empty">{ t(lang, Key::NoDeliveries) }</p> };
+    }
+    let rows = view.deliveries.iter().rev().take(super::orders_table::ROWS_SHOWN).map(|d| {
+        let order = d.order;
+        let complete = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::CompleteDelivery { order }));
+        let (class, icon) = match d.status {
+            DeliveryStatus::Started => ("badge started", "➜"),
+            DeliveryStatus::Completed => ("badge confirmed", "✔"),
+            DeliveryStatus::Cancelled => ("badge cancelled", "✖"),
+        };
+        html! {
+            <tr key={order.0}>
+                <th scope="row">{ order.to_string() }</th>
+                <td><span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ i18n::delivery_status(lang, d.status) }</span></td>
+                <td class={classes!("num", (d.parcels > 1).then_some("alarm"))}>{ d.parcels }</td>
+                <td class="num">{ format::duration(d.updated_at_ms) }</td>
+                <td>
+                    if d.status == DeliveryStatus::Started {
+                        <button class="small" onclick={complete} aria-label={format!("{} {order}", t(lang, Key::CompleteNamed))}>
+                            { t(lang, Key::Complete) }
+                        </button>
+                    }
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="data">
+            <caption class="visually-hidden">{ t(lang, Key::Deliveries) }</caption>
+            <thead><tr>
+                <th scope="col">{ t(lang, Key::Order) }</th>
+                <th scope="col">{ t(lang, Key::Status) }</th>
+                <th scope="col">{ t(lang, Key::Parcels) }</th>
+                <th scope="col">{ t(lang, Key::UpdatedAt) }</th>
+                <th scope="col">{ t(lang, Key::Actions) }</th>
+            </tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}

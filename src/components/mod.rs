@@ -1,0 +1,17 @@
+//! The app's components, one per file.
+
+pub mod bus_log;
+pub mod consistency_panel;
+pub mod deliveries_table;
+pub mod event_detail;
+pub mod event_log;
+pub mod fault_panel;
+pub mod help_overlay;
+pub mod notice_bar;
+pub mod order_form;
+pub mod orders_table;
+pub mod stage;
+pub mod stock_table;
+pub mod tables;
+pub mod toolbar;
+pub mod weather_form;

@@ -1,0 +1,75 @@
+//! Place an order: product and quantity.
+
+use crate::i18n::{Key, Lang, t};
+use crate::msg::UiMsg;
+use saga_sim::services::order::MAX_QUANTITY;
+use saga_sim::{Command, ProductId};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`OrderForm`].
+#[derive(Properties, PartialEq)]
+pub struct OrderFormProps {
+    /// Display language.
+    pub lang: Lang,
+    /// Product names and stock, in catalogue order.
+    pub products: Vec<(String, i64)>,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// The new-order form.
+#[component]
+pub fn OrderForm(p: &OrderFormProps) -> Html {
+    let lang = p.lang;
+    // The selection is state, not the DOM's: option labels change with the stock on every
+    // refresh, and the browser would otherwise lose track of the chosen one.
+    let product = use_state(|| 0u16);
+    let qty_ref = use_node_ref();
+    let choose = {
+        let product = product.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            product.set(v.parse().unwrap_or(0));
+        })
+    };
+    let submit = {
+        let (product, qty_ref) = (product.clone(), qty_ref.clone());
+        p.on.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            let qty = qty_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            match qty.trim().parse::<u32>() {
+                Ok(quantity) if (1..=MAX_QUANTITY).contains(&quantity) => {
+                    UiMsg::Sim(Command::PlaceOrder { product: ProductId(*product), quantity, idempotency_key: None })
+                }
+                _ => UiMsg::BadInput(format!(
+                    "{} {} (1–{MAX_QUANTITY})",
+                    t(lang, Key::Quantity),
+                    t(lang, Key::NumberInvalid)
+                )),
+            }
+        })
+    };
+    html! {
+        <form class="panel order-form" onsubmit={submit} aria-labelledby="new-order-h">
+            <h2 id="new-order-h">{ t(lang, Key::NewOrder) }</h2>
+            <div class="row">
+                <div class="field">
+                    <label for="order-product">{ t(lang, Key::Product) }</label>
+                    <select id="order-product" onchange={choose}>
+                        { for p.products.iter().enumerate().map(|(i, (name, stock))| html! {
+                            <option value={i.to_string()} selected={i == usize::from(*product)}>
+                                { format!("{name} ({} {stock})", t(lang, Key::Stock)) }
+                            </option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="order-quantity">{ t(lang, Key::Quantity) }</label>
+                    <input id="order-quantity" ref={qty_ref} type="number" min="1" max={MAX_QUANTITY.to_string()} value="1" size="4" />
+                </div>
+                <button type="submit" class="primary">{ t(lang, Key::PlaceOrder) }</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,86 @@
+//! Order's table: every order with its status badge and reason.
+
+use crate::format;
+use crate::i18n::{self, Key, Lang, t};
+use crate::msg::UiMsg;
+use crate::state::Snapshot;
+use saga_sim::{Command, OrderStatus};
+use yew::prelude::*;
+
+/// Rows drawn at most; the newest are shown.
+pub const ROWS_SHOWN: usize = 200;
+
+/// Props of [`OrdersTable`].
+#[derive(Properties, PartialEq)]
+pub struct OrdersTableProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The world.
+    pub snapshot: Snapshot,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// An order status as a badge: icon and word, so colour is never the only cue.
+pub fn status_badge(lang: Lang, s: OrderStatus) -> Html {
+    let (class, icon) = match s {
+        OrderStatus::Pending => ("badge pending", "◷"),
+        OrderStatus::Confirmed => ("badge confirmed", "✔"),
+        OrderStatus::Cancelled(_) => ("badge cancelled", "✖"),
+    };
+    html! { <span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ i18n::status(lang, s) }</span> }
+}
+
+/// The orders table.
+#[component]
+pub fn OrdersTable(p: &OrdersTableProps) -> Html {
+    let lang = p.lang;
+    let view = &p.snapshot.view;
+    if view.orders.is_empty() {
+        return html! { <p class="empty">{ t(lang, Key::NoOrders) }</p> };
+    }
+    let rows = view.orders.iter().rev().take(ROWS_SHOWN).map(|o| {
+        let id = o.id;
+        let cancel = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::CancelOrder { order: id }));
+        let product = view.products.get(usize::from(o.product.0)).map_or_else(|| o.product.to_string(), |p| p.name.clone());
+        let reason = match o.status {
+            OrderStatus::Cancelled(r) => i18n::reason(lang, r),
+            _ => "",
+        };
+        let cancellable = !matches!(o.status, OrderStatus::Cancelled(_));
+        html! {
+            <tr key={id.0} data-order={id.0.to_string()}>
+                <th scope="row">{ id.to_string() }</th>
+                <td>{ product }</td>
+                <td class="num">{ o.quantity }</td>
+                <td>{ status_badge(lang, o.status) }</td>
+                <td>{ reason }</td>
+                <td class="mono">{ format!("k{}", o.idempotency_key.0 & 0xffff) }</td>
+                <td class="num">{ format::duration(o.placed_at_ms) }</td>
+                <td>
+                    if cancellable {
+                        <button class="small" onclick={cancel} aria-label={format!("{} {id}", t(lang, Key::CancelOrderNamed))}>
+                            { t(lang, Key::CancelOrder) }
+                        </button>
+                    }
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="data">
+            <caption class="visually-hidden">{ t(lang, Key::Orders) }</caption>
+            <thead><tr>
+                <th scope="col">{ t(lang, Key::Order) }</th>
+                <th scope="col">{ t(lang, Key::Product) }</th>
+                <th scope="col">{ t(lang, Key::Quantity) }</th>
+                <th scope="col">{ t(lang, Key::Status) }</th>
+                <th scope="col">{ t(lang, Key::Reason) }</th>
+                <th scope="col">{ t(lang, Key::IdempotencyKey) }</th>
+                <th scope="col">{ t(lang, Key::PlacedAt) }</th>
+                <th scope="col">{ t(lang, Key::Actions) }</th>
+            </tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}

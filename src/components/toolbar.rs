@@ -1,0 +1,98 @@
+//! The top bar: transport (play, step, speed, time), seed and reset, language, help.
+
+use crate::driver::{SPEED_EXP_MAX, SPEED_EXP_MIN};
+use crate::format;
+use crate::i18n::{Key, Lang, t};
+use crate::msg::UiMsg;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Toolbar`].
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    /// Display language.
+    pub lang: Lang,
+    /// Playing or paused.
+    pub playing: bool,
+    /// Speed as a power of ten.
+    pub speed_exp: f64,
+    /// Virtual time.
+    pub now_ms: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// The top bar.
+#[component]
+pub fn Toolbar(p: &ToolbarProps) -> Html {
+    let lang = p.lang;
+    let seed_ref = use_node_ref();
+    let on = p.on.clone();
+    let toggle = on.reform(|_: MouseEvent| UiMsg::TogglePlay);
+    let step = on.reform(|_: MouseEvent| UiMsg::Step);
+    let speed = on.reform(|e: InputEvent| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
+        UiMsg::SetSpeedExp(v)
+    });
+    let reset = {
+        let seed_ref = seed_ref.clone();
+        on.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            let text = seed_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            UiMsg::Reset(text)
+        })
+    };
+    let set_lang = on.reform(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        UiMsg::SetLang(Lang::from_tag(&v))
+    });
+    let help = on.reform(|_: MouseEvent| UiMsg::Help(true));
+    let mult = 10f64.powf(p.speed_exp);
+    let play_label = if p.playing { t(lang, Key::Pause) } else { t(lang, Key::Play) };
+    html! {
+        <header class="toolbar">
+            <div class="brand">
+                <h1>{ t(lang, Key::AppTitle) }</h1>
+                <span class="subtitle">{ t(lang, Key::AppSubtitle) }</span>
+            </div>
+            <div class="transport" role="group" aria-label={t(lang, Key::Speed)}>
+                <button class={classes!("primary", p.playing.then_some("on"))} onclick={toggle}
+                    aria-pressed={p.playing.to_string()} aria-keyshortcuts="Space" title={format!("{play_label} (Space)")}>
+                    <span aria-hidden="true">{ if p.playing { "❚❚ " } else { "▶ " } }</span>{ play_label }
+                </button>
+                <button onclick={step} aria-keyshortcuts="ArrowRight" title={format!("{} (→)", t(lang, Key::StepHint))}>
+                    <span aria-hidden="true">{ "▶❘ " }</span>{ t(lang, Key::Step) }
+                </button>
+                <label class="speed">
+                    <span>{ t(lang, Key::Speed) }</span>
+                    <input type="range" min={SPEED_EXP_MIN.to_string()} max={SPEED_EXP_MAX.to_string()} step="0.1"
+                        value={format!("{:.1}", p.speed_exp)} oninput={speed}
+                        aria-valuetext={format::speed(mult)} />
+                    <output>{ format::speed(mult) }</output>
+                </label>
+                <span class="clock" aria-label={t(lang, Key::VirtualTime)} title={t(lang, Key::VirtualTime)}>
+                    { format!("t = {}", format::duration(p.now_ms)) }
+                </span>
+            </div>
+            <form class="seed" onsubmit={reset}>
+                <label>
+                    <span>{ t(lang, Key::Seed) }</span>
+                    <input ref={seed_ref} type="text" inputmode="numeric" value={p.seed.to_string()} size="8" />
+                </label>
+                <button type="submit">{ t(lang, Key::Reset) }</button>
+            </form>
+            <label class="lang">
+                <span class="visually-hidden">{ t(lang, Key::Language) }</span>
+                <select onchange={set_lang} aria-label={t(lang, Key::Language)}>
+                    <option value="en" selected={lang == Lang::En}>{ "English" }</option>
+                    <option value="ko" selected={lang == Lang::Ko}>{ "한국어" }</option>
+                </select>
+            </label>
+            <button class="help-button" onclick={help} aria-keyshortcuts="?" title={t(lang, Key::Help)}>
+                <span aria-hidden="true">{ "? " }</span><span class="visually-hidden">{ t(lang, Key::Help) }</span>
+            </button>
+        </header>
+    }
+}

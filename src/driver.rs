@@ -1,0 +1,230 @@
+//! The app's side of the simulation: the `Sim`, virtual time against wall time, and the event
+//! store. No DOM here; the animation loop and the components call into it.
+
+use crate::store::EventStore;
+use saga_sim::trace::{TraceEvent, TraceRecord};
+use saga_sim::{Command, Sim, SimConfig};
+
+/// A shared driver with the version it had when a component was given it, so props compare
+/// cheaply and a component re-renders when the driver changed.
+#[derive(Clone)]
+pub struct DriverHandle {
+    /// The driver.
+    pub driver: std::rc::Rc<std::cell::RefCell<Driver>>,
+    /// Its version at the time.
+    pub version: u64,
+}
+
+impl PartialEq for DriverHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && std::rc::Rc::ptr_eq(&self.driver, &other.driver)
+    }
+}
+
+/// The slowest speed, as a power of ten (1/100x).
+pub const SPEED_EXP_MIN: f64 = -2.0;
+/// The fastest speed, as a power of ten (100x).
+pub const SPEED_EXP_MAX: f64 = 2.0;
+/// A frame gap longer than this (a stalled tab) counts as this much wall time.
+const MAX_FRAME_GAP_MS: f64 = 250.0;
+/// A single "step" runs at most this many engine steps looking for something visible.
+const STEP_LIMIT: usize = 10_000;
+
+/// The simulation with its clock.
+pub struct Driver {
+    /// The simulation.
+    pub sim: Sim,
+    /// The config it was built from (for reset).
+    pub config: SimConfig,
+    /// Its seed.
+    pub seed: u64,
+    /// Whether virtual time follows wall time.
+    pub playing: bool,
+    /// Speed as a power of ten.
+    pub speed_exp: f64,
+    /// Virtual time with a fractional part, for smooth animation.
+    pub virtual_ms: f64,
+    last_wall_ms: Option<f64>,
+    /// What happened, for the event log.
+    pub store: EventStore,
+    /// Bumped whenever the store or the world changed.
+    pub version: u64,
+    scratch: Vec<TraceRecord>,
+}
+
+impl Driver {
+    /// A new run.
+    pub fn new(config: SimConfig, seed: u64) -> Driver {
+        Driver {
+            sim: Sim::new(config.clone(), seed),
+            config,
+            seed,
+            playing: true,
+            speed_exp: 0.0,
+            virtual_ms: 0.0,
+            last_wall_ms: None,
+            store: EventStore::default(),
+            version: 1,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Starts the run again from t=0 with this seed and config; play state and speed stay.
+    pub fn reset(&mut self, config: SimConfig, seed: u64) {
+        self.sim = Sim::new(config.clone(), seed);
+        self.config = config;
+        self.seed = seed;
+        self.virtual_ms = 0.0;
+        self.last_wall_ms = None;
+        self.store.clear();
+        self.version += 1;
+    }
+
+    /// Speed multiplier.
+    pub fn speed(&self) -> f64 {
+        10f64.powf(self.speed_exp)
+    }
+
+    /// Sets the speed as a power of ten, clamped to 1/100x..100x.
+    pub fn set_speed_exp(&mut self, exp: f64) {
+        if exp.is_finite() {
+            self.speed_exp = exp.clamp(SPEED_EXP_MIN, SPEED_EXP_MAX);
+        }
+    }
+
+    /// Plays or pauses. Pausing forgets the wall clock so resuming does not jump.
+    pub fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        self.last_wall_ms = None;
+    }
+
+    /// Advances virtual time by the wall time since the last frame times the speed.
+    pub fn tick(&mut self, wall_ms: f64) {
+        let last = self.last_wall_ms.replace(wall_ms);
+        if !self.playing {
+            return;
+        }
+        let Some(last) = last else { return };
+        let dt = (wall_ms - last).clamp(0.0, MAX_FRAME_GAP_MS);
+        self.virtual_ms += dt * self.speed();
+        let target = self.virtual_ms.floor() as u64;
+        if target > self.sim.now_ms() {
+            self.sim.advance_until(target);
+            self.collect();
+        }
+    }
+
+    /// Runs the engine to the next event worth showing (a transport detail alone does not count).
+    pub fn step(&mut self) {
+        for _ in 0..STEP_LIMIT {
+            if self.sim.next_due_ms().is_none() {
+                break;
+            }
+            self.sim.step();
+            let visible = self.collect_visible();
+            if visible {
+                break;
+            }
+        }
+        self.virtual_ms = self.virtual_ms.max(self.sim.now_ms() as f64);
+    }
+
+    /// Applies a user command now.
+    pub fn apply(&mut self, command: Command) {
+        self.sim.apply(command);
+        self.collect();
+    }
+
+    /// A refusal among the events of the last `apply`, for a notice on screen.
+    pub fn last_problem(&self) -> Option<TraceEvent> {
+        self.scratch.iter().map(|r| r.event).find(|e| {
+            matches!(e, TraceEvent::Reply { reply: saga_sim::Reply::Rejected { .. } } | TraceEvent::Refused { .. })
+        })
+    }
+
+    fn collect(&mut self) -> usize {
+        self.scratch.clear();
+        self.sim.drain_trace_into(&mut self.scratch);
+        if !self.scratch.is_empty() {
+            self.store.extend(&self.scratch);
+            self.version += 1;
+        }
+        self.scratch.len()
+    }
+
+    fn collect_visible(&mut self) -> bool {
+        self.collect();
+        self.scratch
+            .iter()
+            .any(|r| !crate::store::is_transport(&r.event) && !matches!(r.event, TraceEvent::ConsistencyChanged { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use saga_sim::{ProductId, TraceEvent};
+
+    fn place() -> Command {
+        Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None }
+    }
+
+    #[test]
+    fn virtual_time_follows_wall_time_times_speed() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.tick(1_000.0);
+        d.tick(1_100.0);
+        assert_eq!(d.sim.now_ms(), 100);
+        d.set_speed_exp(1.0);
+        d.tick(1_200.0);
+        assert_eq!(d.sim.now_ms(), 1_100);
+        d.set_speed_exp(-2.0);
+        d.tick(1_300.0);
+        assert_eq!(d.sim.now_ms(), 1_101);
+    }
+
+    #[test]
+    fn pause_stops_time_and_a_stalled_tab_does_not_jump() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.tick(0.0);
+        d.set_playing(false);
+        d.tick(5_000.0);
+        assert_eq!(d.sim.now_ms(), 0);
+        d.set_playing(true);
+        d.tick(6_000.0);
+        d.tick(60_000.0);
+        assert_eq!(d.sim.now_ms(), 250, "a long gap counts as at most 250 ms");
+    }
+
+    #[test]
+    fn speed_is_clamped_to_the_log_scale() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.set_speed_exp(9.0);
+        assert_eq!(d.speed(), 100.0);
+        d.set_speed_exp(-9.0);
+        assert!((d.speed() - 0.01).abs() < 1e-12);
+        d.set_speed_exp(f64::NAN);
+        assert!((d.speed() - 0.01).abs() < 1e-12, "NaN is ignored");
+    }
+
+    #[test]
+    fn step_runs_to_the_next_visible_event() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.set_playing(false);
+        d.apply(place());
+        let before = d.store.newest_first().count();
+        d.step();
+        let new: Vec<_> = d.store.newest_first().take(d.store.newest_first().count() - before).collect();
+        assert!(new.iter().any(|e| !crate::store::is_transport(&e.rec.event)), "a step shows something");
+        assert!(d.sim.now_ms() > 0);
+    }
+
+    #[test]
+    fn the_driver_reports_a_rejection() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.apply(Command::CancelOrder { order: saga_sim::OrderId(9) });
+        assert!(matches!(d.last_problem(), Some(TraceEvent::Reply { .. })));
+        d.apply(place());
+        assert_eq!(d.last_problem(), None);
+    }
+}

@@ -1,0 +1,557 @@
+//! The one translation table. Every visible string comes from here, in English and Korean; a
+//! key without both is a compile error.
+
+use saga_sim::ServiceId;
+use saga_sim::checker::Invariant;
+use saga_sim::message::CancelReason;
+use saga_sim::outcome::Outcome;
+use saga_sim::services::delivery::DeliveryStatus;
+use saga_sim::services::order::{OrderStatus, Rejection};
+use saga_sim::trace::Refusal;
+
+/// A display language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Korean, the language of the seed documents.
+    Ko,
+}
+
+impl Lang {
+    /// The language for a BCP 47 tag such as `ko-KR`; English for anything else.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("ko") { Lang::Ko } else { Lang::En }
+    }
+
+    /// The tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+macro_rules! keys {
+    ($($key:ident => $en:expr, $ko:expr;)*) => {
+        /// A piece of visible text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            /// Every key, for the completeness test.
+            #[cfg_attr(not(test), allow(dead_code))]
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+
+        /// The text of `key` in `lang`.
+        pub fn t(lang: Lang, key: Key) -> &'static str {
+            match (key, lang) {
+                $((Key::$key, Lang::En) => $en, (Key::$key, Lang::Ko) => $ko,)*
+            }
+        }
+    };
+}
+
+keys! {
+    AppTitle => "Saga Lab", "사가 랩";
+    AppSubtitle => "Choreographed saga on an event bus", "이벤트 버스 위의 코레오그래피 사가";
+    Play => "Play", "재생";
+    Pause => "Pause", "일시정지";
+    Step => "Step", "한 단계";
+    StepHint => "Run to the next visible event", "다음 이벤트까지 실행";
+    Speed => "Speed", "속도";
+    Reset => "Reset", "초기화";
+    Seed => "Seed", "시드";
+    SeedInvalid => "The seed must be a whole number between 0 and 18446744073709551615.", "시드는 0부터 18446744073709551615 사이의 정수여야 합니다.";
+    VirtualTime => "Virtual time", "가상 시간";
+    Language => "Language", "언어";
+    Help => "Keyboard shortcuts", "단축키";
+    Close => "Close", "닫기";
+    PausedHidden => "Paused while the tab was hidden", "탭이 숨겨져 일시정지됨";
+    Stage => "Services and the event bus", "서비스와 이벤트 버스";
+    StageDescription => "Order, Product and Delivery exchange events through the bus. Moving labels are messages in flight.", "주문, 상품, 배송 서비스가 버스를 통해 이벤트를 주고받습니다. 움직이는 라벨은 전송 중인 메시지입니다.";
+    Client => "Client", "클라이언트";
+    Bus => "Bus (log)", "버스 (로그)";
+    Up => "UP", "정상";
+    Down => "DOWN", "장애";
+    Cut => "link cut", "연결 끊김";
+    Lag => "lag", "지연";
+    Outbox => "outbox", "아웃박스";
+    Handling => "handling", "처리 중";
+    Idle => "idle", "대기";
+    Orders => "Orders", "주문";
+    Stock => "Stock", "재고";
+    Deliveries => "Deliveries", "배송";
+    BusLog => "Bus log", "버스 로그";
+    Order => "Order", "주문";
+    Product => "Product", "상품";
+    Quantity => "Quantity", "수량";
+    Status => "Status", "상태";
+    Reason => "Reason", "사유";
+    IdempotencyKey => "Idempotency key", "멱등 키";
+    PlacedAt => "Placed at", "주문 시각";
+    UpdatedAt => "Updated at", "변경 시각";
+    Actions => "Actions", "작업";
+    CancelOrder => "Cancel", "취소";
+    CancelOrderNamed => "Cancel order", "주문 취소";
+    PlaceOrder => "Place order", "주문하기";
+    NewOrder => "New order", "새 주문";
+    InitialStock => "Initial", "초기 재고";
+    ReplicaInOrder => "Order's copy", "주문 서비스의 사본";
+    Stale => "stale", "오래됨";
+    SetStock => "Set stock", "재고 설정";
+    NewStock => "New stock", "새 재고";
+    Parcels => "Parcels", "발송 수";
+    Complete => "Hand over", "배송 완료";
+    CompleteNamed => "Mark delivery handed over for order", "배송 완료 처리: 주문";
+    Offset => "Offset", "오프셋";
+    Message => "Message", "메시지";
+    Type => "Type", "유형";
+    Source => "Source", "발행자";
+    Committed => "Committed offsets", "커밋된 오프셋";
+    CopyRecord => "copy", "중복본";
+    NoOrders => "No orders yet. Place one to start the saga.", "아직 주문이 없습니다. 주문을 넣어 사가를 시작하세요.";
+    NoDeliveries => "No deliveries yet.", "아직 배송이 없습니다.";
+    EmptyLog => "The log is empty.", "로그가 비어 있습니다.";
+    EventLog => "Event log", "이벤트 로그";
+    FilterOrder => "Filter by order", "주문으로 거르기";
+    FilterType => "Filter by event type", "이벤트 유형으로 거르기";
+    AllOrders => "All orders", "모든 주문";
+    AllTypes => "All event types", "모든 유형";
+    ShowTransport => "Show transport details (acks, offsets, batches)", "전송 세부사항 표시 (ack, 오프셋, 배치)";
+    NoEvents => "Nothing has happened yet.", "아직 아무 일도 없습니다.";
+    Details => "Selected event", "선택한 이벤트";
+    SelectHint => "Select an event to see its ids, payload and causal chain.", "이벤트를 선택하면 ID, 내용, 인과 사슬을 볼 수 있습니다.";
+    MessageId => "Message id", "메시지 ID";
+    CorrelationId => "Correlation id (order)", "상관 ID (주문)";
+    CausationId => "Causation id", "원인 ID";
+    CausedByUser => "none: a user request", "없음: 사용자 요청";
+    EmittedAt => "Emitted at", "발행 시각";
+    Payload => "Payload", "내용";
+    Chain => "Causal chain", "인과 사슬";
+    ClearSelection => "Clear selection", "선택 해제";
+    Compensation => "compensation", "보상";
+    Consistency => "Consistency", "일관성";
+    Consistent => "Consistent", "일관됨";
+    Inconsistent => "Inconsistent", "불일치";
+    ConsistentSince => "consistent since", "일관 상태 시작:";
+    InconsistentFor => "inconsistent for", "불일치 지속:";
+    Holds => "holds", "충족";
+    Violated => "violated", "위반";
+    Pending => "pending", "진행 중";
+    SafetyInvariants => "Safety (always)", "안전성 (항상)";
+    ConvergenceInvariants => "Convergence (once quiet)", "수렴성 (조용해지면)";
+    Windows => "Inconsistency windows", "불일치 구간";
+    Longest => "longest", "최장";
+    Violations => "Violations", "위반 기록";
+    Quiet => "quiet", "조용함";
+    Busy => "messages in flight", "메시지 전송 중";
+    Faults => "Faults", "장애 주입";
+    Crash => "Crash", "중단";
+    Restart => "Restart", "재시작";
+    Partition => "Cut link", "연결 끊기";
+    Heal => "Heal link", "연결 복구";
+    Slow => "Slow", "느리게";
+    Network => "Network weather", "네트워크 상태";
+    Scope => "Applies to", "적용 대상";
+    AllLinks => "All links", "모든 링크";
+    DropPct => "Drop %", "유실 %";
+    DuplicatePct => "Duplicate %", "중복 %";
+    DelayPct => "Delay %", "지연 %";
+    DelayMax => "Delay up to (ms)", "최대 지연 (ms)";
+    ReorderPct => "Reorder %", "순서 뒤바뀜 %";
+    Apply => "Apply", "적용";
+    HealAll => "Heal everything", "모두 복구";
+    Placement => "When Product is unreachable", "상품 서비스에 연결할 수 없을 때";
+    Ap => "AP: accept as PENDING", "AP: PENDING으로 접수";
+    Cp => "CP: reject the order", "CP: 주문 거절";
+    Idempotent => "Idempotent consumers (applies on reset)", "멱등 소비자 (초기화 시 적용)";
+    NumberInvalid => "Enter a number in the allowed range.", "허용 범위의 숫자를 입력하세요.";
+    ShortcutPlay => "Play or pause", "재생 / 일시정지";
+    ShortcutStep => "Step to the next event", "다음 이벤트로 한 단계";
+    ShortcutFaster => "Faster / slower", "빠르게 / 느리게";
+    ShortcutHelp => "Show or hide this help", "이 도움말 열기 / 닫기";
+    ShortcutLang => "Switch language", "언어 전환";
+    ShortcutEscape => "Close help, clear selection", "도움말 닫기, 선택 해제";
+    Legend => "Legend", "범례";
+    LegendNormal => "event", "이벤트";
+    LegendCompensation => "compensation (dashed, ↩)", "보상 (점선, ↩)";
+    LegendControl => "ack / offset commit", "ack / 오프셋 커밋";
+    End => "end", "끝";
+    RejectedShort => "rejected", "거절됨";
+    SameKey => "same key", "같은 키";
+    TimeAt => "t=", "t=";
+}
+
+/// An order status badge's text.
+pub fn status(lang: Lang, s: OrderStatus) -> &'static str {
+    match (s, lang) {
+        (OrderStatus::Pending, Lang::En) => "PENDING",
+        (OrderStatus::Pending, Lang::Ko) => "PENDING 처리 중",
+        (OrderStatus::Confirmed, Lang::En) => "CONFIRMED",
+        (OrderStatus::Confirmed, Lang::Ko) => "CONFIRMED 확정",
+        (OrderStatus::Cancelled(_), Lang::En) => "CANCELLED",
+        (OrderStatus::Cancelled(_), Lang::Ko) => "CANCELLED 취소",
+    }
+}
+
+/// A cancellation reason.
+pub fn reason(lang: Lang, r: CancelReason) -> &'static str {
+    match (r, lang) {
+        (CancelReason::UserRequest, Lang::En) => "cancelled by the customer",
+        (CancelReason::UserRequest, Lang::Ko) => "고객 요청으로 취소",
+        (CancelReason::OutOfStock, Lang::En) => "out of stock",
+        (CancelReason::OutOfStock, Lang::Ko) => "재고 부족",
+    }
+}
+
+/// A delivery status badge's text.
+pub fn delivery_status(lang: Lang, s: DeliveryStatus) -> &'static str {
+    match (s, lang) {
+        (DeliveryStatus::Started, Lang::En) => "STARTED",
+        (DeliveryStatus::Started, Lang::Ko) => "STARTED 배송 중",
+        (DeliveryStatus::Completed, Lang::En) => "COMPLETED",
+        (DeliveryStatus::Completed, Lang::Ko) => "COMPLETED 완료",
+        (DeliveryStatus::Cancelled, Lang::En) => "CANCELLED",
+        (DeliveryStatus::Cancelled, Lang::Ko) => "CANCELLED 취소",
+    }
+}
+
+/// A service's name.
+pub fn service(lang: Lang, s: ServiceId) -> &'static str {
+    match (s, lang) {
+        (ServiceId::Order, Lang::En) => "Order",
+        (ServiceId::Order, Lang::Ko) => "주문",
+        (ServiceId::Product, Lang::En) => "Product",
+        (ServiceId::Product, Lang::Ko) => "상품",
+        (ServiceId::Delivery, Lang::En) => "Delivery",
+        (ServiceId::Delivery, Lang::Ko) => "배송",
+    }
+}
+
+/// Why Order refused a request.
+pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
+    match lang {
+        Lang::En => r.label(),
+        Lang::Ko => match r {
+            Rejection::OrderServiceDown => "주문 서비스를 사용할 수 없습니다",
+            Rejection::ProductUnreachable => "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다",
+            Rejection::UnknownProduct => "없는 상품입니다",
+            Rejection::BadQuantity => "수량은 1에서 1000 사이여야 합니다",
+            Rejection::OrderLimitReached => "주문 테이블이 가득 찼습니다 (limits.max_orders)",
+            Rejection::OutboxFull => "주문 서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
+            Rejection::UnknownOrder => "없는 주문입니다",
+            Rejection::AlreadyCancelled => "이미 취소된 주문입니다",
+        },
+    }
+}
+
+/// Why a command was refused before reaching the world.
+pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
+    match (r, lang) {
+        (Refusal::ScheduleFull, Lang::En) => "the schedule is full",
+        (Refusal::ScheduleFull, Lang::Ko) => "예약 목록이 가득 찼습니다",
+        (Refusal::InThePast, Lang::En) => "that time is in the past",
+        (Refusal::InThePast, Lang::Ko) => "이미 지난 시각입니다",
+        (Refusal::UnknownProduct, Lang::En) => "no such product",
+        (Refusal::UnknownProduct, Lang::Ko) => "없는 상품입니다",
+        (Refusal::BadStock, Lang::En) => "stock must be between 0 and 1,000,000,000",
+        (Refusal::BadStock, Lang::Ko) => "재고는 0에서 1,000,000,000 사이여야 합니다",
+        (Refusal::ServiceDown, Lang::En) => "the service is down",
+        (Refusal::ServiceDown, Lang::Ko) => "서비스가 중단되어 있습니다",
+    }
+}
+
+/// An invariant's name and one-line meaning.
+pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
+    use Invariant::*;
+    match lang {
+        Lang::En => match i {
+            StockNeverNegative => ("Stock never negative", "No product's stock is below zero."),
+            NoCompletedDeliveryForCancelledOrder => {
+                ("No delivery for a cancelled order", "No delivery is handed over for a CANCELLED order.")
+            }
+            NoConfirmedOrderWithoutStock => {
+                ("Confirmed means stock taken", "No order is CONFIRMED unless Product holds its stock.")
+            }
+            AtMostOnceEffect => ("Each message applied once", "No duplicate was applied twice (stock, parcels)."),
+            NoMessageLostToRetention => {
+                ("No message lost to retention", "No consumer lost an unread record when the log was trimmed.")
+            }
+            EveryOrderFinal => ("Every order final", "Every order is CONFIRMED or CANCELLED."),
+            StockConserved => ("Stock conserved", "Stock + confirmed units = initial stock + adjustments."),
+            DeliveryMatchesOrder => {
+                ("Delivery matches order", "Confirmed orders have a delivery; cancelled ones none or a cancelled one.")
+            }
+            StockMatchesOrder => {
+                ("Stock matches order", "Confirmed orders hold their units; cancelled ones hold none.")
+            }
+            NoConsumerLag => ("No consumer lag", "Every consumer has read and committed the whole log."),
+            NothingInFlight => ("Nothing in flight", "No message on a wire, in a consumer's hands or in an outbox."),
+        },
+        Lang::Ko => match i {
+            StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
+            NoCompletedDeliveryForCancelledOrder => {
+                ("취소된 주문은 배송되지 않음", "CANCELLED 주문의 배송이 완료되지 않습니다.")
+            }
+            NoConfirmedOrderWithoutStock => {
+                ("확정이면 재고 차감됨", "상품 서비스가 재고를 잡지 않은 주문은 CONFIRMED가 아닙니다.")
+            }
+            AtMostOnceEffect => ("메시지는 한 번만 반영", "중복 메시지가 두 번 반영되지 않았습니다 (재고, 발송)."),
+            NoMessageLostToRetention => {
+                ("보존 기간으로 잃은 메시지 없음", "로그 정리로 읽지 않은 레코드를 잃은 소비자가 없습니다.")
+            }
+            EveryOrderFinal => ("모든 주문이 최종 상태", "모든 주문이 CONFIRMED 또는 CANCELLED입니다."),
+            StockConserved => ("재고 보존", "재고 + 확정 수량 = 초기 재고 + 조정량."),
+            DeliveryMatchesOrder => {
+                ("배송이 주문과 일치", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.")
+            }
+            StockMatchesOrder => {
+                ("재고가 주문과 일치", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.")
+            }
+            NoConsumerLag => ("소비자 지연 없음", "모든 소비자가 로그 끝까지 읽고 커밋했습니다."),
+            NothingInFlight => ("전송 중인 것 없음", "전송 중, 처리 중, 아웃박스에 남은 메시지가 없습니다."),
+        },
+    }
+}
+
+/// What a handler decided, as a short sentence.
+pub fn outcome(lang: Lang, o: &Outcome) -> String {
+    use Outcome::*;
+    match lang {
+        Lang::En => o.to_string(),
+        Lang::Ko => match *o {
+            NotForMe => "관심 없는 이벤트".into(),
+            DuplicateIgnored => "중복 무시 (처리 완료 테이블)".into(),
+            UnknownOrder { order } => format!("알 수 없는 주문 {order}"),
+            StockTaken { product, quantity, stock_after, again } => {
+                format!("{product} {quantity}개 차감, 재고 {stock_after}{}", if again { " (중복 반영!)" } else { "" })
+            }
+            OutOfStock { product, requested, available } => {
+                format!("재고 부족: {product} {available}개, 요청 {requested}개")
+            }
+            StockRestored { product, quantity, stock_after, again } => {
+                format!("{product} {quantity}개 복구, 재고 {stock_after}{}", if again { " (중복 반영!)" } else { "" })
+            }
+            EchoOfOwnEvent { own_message } => {
+                format!("재고 복구 안 함: 내가 보낸 ProductOutOfStock {own_message} 때문")
+            }
+            NothingToRestore => "재고 복구 안 함: 이 주문으로 차감한 재고 없음".into(),
+            CancelledBeforePlaced => "주문보다 취소가 먼저 도착: 묘비 기록".into(),
+            PlacedAfterCancel => "취소 뒤에 도착한 주문: 무시".into(),
+            DeliveryStarted { again } => {
+                format!("배송 시작{}", if again { " (중복 반영! 두 번째 소포)" } else { "" })
+            }
+            DeliveryCancelled => "배송 취소".into(),
+            CancelTooLate => "취소 불가: 이미 배송 완료".into(),
+            AwaitingOtherReply => "기록함, 다른 응답 대기".into(),
+            OrderConfirmed => "모두 완료: 주문 CONFIRMED".into(),
+            OrderCancelled { reason: r } => format!("주문 CANCELLED ({})", reason(Lang::Ko, r)),
+            AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
+            ReplicaUpdated => "상품 사본 갱신".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for &k in Key::ALL {
+            assert!(!t(Lang::En, k).is_empty(), "{k:?} en");
+            assert!(!t(Lang::Ko, k).is_empty(), "{k:?} ko");
+        }
+    }
+
+    #[test]
+    fn browser_tags() {
+        assert_eq!(Lang::from_tag("ko-KR"), Lang::Ko);
+        assert_eq!(Lang::from_tag("KO"), Lang::Ko);
+        assert_eq!(Lang::from_tag("en-US"), Lang::En);
+        assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+}
+
+/// One trace event as a sentence for the event log.
+pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
+    use saga_sim::TraceEvent as E;
+    use saga_sim::trace::{LossCause, Lost};
+    let ko = lang == Lang::Ko;
+    let svc = |s: ServiceId| service(lang, s);
+    match *e {
+        E::Command { command } => {
+            if ko {
+                format!("명령: {command}")
+            } else {
+                format!("{command}")
+            }
+        }
+        E::Reply { reply } => match reply {
+            saga_sim::Reply::Accepted { order } => {
+                if ko {
+                    format!("주문 서비스 응답: {order} 접수 (PENDING)")
+                } else {
+                    format!("Order replies: {order} accepted (PENDING)")
+                }
+            }
+            saga_sim::Reply::AlreadyPlaced { order } => {
+                if ko {
+                    format!("주문 서비스 응답: 같은 멱등 키, 기존 주문 {order}")
+                } else {
+                    format!("Order replies: same idempotency key, existing {order}")
+                }
+            }
+            saga_sim::Reply::Cancelled { order } => {
+                if ko {
+                    format!("주문 서비스 응답: {order} 취소됨")
+                } else {
+                    format!("Order replies: {order} cancelled")
+                }
+            }
+            saga_sim::Reply::Rejected { reason } => {
+                if ko {
+                    format!("주문 서비스 거절: {}", rejection(lang, reason))
+                } else {
+                    format!("Order rejects: {}", rejection(lang, reason))
+                }
+            }
+        },
+        E::Emitted { message: m } => {
+            if ko {
+                format!("{}: {} 발행 → 아웃박스 ({})", svc(m.source), m.event, m.id)
+            } else {
+                format!("{} emits {} to its outbox ({})", svc(m.source), m.event, m.id)
+            }
+        }
+        E::BatchSent { service: s, messages, attempt, arrives_at_ms, .. } => {
+            let lost = arrives_at_ms.is_none();
+            match (ko, lost) {
+                (false, false) => format!("{} relay sends {messages} message(s), attempt {attempt}", svc(s)),
+                (false, true) => format!("{} relay sends {messages} message(s), attempt {attempt}: LOST", svc(s)),
+                (true, false) => format!("{} 릴레이가 메시지 {messages}개 전송, 시도 {attempt}", svc(s)),
+                (true, true) => format!("{} 릴레이가 메시지 {messages}개 전송, 시도 {attempt}: 유실", svc(s)),
+            }
+        }
+        E::Lost { service: s, what, cause } => {
+            let what = match (what, ko) {
+                (Lost::Batch { .. }, false) => "a batch",
+                (Lost::Batch { .. }, true) => "배치",
+                (Lost::Ack { .. }, false) => "an ack",
+                (Lost::Ack { .. }, true) => "ack",
+                (Lost::Fetch { .. }, false) => "a fetch",
+                (Lost::Fetch { .. }, true) => "가져오기",
+                (Lost::Commit { .. }, false) => "an offset commit",
+                (Lost::Commit { .. }, true) => "오프셋 커밋",
+            };
+            let cause = match (cause, ko) {
+                (LossCause::Dropped, false) => "dropped",
+                (LossCause::Dropped, true) => "유실",
+                (LossCause::Partitioned, false) => "link cut",
+                (LossCause::Partitioned, true) => "연결 끊김",
+                (LossCause::ReceiverDown, false) => "receiver down",
+                (LossCause::ReceiverDown, true) => "수신자 장애",
+            };
+            if ko {
+                format!("{} 링크에서 {what} 손실 ({cause})", svc(s))
+            } else {
+                format!("{} link loses {what} ({cause})", svc(s))
+            }
+        }
+        E::Appended { offset, message, event_type, copy } => match (ko, copy) {
+            (false, false) => format!("bus appends {event_type} {message} at offset {}", offset.0),
+            (false, true) => format!("bus appends {event_type} {message} at offset {} (a COPY)", offset.0),
+            (true, false) => format!("버스가 {event_type} {message}를 오프셋 {}에 추가", offset.0),
+            (true, true) => format!("버스가 {event_type} {message}를 오프셋 {}에 추가 (중복본)", offset.0),
+        },
+        E::Acked { service: s, rows, .. } => {
+            if ko {
+                format!("버스 ack → {}: 아웃박스 {rows}행 삭제", svc(s))
+            } else {
+                format!("bus acks to {}: {rows} outbox row(s) deleted", svc(s))
+            }
+        }
+        E::AckTimeout { service: s, .. } => {
+            if ko {
+                format!("{} ack 시간 초과: 다시 보냄", svc(s))
+            } else {
+                format!("{} ack timeout: will resend", svc(s))
+            }
+        }
+        E::Handled { service: s, event_type, message, outcome: o, .. } => {
+            if ko {
+                format!("{}: {event_type} {message} 처리 → {}", svc(s), outcome(lang, &o))
+            } else {
+                format!("{} handles {event_type} {message} → {}", svc(s), outcome(lang, &o))
+            }
+        }
+        E::OffsetCommitted { service: s, offset } => {
+            if ko {
+                format!("{} 오프셋 {} 커밋", svc(s), offset.0)
+            } else {
+                format!("{} commits offset {}", svc(s), offset.0)
+            }
+        }
+        E::ConsumerResumed { service: s, from, rereads } => {
+            if ko {
+                format!("{} 재시작: 커밋된 오프셋 {}부터 ({rereads}개 다시 읽음)", svc(s), from.0)
+            } else {
+                format!("{} resumes from committed offset {} ({rereads} to re-read)", svc(s), from.0)
+            }
+        }
+        E::OffsetReset { service: s, from, to } => {
+            if ko {
+                format!("{}: 로그 보존 한도로 레코드 {}..{} 유실", svc(s), from.0, to.0)
+            } else {
+                format!("{} LOST records {}..{} to log retention", svc(s), from.0, to.0)
+            }
+        }
+        E::OutboxFull { service: s } => {
+            if ko {
+                format!("{} 아웃박스 가득 참: 새 작업 중단", svc(s))
+            } else {
+                format!("{} outbox full: takes no new work", svc(s))
+            }
+        }
+        E::StockSet { product, stock } => {
+            if ko {
+                format!("상품 서비스: {product} 재고를 {stock}(으)로 설정")
+            } else {
+                format!("Product sets {product} stock to {stock}")
+            }
+        }
+        E::DeliveryCompleted { order, done } => match (ko, done) {
+            (false, true) => format!("Delivery hands over {order}"),
+            (false, false) => format!("Delivery cannot hand over {order}: no started delivery"),
+            (true, true) => format!("배송 서비스: {order} 배송 완료"),
+            (true, false) => format!("배송 서비스: {order} 완료 불가 (시작된 배송 없음)"),
+        },
+        E::Refused { reason } => {
+            if ko {
+                format!("거절됨: {}", refusal(lang, reason))
+            } else {
+                format!("refused: {}", refusal(lang, reason))
+            }
+        }
+        E::ConsistencyChanged { consistent } => match (ko, consistent) {
+            (false, true) => "checker: consistent".into(),
+            (false, false) => "checker: inconsistent (saga in progress)".into(),
+            (true, true) => "검사기: 일관됨".into(),
+            (true, false) => "검사기: 불일치 (사가 진행 중)".into(),
+        },
+        E::Violation { violation } => {
+            let (name, _) = invariant(lang, violation.invariant);
+            if ko { format!("위반: {name}") } else { format!("VIOLATION: {name}") }
+        }
+        E::TraceOverflow { discarded } => {
+            if ko {
+                format!("기록 {discarded}개가 넘쳐 버려짐")
+            } else {
+                format!("{discarded} older entries discarded")
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Saga Lab's browser app: a Yew front end over the `saga-sim` engine.
+
+// Natively only the pure modules and their tests are built; the web front end uses them.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+// Pure modules: compiled and tested natively too.
+mod driver;
+mod format;
+mod i18n;
+mod layout;
+mod store;
+
+// The browser front end.
+#[cfg(target_arch = "wasm32")]
+mod animator;
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod msg;
+#[cfg(target_arch = "wasm32")]
+mod state;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsCast;
+
+/// If anything ever panics, the page says so in words instead of freezing silently.
+#[cfg(target_arch = "wasm32")]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = format!("Saga Lab stopped because of a bug: {info}. Reload the page to start again.");
+        web_sys::console::error_1(&text.clone().into());
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(el) = doc.create_element("div") else { return };
+        el.set_id("panic");
+        let _ = el.set_attribute("role", "alert");
+        el.set_text_content(Some(&text));
+        if let Some(body) = doc.body() {
+            let _ = body.append_child(&el);
+            if let Ok(b) = body.dyn_into::<web_sys::HtmlElement>() {
+                let _ = b.set_attribute("data-panicked", "true");
+            }
+        }
+    }));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("Saga Lab is a web app. Serve it with scripts/serve.sh; run headless with saga-cli.");
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    install_panic_hook();
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<app::App>::new().render();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! What a component asks the app to do. Components stay thin: they render props and send these.
+
+use crate::i18n::Lang;
+use crate::state::Filters;
+use saga_sim::Command;
+
+/// A request from a component to the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiMsg {
+    /// Play or pause.
+    TogglePlay,
+    /// Run to the next visible event.
+    Step,
+    /// Set the speed (a power of ten).
+    SetSpeedExp(f64),
+    /// One notch faster (keyboard).
+    SpeedUp,
+    /// One notch slower (keyboard).
+    SpeedDown,
+    /// Switch to the other language (keyboard).
+    ToggleLang,
+    /// Close the help if open, otherwise clear the selection (keyboard).
+    Escape,
+    /// Start again with the seed typed in the seed box (validated by the app).
+    Reset(String),
+    /// Switch language.
+    SetLang(Lang),
+    /// Open or close the help overlay.
+    Help(bool),
+    /// Send a command to the simulation.
+    Sim(Command),
+    /// Select a log entry by sequence number, or clear the selection.
+    Select(Option<u64>),
+    /// Change the event-log filters.
+    SetFilters(Filters),
+    /// Choose idempotent consumers for the next reset.
+    SetIdempotent(bool),
+    /// Report bad input the component could not turn into a command.
+    BadInput(String),
+    /// Dismiss the notice.
+    DismissNotice,
+}

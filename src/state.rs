@@ -1,0 +1,135 @@
+//! The UI's state, as a Yew reducer. The simulation itself lives in the `Driver`; this holds what
+//! the components render from and the choices the person made.
+
+use crate::i18n::Lang;
+use saga_sim::message::EventType;
+use saga_sim::{MessageId, OrderId, View};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A view of the world, compared by version so props stay cheap to compare.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// The view.
+    pub view: Rc<View>,
+    /// The driver's version when it was taken.
+    pub version: u64,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+/// A message for the person, shown until dismissed or replaced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem (an error style) or just informs.
+    pub problem: bool,
+}
+
+/// Event-log filters.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Filters {
+    /// Only this order.
+    pub order: Option<OrderId>,
+    /// Only this event type.
+    pub event_type: Option<EventType>,
+    /// Include acks, batches, offsets.
+    pub transport: bool,
+}
+
+/// The UI state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UiState {
+    /// Display language.
+    pub lang: Lang,
+    /// The latest view.
+    pub snapshot: Snapshot,
+    /// Playing or paused.
+    pub playing: bool,
+    /// Speed as a power of ten.
+    pub speed_exp: f64,
+    /// The selected log entry (by sequence number) and its message, if it has one.
+    pub selected: Option<(u64, Option<MessageId>)>,
+    /// The selected message's causal chain.
+    pub chain: Rc<BTreeSet<MessageId>>,
+    /// Event-log filters.
+    pub filters: Filters,
+    /// Whether the help overlay is open.
+    pub help_open: bool,
+    /// A message for the person.
+    pub notice: Option<Notice>,
+    /// Whether the run was paused because the tab was hidden.
+    pub paused_by_hiding: bool,
+    /// The seed shown in the seed box.
+    pub seed: u64,
+    /// Whether the next reset uses idempotent consumers.
+    pub idempotent: bool,
+}
+
+/// Something that changes the UI state.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// A new view from the driver.
+    Refresh(Snapshot),
+    /// Play state and speed as the driver has them.
+    Transport { playing: bool, speed_exp: f64 },
+    /// The language changed.
+    SetLang(Lang),
+    /// An entry was selected (or the selection cleared).
+    Select(Option<(u64, Option<MessageId>)>, Rc<BTreeSet<MessageId>>),
+    /// Filters changed.
+    SetFilters(Filters),
+    /// Open or close help.
+    SetHelp(bool),
+    /// Show or clear a notice.
+    SetNotice(Option<Notice>),
+    /// Remember a pause caused by hiding the tab.
+    PausedByHiding(bool),
+    /// A reset happened with this seed and idempotency choice.
+    ResetDone { seed: u64, idempotent: bool },
+    /// The idempotency checkbox changed (applies on reset).
+    SetIdempotent(bool),
+}
+
+impl Reducible for UiState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Refresh(snapshot) => {
+                if snapshot == s.snapshot {
+                    return self;
+                }
+                s.snapshot = snapshot;
+            }
+            Action::Transport { playing, speed_exp } => {
+                s.playing = playing;
+                s.speed_exp = speed_exp;
+            }
+            Action::SetLang(lang) => s.lang = lang,
+            Action::Select(sel, chain) => {
+                s.selected = sel;
+                s.chain = chain;
+            }
+            Action::SetFilters(f) => s.filters = f,
+            Action::SetHelp(open) => s.help_open = open,
+            Action::SetNotice(n) => s.notice = n,
+            Action::PausedByHiding(p) => s.paused_by_hiding = p,
+            Action::ResetDone { seed, idempotent } => {
+                s.seed = seed;
+                s.idempotent = idempotent;
+                s.selected = None;
+                s.chain = Rc::default();
+            }
+            Action::SetIdempotent(on) => s.idempotent = on,
+        }
+        Rc::new(s)
+    }
+}

@@ -1,0 +1,115 @@
+//! Tests that run in headless Chromium (`cargo test --target wasm32-unknown-unknown -p saga-lab`).
+
+use crate::app::App;
+use crate::components::consistency_panel::ConsistencyPanel;
+use crate::i18n::Lang;
+use crate::state::Snapshot;
+use saga_sim::swarm::{SwarmKnobs, plan};
+use saga_sim::{Sim, SimConfig};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn mount() -> Element {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
+    let div = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&div).expect("append");
+    div
+}
+
+fn text(root: &Element) -> String {
+    root.text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn the_browser_reproduces_the_native_trace_hash() {
+    // The same pin as crates/saga-sim/tests/determinism.rs: native and wasm32 must agree bit for bit.
+    let h = plan(7, SwarmKnobs::default()).scenario.run().1.trace_hash;
+    assert_eq!(format!("{h:016x}"), "f02cfd4f22d19aca");
+}
+
+#[wasm_bindgen_test]
+async fn consistency_panel_reports_a_fresh_world_consistent() {
+    let root = mount();
+    let view = Rc::new(Sim::new(SimConfig::default(), 1).view());
+    #[derive(Properties, PartialEq)]
+    struct P {
+        snapshot: Snapshot,
+    }
+    #[component]
+    fn Host(p: &P) -> Html {
+        html! { <ConsistencyPanel lang={Lang::En} snapshot={p.snapshot.clone()} /> }
+    }
+    yew::Renderer::<Host>::with_root_and_props(root.clone(), P { snapshot: Snapshot { view, version: 1 } }).render();
+    sleep(20).await;
+    let s = text(&root);
+    assert!(s.contains("Consistent"), "{s}");
+    assert!(s.contains("Stock conserved"), "{s}");
+    assert_eq!(root.query_selector_all("li.holds").map(|l| l.length()).unwrap_or(0), 11);
+}
+
+#[wasm_bindgen_test]
+async fn the_app_places_an_order_that_goes_pending_then_confirmed() {
+    let root = mount();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    sleep(50).await;
+    assert_eq!(root.query_selector_all("g.service").map(|l| l.length()).unwrap_or(0), 3, "three service nodes");
+    let place: HtmlElement = root
+        .query_selector(".order-form button[type=submit]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("place button");
+    place.click();
+    sleep(30).await;
+    let badge = root.query_selector("[data-order='0'] .badge").ok().flatten().expect("order row");
+    assert!(text(&badge).contains("PENDING"), "{}", text(&badge));
+    // Default latencies are tens of milliseconds of virtual time: at ×1 the saga ends in about a
+    // second of wall time.
+    for _ in 0..60 {
+        sleep(100).await;
+        let badge = root.query_selector("[data-order='0'] .badge").ok().flatten().expect("order row");
+        if text(&badge).contains("CONFIRMED") {
+            return;
+        }
+    }
+    panic!("order never confirmed: {}", text(&root));
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_quantity_is_reported_on_screen_and_changes_nothing() {
+    let root = mount();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    sleep(50).await;
+    let qty: HtmlInputElement = root
+        .query_selector(".order-form input[type=number]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("quantity");
+    qty.set_value("99999");
+    let place: HtmlElement = root
+        .query_selector(".order-form button[type=submit]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("place");
+    place.click();
+    sleep(30).await;
+    let notice = root.query_selector(".notice.problem").ok().flatten().expect("notice shown");
+    assert!(text(&notice).contains("1000"), "{}", text(&notice));
+    assert!(root.query_selector("[data-order='0']").ok().flatten().is_none(), "no order was placed");
+}
