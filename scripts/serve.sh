@@ -5,4 +5,5 @@ source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 echo "== serving on http://127.0.0.1:8080/ (Ctrl-C stops)"
-exec trunk serve --address 127.0.0.1 --port "${PORT:-8080}"
+# A folder of its own, so dist/ only ever holds a release build.
+exec trunk serve --address 127.0.0.1 --port "${PORT:-8080}" --dist target/serve-dist

@@ -103,6 +103,11 @@ impl Animator {
         Ok(())
     }
 
+    /// Records how long the last frame's work took, for the budget script to read.
+    pub fn report_work_ms(&self, ms: f64) {
+        let _ = self.layer.set_attribute("data-frame-work-ms", &format!("{ms:.2}"));
+    }
+
     /// How far along its wire a packet is. With reduced motion, tokens do not glide: they sit
     /// half way, so each step shows where every message is without movement.
     fn progress(&self, now_ms: f64, from_ms: u64, to_ms: u64) -> f64 {

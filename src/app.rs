@@ -292,6 +292,9 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
     }
 }
 
+/// The animation loop's callback, which schedules itself again each frame.
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
 /// Starts the one requestAnimationFrame loop: advance virtual time, move tokens, and refresh the
 /// components when the world changed. Returns the clean-up that stops it.
 fn start_animation(
@@ -306,7 +309,7 @@ fn start_animation(
         (Some(doc), Some(el)) => Some(Animator::new(doc, el, reduced_motion())),
         _ => None,
     };
-    let frame: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let frame: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
     let (frame2, stopped2) = (frame.clone(), stopped.clone());
     let mut animator = animator;
     let mut published_version = 0u64;
@@ -315,12 +318,17 @@ fn start_animation(
         if stopped2.get() {
             return;
         }
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let started = perf.as_ref().map_or(0.0, |p| p.now());
         let publish = {
             let mut d = driver.borrow_mut();
             d.tick(now);
             if let Some(a) = animator.as_mut() {
                 let items = d.sim.in_flight();
                 let _ = a.draw(&items, d.virtual_ms, &chain.borrow());
+                if let Some(p) = perf.as_ref() {
+                    a.report_work_ms(p.now() - started);
+                }
             }
             let changed = d.version != published_version;
             let clock_moved = d.playing && now - published_at >= REFRESH_MS * 2.5;

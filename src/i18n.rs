@@ -90,7 +90,7 @@ keys! {
     Quantity => "Quantity", "수량";
     Status => "Status", "상태";
     Reason => "Reason", "사유";
-    IdempotencyKey => "Idempotency key", "멱등 키";
+    Idempotency => "Idempotency key", "멱등 키";
     PlacedAt => "Placed at", "주문 시각";
     UpdatedAt => "Updated at", "변경 시각";
     Actions => "Actions", "작업";
@@ -181,7 +181,7 @@ keys! {
     LegendControl => "ack / offset commit", "ack / 오프셋 커밋";
     End => "end", "끝";
     RejectedShort => "rejected", "거절됨";
-    SameKey => "same key", "같은 키";
+    SameIdempotency => "same key", "같은 키";
     TimeAt => "t=", "t=";
 }
 
@@ -352,27 +352,6 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
             ReplicaUpdated => "상품 사본 갱신".into(),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_key_has_both_languages() {
-        for &k in Key::ALL {
-            assert!(!t(Lang::En, k).is_empty(), "{k:?} en");
-            assert!(!t(Lang::Ko, k).is_empty(), "{k:?} ko");
-        }
-    }
-
-    #[test]
-    fn browser_tags() {
-        assert_eq!(Lang::from_tag("ko-KR"), Lang::Ko);
-        assert_eq!(Lang::from_tag("KO"), Lang::Ko);
-        assert_eq!(Lang::from_tag("en-US"), Lang::En);
-        assert_eq!(Lang::from_tag(""), Lang::En);
     }
 }
 
@@ -553,5 +532,26 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 format!("{discarded} older entries discarded")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for &k in Key::ALL {
+            assert!(!t(Lang::En, k).is_empty(), "{k:?} en");
+            assert!(!t(Lang::Ko, k).is_empty(), "{k:?} ko");
+        }
+    }
+
+    #[test]
+    fn browser_tags() {
+        assert_eq!(Lang::from_tag("ko-KR"), Lang::Ko);
+        assert_eq!(Lang::from_tag("KO"), Lang::Ko);
+        assert_eq!(Lang::from_tag("en-US"), Lang::En);
+        assert_eq!(Lang::from_tag(""), Lang::En);
     }
 }

@@ -18,6 +18,8 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod hooks;
+#[cfg(target_arch = "wasm32")]
 mod msg;
 #[cfg(target_arch = "wasm32")]
 mod state;

@@ -101,6 +101,11 @@ async fn a_bad_quantity_is_reported_on_screen_and_changes_nothing() {
         .and_then(|e| e.dyn_into().ok())
         .expect("quantity");
     qty.set_value("99999");
+    // Fire the input event a person's typing would (bubbling, as Yew listens at the root).
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let input = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
+    qty.dispatch_event(&input).expect("dispatch");
     let place: HtmlElement = root
         .query_selector(".order-form button[type=submit]")
         .ok()

@@ -98,6 +98,24 @@ test('out of stock: the order is cancelled and Delivery compensates', async () =
   await finish(w, 'out-of-stock');
 });
 
+test('typed input survives the live refresh (a regression: refreshes used to reset it)', async () => {
+  const w = await open();
+  const { page } = w;
+  await placeOrder(page); // keeps the tables refreshing while we type
+  const form = page.locator('form.order-form');
+  await form.getByLabel('Quantity', { exact: true }).fill('4');
+  await page.locator('.toolbar input[type=text]').fill('77');
+  await page.fill('input[name=drop]', '15');
+  await page.waitForTimeout(800);
+  assert.equal(await form.getByLabel('Quantity', { exact: true }).inputValue(), '4');
+  assert.equal(await page.locator('.toolbar input[type=text]').inputValue(), '77');
+  assert.equal(await page.inputValue('input[name=drop]'), '15');
+  await form.getByRole('button', { name: 'Place order' }).click();
+  await page.locator('tr[data-order="1"]').waitFor();
+  assert.match(await page.locator('tr[data-order="1"] td.num').first().textContent(), /^4$/);
+  await finish(w, 'typing');
+});
+
 test('keyboard: Space pauses and plays, Right arrow steps, ? opens help, Escape closes it', async () => {
   const w = await open();
   const { page } = w;
@@ -116,6 +134,44 @@ test('keyboard: Space pauses and plays, Right arrow steps, ? opens help, Escape 
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
   await finish(w, 'keyboard');
+});
+
+test('a hidden tab pauses the run and a visible one resumes it', async () => {
+  const w = await open();
+  const { page } = w;
+  const setHidden = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await page.getByRole('button', { name: /^Pause/ }).waitFor();
+  await setHidden(true);
+  await page.getByRole('button', { name: /^Play/ }).waitFor();
+  const frozen = await page.locator('.clock').textContent();
+  await page.waitForTimeout(400);
+  assert.equal(await page.locator('.clock').textContent(), frozen, 'virtual time stands still while hidden');
+  await setHidden(false);
+  await page.getByRole('button', { name: /^Pause/ }).waitFor();
+  await finish(w, 'hidden-tab');
+});
+
+test('a cut link is drawn cut, and a selected chain lights up on the stage', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.getByRole('button', { name: 'Cut link Product' }).click();
+  await page.locator('g.link.cut[data-service=Product]').waitFor();
+  assert.match(await page.locator('g.link.cut[data-service=Product]').textContent(), /link cut/);
+  await placeOrder(page);
+  await page.waitForTimeout(600);
+  assert.ok((await lagOf(page, 'Product')) >= 1, 'Product cannot read while cut off');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.locator('ol.log').getByRole('button', { name: /Order emits OrderPlaced/ }).click();
+  assert.ok((await page.locator('g.log-row.chain').count()) >= 1, 'the chain is highlighted on the bus');
+  await page.screenshot({ path: path.join(SHOTS, 'cut-and-chain.png') });
+  await page.getByRole('button', { name: 'Heal link Product' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
+  await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 10000 });
+  await finish(w, 'healed');
 });
 
 test('Korean: the language follows ?lang=ko and every panel is translated', async () => {

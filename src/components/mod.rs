@@ -11,6 +11,7 @@ pub mod notice_bar;
 pub mod order_form;
 pub mod orders_table;
 pub mod stage;
+pub mod stock_row;
 pub mod stock_table;
 pub mod tables;
 pub mod toolbar;

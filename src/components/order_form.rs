@@ -1,10 +1,11 @@
 //! Place an order: product and quantity.
 
+use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use saga_sim::services::order::MAX_QUANTITY;
 use saga_sim::{Command, ProductId};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Props of [`OrderForm`].
@@ -25,7 +26,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
     // The selection is state, not the DOM's: option labels change with the stock on every
     // refresh, and the browser would otherwise lose track of the chosen one.
     let product = use_state(|| 0u16);
-    let qty_ref = use_node_ref();
+    let (qty, typed) = use_field_text("1".to_string());
     let choose = {
         let product = product.clone();
         Callback::from(move |e: Event| {
@@ -34,10 +35,9 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         })
     };
     let submit = {
-        let (product, qty_ref) = (product.clone(), qty_ref.clone());
+        let (product, qty) = (product.clone(), qty.clone());
         p.on.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            let qty = qty_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             match qty.trim().parse::<u32>() {
                 Ok(quantity) if (1..=MAX_QUANTITY).contains(&quantity) => {
                     UiMsg::Sim(Command::PlaceOrder { product: ProductId(*product), quantity, idempotency_key: None })
@@ -51,7 +51,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         })
     };
     html! {
-        <form class="panel order-form" onsubmit={submit} aria-labelledby="new-order-h">
+        <form class="panel order-form" onsubmit={submit} aria-labelledby="new-order-h" novalidate=true>
             <h2 id="new-order-h">{ t(lang, Key::NewOrder) }</h2>
             <div class="row">
                 <div class="field">
@@ -66,7 +66,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                 </div>
                 <div class="field">
                     <label for="order-quantity">{ t(lang, Key::Quantity) }</label>
-                    <input id="order-quantity" ref={qty_ref} type="number" min="1" max={MAX_QUANTITY.to_string()} value="1" size="4" />
+                    <input id="order-quantity" type="number" min="1" max={MAX_QUANTITY.to_string()} value={(*qty).clone()} oninput={typed} size="4" />
                 </div>
                 <button type="submit" class="primary">{ t(lang, Key::PlaceOrder) }</button>
             </div>

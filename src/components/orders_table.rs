@@ -76,7 +76,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                 <th scope="col">{ t(lang, Key::Quantity) }</th>
                 <th scope="col">{ t(lang, Key::Status) }</th>
                 <th scope="col">{ t(lang, Key::Reason) }</th>
-                <th scope="col">{ t(lang, Key::IdempotencyKey) }</th>
+                <th scope="col">{ t(lang, Key::Idempotency) }</th>
                 <th scope="col">{ t(lang, Key::PlacedAt) }</th>
                 <th scope="col">{ t(lang, Key::Actions) }</th>
             </tr></thead>

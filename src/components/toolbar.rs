@@ -2,6 +2,7 @@
 
 use crate::driver::{SPEED_EXP_MAX, SPEED_EXP_MIN};
 use crate::format;
+use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -28,7 +29,12 @@ pub struct ToolbarProps {
 #[component]
 pub fn Toolbar(p: &ToolbarProps) -> Html {
     let lang = p.lang;
-    let seed_ref = use_node_ref();
+    // The text being typed is state: a refresh must never overwrite it.
+    let (seed_text, typed) = use_field_text(p.seed.to_string());
+    {
+        let seed_text = seed_text.clone();
+        use_effect_with(p.seed, move |seed| seed_text.set(seed.to_string()));
+    }
     let on = p.on.clone();
     let toggle = on.reform(|_: MouseEvent| UiMsg::TogglePlay);
     let step = on.reform(|_: MouseEvent| UiMsg::Step);
@@ -37,11 +43,10 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
         UiMsg::SetSpeedExp(v)
     });
     let reset = {
-        let seed_ref = seed_ref.clone();
+        let seed_text = seed_text.clone();
         on.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            let text = seed_ref.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            UiMsg::Reset(text)
+            UiMsg::Reset((*seed_text).clone())
         })
     };
     let set_lang = on.reform(|e: Event| {
@@ -79,7 +84,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
             <form class="seed" onsubmit={reset}>
                 <label>
                     <span>{ t(lang, Key::Seed) }</span>
-                    <input ref={seed_ref} type="text" inputmode="numeric" value={p.seed.to_string()} size="8" />
+                    <input type="text" inputmode="numeric" value={(*seed_text).clone()} oninput={typed} size="8" />
                 </label>
                 <button type="submit">{ t(lang, Key::Reset) }</button>
             </form>

@@ -22,18 +22,24 @@ pub struct WeatherFormProps {
 #[component]
 pub fn WeatherForm(p: &WeatherFormProps) -> Html {
     let lang = p.lang;
-    let refs: [NodeRef; 6] = Default::default();
-    let scope = use_state(|| "all".to_string());
-    let choose = {
-        let scope = scope.clone();
-        Callback::from(move |e: Event| scope.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    // Field texts are state so a refresh never overwrites what is being typed: scope, then drop,
+    // duplicate, delay and reorder percentages, then the delay in ms.
+    let fields = use_state(|| ["all", "0", "0", "0", "0", "2000"].map(String::from));
+    let set = |i: usize| {
+        let fields = fields.clone();
+        Callback::from(move |v: String| {
+            let mut next = (*fields).clone();
+            next[i] = v;
+            fields.set(next);
+        })
     };
+    let choose = set(0).reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     let submit = {
-        let refs = refs.clone();
-        let scope = scope.clone();
+        let fields = fields.clone();
         p.on.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            let value = |i: usize| refs[i].cast::<HtmlInputElement>().map(|x| x.value()).unwrap_or_default();
+            let value = |i: usize| fields[i].clone();
+            let scope = value(0);
             let pct =
                 |i: usize| value(i).trim().parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v)).map(|v| v / 100.0);
             let delay = value(5).trim().parse::<u64>().ok().filter(|v| *v <= MAX_DELAY_MS);
@@ -61,23 +67,25 @@ pub fn WeatherForm(p: &WeatherFormProps) -> Html {
         })
     };
     let pct_input = |i: usize, key: Key, name: &'static str| {
+        let oninput = set(i).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
         html! {
             <label>
                 <span>{ t(lang, key) }</span>
-                <input ref={refs[i].clone()} name={name} type="number" min="0" max="100" step="1" value="0" size="3" />
+                <input name={name} type="number" min="0" max="100" step="1" value={fields[i].clone()} {oninput} size="3" />
             </label>
         }
     };
+    let delay_input = set(5).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     html! {
-        <form class="weather" onsubmit={submit} aria-label={t(lang, Key::Network)}>
+        <form class="weather" onsubmit={submit} aria-label={t(lang, Key::Network)} novalidate=true>
             <fieldset>
                 <legend>{ t(lang, Key::Network) }</legend>
                 <label>
                     <span>{ t(lang, Key::Scope) }</span>
                     <select name="scope" onchange={choose}>
-                        <option value="all" selected={*scope == "all"}>{ t(lang, Key::AllLinks) }</option>
+                        <option value="all" selected={fields[0] == "all"}>{ t(lang, Key::AllLinks) }</option>
                         { for ServiceId::ALL.iter().map(|s| html! {
-                            <option value={s.name()} selected={*scope == s.name()}>{ i18n::service(lang, *s) }</option>
+                            <option value={s.name()} selected={fields[0] == s.name()}>{ i18n::service(lang, *s) }</option>
                         }) }
                     </select>
                 </label>
@@ -87,7 +95,7 @@ pub fn WeatherForm(p: &WeatherFormProps) -> Html {
                 { pct_input(4, Key::ReorderPct, "reorder") }
                 <label>
                     <span>{ t(lang, Key::DelayMax) }</span>
-                    <input ref={refs[5].clone()} name="delay_ms" type="number" min="0" max={MAX_DELAY_MS.to_string()} step="100" value="2000" size="5" />
+                    <input name="delay_ms" type="number" min="0" max={MAX_DELAY_MS.to_string()} step="100" value={fields[5].clone()} oninput={delay_input} size="5" />
                 </label>
                 <button type="submit">{ t(lang, Key::Apply) }</button>
             </fieldset>

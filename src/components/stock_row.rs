@@ -1,0 +1,65 @@
+//! One product's stock row, with a set-stock field whose text survives refreshes.
+
+use crate::hooks::use_field_text;
+use crate::i18n::{Key, Lang, t};
+use crate::msg::UiMsg;
+use saga_sim::config::MAX_STOCK;
+use saga_sim::{Command, ProductId};
+use yew::prelude::*;
+
+/// Props of [`StockRow`].
+#[derive(Properties, PartialEq)]
+pub struct StockRowProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The product.
+    pub product: ProductId,
+    /// Its name.
+    pub name: String,
+    /// Units in stock.
+    pub stock: i64,
+    /// Units at t=0.
+    pub initial: i64,
+    /// Order's copy of the stock.
+    pub replica: i64,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// A stock row.
+#[component]
+pub fn StockRow(p: &StockRowProps) -> Html {
+    let lang = p.lang;
+    let (text, typed) = use_field_text(p.stock.to_string());
+    let submit = {
+        let (text, product) = (text.clone(), p.product);
+        p.on.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            match text.trim().parse::<i64>() {
+                Ok(stock) if (0..=MAX_STOCK).contains(&stock) => UiMsg::Sim(Command::SetStock { product, stock }),
+                _ => {
+                    UiMsg::BadInput(format!("{} {} (0–{MAX_STOCK})", t(lang, Key::Stock), t(lang, Key::NumberInvalid)))
+                }
+            }
+        })
+    };
+    let stale = p.replica != p.stock;
+    html! {
+        <tr>
+            <th scope="row">{ &p.name }</th>
+            <td class="num strong">{ p.stock }</td>
+            <td class="num">{ p.initial }</td>
+            <td class="num">
+                { p.replica }
+                if stale { <span class="tag">{ " " }{ t(lang, Key::Stale) }</span> }
+            </td>
+            <td>
+                <form class="inline" onsubmit={submit} novalidate=true>
+                    <input type="number" min="0" max={MAX_STOCK.to_string()} value={(*text).clone()} oninput={typed}
+                        aria-label={format!("{} {}", t(lang, Key::NewStock), p.name)} size="6" />
+                    <button class="small" type="submit">{ t(lang, Key::SetStock) }</button>
+                </form>
+            </td>
+        </tr>
+    }
+}
