@@ -233,17 +233,127 @@ pub fn service(lang: Lang, s: ServiceId) -> &'static str {
 
 /// Why Order refused a request.
 pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
-    match lang {
-        Lang::En => r.label(),
-        Lang::Ko => match r {
-            Rejection::OrderServiceDown => "주문 서비스를 사용할 수 없습니다",
-            Rejection::ProductUnreachable => "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다",
-            Rejection::UnknownProduct => "없는 상품입니다",
-            Rejection::BadQuantity => "수량은 1에서 1000 사이여야 합니다",
-            Rejection::OrderLimitReached => "주문 테이블이 가득 찼습니다 (limits.max_orders)",
-            Rejection::OutboxFull => "주문 서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
-            Rejection::UnknownOrder => "없는 주문입니다",
-            Rejection::AlreadyCancelled => "이미 취소된 주문입니다",
+    use Rejection::*;
+    match (r, lang) {
+        (OrderServiceDown, Lang::En) => "Order service is unavailable",
+        (OrderServiceDown, Lang::Ko) => "주문 서비스를 사용할 수 없습니다",
+        (ProductUnreachable, Lang::En) => "Product service unreachable; CP mode refuses orders it cannot check",
+        (ProductUnreachable, Lang::Ko) => "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다",
+        (UnknownProduct, Lang::En) => "no such product",
+        (UnknownProduct, Lang::Ko) => "없는 상품입니다",
+        (BadQuantity, Lang::En) => "quantity must be between 1 and 1000",
+        (BadQuantity, Lang::Ko) => "수량은 1에서 1000 사이여야 합니다",
+        (OrderLimitReached, Lang::En) => "the order table is full (limits.max_orders)",
+        (OrderLimitReached, Lang::Ko) => "주문 테이블이 가득 찼습니다 (limits.max_orders)",
+        (OutboxFull, Lang::En) => "Order's outbox is full; try again once it drains",
+        (OutboxFull, Lang::Ko) => "주문 서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
+        (UnknownOrder, Lang::En) => "no such order",
+        (UnknownOrder, Lang::Ko) => "없는 주문입니다",
+        (AlreadyCancelled, Lang::En) => "the order is already cancelled",
+        (AlreadyCancelled, Lang::Ko) => "이미 취소된 주문입니다",
+    }
+}
+
+/// A user command, as a sentence.
+pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
+    use saga_sim::{Command as C, Fault as F};
+    let ko = lang == Lang::Ko;
+    let svc = |s: ServiceId| service(lang, s);
+    match *c {
+        C::PlaceOrder { product, quantity, .. } => {
+            if ko {
+                format!("클라이언트 주문: {product} {quantity}개")
+            } else {
+                format!("client places {product} x{quantity}")
+            }
+        }
+        C::CancelOrder { order } => {
+            if ko {
+                format!("클라이언트가 {order} 취소 요청")
+            } else {
+                format!("client cancels {order}")
+            }
+        }
+        C::CompleteDelivery { order } => {
+            if ko {
+                format!("택배 기사가 {order} 배송 완료 처리")
+            } else {
+                format!("courier hands over {order}")
+            }
+        }
+        C::SetStock { product, stock } => {
+            if ko {
+                format!("운영자가 {product} 재고를 {stock}(으)로 설정")
+            } else {
+                format!("operator sets {product} stock to {stock}")
+            }
+        }
+        C::SetPlacementMode { mode } => match (mode, ko) {
+            (saga_sim::PlacementMode::Ap, false) => "placement mode AP".into(),
+            (saga_sim::PlacementMode::Cp, false) => "placement mode CP".into(),
+            (saga_sim::PlacementMode::Ap, true) => "주문 접수 모드 AP".into(),
+            (saga_sim::PlacementMode::Cp, true) => "주문 접수 모드 CP".into(),
+        },
+        C::Fault(f) => match f {
+            F::Crash { service: s } => {
+                if ko {
+                    format!("장애: {} 중단", svc(s))
+                } else {
+                    format!("fault: {} crashes", svc(s))
+                }
+            }
+            F::Restart { service: s } => {
+                if ko {
+                    format!("{} 재시작", svc(s))
+                } else {
+                    format!("{} restarts", svc(s))
+                }
+            }
+            F::Partition { service: s } => {
+                if ko {
+                    format!("장애: {}와 버스 사이 연결 끊김", svc(s))
+                } else {
+                    format!("fault: {} cut off from the bus", svc(s))
+                }
+            }
+            F::Heal { service: s } => {
+                if ko {
+                    format!("{} 연결 복구", svc(s))
+                } else {
+                    format!("{}'s link healed", svc(s))
+                }
+            }
+            F::SetLinkFaults { service: s, faults: l } => {
+                let scope = s.map_or_else(|| t(lang, Key::AllLinks).to_string(), |s| svc(s).to_string());
+                let pct = |p: f64| format!("{:.0}%", p * 100.0);
+                if ko {
+                    format!(
+                        "네트워크 ({scope}): 유실 {}, 중복 {}, 지연 {} (최대 {} ms), 순서 뒤바뀜 {}",
+                        pct(l.drop_probability),
+                        pct(l.duplicate_probability),
+                        pct(l.delay_probability),
+                        l.delay_ms.max_ms,
+                        pct(l.reorder_probability)
+                    )
+                } else {
+                    format!(
+                        "network ({scope}): drop {}, duplicate {}, delay {} (up to {} ms), reorder {}",
+                        pct(l.drop_probability),
+                        pct(l.duplicate_probability),
+                        pct(l.delay_probability),
+                        l.delay_ms.max_ms,
+                        pct(l.reorder_probability)
+                    )
+                }
+            }
+            F::SetHandleTime { service: s, handle_ms } => {
+                if ko {
+                    format!("{}: 메시지당 {handle_ms} ms", svc(s))
+                } else {
+                    format!("{} takes {handle_ms} ms per message", svc(s))
+                }
+            }
+            F::HealAll => t(lang, Key::HealAll).to_string(),
         },
     }
 }
@@ -321,7 +431,40 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
 pub fn outcome(lang: Lang, o: &Outcome) -> String {
     use Outcome::*;
     match lang {
-        Lang::En => o.to_string(),
+        Lang::En => match *o {
+            NotForMe => "not for me".into(),
+            DuplicateIgnored => "duplicate ignored (processed-message table)".into(),
+            UnknownOrder { order } => format!("unknown order {order}"),
+            StockTaken { product, quantity, stock_after, again } => {
+                format!(
+                    "took {quantity} of {product}, stock {stock_after}{}",
+                    if again { " (DUPLICATE APPLIED!)" } else { "" }
+                )
+            }
+            OutOfStock { product, requested, available } => {
+                format!("out of stock: {product} has {available}, wanted {requested}")
+            }
+            StockRestored { product, quantity, stock_after, again } => {
+                format!(
+                    "restored {quantity} of {product}, stock {stock_after}{}",
+                    if again { " (DUPLICATE APPLIED!)" } else { "" }
+                )
+            }
+            EchoOfOwnEvent { own_message } => format!("no restock: caused by my own ProductOutOfStock {own_message}"),
+            NothingToRestore => "no restock: nothing was taken for this order".into(),
+            CancelledBeforePlaced => "cancel arrived before the order: tombstone kept".into(),
+            PlacedAfterCancel => "order arrived after its cancel: ignored".into(),
+            DeliveryStarted { again } => {
+                format!("delivery started{}", if again { " (DUPLICATE APPLIED! second parcel)" } else { "" })
+            }
+            DeliveryCancelled => "delivery cancelled".into(),
+            CancelTooLate => "cannot cancel: already handed over".into(),
+            AwaitingOtherReply => "noted, waiting for the other reply".into(),
+            OrderConfirmed => "all done: order CONFIRMED".into(),
+            OrderCancelled { reason: r } => format!("order CANCELLED ({})", reason(Lang::En, r)),
+            AlreadyFinal => "order already final: noted".into(),
+            ReplicaUpdated => "product replica updated".into(),
+        },
         Lang::Ko => match *o {
             NotForMe => "관심 없는 이벤트".into(),
             DuplicateIgnored => "중복 무시 (처리 완료 테이블)".into(),
@@ -362,13 +505,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
     let ko = lang == Lang::Ko;
     let svc = |s: ServiceId| service(lang, s);
     match *e {
-        E::Command { command } => {
-            if ko {
-                format!("명령: {command}")
-            } else {
-                format!("{command}")
-            }
-        }
+        E::Command { command: c } => command(lang, &c),
         E::Reply { reply } => match reply {
             saga_sim::Reply::Accepted { order } => {
                 if ko {
