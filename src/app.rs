@@ -55,7 +55,7 @@ impl Boot {
             None => {}
             Some("en") => lang = Lang::En,
             Some("ko") => lang = Lang::Ko,
-            Some(other) => problems.push(format!("lang={other:?}: use en or ko")),
+            Some(other) => problems.push(format!("lang={other:?}: {}", t(lang, Key::LangParamHint))),
         }
         let mut seed = DEFAULT_SEED;
         if let Some(s) = get("seed") {
@@ -162,6 +162,7 @@ pub fn App() -> Html {
     let products: Vec<(String, i64)> = snap.view.products.iter().map(|p| (p.name.clone(), p.stock)).collect();
     html! {
         <div class={classes!("app", state.help_open.then_some("modal-open"))}>
+            <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
                 seed={state.seed} on={on.clone()} />
             <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
@@ -183,6 +184,7 @@ pub fn App() -> Html {
                         chain={state.chain.clone()} order_count={snap.view.orders.len() as u32} on={on.clone()} />
                 </div>
             </main>
+            </div>
             if state.help_open {
                 <HelpOverlay lang={lang} on={on.clone()} />
             }
@@ -206,6 +208,10 @@ fn notice(dispatcher: &UseReducerDispatcher<UiState>, text: String, problem: boo
 fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiState>) {
     let dispatcher = state.dispatcher();
     let lang = state.lang;
+    // The help dialog is modal: behind it nothing happens, shortcuts included.
+    if state.help_open && !matches!(msg, UiMsg::Help(_) | UiMsg::Escape | UiMsg::DismissNotice) {
+        return;
+    }
     match msg {
         UiMsg::TogglePlay => {
             {
@@ -304,13 +310,14 @@ fn start_animation(
     chain: Rc<RefCell<Rc<BTreeSet<MessageId>>>>,
 ) -> impl FnOnce() {
     let stopped = Rc::new(Cell::new(false));
+    let pending = Rc::new(Cell::new(None::<i32>));
     let window = web_sys::window();
     let animator = match (window.as_ref().and_then(|w| w.document()), layer.cast::<web_sys::Element>()) {
         (Some(doc), Some(el)) => Some(Animator::new(doc, el, reduced_motion())),
         _ => None,
     };
     let frame: Rc<RefCell<Option<FrameCallback>>> = Rc::new(RefCell::new(None));
-    let (frame2, stopped2) = (frame.clone(), stopped.clone());
+    let (frame2, stopped2, pending2) = (frame.clone(), stopped.clone(), pending.clone());
     let mut animator = animator;
     let mut published_version = 0u64;
     let mut published_at = f64::NEG_INFINITY;
@@ -340,14 +347,18 @@ fn start_animation(
             refresh(&driver, &dispatcher);
         }
         if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {
-            let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+            pending2.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
         }
     }));
     if let (Some(w), Some(f)) = (window.as_ref(), frame.borrow().as_ref()) {
-        let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+        pending.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
     }
     move || {
         stopped.set(true);
+        // Cancel the frame the browser still holds before dropping the closure it would call.
+        if let (Some(w), Some(id)) = (web_sys::window(), pending.get()) {
+            let _ = w.cancel_animation_frame(id);
+        }
         frame.borrow_mut().take();
     }
 }
@@ -359,20 +370,23 @@ fn install_keys(on: Rc<RefCell<Callback<UiMsg>>>) -> impl FnOnce() {
         if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
             return;
         }
-        let tag = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| el.tag_name().to_ascii_lowercase())
-            .unwrap_or_default();
-        let in_control = matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "a");
+        // Single-key shortcuts act only when no control has focus (the page itself or the
+        // stage), so they never steal a key from a field, a button, a tab list or a scrolled
+        // table (WCAG 2.1.4). Escape always works.
+        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let on_page = target.as_ref().is_none_or(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            tag == "body" || tag == "html" || el.closest("svg.stage").ok().flatten().is_some()
+        });
         let msg = match e.key().as_str() {
-            " " if !in_control => Some(UiMsg::TogglePlay),
-            "ArrowRight" if !matches!(tag.as_str(), "input" | "select" | "textarea") => Some(UiMsg::Step),
-            "?" => Some(UiMsg::Help(true)),
             "Escape" => Some(UiMsg::Escape),
-            "+" | "=" if !in_control => Some(UiMsg::SpeedUp),
-            "-" if !in_control => Some(UiMsg::SpeedDown),
-            "l" | "L" if !in_control => Some(UiMsg::ToggleLang),
+            _ if !on_page => None,
+            " " => Some(UiMsg::TogglePlay),
+            "ArrowRight" => Some(UiMsg::Step),
+            "?" => Some(UiMsg::Help(true)),
+            "+" | "=" => Some(UiMsg::SpeedUp),
+            "-" => Some(UiMsg::SpeedDown),
+            "l" | "L" => Some(UiMsg::ToggleLang),
             _ => None,
         };
         let Some(msg) = msg else { return };

@@ -1,5 +1,10 @@
 //! The one translation table. Every visible string comes from here, in English and Korean; a
 //! key without both is a compile error.
+//!
+//! Domain identifiers are shown as they are in both languages, as the seed documents themselves
+//! do: event type names (OrderPlaced, ...), status codes (PENDING, CONFIRMED, CANCELLED, with a
+//! Korean word beside them), ids (o3, m12, p0), product names from the configuration, key names
+//! (Space, Esc) and unit symbols (ms, s).
 
 use saga_sim::ServiceId;
 use saga_sim::checker::Invariant;
@@ -183,6 +188,10 @@ keys! {
     RejectedShort => "rejected", "거절됨";
     SameIdempotency => "same key", "같은 키";
     TimeAt => "t=", "t=";
+    Tables => "Service tables", "서비스 테이블";
+    LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
+    NoneValue => "none", "없음";
+    ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
 }
 
 /// An order status badge's text.
@@ -251,6 +260,59 @@ pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
         (UnknownOrder, Lang::Ko) => "없는 주문입니다",
         (AlreadyCancelled, Lang::En) => "the order is already cancelled",
         (AlreadyCancelled, Lang::Ko) => "이미 취소된 주문입니다",
+    }
+}
+
+/// A message's payload, as the detail box shows it.
+pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
+    use saga_sim::Event as Ev;
+    use saga_sim::message::StockChange;
+    let ko = lang == Lang::Ko;
+    match *e {
+        Ev::OrderPlaced { order, product, quantity } => {
+            if ko {
+                format!("주문 {order}, 상품 {product}, 수량 {quantity}")
+            } else {
+                format!("order {order}, product {product}, quantity {quantity}")
+            }
+        }
+        Ev::ProductChanged { order, product, quantity, change, stock_after } => {
+            let what = match (change, ko) {
+                (StockChange::Taken, false) => "taken",
+                (StockChange::Taken, true) => "차감",
+                (StockChange::Restored, false) => "restored",
+                (StockChange::Restored, true) => "복구",
+                (StockChange::Adjusted, false) => "adjusted by an operator",
+                (StockChange::Adjusted, true) => "운영자 조정",
+            };
+            let order = order.map_or_else(|| t(lang, Key::NoneValue).to_string(), |o| o.to_string());
+            if ko {
+                format!("주문 {order}, 상품 {product}, {quantity}개 {what}, 남은 재고 {stock_after}")
+            } else {
+                format!("order {order}, product {product}, {quantity} {what}, stock now {stock_after}")
+            }
+        }
+        Ev::ProductOutOfStock { order, product, requested, available } => {
+            if ko {
+                format!("주문 {order}, 상품 {product}, 요청 {requested}개, 재고 {available}개")
+            } else {
+                format!("order {order}, product {product}, requested {requested}, available {available}")
+            }
+        }
+        Ev::OrderCancelled { order, product, quantity, reason: r } => {
+            if ko {
+                format!("주문 {order}, 상품 {product}, 수량 {quantity}, 사유: {}", reason(lang, r))
+            } else {
+                format!("order {order}, product {product}, quantity {quantity}, reason: {}", reason(lang, r))
+            }
+        }
+        Ev::DeliveryStarted { order } | Ev::DeliveryCancelled { order } => {
+            if ko {
+                format!("주문 {order}")
+            } else {
+                format!("order {order}")
+            }
+        }
     }
 }
 
@@ -371,6 +433,10 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::BadStock, Lang::Ko) => "재고는 0에서 1,000,000,000 사이여야 합니다",
         (Refusal::ServiceDown, Lang::En) => "the service is down",
         (Refusal::ServiceDown, Lang::Ko) => "서비스가 중단되어 있습니다",
+        (Refusal::OutboxFull, Lang::En) => "the service's outbox is full; try again once it drains",
+        (Refusal::OutboxFull, Lang::Ko) => "서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
+        (Refusal::TooFarAhead, Lang::En) => "that time is too far in the future",
+        (Refusal::TooFarAhead, Lang::Ko) => "너무 먼 미래의 시각입니다",
     }
 }
 

@@ -33,7 +33,10 @@ use wasm_bindgen::JsCast;
 #[cfg(target_arch = "wasm32")]
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!("Saga Lab stopped because of a bug: {info}. Reload the page to start again.");
+        // Both languages: the panic may come before the app knows which one the person reads.
+        let text = format!(
+            "Saga Lab stopped because of a bug. Reload the page to start again. / 사가 랩이 오류로 멈췄습니다. 페이지를 새로 고치세요. ({info})"
+        );
         web_sys::console::error_1(&text.clone().into());
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let Ok(el) = doc.create_element("div") else { return };

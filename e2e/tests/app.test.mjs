@@ -131,8 +131,17 @@ test('keyboard: Space pauses and plays, Right arrow steps, ? opens help, Escape 
   await page.keyboard.press('?');
   await page.getByRole('dialog').waitFor();
   assert.match(await page.getByRole('dialog').textContent(), /Space/);
+  // The dialog is modal: Space does not start the run behind it.
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(150);
+  assert.equal(await page.locator('.toolbar button.primary').getAttribute('aria-pressed'), 'false');
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'help-button', 'focus returns to the help button');
+  // A shortcut key typed into a field is text, not a command.
+  await page.locator('form.order-form').getByLabel('Quantity', { exact: true }).fill('');
+  await page.locator('form.order-form').getByLabel('Quantity', { exact: true }).press('l');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await finish(w, 'keyboard');
 });
 

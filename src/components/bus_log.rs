@@ -45,7 +45,7 @@ pub fn BusLog(p: &BusLogProps) -> Html {
                 <th scope="row" class="num">{ r.offset.0 }</th>
                 <td class="mono">{ m.id.to_string() }</td>
                 <td class={classes!(comp.then_some("comp"))}>
-                    if comp { <span aria-label={t(lang, Key::Compensation)}>{ "↩ " }</span> }
+                    if comp { <span aria-hidden="true">{ "↩ " }</span><span class="visually-hidden">{ t(lang, Key::Compensation) }{ " " }</span> }
                     { m.event.event_type().name() }
                     if r.copy { <span class="tag">{ " " }{ t(lang, Key::CopyRecord) }</span> }
                 </td>

@@ -62,8 +62,9 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     html! {
         <section class={classes!("panel", "consistency", if v.consistent { "ok" } else { "bad" })} aria-labelledby="cons-h">
             <h2 id="cons-h">{ t(lang, Key::Consistency) }</h2>
-            <p class="verdict" role="status">
-                <span class="big">
+            <p class="verdict">
+                // Only the verdict itself is announced; the ticking duration beside it is not.
+                <span class="big" role="status">
                     <span aria-hidden="true">{ if v.consistent { "✔ " } else { "✖ " } }</span>
                     { if v.consistent { t(lang, Key::Consistent) } else { t(lang, Key::Inconsistent) } }
                 </span>

@@ -40,7 +40,7 @@ pub fn EventDetail(p: &EventDetailProps) -> Html {
         html! {
             <li class={classes!(m.event.is_compensation().then_some("comp"), (Some(m.id) == message).then_some("self"))}>
                 <span class="mono">{ m.id.to_string() }</span>{ " " }
-                if m.event.is_compensation() { <span aria-label={t(lang, Key::Compensation)}>{ "↩ " }</span> }
+                if m.event.is_compensation() { <span aria-hidden="true">{ "↩ " }</span><span class="visually-hidden">{ t(lang, Key::Compensation) }{ " " }</span> }
                 { m.event.event_type().name() }
                 <span class="muted">{ format!(" · {} · {}", i18n::service(lang, m.source), format::duration(m.emitted_at_ms)) }</span>
             </li>
@@ -57,12 +57,12 @@ pub fn EventDetail(p: &EventDetailProps) -> Html {
                 <dl>
                     <dt>{ t(lang, Key::MessageId) }</dt><dd class="mono">{ m.id.to_string() }</dd>
                     <dt>{ t(lang, Key::CorrelationId) }</dt>
-                    <dd class="mono">{ m.correlation_id.map(|o| o.to_string()).unwrap_or_else(|| "-".into()) }</dd>
+                    <dd class="mono">{ m.correlation_id.map(|o| o.to_string()).unwrap_or_else(|| t(lang, Key::NoneValue).into()) }</dd>
                     <dt>{ t(lang, Key::CausationId) }</dt>
                     <dd class="mono">{ m.causation_id.map(|c| c.to_string()).unwrap_or_else(|| t(lang, Key::CausedByUser).to_string()) }</dd>
                     <dt>{ t(lang, Key::Source) }</dt><dd>{ i18n::service(lang, m.source) }</dd>
                     <dt>{ t(lang, Key::EmittedAt) }</dt><dd>{ format::duration(m.emitted_at_ms) }</dd>
-                    <dt>{ t(lang, Key::Payload) }</dt><dd class="mono">{ m.event.to_string() }</dd>
+                    <dt>{ t(lang, Key::Payload) }</dt><dd class="mono">{ i18n::payload(lang, &m.event) }</dd>
                 </dl>
                 <h4>{ t(lang, Key::Chain) }</h4>
                 <ol class="chain-list">{ for chain }</ol>

@@ -52,11 +52,11 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
         html! {
             <div class={classes!("svc", (!s.up).then_some("down"))} role="group" aria-label={format!("{}: {name}", t(lang, Key::Faults))}>
                 <span class="svc-name">{ name }</span>
-                <button class={classes!("small", (!s.up).then_some("on"))} onclick={crash} aria-pressed={(!s.up).to_string()}>
+                <button class={classes!("small", (!s.up).then_some("on"))} onclick={crash}>
                     { if s.up { t(lang, Key::Crash) } else { t(lang, Key::Restart) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
-                <button class={classes!("small", s.partitioned.then_some("on"))} onclick={cut} aria-pressed={s.partitioned.to_string()}>
+                <button class={classes!("small", s.partitioned.then_some("on"))} onclick={cut}>
                     { if s.partitioned { t(lang, Key::Heal) } else { t(lang, Key::Partition) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>

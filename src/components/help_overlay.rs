@@ -24,6 +24,17 @@ pub fn HelpOverlay(p: &HelpOverlayProps) -> Html {
             if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
                 let _ = b.focus();
             }
+            // On close, focus goes back to the button that opened the dialog.
+            || {
+                use wasm_bindgen::JsCast;
+                let button = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".help-button").ok().flatten())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(b) = button {
+                    let _ = b.focus();
+                }
+            }
         });
     }
     let close = p.on.reform(|_: MouseEvent| UiMsg::Help(false));
@@ -39,6 +50,7 @@ pub fn HelpOverlay(p: &HelpOverlayProps) -> Html {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-h">
                 <h2 id="help-h">{ t(lang, Key::Help) }</h2>
+                <p>{ t(lang, Key::ShortcutsWhen) }</p>
                 <table class="shortcuts">
                     <tbody>
                         { for rows.iter().map(|(k, d)| html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ t(lang, *d) }</td></tr> }) }

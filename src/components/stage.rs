@@ -71,6 +71,11 @@ pub fn Stage(p: &StageProps) -> Html {
     }
 }
 
+/// A consumer's one-letter marker, in the display language.
+fn initial(lang: Lang, s: ServiceId) -> char {
+    i18n::service(lang, s).chars().next().unwrap_or('?')
+}
+
 fn rect(b: NodeBox, class: &'static str) -> Html {
     html! { <rect class={class} x={b.left().to_string()} y={b.top().to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="10" /> }
 }
@@ -168,9 +173,8 @@ fn bus(lang: Lang, view: &saga_sim::View, chain: &BTreeSet<MessageId>) -> Html {
             .services
             .iter()
             .filter(|s| s.consumer.committed == r.offset)
-            .map(|s| &s.id.name()[..1])
-            .collect::<Vec<_>>()
-            .join("");
+            .map(|s| initial(lang, s.id))
+            .collect::<String>();
         let label = format!("{}{} {}", if comp { "↩" } else { "" }, r.offset.0, r.message.event.event_type().name());
         html! {
             <g class={classes!("log-row", comp.then_some("comp"), r.copy.then_some("copy"), chain.contains(&r.message.id).then_some("chain"))}>
@@ -186,9 +190,8 @@ fn bus(lang: Lang, view: &saga_sim::View, chain: &BTreeSet<MessageId>) -> Html {
         .services
         .iter()
         .filter(|s| s.consumer.committed >= view.log.end)
-        .map(|s| &s.id.name()[..1])
-        .collect::<Vec<_>>()
-        .join("");
+        .map(|s| initial(lang, s.id))
+        .collect::<String>();
     html! {
         <g class="node bus">
             { rect(b, "box") }

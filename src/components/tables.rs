@@ -105,7 +105,7 @@ pub fn Tables(p: &TablesProps) -> Html {
     };
     html! {
         <section class="panel tables">
-            <div role="tablist" aria-label={t(lang, Key::Orders)} {onkeydown}>{ for buttons }</div>
+            <div role="tablist" aria-label={t(lang, Key::Tables)} {onkeydown}>{ for buttons }</div>
             <div role="tabpanel" id={format!("panel-{}", tab.id())} aria-labelledby={format!("tab-{}", tab.id())}
                 class="table-scroll" tabindex="0">
                 { body }

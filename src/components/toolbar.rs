@@ -77,7 +77,8 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                         aria-valuetext={format::speed(mult)} />
                     <output>{ format::speed(mult) }</output>
                 </label>
-                <span class="clock" aria-label={t(lang, Key::VirtualTime)} title={t(lang, Key::VirtualTime)}>
+                <span class="clock" title={t(lang, Key::VirtualTime)}>
+                    <span class="visually-hidden">{ t(lang, Key::VirtualTime) }{ " " }</span>
                     { format!("t = {}", format::duration(p.now_ms)) }
                 </span>
             </div>

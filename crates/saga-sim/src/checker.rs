@@ -385,18 +385,18 @@ impl Checker {
         self.quiet = quiet;
         self.lag_zero = lag_zero;
         self.nothing_in_flight = nothing_in_flight;
-        if quiet {
-            for inv in Invariant::ALL {
-                if inv.kind() == InvariantKind::Convergence
-                    && !self.holds(inv)
-                    && !self.reported_while_quiet[inv.index()]
-                {
-                    self.reported_while_quiet[inv.index()] = true;
-                    self.violate(at_ms, inv, None, None, None);
-                }
+        for inv in Invariant::ALL {
+            if inv.kind() != InvariantKind::Convergence {
+                continue;
             }
-        } else {
-            self.reported_while_quiet = [false; Invariant::ALL.len()];
+            if self.holds(inv) {
+                // Only a failure that healed and came back counts again.
+                self.reported_while_quiet[inv.index()] = false;
+            } else if quiet && !self.reported_while_quiet[inv.index()] {
+                self.reported_while_quiet[inv.index()] = true;
+                let (order, product) = self.example(inv);
+                self.violate(at_ms, inv, order, product, None);
+            }
         }
         let consistent = Invariant::ALL.iter().all(|&inv| inv.is_historical() || self.holds(inv));
         if consistent != self.consistent {
@@ -418,6 +418,22 @@ impl Checker {
             self.since_ms = at_ms;
             self.changed = Some(consistent);
         }
+    }
+
+    /// An order or product that breaks `invariant`, to name in its violation.
+    fn example(&self, invariant: Invariant) -> (Option<OrderId>, Option<ProductId>) {
+        let bit = match invariant {
+            Invariant::EveryOrderFinal => PENDING,
+            Invariant::DeliveryMatchesOrder => DELIVERY_MISMATCH,
+            Invariant::StockMatchesOrder => STOCK_MISMATCH,
+            Invariant::StockConserved => {
+                let p = self.product_unbalanced.iter().position(|&b| b);
+                return (None, p.map(|p| ProductId(p as u16)));
+            }
+            _ => return (None, None),
+        };
+        let i = self.order_flags.iter().position(|f| f & bit != 0);
+        (i.map(|i| OrderId(i as u32)), i.map(|i| self.order_product[i]))
     }
 
     /// Whether `invariant` holds right now.

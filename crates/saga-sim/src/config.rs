@@ -241,7 +241,7 @@ impl SimConfig {
         let l = &self.limits;
         for (field, v, min, max) in [
             ("limits.log_retention_records", l.log_retention_records, 16, 10_000_000),
-            ("limits.outbox_capacity", l.outbox_capacity, 1, 1_000_000),
+            ("limits.outbox_capacity", l.outbox_capacity, 3, 1_000_000),
             ("limits.processed_table_capacity", l.processed_table_capacity, 1, 10_000_000),
             ("limits.max_orders", l.max_orders, 1, 10_000_000),
             ("limits.trace_buffer", l.trace_buffer, 16, 10_000_000),
@@ -277,7 +277,7 @@ impl SimConfig {
         c.link_faults = sanitize_faults(c.link_faults);
         let l = &mut c.limits;
         l.log_retention_records = l.log_retention_records.clamp(16, 10_000_000);
-        l.outbox_capacity = l.outbox_capacity.clamp(1, 1_000_000);
+        l.outbox_capacity = l.outbox_capacity.clamp(3, 1_000_000);
         l.processed_table_capacity = l.processed_table_capacity.clamp(1, 10_000_000);
         l.max_orders = l.max_orders.clamp(1, 10_000_000);
         l.trace_buffer = l.trace_buffer.clamp(16, 10_000_000);

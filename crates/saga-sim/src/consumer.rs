@@ -90,4 +90,9 @@ pub struct Consumer {
     pub processed: ProcessedTable,
     /// Records handled so far, duplicates included.
     pub handled_total: u64,
+    /// One past the highest offset handled (the service's database, survives crashes), so a
+    /// restart that rewinds to the committed offset can tell re-reads from records never read.
+    pub handled_until: Offset,
+    /// The last offset the duplicate fault redelivered (memory): a record comes twice at most.
+    pub redelivered: Option<Offset>,
 }

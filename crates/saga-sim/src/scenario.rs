@@ -115,7 +115,7 @@ impl Scenario {
     pub fn run(&self) -> (Sim, RunOutcome) {
         let mut sim = self.start();
         let last = self.commands.iter().map(|c| c.at_ms).max().unwrap_or(0);
-        let converged = sim.run_until_quiet(last + CONVERGENCE_BOUND_MS) && sim.consistent();
+        let converged = sim.run_until_quiet(last.saturating_add(CONVERGENCE_BOUND_MS)) && sim.consistent();
         let outcome = RunOutcome {
             trace_hash: sim.trace_hash(),
             converged,

@@ -30,6 +30,9 @@ use std::hash::{Hash, Hasher};
 const OUTBOX_HEADROOM: usize = 2;
 /// Client replies kept for the view.
 const REPLIES_KEPT: usize = 64;
+/// The latest virtual time the engine runs to: about 35,000 years, far below where adding a
+/// delay to it could overflow.
+pub const MAX_VIRTUAL_MS: u64 = 1 << 50;
 /// Engine-chosen idempotency keys start here, far from keys a user or scenario picks.
 const ENGINE_KEY_BASE: u64 = 1 << 62;
 
@@ -321,6 +324,8 @@ impl Sim {
     pub fn schedule(&mut self, at_ms: u64, command: Command) -> bool {
         let reason = if at_ms < self.now_ms {
             Some(Refusal::InThePast)
+        } else if at_ms > MAX_VIRTUAL_MS {
+            Some(Refusal::TooFarAhead)
         } else if self.schedule.len() >= self.config.limits.scheduled_commands as usize {
             Some(Refusal::ScheduleFull)
         } else {
@@ -363,6 +368,7 @@ impl Sim {
 
     /// Processes everything due up to and including `t_ms`, then sets the clock to `t_ms`.
     pub fn advance_until(&mut self, t_ms: u64) {
+        let t_ms = t_ms.min(MAX_VIRTUAL_MS);
         while let Some(due) = self.next_due_ms() {
             if due > t_ms {
                 break;
@@ -441,6 +447,7 @@ impl Sim {
     }
 
     fn at(&mut self, at_ms: u64, kind: TimerKind) {
+        let at_ms = at_ms.min(MAX_VIRTUAL_MS.saturating_mul(2));
         let seq = self.next_seq();
         self.timers.push(Reverse(Timer { at_ms, seq, kind }));
     }
@@ -610,6 +617,10 @@ impl Sim {
             self.record(TraceEvent::Refused { reason: Refusal::ServiceDown });
             return;
         }
+        if self.outbox_full(ServiceId::Product) {
+            self.record(TraceEvent::Refused { reason: Refusal::OutboxFull });
+            return;
+        }
         let mut ctx =
             Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
         self.product.set_stock(product, stock, &mut ctx);
@@ -644,8 +655,9 @@ impl Sim {
                     n.faults = LinkFaults::NONE;
                     n.chances = Chances::default();
                     n.handle_ms = self.config.handle_ms;
-                    self.restart(s);
+                    // Links first, so a restarted relay's first batch is not sent into a cut.
                     self.heal(s);
+                    self.restart(s);
                 }
             }
         }
@@ -786,17 +798,13 @@ impl Sim {
                 .ack_timeout_ms
                 .saturating_mul(1 << (attempt.saturating_sub(1)).min(16))
                 .min(self.config.retry_backoff_max_ms);
-            self.at(self.now_ms + backoff, TimerKind::BatchTimeout { service, batch, epoch });
+            // A detour is long enough that the next batch overtakes it; the relay's timeout
+            // allows for it, so reordering alone never causes a resend (and so a duplicate).
+            let detour_ms = if detour { self.config.latency_ms.max_ms + self.config.ack_timeout_ms / 2 } else { 0 };
+            self.at(self.now_ms.saturating_add(backoff + detour_ms), TimerKind::BatchTimeout { service, batch, epoch });
             let latency = self.latency();
             let arrives = match self.transit(service) {
-                Ok(extra) => {
-                    let mut at = self.now_ms + latency + extra;
-                    if detour {
-                        // A detour is long enough that the next batch overtakes it.
-                        at += self.config.latency_ms.max_ms + self.config.ack_timeout_ms / 2;
-                    }
-                    Some(at)
-                }
+                Ok(extra) => Some(self.now_ms.saturating_add(latency + extra + detour_ms)),
                 Err(cause) => {
                     self.stats.lost += 1;
                     self.record(TraceEvent::BatchSent {
@@ -826,7 +834,7 @@ impl Sim {
                 if duplicate {
                     let mut copy = self.spare_vecs.pop().unwrap_or_default();
                     copy.extend_from_slice(&messages);
-                    let later = at + self.latency();
+                    let later = at.saturating_add(self.latency());
                     self.send_packet(service, batch, copy, later);
                 }
                 self.send_packet(service, batch, messages, at);
@@ -888,7 +896,7 @@ impl Sim {
                     self.acks_in_flight += 1;
                     let epoch = self.nodes[service.index()].epoch;
                     let kind = TimerKind::AckArrive { service, batch: packet.batch, epoch, sent_at_ms: self.now_ms };
-                    self.at(self.now_ms + latency + extra, kind);
+                    self.at(self.now_ms.saturating_add(latency + extra), kind);
                 }
                 Err(cause) => {
                     self.stats.lost += 1;
@@ -930,10 +938,18 @@ impl Sim {
             self.fetch(service, position)
         };
         let fetched_at = self.nodes[service.index()].consumer.fetch_sent_at_ms;
-        let redeliver = self.rng.chance(self.nodes[service.index()].chances.duplicate);
+        // The duplicate fault delivers a record a second time, never a third, and only records
+        // the service acts on; otherwise a 100 % chance would hold the consumer on one offset.
+        let relevant = interested(service, event_type);
+        let redeliver = relevant
+            && self.nodes[service.index()].consumer.redelivered != Some(position)
+            && self.rng.chance(self.nodes[service.index()].chances.duplicate);
         let n = &mut self.nodes[service.index()];
-        let work = if interested(service, event_type) { n.handle_ms } else { 0 };
-        let done_at = delivered_at + work;
+        if redeliver {
+            n.consumer.redelivered = Some(position);
+        }
+        let work = if relevant { n.handle_ms } else { 0 };
+        let done_at = delivered_at.saturating_add(work);
         n.consumer.in_hand = Some(InHand {
             offset: position,
             fetched_at_ms: fetched_at,
@@ -952,14 +968,14 @@ impl Sim {
         let until = Offset(self.log.end().0.min(position.0 + u64::from(self.config.batch_max)));
         let newest_appended = self.log.get(Offset(until.0 - 1)).map_or(self.now_ms, |r| r.appended_at_ms);
         let latency = self.latency();
-        let mut arrives = self.now_ms.max(newest_appended + latency);
+        let mut arrives = self.now_ms.max(newest_appended.saturating_add(latency));
         match self.transit(service) {
-            Ok(extra) => arrives += extra,
+            Ok(extra) => arrives = arrives.saturating_add(extra),
             Err(cause) => {
                 // A lost fetch is fetched again after the poll interval.
                 self.stats.lost += 1;
                 self.record(TraceEvent::Lost { service, what: Lost::Fetch { offset: position }, cause });
-                arrives += self.config.poll_interval_ms;
+                arrives = arrives.saturating_add(self.config.poll_interval_ms);
             }
         }
         let c = &mut self.nodes[service.index()].consumer;
@@ -969,13 +985,19 @@ impl Sim {
         arrives
     }
 
+    /// The consumer's position fell below the oldest retained record. Records it had handled
+    /// before (a restart rewinds to the committed offset) are simply skipped; records it never
+    /// read are lost, reported, and a violation.
     fn lose_to_retention(&mut self, service: ServiceId, from: Offset) {
         let to = self.log.start();
         let c = &mut self.nodes[service.index()].consumer;
         c.position = to;
         c.committed = c.committed.max(to);
-        self.record(TraceEvent::OffsetReset { service, from, to });
-        self.checker.lost_to_retention(self.now_ms, service);
+        let first_unread = from.max(c.handled_until);
+        if first_unread < to {
+            self.record(TraceEvent::OffsetReset { service, from: first_unread, to });
+            self.checker.lost_to_retention(self.now_ms, service);
+        }
     }
 
     /// The consumer's local transaction for one record: the handler's table changes, its
@@ -1020,6 +1042,7 @@ impl Sim {
         }
         let c = &mut self.nodes[service.index()].consumer;
         c.handled_total += 1;
+        c.handled_until = c.handled_until.max(Offset(in_hand.offset.0 + 1));
         self.stats.handled += 1;
         self.record(TraceEvent::Handled {
             service,
@@ -1049,7 +1072,7 @@ impl Sim {
         if !n.commit_scheduled {
             n.commit_scheduled = true;
             let epoch = n.epoch;
-            self.at(self.now_ms + interval, TimerKind::CommitCheck { service, epoch });
+            self.at(self.now_ms.saturating_add(interval), TimerKind::CommitCheck { service, epoch });
         }
     }
 
@@ -1066,7 +1089,7 @@ impl Sim {
             Ok(extra) => {
                 self.commits_in_flight += 1;
                 self.at(
-                    self.now_ms + latency + extra,
+                    self.now_ms.saturating_add(latency + extra),
                     TimerKind::CommitArrive { service, offset, sent_at_ms: self.now_ms },
                 );
             }
@@ -1078,7 +1101,10 @@ impl Sim {
                 let n = &mut self.nodes[service.index()];
                 if cause != LossCause::Partitioned && !n.commit_scheduled {
                     n.commit_scheduled = true;
-                    self.at(self.now_ms + self.config.ack_timeout_ms, TimerKind::CommitCheck { service, epoch });
+                    self.at(
+                        self.now_ms.saturating_add(self.config.ack_timeout_ms),
+                        TimerKind::CommitCheck { service, epoch },
+                    );
                 }
             }
         }

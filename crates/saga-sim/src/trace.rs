@@ -214,6 +214,10 @@ pub enum Refusal {
     BadStock,
     /// The service that must carry out the command is down.
     ServiceDown,
+    /// The service's outbox is full.
+    OutboxFull,
+    /// The command's time is beyond the engine's horizon (`MAX_VIRTUAL_MS`).
+    TooFarAhead,
 }
 
 /// A trace event with its virtual time.

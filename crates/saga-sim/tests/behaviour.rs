@@ -25,6 +25,10 @@ enum Expect {
     Violated(Invariant),
     /// No violation at all, and the run converged.
     Clean,
+    /// The checker never reported this invariant broken.
+    NotViolated(Invariant),
+    /// The checker reported this invariant broken exactly this many times, naming an order.
+    ViolatedTimes(Invariant, u32),
     /// The trace holds an event matching this predicate (named for the failure message).
     Traced(&'static str, fn(&TraceEvent) -> bool),
     /// At `at_ms`, order `o` has this status.
@@ -63,6 +67,24 @@ fn tiny_outbox(c: &mut SimConfig) {
 
 fn two_orders_max(c: &mut SimConfig) {
     c.limits.max_orders = 2;
+}
+
+fn always_duplicate(c: &mut SimConfig) {
+    c.link_faults.duplicate_probability = 1.0;
+}
+
+fn always_reorder_not_idempotent(c: &mut SimConfig) {
+    c.link_faults.reorder_probability = 1.0;
+    c.idempotent_consumers = false;
+}
+
+fn lazy_commits_tiny_log(c: &mut SimConfig) {
+    c.commit_interval_ms = 3_600_000;
+    c.limits.log_retention_records = 16;
+}
+
+fn outbox_of_one(c: &mut SimConfig) {
+    c.limits.outbox_capacity = 1;
 }
 
 fn cmd(at_ms: u64, command: Command) -> TimedCommand {
@@ -291,6 +313,63 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "regression: a 100 % duplicate chance redelivers once, it does not hang",
+            config: always_duplicate,
+            commands: vec![place(0, 0, 1)],
+            expect: vec![Decided(ServiceId::Product, Outcome::DuplicateIgnored), Stock(0, 9), Clean],
+        },
+        Case {
+            name: "regression: set-stock respects the outbox bound",
+            config: tiny_outbox,
+            commands: {
+                let mut v = vec![fault(0, Fault::Partition { service: ServiceId::Product })];
+                v.extend((0..6).map(|i| cmd(10 + i, Command::SetStock { product: ProductId(0), stock: i as i64 })));
+                v.push(fault(3_000, Fault::Heal { service: ServiceId::Product }));
+                v
+            },
+            expect: vec![
+                Traced("refused: outbox full", |e| {
+                    matches!(e, TraceEvent::Refused { reason: saga_sim::trace::Refusal::OutboxFull })
+                }),
+                Clean,
+            ],
+        },
+        Case {
+            name: "regression: records handled before a restart are not reported lost to retention",
+            config: lazy_commits_tiny_log,
+            commands: {
+                let mut v: Vec<_> = (0..8).map(|i| place(i * 10, 0, 1)).collect();
+                v.push(crash(5_000, ServiceId::Product));
+                v.push(restart(6_000, ServiceId::Product));
+                v
+            },
+            expect: vec![NotViolated(Invariant::NoMessageLostToRetention), Stock(0, 2)],
+        },
+        Case {
+            name: "regression: reordering alone causes no duplicate",
+            config: always_reorder_not_idempotent,
+            commands: vec![place(0, 0, 1), place(5, 1, 1)],
+            expect: vec![NotViolated(Invariant::AtMostOnceEffect), Clean],
+        },
+        Case {
+            name: "regression: an outbox capacity below the headroom is raised, not a deadlock",
+            config: outbox_of_one,
+            commands: vec![place(0, 0, 1)],
+            expect: vec![Order(0, OrderStatus::Confirmed), Clean],
+        },
+        Case {
+            name: "a lasting inconsistency is counted once, naming the order",
+            config: default,
+            commands: vec![
+                place(0, 0, 1),
+                cmd(2_000, Command::CompleteDelivery { order: OrderId(0) }),
+                cancel(2_100, 0),
+                place(9_000, 1, 1),
+                place(15_000, 1, 1),
+            ],
+            expect: vec![ViolatedTimes(Invariant::DeliveryMatchesOrder, 1)],
+        },
+        Case {
             name: "an operator sets stock to zero: the next order is rolled back",
             config: default,
             commands: vec![cmd(0, Command::SetStock { product: ProductId(0), stock: 0 }), place(500, 0, 1)],
@@ -342,6 +421,11 @@ fn check(case: &Case) -> Vec<String> {
             }),
             Expect::Violated(inv) => view.verdict.violations.iter().any(|v| v.invariant == inv),
             Expect::Clean => outcome.converged && outcome.violations_total == 0,
+            Expect::NotViolated(inv) => view.verdict.violations.iter().all(|v| v.invariant != inv),
+            Expect::ViolatedTimes(inv, n) => {
+                let found: Vec<_> = view.verdict.violations.iter().filter(|v| v.invariant == inv).collect();
+                found.len() == n as usize && found.iter().all(|v| v.order.is_some())
+            }
             Expect::Traced(_, pred) => trace.iter().any(|r| pred(&r.event)),
             Expect::OrderAt(..) | Expect::LagAtLeast(..) => true,
         };

@@ -72,3 +72,16 @@ fn json_round_trip_of_a_scenario_reproduces_the_run() {
     assert_eq!(back, s);
     assert_eq!(back.run().1.trace_hash, s.run().1.trace_hash);
 }
+
+#[test]
+fn absurd_times_are_refused_or_clamped_never_a_panic() {
+    use saga_sim::{Command, ProductId, Sim, SimConfig};
+    let mut sim = Sim::new(SimConfig::default(), 1);
+    assert!(!sim.schedule(u64::MAX, Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None }));
+    sim.apply(Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None });
+    sim.advance_until(u64::MAX);
+    sim.advance_until(u64::MAX);
+    sim.apply(Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None });
+    sim.run_until_quiet(u64::MAX);
+    assert_eq!(sim.violations_total(), 0);
+}

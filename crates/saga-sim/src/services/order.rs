@@ -130,6 +130,9 @@ pub struct OrderService {
     pub keys: FxHashMap<IdempotencyKey, OrderId>,
     /// Order's own copy of each product's stock, as last reported by Product (may be stale).
     pub product_replica: Vec<i64>,
+    /// The newest Product message applied to each replica row. Product emits in id order, so an
+    /// older message overtaken on the way (reordering) cannot roll the copy back.
+    pub replica_source: Vec<Option<MessageId>>,
 }
 
 /// A place-order request as Order sees it, with what the engine knows about the world.
@@ -154,7 +157,11 @@ pub struct PlaceRequest {
 impl OrderService {
     /// Order's tables at the start of a run.
     pub fn new(initial_stock: &[i64]) -> OrderService {
-        OrderService { product_replica: initial_stock.to_vec(), ..Default::default() }
+        OrderService {
+            product_replica: initial_stock.to_vec(),
+            replica_source: vec![None; initial_stock.len()],
+            ..Default::default()
+        }
     }
 
     /// The row of `order`, if it exists.
@@ -221,9 +228,7 @@ impl OrderService {
     pub fn handle(&mut self, msg: &Message, ctx: &mut Ctx<'_>) -> Outcome {
         match msg.event {
             Event::ProductChanged { order, product, change, stock_after, .. } => {
-                if let Some(s) = self.product_replica.get_mut(usize::from(product.0)) {
-                    *s = stock_after;
-                }
+                self.update_replica(product, stock_after, msg.id);
                 match (order, change) {
                     (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, ctx.now_ms),
                     _ => Outcome::ReplicaUpdated,
@@ -231,9 +236,7 @@ impl OrderService {
             }
             Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, ctx.now_ms),
             Event::ProductOutOfStock { order, product, available, .. } => {
-                if let Some(s) = self.product_replica.get_mut(usize::from(product.0)) {
-                    *s = available;
-                }
+                self.update_replica(product, available, msg.id);
                 let Some(row) = self.orders.get_mut(order.0 as usize) else {
                     return Outcome::UnknownOrder { order };
                 };
@@ -248,6 +251,16 @@ impl OrderService {
                 None => Outcome::UnknownOrder { order },
             },
             Event::OrderPlaced { .. } | Event::OrderCancelled { .. } => Outcome::NotForMe,
+        }
+    }
+
+    fn update_replica(&mut self, product: ProductId, stock: i64, source: MessageId) {
+        let i = usize::from(product.0);
+        if let (Some(s), Some(seen)) = (self.product_replica.get_mut(i), self.replica_source.get_mut(i))
+            && seen.is_none_or(|old| old < source)
+        {
+            *s = stock;
+            *seen = Some(source);
         }
     }
 
