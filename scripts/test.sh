@@ -27,7 +27,8 @@ suite "native tests" cargo test --locked --quiet
 suite "clippy (native)" cargo clippy --locked --quiet --all-targets -- -D warnings
 suite "clippy (web app)" cargo clippy --locked --quiet --target wasm32-unknown-unknown -p saga-lab --all-targets -- -D warnings
 suite "bench (100,000 orders under faults, then heal)" cargo run --release --locked -q -p saga-cli -- bench --orders 100000 --seed 1
-suite "swarm (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000
+suite "swarm, choreography (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000
+suite "swarm, orchestration (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol orchestration
 suite "app tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown -p saga-lab
 suite "release build" trunk build --release
 suite "end-to-end tests (release build under /demo/)" bash -c 'cd e2e && node --test --test-concurrency=1 tests/'

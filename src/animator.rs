@@ -2,7 +2,9 @@
 //! transforms on elements it owns. Yew never renders these, so a frame costs a few attribute
 //! writes, not a re-render.
 
+use crate::format::fixed;
 use crate::layout;
+use saga_sim::rpc::{RpcPacket, RpcResult};
 use saga_sim::view::InFlight;
 use saga_sim::{Message, MessageId, ServiceId};
 use std::collections::{BTreeSet, HashMap};
@@ -19,6 +21,7 @@ enum TokenKey {
     Ack { batch: u64, arrives_at_ms: u64 },
     Commit { service: ServiceId, offset: u64, arrives_at_ms: u64 },
     Delivery { service: ServiceId, offset: u64 },
+    Command { request: u64, answer: bool },
 }
 
 struct Token {
@@ -73,6 +76,15 @@ impl Animator {
                     self.place_control(key, x, y, "commit")?;
                     count += 1;
                 }
+                InFlight::Command { from, to, packet, sent_at_ms, arrives_at_ms } => {
+                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                    let outbound = *from == ServiceId::Coordinator;
+                    let participant = if outbound { *to } else { *from };
+                    let (x, y) = layout::along_command(participant, outbound, p);
+                    let key = TokenKey::Command { request: packet.request.0, answer: !outbound };
+                    self.place_command(key, packet, x, y)?;
+                    count += 1;
+                }
                 InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, .. } => {
                     let arrived = now_ms >= *delivered_at_ms as f64;
                     let p = if arrived { 1.0 } else { self.progress(now_ms, *fetched_at_ms, *delivered_at_ms) };
@@ -105,7 +117,7 @@ impl Animator {
 
     /// Records how long the last frame's work took, for the budget script to read.
     pub fn report_work_ms(&self, ms: f64) {
-        let _ = self.layer.set_attribute("data-frame-work-ms", &format!("{ms:.2}"));
+        let _ = self.layer.set_attribute("data-frame-work-ms", &crate::format::fixed(ms, 2));
     }
 
     /// How far along its wire a packet is. With reduced motion, tokens do not glide: they sit
@@ -144,6 +156,25 @@ impl Animator {
         self.update(key, x, y, class)
     }
 
+    fn place_command(&mut self, key: TokenKey, packet: &RpcPacket, x: f64, y: f64) -> Result<(), JsValue> {
+        let comp = packet.rpc.is_compensation();
+        if !self.tokens.contains_key(&key) {
+            // A command shows its name; an answer shows the result, as a participant would say it.
+            let label = match packet.result {
+                None => packet.rpc.name().to_string(),
+                Some(RpcResult::Done) => "✓ done".to_string(),
+                Some(RpcResult::OutOfStock { .. }) => "✗ out of stock".to_string(),
+                Some(RpcResult::Refused) => "✗ refused".to_string(),
+                Some(RpcResult::CannotUndo) => "✗ cannot undo".to_string(),
+            };
+            let el = self.pill(&label, comp, packet.request.0)?;
+            self.layer.append_child(&el)?;
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true });
+        }
+        let kind = if packet.result.is_some() { "token cmd answer" } else { "token cmd" };
+        self.update(key, x, y, format!("{kind}{}", if comp { " comp" } else { "" }))
+    }
+
     fn place_control(&mut self, key: TokenKey, x: f64, y: f64, kind: &str) -> Result<(), JsValue> {
         if !self.tokens.contains_key(&key) {
             let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
@@ -159,7 +190,7 @@ impl Animator {
     fn update(&mut self, key: TokenKey, x: f64, y: f64, class: String) -> Result<(), JsValue> {
         let Some(t) = self.tokens.get_mut(&key) else { return Ok(()) };
         t.alive = true;
-        t.el.set_attribute("transform", &format!("translate({x:.1} {y:.1})"))?;
+        t.el.set_attribute("transform", &format!("translate({} {})", fixed(x, 1), fixed(y, 1)))?;
         if t.class != class {
             t.el.set_attribute("class", &class)?;
             t.class = class;
@@ -169,16 +200,22 @@ impl Animator {
 
     fn message_element(&self, m: &Message, comp: bool) -> Result<Element, JsValue> {
         let name = m.event.event_type().name();
+        let g = self.pill(name, comp, m.id.0)?;
+        g.set_attribute("data-type", name)?;
+        Ok(g)
+    }
+
+    /// A labelled pill; compensations get square corners, a dashed edge (by CSS) and ↩.
+    fn pill(&self, name: &str, comp: bool, id: u64) -> Result<Element, JsValue> {
         let label = if comp { format!("↩ {name}") } else { name.to_string() };
         // Width from the label's length keeps the pill snug without measuring text.
         let w = 10.0 + 6.1 * label.chars().count() as f64;
         let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
-        g.set_attribute("data-message", &m.id.0.to_string())?;
-        g.set_attribute("data-type", name)?;
+        g.set_attribute("data-message", &id.to_string())?;
         let r = self.doc.create_element_ns(Some(SVG_NS), "rect")?;
-        r.set_attribute("x", &format!("{:.1}", -w / 2.0))?;
+        r.set_attribute("x", &fixed(-w / 2.0, 1))?;
         r.set_attribute("y", "-8")?;
-        r.set_attribute("width", &format!("{w:.1}"))?;
+        r.set_attribute("width", &fixed(w, 1))?;
         r.set_attribute("height", "16")?;
         // Shape, not only colour, tells a compensation apart: square corners and a dashed edge.
         r.set_attribute("rx", if comp { "1" } else { "8" })?;

@@ -15,7 +15,7 @@ use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::{Action, Filters, Notice, Snapshot, UiState};
-use saga_sim::{MessageId, SimConfig, TraceEvent};
+use saga_sim::{MessageId, Protocol, SimConfig, TraceEvent};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -55,13 +55,13 @@ impl Boot {
             None => {}
             Some("en") => lang = Lang::En,
             Some("ko") => lang = Lang::Ko,
-            Some(other) => problems.push(format!("lang={other:?}: {}", t(lang, Key::LangParamHint))),
+            Some(other) => problems.push(format!("lang=\"{other}\": {}", t(lang, Key::LangParamHint))),
         }
         let mut seed = DEFAULT_SEED;
         if let Some(s) = get("seed") {
             match s.trim().parse::<u64>() {
                 Ok(v) => seed = v,
-                Err(_) => problems.push(format!("seed={s:?}: {}", t(lang, Key::SeedInvalid))),
+                Err(_) => problems.push(format!("seed=\"{s}\": {}", t(lang, Key::SeedInvalid))),
             }
         }
         let notice = (!problems.is_empty()).then(|| problems.join(" · "));
@@ -69,8 +69,14 @@ impl Boot {
     }
 }
 
-fn config(idempotent: bool) -> SimConfig {
-    SimConfig { idempotent_consumers: idempotent, ..SimConfig::default() }
+fn config(idempotent: bool, protocol: Protocol, notify_first: bool) -> SimConfig {
+    let mut c = SimConfig { idempotent_consumers: idempotent, protocol, ..SimConfig::default() };
+    c.orchestration.notify_first = notify_first;
+    c
+}
+
+fn config_of(state: &UiState) -> SimConfig {
+    config(state.idempotent, state.protocol, state.notify_first)
 }
 
 fn snapshot(d: &Driver) -> Snapshot {
@@ -87,7 +93,7 @@ fn reduced_motion() -> bool {
 #[component]
 pub fn App() -> Html {
     let boot = use_memo((), |_| Boot::read());
-    let driver = use_mut_ref(|| Driver::new(config(true), boot.seed));
+    let driver = use_mut_ref(|| Driver::new(config(true, Protocol::Choreography, false), boot.seed));
     let state = {
         let driver = driver.clone();
         let boot = boot.clone();
@@ -106,6 +112,8 @@ pub fn App() -> Html {
                 paused_by_hiding: false,
                 seed: d.seed,
                 idempotent: true,
+                protocol: d.config.protocol,
+                notify_first: false,
             }
         })
     };
@@ -164,7 +172,7 @@ pub fn App() -> Html {
         <div class={classes!("app", state.help_open.then_some("modal-open"))}>
             <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
-                seed={state.seed} on={on.clone()} />
+                seed={state.seed} protocol={state.protocol} on={on.clone()} />
             <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
@@ -174,7 +182,8 @@ pub fn App() -> Html {
                     <Stage lang={lang} snapshot={snap.clone()} layer={layer.clone()} chain={state.chain.clone()} />
                     <div class="controls">
                         <OrderForm lang={lang} products={products} on={on.clone()} />
-                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent} on={on.clone()} />
+                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
+                            notify_first={state.notify_first} on={on.clone()} />
                     </div>
                     <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} on={on.clone()} />
                 </div>
@@ -236,12 +245,12 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::Reset(text) => match text.trim().parse::<u64>() {
             Ok(seed) => {
-                driver.borrow_mut().reset(config(state.idempotent), seed);
+                driver.borrow_mut().reset(config_of(state), seed);
                 dispatcher.dispatch(Action::ResetDone { seed, idempotent: state.idempotent });
                 dispatcher.dispatch(Action::SetNotice(None));
                 refresh(driver, &dispatcher);
             }
-            Err(_) => notice(&dispatcher, format!("{:?}: {}", text.trim(), t(lang, Key::SeedInvalid)), true),
+            Err(_) => notice(&dispatcher, format!("\"{}\": {}", text.trim(), t(lang, Key::SeedInvalid)), true),
         },
         UiMsg::SpeedUp | UiMsg::SpeedDown => {
             let notch = if msg == UiMsg::SpeedUp { SPEED_NOTCH } else { -SPEED_NOTCH };
@@ -293,6 +302,14 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
         UiMsg::SetIdempotent(on) => dispatcher.dispatch(Action::SetIdempotent(on)),
+        UiMsg::SetNotifyFirst(on) => dispatcher.dispatch(Action::SetNotifyFirst(on)),
+        UiMsg::SetProtocol(protocol) => {
+            let seed = driver.borrow().seed;
+            driver.borrow_mut().reset(config(state.idempotent, protocol, state.notify_first), seed);
+            dispatcher.dispatch(Action::SetProtocol(protocol));
+            dispatcher.dispatch(Action::SetNotice(None));
+            refresh(driver, &dispatcher);
+        }
         UiMsg::BadInput(text) => notice(&dispatcher, text, true),
         UiMsg::DismissNotice => dispatcher.dispatch(Action::SetNotice(None)),
     }

@@ -1,24 +1,42 @@
 //! Small formatting helpers shared by components.
 
+//!
+//! Numbers are formatted with integer arithmetic only: Rust's float formatting and parsing
+//! machinery would add about 15 KB to the WebAssembly every visitor downloads.
+
+/// `x` with `decimals` digits after the point (0 to 3), rounded half away from zero.
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let scale = 10i64.pow(decimals.min(3));
+    let scaled = if x.is_finite() { (x * scale as f64).round() as i64 } else { 0 };
+    let (sign, abs) = if scaled < 0 { ("-", scaled.unsigned_abs()) } else { ("", scaled as u64) };
+    let (int, frac) = (abs / scale as u64, abs % scale as u64);
+    if decimals == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = decimals.min(3) as usize)
+    }
+}
+
 /// Virtual milliseconds as the screen shows them: "850 ms", "12.4 s", "3 min 05 s".
 pub fn duration(ms: u64) -> String {
     if ms < 1_000 {
         format!("{ms} ms")
     } else if ms < 60_000 {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
     } else {
         format!("{} min {:02} s", ms / 60_000, (ms % 60_000) / 1000)
     }
 }
 
-/// A speed multiplier: "×0.01", "×1", "×31.6".
+/// A speed multiplier: "×0.01", "×1", "×3.2", "×32".
 pub fn speed(mult: f64) -> String {
     if mult >= 10.0 {
-        format!("×{mult:.0}")
+        format!("×{}", fixed(mult, 0))
     } else if mult >= 1.0 {
-        format!("×{mult:.1}").replace(".0", "")
+        let s = fixed(mult, 1);
+        format!("×{}", s.strip_suffix(".0").unwrap_or(&s))
     } else {
-        format!("×{mult:.2}")
+        format!("×{}", fixed(mult, 2))
     }
 }
 
@@ -31,6 +49,15 @@ mod tests {
         assert_eq!(duration(850), "850 ms");
         assert_eq!(duration(12_400), "12.4 s");
         assert_eq!(duration(185_000), "3 min 05 s");
+    }
+
+    #[test]
+    fn fixed_point() {
+        assert_eq!(fixed(12.345, 1), "12.3");
+        assert_eq!(fixed(-0.55, 1), "-0.6");
+        assert_eq!(fixed(3.0, 0), "3");
+        assert_eq!(fixed(0.05, 2), "0.05");
+        assert_eq!(fixed(f64::NAN, 1), "0.0");
     }
 
     #[test]

@@ -189,6 +189,22 @@ keys! {
     SameIdempotency => "same key", "같은 키";
     TimeAt => "t=", "t=";
     Tables => "Service tables", "서비스 테이블";
+    ActiveSagas => "sagas", "진행 사가";
+    Registry => "registry", "레지스트리";
+    Protocol => "Protocol", "프로토콜";
+    Choreography => "Choreography", "코레오그래피";
+    Orchestration => "Orchestration", "오케스트레이션";
+    Sagas => "Sagas", "사가";
+    Phase => "Phase", "단계";
+    Attempt => "Attempt", "시도";
+    NextRetry => "Next retry", "다음 재시도";
+    CurrentCommand => "Current command", "현재 명령";
+    NoSagas => "No sagas yet.", "아직 사가가 없습니다.";
+    RegistryTitle => "Compensation registry (PENDING)", "보상 레지스트리 (PENDING)";
+    RegistryEmptyText => "Empty: no failed compensation waits.", "비어 있음: 기다리는 실패한 보상이 없습니다.";
+    NotifyFirst => "Notify the customer first (the wrong order; applies on reset)", "고객 알림을 먼저 (잘못된 순서, 초기화 시 적용)";
+    PhaseForward => "forward", "정방향";
+    PhaseCompensating => "compensating", "보상 중";
     LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
     NoneValue => "none", "없음";
     ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
@@ -213,6 +229,8 @@ pub fn reason(lang: Lang, r: CancelReason) -> &'static str {
         (CancelReason::UserRequest, Lang::Ko) => "고객 요청으로 취소",
         (CancelReason::OutOfStock, Lang::En) => "out of stock",
         (CancelReason::OutOfStock, Lang::Ko) => "재고 부족",
+        (CancelReason::SagaFailed, Lang::En) => "a step kept failing",
+        (CancelReason::SagaFailed, Lang::Ko) => "단계가 계속 실패함",
     }
 }
 
@@ -237,6 +255,8 @@ pub fn service(lang: Lang, s: ServiceId) -> &'static str {
         (ServiceId::Product, Lang::Ko) => "상품",
         (ServiceId::Delivery, Lang::En) => "Delivery",
         (ServiceId::Delivery, Lang::Ko) => "배송",
+        (ServiceId::Coordinator, Lang::En) => "Coordinator",
+        (ServiceId::Coordinator, Lang::Ko) => "코디네이터",
     }
 }
 
@@ -260,6 +280,119 @@ pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
         (UnknownOrder, Lang::Ko) => "없는 주문입니다",
         (AlreadyCancelled, Lang::En) => "the order is already cancelled",
         (AlreadyCancelled, Lang::Ko) => "이미 취소된 주문입니다",
+    }
+}
+
+/// A participant's answer to a command.
+pub fn rpc_result(lang: Lang, r: saga_sim::rpc::RpcResult) -> String {
+    use saga_sim::rpc::RpcResult as R;
+    match (r, lang) {
+        (R::Done, Lang::En) => "done".into(),
+        (R::Done, Lang::Ko) => "완료".into(),
+        (R::OutOfStock { available }, Lang::En) => format!("out of stock ({available} left)"),
+        (R::OutOfStock { available }, Lang::Ko) => format!("재고 부족 ({available}개 남음)"),
+        (R::Refused, Lang::En) => "refused".into(),
+        (R::Refused, Lang::Ko) => "거절".into(),
+        (R::CannotUndo, Lang::En) => "cannot be undone".into(),
+        (R::CannotUndo, Lang::Ko) => "되돌릴 수 없음".into(),
+    }
+}
+
+/// Why a saga went backwards.
+pub fn recovery(lang: Lang, r: saga_sim::services::coordinator::Recovery) -> String {
+    use saga_sim::services::coordinator::Recovery as Rc;
+    match (r, lang) {
+        (Rc::Business { step, result }, Lang::En) => {
+            format!("business failure at {} ({}): undo, retrying cannot help", step.name(), rpc_result(lang, result))
+        }
+        (Rc::Business { step, result }, Lang::Ko) => {
+            format!("{} 단계의 업무 실패 ({}): 재시도해도 소용없으니 되돌림", step.name(), rpc_result(lang, result))
+        }
+        (Rc::Technical { step, attempts }, Lang::En) => {
+            format!("technical failure at {}: no answer after {attempts} attempts, undo", step.name())
+        }
+        (Rc::Technical { step, attempts }, Lang::Ko) => {
+            format!("{} 단계의 기술적 실패: {attempts}번 시도해도 응답 없음, 되돌림", step.name())
+        }
+        (Rc::UserCancel, Lang::En) => "the customer cancelled".into(),
+        (Rc::UserCancel, Lang::Ko) => "고객이 취소함".into(),
+    }
+}
+
+/// What the coordinator decided, as a sentence.
+pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecision) -> String {
+    use saga_sim::services::coordinator::SagaDecision as D;
+    let ko = lang == Lang::Ko;
+    match *d {
+        D::Started => (if ko { "사가 시작" } else { "saga started" }).into(),
+        D::StepDone { step } => {
+            if ko {
+                format!("{} 단계 완료", step.name())
+            } else {
+                format!("step {} done", step.name())
+            }
+        }
+        D::Retry { rpc, attempt, max, at_ms } => {
+            let limit = if max == 0 {
+                if ko { "제한 없음".to_string() } else { "no limit".to_string() }
+            } else {
+                format!("{attempt} / {max}")
+            };
+            match (ko, rpc.is_compensation()) {
+                (false, false) => format!(
+                    "forward recovery: retry {rpc}, attempt {limit}, next at t={}",
+                    crate::format::duration(at_ms)
+                ),
+                (false, true) => {
+                    format!("retry compensation {rpc}, attempt {limit}, next at t={}", crate::format::duration(at_ms))
+                }
+                (true, false) => {
+                    format!("정방향 복구: {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms))
+                }
+                (true, true) => format!("보상 {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms)),
+            }
+        }
+        D::Compensate { recovery: r } => {
+            if ko {
+                format!("역방향 복구 시작: {}", recovery(lang, r))
+            } else {
+                format!("backward recovery: {}", recovery(lang, r))
+            }
+        }
+        D::CannotUndo { step } => {
+            if ko {
+                format!("{} 단계는 되돌릴 수 없음", step.name())
+            } else {
+                format!("{} cannot be undone", step.name())
+            }
+        }
+        D::Parked { rpc } => {
+            if ko {
+                format!("{rpc} 계속 실패: 보상 레지스트리에 PENDING으로 기록")
+            } else {
+                format!("{rpc} keeps failing: PENDING in the compensation registry")
+            }
+        }
+        D::RegistryRetry { rpc, attempt } => {
+            if ko {
+                format!("스케줄러가 {rpc} 재시도 (시도 {attempt})")
+            } else {
+                format!("scheduler retries {rpc} (attempt {attempt})")
+            }
+        }
+        D::RegistryCleared { rpc } => {
+            if ko {
+                format!("{rpc} 완료: 레지스트리에서 삭제")
+            } else {
+                format!("{rpc} done: removed from the registry")
+            }
+        }
+        D::Finished { confirmed: true } => {
+            (if ko { "사가 종료: CONFIRMED" } else { "saga finished: CONFIRMED" }).into()
+        }
+        D::Finished { confirmed: false } => {
+            (if ko { "사가 종료: CANCELLED" } else { "saga finished: CANCELLED" }).into()
+        }
     }
 }
 
@@ -387,7 +520,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             }
             F::SetLinkFaults { service: s, faults: l } => {
                 let scope = s.map_or_else(|| t(lang, Key::AllLinks).to_string(), |s| svc(s).to_string());
-                let pct = |p: f64| format!("{:.0}%", p * 100.0);
+                let pct = |p: f64| format!("{}%", crate::format::fixed(p * 100.0, 0));
                 if ko {
                     format!(
                         "네트워크 ({scope}): 유실 {}, 중복 {}, 지연 {} (최대 {} ms), 순서 뒤바뀜 {}",
@@ -466,6 +599,10 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             }
             NoConsumerLag => ("No consumer lag", "Every consumer has read and committed the whole log."),
             NothingInFlight => ("Nothing in flight", "No message on a wire, in a consumer's hands or in an outbox."),
+            NoNotificationForCancelledOrder => {
+                ("No apology owed", "No customer was told CONFIRMED for an order the system then cancelled.")
+            }
+            RegistryEmpty => ("Compensation registry empty", "No failed compensation is waiting to be retried."),
         },
         Lang::Ko => match i {
             StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
@@ -489,6 +626,10 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             }
             NoConsumerLag => ("소비자 지연 없음", "모든 소비자가 로그 끝까지 읽고 커밋했습니다."),
             NothingInFlight => ("전송 중인 것 없음", "전송 중, 처리 중, 아웃박스에 남은 메시지가 없습니다."),
+            NoNotificationForCancelledOrder => {
+                ("사과할 일 없음", "확정 안내를 받은 주문을 시스템이 취소하지 않았습니다.")
+            }
+            RegistryEmpty => ("보상 레지스트리 비어 있음", "재시도를 기다리는 실패한 보상이 없습니다."),
         },
     }
 }
@@ -530,6 +671,8 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             OrderCancelled { reason: r } => format!("order CANCELLED ({})", reason(Lang::En, r)),
             AlreadyFinal => "order already final: noted".into(),
             ReplicaUpdated => "product replica updated".into(),
+            SagaStarted => "saga started".into(),
+            SagaCancelRequested => "customer cancelled: undo the saga".into(),
         },
         Lang::Ko => match *o {
             NotForMe => "관심 없는 이벤트".into(),
@@ -560,6 +703,8 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             OrderCancelled { reason: r } => format!("주문 CANCELLED ({})", reason(Lang::Ko, r)),
             AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
             ReplicaUpdated => "상품 사본 갱신".into(),
+            SagaStarted => "사가 시작".into(),
+            SagaCancelRequested => "고객 취소: 사가 되돌리기".into(),
         },
     }
 }
@@ -628,6 +773,8 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (Lost::Fetch { .. }, true) => "가져오기",
                 (Lost::Commit { .. }, false) => "an offset commit",
                 (Lost::Commit { .. }, true) => "오프셋 커밋",
+                (Lost::Rpc { .. }, false) => "a command",
+                (Lost::Rpc { .. }, true) => "명령",
             };
             let cause = match (cause, ko) {
                 (LossCause::Dropped, false) => "dropped",
@@ -727,6 +874,33 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::Violation { violation } => {
             let (name, _) = invariant(lang, violation.invariant);
             if ko { format!("위반: {name}") } else { format!("VIOLATION: {name}") }
+        }
+        E::RpcSent { to, packet, arrives_at_ms } => match (ko, arrives_at_ms.is_some()) {
+            (false, true) => format!("Coordinator sends {} for {} to {}", packet.rpc, packet.order, svc(to)),
+            (false, false) => format!("Coordinator sends {} for {} to {}: LOST", packet.rpc, packet.order, svc(to)),
+            (true, true) => format!("코디네이터 → {}: {} ({})", svc(to), packet.rpc, packet.order),
+            (true, false) => format!("코디네이터 → {}: {} ({}): 유실", svc(to), packet.rpc, packet.order),
+        },
+        E::RpcHandled { service: s, packet, result } => {
+            if ko {
+                format!("{}: {} ({}) 처리 → {}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
+            } else {
+                format!("{} handles {} for {} → {}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
+            }
+        }
+        E::RpcAnswered { packet, result } => {
+            if ko {
+                format!("코디네이터가 {} 응답 받음: {}", packet.rpc, rpc_result(lang, result))
+            } else {
+                format!("Coordinator receives {} for {}", rpc_result(lang, result), packet.rpc)
+            }
+        }
+        E::SagaDecided { order, decision } => {
+            if ko {
+                format!("코디네이터, 사가 {order}: {}", saga_decision(lang, &decision))
+            } else {
+                format!("Coordinator, saga {order}: {}", saga_decision(lang, &decision))
+            }
         }
         E::TraceOverflow { discarded } => {
             if ko {

@@ -40,6 +40,15 @@ impl NodeBox {
 pub const CLIENT: NodeBox = NodeBox { cx: 52.0, cy: 180.0, w: 84.0, h: 64.0 };
 /// The bus, in the middle.
 pub const BUS: NodeBox = NodeBox { cx: 505.0, cy: 180.0, w: 170.0, h: 320.0 };
+/// The bus when a coordinator sits above it.
+pub const BUS_UNDER_COORDINATOR: NodeBox = NodeBox { cx: 505.0, cy: 226.0, w: 170.0, h: 252.0 };
+/// The coordinator, above the bus.
+pub const COORDINATOR: NodeBox = NodeBox { cx: 505.0, cy: 30.0, w: 230.0, h: 48.0 };
+
+/// The bus's box for a stage with or without a coordinator.
+pub const fn bus(coordinator: bool) -> NodeBox {
+    if coordinator { BUS_UNDER_COORDINATOR } else { BUS }
+}
 
 /// A service's box.
 pub const fn service_box(s: ServiceId) -> NodeBox {
@@ -47,6 +56,7 @@ pub const fn service_box(s: ServiceId) -> NodeBox {
         ServiceId::Order => NodeBox { cx: 215.0, cy: 180.0, w: 160.0, h: 120.0 },
         ServiceId::Product => NodeBox { cx: 855.0, cy: 92.0, w: 160.0, h: 120.0 },
         ServiceId::Delivery => NodeBox { cx: 855.0, cy: 268.0, w: 160.0, h: 120.0 },
+        ServiceId::Coordinator => COORDINATOR,
     }
 }
 
@@ -67,8 +77,40 @@ pub fn lane_y(s: ServiceId, to_bus: bool) -> f64 {
 
 /// The point a fraction `p` of the way along a lane.
 pub fn along(s: ServiceId, to_bus: bool, p: f64) -> (f64, f64) {
+    if s == ServiceId::Coordinator {
+        // A vertical link from the coordinator's bottom to the top of the bus below it.
+        let (top, bottom) = (COORDINATOR.cy + COORDINATOR.h / 2.0, BUS_UNDER_COORDINATOR.top());
+        let p = p.clamp(0.0, 1.0);
+        let y = if to_bus { top + (bottom - top) * p } else { bottom + (top - bottom) * p };
+        return (COORDINATOR.cx + if to_bus { -LANE_GAP } else { LANE_GAP }, y);
+    }
     let (service_x, bus_x) = link_ends(s);
     let p = p.clamp(0.0, 1.0);
     let x = if to_bus { service_x + (bus_x - service_x) * p } else { bus_x + (service_x - bus_x) * p };
     (x, lane_y(s, to_bus))
+}
+
+/// The ends of the coordinator's command link to a participant: (at the coordinator, at the
+/// participant).
+pub fn command_link(s: ServiceId) -> ((f64, f64), (f64, f64)) {
+    let c = COORDINATOR;
+    let b = service_box(s);
+    match s {
+        ServiceId::Order => ((c.left() + 20.0, c.cy + c.h / 2.0), (b.cx + 30.0, b.top())),
+        ServiceId::Product => ((c.right(), c.cy), (b.left(), b.top() + 24.0)),
+        _ => ((c.right() - 24.0, c.cy + c.h / 2.0), (b.left(), b.top() + 14.0)),
+    }
+}
+
+/// The point a fraction `p` along the command link to `s`, going towards the participant
+/// (`outbound`) or back, each direction on its own side of the line.
+pub fn along_command(s: ServiceId, outbound: bool, p: f64) -> (f64, f64) {
+    let ((x0, y0), (x1, y1)) = command_link(s);
+    let p = p.clamp(0.0, 1.0);
+    let (dx, dy) = (x1 - x0, y1 - y0);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let side = if outbound { 6.0 } else { -6.0 };
+    let (nx, ny) = (-dy / len * side, dx / len * side);
+    let t = if outbound { p } else { 1.0 - p };
+    (x0 + dx * t + nx, y0 + dy * t + ny)
 }

@@ -35,6 +35,10 @@ pub enum UiMsg {
     SetFilters(Filters),
     /// Choose idempotent consumers for the next reset.
     SetIdempotent(bool),
+    /// Switch protocol: the run starts again with it.
+    SetProtocol(saga_sim::Protocol),
+    /// Run the irreversible step first on the next reset.
+    SetNotifyFirst(bool),
     /// Report bad input the component could not turn into a command.
     BadInput(String),
     /// Dismiss the notice.

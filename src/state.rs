@@ -70,6 +70,10 @@ pub struct UiState {
     pub seed: u64,
     /// Whether the next reset uses idempotent consumers.
     pub idempotent: bool,
+    /// The protocol of the run.
+    pub protocol: saga_sim::Protocol,
+    /// Whether the next reset runs the irreversible step first.
+    pub notify_first: bool,
 }
 
 /// Something that changes the UI state.
@@ -95,6 +99,10 @@ pub enum Action {
     ResetDone { seed: u64, idempotent: bool },
     /// The idempotency checkbox changed (applies on reset).
     SetIdempotent(bool),
+    /// The run restarted with this protocol.
+    SetProtocol(saga_sim::Protocol),
+    /// The notify-first checkbox changed (applies on reset).
+    SetNotifyFirst(bool),
 }
 
 impl Reducible for UiState {
@@ -129,6 +137,12 @@ impl Reducible for UiState {
                 s.chain = Rc::default();
             }
             Action::SetIdempotent(on) => s.idempotent = on,
+            Action::SetProtocol(p) => {
+                s.protocol = p;
+                s.selected = None;
+                s.chain = Rc::default();
+            }
+            Action::SetNotifyFirst(on) => s.notify_first = on,
         }
         Rc::new(s)
     }

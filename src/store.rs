@@ -91,7 +91,10 @@ impl EventStore {
             TraceEvent::Reply {
                 reply: Reply::Accepted { order } | Reply::AlreadyPlaced { order } | Reply::Cancelled { order },
             } => Some(order),
-            TraceEvent::DeliveryCompleted { order, .. } => Some(order),
+            TraceEvent::DeliveryCompleted { order, .. } | TraceEvent::SagaDecided { order, .. } => Some(order),
+            TraceEvent::RpcSent { packet, .. }
+            | TraceEvent::RpcHandled { packet, .. }
+            | TraceEvent::RpcAnswered { packet, .. } => Some(packet.order),
             TraceEvent::Violation { violation } => violation.order,
             _ => self.message_of(e).and_then(|m| self.message(m)).and_then(|m| m.correlation_id),
         }
@@ -147,6 +150,7 @@ pub fn is_transport(e: &TraceEvent) -> bool {
             | TraceEvent::OffsetCommitted { .. }
             | TraceEvent::Lost { .. }
             | TraceEvent::Handled { outcome: saga_sim::Outcome::NotForMe, .. }
+            | TraceEvent::RpcAnswered { .. }
     )
 }
 

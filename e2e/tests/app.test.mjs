@@ -116,6 +116,42 @@ test('typed input survives the live refresh (a regression: refreshes used to res
   await finish(w, 'typing');
 });
 
+test('orchestration: a Delivery outage ends in backward recovery and a registry that clears', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.locator('label.protocol select').selectOption('orchestration');
+  await page.locator('g.coordinator').waitFor();
+  await page.getByRole('button', { name: 'Crash Delivery' }).click();
+  await placeOrder(page, '0', '2');
+  // Scheduling times out and is retried (forward recovery), then compensated (backward).
+  const log = page.locator('ol.log');
+  await page.waitForFunction(() => /forward recovery: retry ScheduleDelivery, attempt 2 \/ 3/.test(document.querySelector('ol.log')?.textContent ?? ''), null, { timeout: 10000 });
+  await orderBadge(page, 0).filter({ hasText: 'CANCELLED' }).waitFor({ timeout: 15000 });
+  assert.match(await log.textContent(), /backward recovery: technical failure at ScheduleDelivery/);
+  assert.match(await page.locator('tr[data-order="0"]').textContent(), /a step kept failing/);
+  await page.getByRole('tab', { name: /Sagas/ }).click();
+  await page.locator('ul.registry').filter({ hasText: 'CancelDelivery' }).waitFor({ timeout: 10000 });
+  assert.match(await page.locator('.consistency').textContent(), /Compensation registry empty\s*pending/);
+  await page.screenshot({ path: path.join(SHOTS, 'orchestration-registry.png') });
+  await page.getByRole('button', { name: 'Restart Delivery' }).click();
+  await page.locator('ul.registry').waitFor({ state: 'detached', timeout: 15000 });
+  await page.locator('.consistency.ok').waitFor({ timeout: 10000 });
+  assert.match(await page.getByRole('tab', { name: /Stock/ }).textContent(), /Stock/);
+  await finish(w, 'orchestration-recovered');
+});
+
+test('orchestration: with the irreversible step first, the checker says an apology is owed', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.locator('label.protocol select').selectOption('orchestration');
+  await page.getByLabel(/Notify the customer first/).check();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await placeOrder(page, '1', '5');
+  await orderBadge(page, 0).filter({ hasText: 'CANCELLED' }).waitFor({ timeout: 10000 });
+  await page.locator('[data-invariant=NoNotificationForCancelledOrder].violated').waitFor({ timeout: 5000 });
+  await finish(w, 'orchestration-notify-first');
+});
+
 test('keyboard: Space pauses and plays, Right arrow steps, ? opens help, Escape closes it', async () => {
   const w = await open();
   const { page } = w;

@@ -39,7 +39,7 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
                 ("violated", "✖", t(lang, Key::Violated))
             };
             html! {
-                <li class={class} title={meaning} data-invariant={format!("{:?}", s.invariant)}>
+                <li class={class} title={meaning} data-invariant={s.invariant.name()}>
                     <span class="mark" aria-hidden="true">{ icon }</span>
                     <span class="name">{ name }</span>
                     <span class="word">{ word }</span>
@@ -53,11 +53,11 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     let windows = v.windows.iter().map(|w| {
         let from = w.from_ms as f64 / span * 100.0;
         let to = w.to_ms.unwrap_or(now) as f64 / span * 100.0;
-        html! { <rect x={format!("{from:.3}%")} width={format!("{:.3}%", (to - from).max(0.3))} y="2" height="16" class="window" /> }
+        html! { <rect x={format!("{}%", format::fixed(from, 2))} width={format!("{}%", format::fixed((to - from).max(0.3), 2))} y="2" height="16" class="window" /> }
     });
     let marks = v.violations.iter().map(|x| {
         let at = x.at_ms as f64 / span * 100.0;
-        html! { <text x={format!("{at:.3}%")} y="30" class="vmark">{ "▲" }</text> }
+        html! { <text x={format!("{}%", format::fixed(at, 2))} y="30" class="vmark">{ "▲" }</text> }
     });
     html! {
         <section class={classes!("panel", "consistency", if v.consistent { "ok" } else { "bad" })} aria-labelledby="cons-h">

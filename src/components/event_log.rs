@@ -138,6 +138,9 @@ fn kind(e: &TraceEvent, compensation: Option<bool>) -> (&'static str, &'static s
         TraceEvent::Lost { .. } | TraceEvent::OffsetReset { .. } => ("lost", "✕"),
         _ if compensation == Some(true) => ("comp", "↩"),
         TraceEvent::Emitted { .. } => ("emit", "→"),
+        TraceEvent::SagaDecided { .. } => ("saga", "◆"),
+        TraceEvent::RpcSent { .. } => ("emit", "⇢"),
+        TraceEvent::RpcHandled { .. } => ("handled", "⚙"),
         TraceEvent::Handled { .. } => ("handled", "⚙"),
         _ => ("transport", "·"),
     }

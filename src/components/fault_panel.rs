@@ -21,6 +21,8 @@ pub struct FaultPanelProps {
     pub snapshot: Snapshot,
     /// Whether the next reset uses idempotent consumers.
     pub idempotent: bool,
+    /// Whether the next reset runs the irreversible step first.
+    pub notify_first: bool,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -69,6 +71,8 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
     let heal_all = p.on.reform(|_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::HealAll)));
     let placement = |mode: PlacementMode| p.on.reform(move |_: Event| UiMsg::Sim(Command::SetPlacementMode { mode }));
     let idem = p.on.reform(|e: Event| UiMsg::SetIdempotent(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let notify_first =
+        p.on.reform(|e: Event| UiMsg::SetNotifyFirst(e.target_unchecked_into::<HtmlInputElement>().checked()));
     html! {
         <section class="panel fault-panel" aria-labelledby="faults-h">
             <h2 id="faults-h">{ t(lang, Key::Faults) }</h2>
@@ -81,6 +85,9 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
                 <label><input type="radio" name="placement" checked={view.placement == PlacementMode::Cp} onchange={placement(PlacementMode::Cp)} />{ t(lang, Key::Cp) }</label>
             </fieldset>
             <label class="check"><input type="checkbox" checked={p.idempotent} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
+            if view.protocol == saga_sim::Protocol::Orchestration {
+                <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
+            }
             <button onclick={heal_all}>{ t(lang, Key::HealAll) }</button>
             </div>
         </section>

@@ -10,6 +10,7 @@ pub mod help_overlay;
 pub mod notice_bar;
 pub mod order_form;
 pub mod orders_table;
+pub mod sagas_table;
 pub mod stage;
 pub mod stock_row;
 pub mod stock_table;

@@ -1,9 +1,11 @@
 //! The stage: the client, the three services and the bus as nodes, their links, lags and
 //! faults. Message tokens are drawn into `layer` by the animator, never by this component.
 
+use crate::format::fixed;
 use crate::i18n::{self, Key, Lang, t};
-use crate::layout::{self, BUS, CLIENT, NodeBox};
+use crate::layout::{self, CLIENT, NodeBox};
 use crate::state::Snapshot;
+use saga_sim::services::coordinator::SagaPhase;
 use saga_sim::view::ServiceView;
 use saga_sim::{MessageId, Reply, ServiceId};
 use std::collections::BTreeSet;
@@ -56,8 +58,9 @@ pub fn Stage(p: &StageProps) -> Html {
                     </marker>
                 </defs>
                 { client(lang, view) }
-                { for view.services.iter().map(|s| link(lang, s)) }
-                { for view.services.iter().map(|s| service(lang, s)) }
+                { for view.services.iter().filter(|s| s.id != ServiceId::Coordinator).map(|s| link(lang, s)) }
+                { for view.services.iter().filter(|s| s.id == ServiceId::Coordinator).map(|s| coordinator(lang, s, view)) }
+                { for view.services.iter().filter(|s| s.id != ServiceId::Coordinator).map(|s| service(lang, s)) }
                 { bus(lang, view, &p.chain) }
                 <g ref={p.layer.clone()} class="tokens" aria-hidden="true"></g>
             </svg>
@@ -77,11 +80,11 @@ fn initial(lang: Lang, s: ServiceId) -> char {
 }
 
 fn rect(b: NodeBox, class: &'static str) -> Html {
-    html! { <rect class={class} x={b.left().to_string()} y={b.top().to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="10" /> }
+    html! { <rect class={class} x={fixed(b.left(), 1)} y={fixed(b.top(), 1)} width={fixed(b.w, 1)} height={fixed(b.h, 1)} rx="10" /> }
 }
 
 fn text(x: f64, y: f64, class: &'static str, s: impl Into<String>) -> Html {
-    html! { <text x={format!("{x:.1}")} y={format!("{y:.1}")} class={class}>{ s.into() }</text> }
+    html! { <text x={fixed(x, 1)} y={fixed(y, 1)} class={class}>{ s.into() }</text> }
 }
 
 fn client(lang: Lang, view: &saga_sim::View) -> Html {
@@ -97,8 +100,8 @@ fn client(lang: Lang, view: &saga_sim::View) -> Html {
     let order = layout::service_box(ServiceId::Order);
     html! {
         <g class="node client">
-            <line class="client-link" x1={CLIENT.right().to_string()} y1={CLIENT.cy.to_string()}
-                x2={order.left().to_string()} y2={CLIENT.cy.to_string()} marker-end="url(#arrow)" />
+            <line class="client-link" x1={fixed(CLIENT.right(), 1)} y1={fixed(CLIENT.cy, 1)}
+                x2={fixed(order.left(), 1)} y2={fixed(CLIENT.cy, 1)} marker-end="url(#arrow)" />
             { rect(CLIENT, "box") }
             { text(CLIENT.cx, CLIENT.top() + 18.0, "title", t(lang, Key::Client)) }
             { text(CLIENT.cx, CLIENT.top() + 36.0, "small", line1) }
@@ -116,17 +119,17 @@ fn link(lang: Lang, s: &ServiceView) -> Html {
     let lag_x = bx + if bx > sx { -34.0 } else { 34.0 };
     html! {
         <g class={classes!("link", cut.then_some("cut"))} data-service={s.id.name()}>
-            <line class="lane" x1={sx.to_string()} y1={up.to_string()} x2={bx.to_string()} y2={up.to_string()} marker-end="url(#arrow)" />
-            <line class="lane" x1={bx.to_string()} y1={down.to_string()} x2={sx.to_string()} y2={down.to_string()} marker-end="url(#arrow)" />
+            <line class="lane" x1={fixed(sx, 1)} y1={fixed(up, 1)} x2={fixed(bx, 1)} y2={fixed(up, 1)} marker-end="url(#arrow)" />
+            <line class="lane" x1={fixed(bx, 1)} y1={fixed(down, 1)} x2={fixed(sx, 1)} y2={fixed(down, 1)} marker-end="url(#arrow)" />
             if cut {
                 <g class="cut-mark">
-                    <rect x={(mid - 40.0).to_string()} y={(up - 16.0).to_string()} width="80" height="58" class="gap" />
+                    <rect x={fixed(mid - 40.0, 1)} y={fixed(up - 16.0, 1)} width="80" height="58" class="gap" />
                     { text(mid, up + 4.0, "cut-icon", "✂") }
                     { text(mid, down + 14.0, "cut-text", t(lang, Key::Cut)) }
                 </g>
             }
             <g class={classes!("lag", (s.consumer.lag > 0).then_some("behind"))}>
-                <rect x={(lag_x - 30.0).to_string()} y={(down + 8.0).to_string()} width="60" height="17" rx="8" />
+                <rect x={fixed(lag_x - 30.0, 1)} y={fixed(down + 8.0, 1)} width="60" height="17" rx="8" />
                 { text(lag_x, down + 20.5, "lag-text", format!("{} {}", t(lang, Key::Lag), s.consumer.lag)) }
             </g>
         </g>
@@ -147,9 +150,9 @@ fn service(lang: Lang, s: &ServiceView) -> Html {
     let class = classes!("node", "service", (!s.up).then_some("down"), s.partitioned.then_some("partitioned"));
     html! {
         <g class={class} data-service={s.id.name()}>
-            <rect class="box" x={b.left().to_string()} y={b.top().to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="10" />
+            <rect class="box" x={fixed(b.left(), 1)} y={fixed(b.top(), 1)} width={fixed(b.w, 1)} height={fixed(b.h, 1)} rx="10" />
             if !s.up {
-                <rect class="hatched" x={b.left().to_string()} y={b.top().to_string()} width={b.w.to_string()} height={b.h.to_string()} rx="10" />
+                <rect class="hatched" x={fixed(b.left(), 1)} y={fixed(b.top(), 1)} width={fixed(b.w, 1)} height={fixed(b.h, 1)} rx="10" />
             }
             { text(b.cx, b.top() + 22.0, "title", i18n::service(lang, s.id)) }
             { text(b.cx, b.top() + 42.0, "status", status) }
@@ -160,10 +163,47 @@ fn service(lang: Lang, s: &ServiceView) -> Html {
     }
 }
 
+/// The coordinator: its node, its dotted command links to each participant and its link to
+/// the bus (it reads OrderPlaced and the customer's OrderCancelled from there).
+fn coordinator(lang: Lang, s: &ServiceView, view: &saga_sim::View) -> Html {
+    let b = layout::COORDINATOR;
+    let active = view.sagas.iter().filter(|r| !matches!(r.phase, SagaPhase::Confirmed | SagaPhase::Cancelled)).count();
+    let status = if s.up { t(lang, Key::Up) } else { t(lang, Key::Down) };
+    let commands = ServiceId::ALL.iter().map(|&p| {
+        let ((x0, y0), (x1, y1)) = layout::command_link(p);
+        html! {
+            <line class={classes!("command-link", s.partitioned.then_some("cut"))} x1={fixed(x0, 1)} y1={fixed(y0, 1)}
+                x2={fixed(x1, 1)} y2={fixed(y1, 1)} />
+        }
+    });
+    let (top, bottom) = (b.cy + b.h / 2.0, layout::BUS_UNDER_COORDINATOR.top());
+    html! {
+        <g class={classes!("node", "service", "coordinator", (!s.up).then_some("down"), s.partitioned.then_some("partitioned"))}
+            data-service={s.id.name()}>
+            { for commands }
+            <g class={classes!("link", s.partitioned.then_some("cut"))} data-service={s.id.name()}>
+                <line class="lane" x1={fixed(b.cx - layout::LANE_GAP, 1)} y1={fixed(top, 1)}
+                    x2={fixed(b.cx - layout::LANE_GAP, 1)} y2={fixed(bottom, 1)} marker-end="url(#arrow)" />
+                <line class="lane" x1={fixed(b.cx + layout::LANE_GAP, 1)} y1={fixed(bottom, 1)}
+                    x2={fixed(b.cx + layout::LANE_GAP, 1)} y2={fixed(top, 1)} marker-end="url(#arrow)" />
+                { text(b.cx + 48.0, (top + bottom) / 2.0 + 4.0, "lag-text", format!("{} {}", t(lang, Key::Lag), s.consumer.lag)) }
+            </g>
+            <rect class="box" x={fixed(b.left(), 1)} y={fixed(b.top(), 1)} width={fixed(b.w, 1)} height={fixed(b.h, 1)} rx="10" />
+            if !s.up {
+                <rect class="hatched" x={fixed(b.left(), 1)} y={fixed(b.top(), 1)} width={fixed(b.w, 1)} height={fixed(b.h, 1)} rx="10" />
+            }
+            { text(b.cx, b.top() + 19.0, "title", i18n::service(lang, s.id)) }
+            { text(b.cx, b.top() + 37.0, "small", format!("{}{} · {} {} · {} {}",
+                if s.up { "● " } else { "✕ " }, status, t(lang, Key::ActiveSagas), active, t(lang, Key::Registry), view.registry.len())) }
+        </g>
+    }
+}
+
 fn bus(lang: Lang, view: &saga_sim::View, chain: &BTreeSet<MessageId>) -> Html {
-    let b = BUS;
+    let b = layout::bus(view.protocol.has_coordinator());
     let tail = &view.log.tail;
-    let shown = &tail[tail.len().saturating_sub(MINI_LOG_ROWS)..];
+    let rows_fit = if view.protocol.has_coordinator() { MINI_LOG_ROWS - 3 } else { MINI_LOG_ROWS };
+    let shown = &tail[tail.len().saturating_sub(rows_fit)..];
     let row_h = 21.0;
     let top = b.top() + 52.0;
     let rows = shown.iter().enumerate().map(|(i, r)| {
@@ -178,7 +218,7 @@ fn bus(lang: Lang, view: &saga_sim::View, chain: &BTreeSet<MessageId>) -> Html {
         let label = format!("{}{} {}", if comp { "↩" } else { "" }, r.offset.0, r.message.event.event_type().name());
         html! {
             <g class={classes!("log-row", comp.then_some("comp"), r.copy.then_some("copy"), chain.contains(&r.message.id).then_some("chain"))}>
-                <rect x={(b.left() + 8.0).to_string()} y={(y - 14.0).to_string()} width={(b.w - 16.0).to_string()} height="18" rx="3" />
+                <rect x={fixed(b.left() + 8.0, 1)} y={fixed(y - 14.0, 1)} width={fixed(b.w - 16.0, 1)} height="18" rx="3" />
                 { text(b.left() + 14.0, y, "row-text", label) }
                 if !markers.is_empty() {
                     { text(b.right() - 12.0, y, "marker", format!("◀{markers}")) }

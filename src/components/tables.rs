@@ -3,6 +3,7 @@
 use super::bus_log::BusLog;
 use super::deliveries_table::DeliveriesTable;
 use super::orders_table::OrdersTable;
+use super::sagas_table::SagasTable;
 use super::stock_table::StockTable;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
@@ -18,10 +19,11 @@ enum Tab {
     Stock,
     Deliveries,
     Bus,
+    Sagas,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus];
+    const ALL: [Tab; 5] = [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas];
 
     fn key(self) -> Key {
         match self {
@@ -29,6 +31,7 @@ impl Tab {
             Tab::Stock => Key::Stock,
             Tab::Deliveries => Key::Deliveries,
             Tab::Bus => Key::BusLog,
+            Tab::Sagas => Key::Sagas,
         }
     }
 
@@ -38,6 +41,7 @@ impl Tab {
             Tab::Stock => "stock",
             Tab::Deliveries => "deliveries",
             Tab::Bus => "bus",
+            Tab::Sagas => "sagas",
         }
     }
 }
@@ -65,13 +69,18 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Stock => p.snapshot.view.products.len(),
         Tab::Deliveries => p.snapshot.view.deliveries.len(),
         Tab::Bus => p.snapshot.view.log.end.0 as usize,
+        Tab::Sagas => p.snapshot.view.sagas.len(),
     };
-    let buttons = Tab::ALL.iter().map(|&tb| {
+    // The Sagas tab exists only when a coordinator runs sagas.
+    let has_sagas = p.snapshot.view.protocol.has_coordinator();
+    let tabs: Vec<Tab> = Tab::ALL.iter().copied().filter(|t| *t != Tab::Sagas || has_sagas).collect();
+    let current = if tabs.contains(&*tab) { *tab } else { Tab::Orders };
+    let buttons = tabs.iter().map(|&tb| {
         let select = {
             let tab = tab.clone();
             Callback::from(move |_: MouseEvent| tab.set(tb))
         };
-        let selected = *tab == tb;
+        let selected = current == tb;
         html! {
             <button role="tab" id={format!("tab-{}", tb.id())} aria-selected={selected.to_string()}
                 aria-controls={format!("panel-{}", tb.id())} tabindex={if selected { "0" } else { "-1" }}
@@ -82,31 +91,33 @@ pub fn Tables(p: &TablesProps) -> Html {
     });
     let onkeydown = {
         let tab = tab.clone();
+        let tabs = tabs.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let i = Tab::ALL.iter().position(|x| *x == *tab).unwrap_or(0);
+            let i = tabs.iter().position(|x| *x == current).unwrap_or(0);
             let next = match e.key().as_str() {
-                "ArrowRight" => (i + 1) % Tab::ALL.len(),
-                "ArrowLeft" => (i + Tab::ALL.len() - 1) % Tab::ALL.len(),
+                "ArrowRight" => (i + 1) % tabs.len(),
+                "ArrowLeft" => (i + tabs.len() - 1) % tabs.len(),
                 _ => return,
             };
             e.prevent_default();
             e.stop_propagation();
-            tab.set(Tab::ALL[next]);
-            if let Some(el) = gloo_focus(&format!("tab-{}", Tab::ALL[next].id())) {
+            tab.set(tabs[next]);
+            if let Some(el) = gloo_focus(&format!("tab-{}", tabs[next].id())) {
                 let _ = el.focus();
             }
         })
     };
-    let body = match *tab {
+    let body = match current {
         Tab::Orders => html! { <OrdersTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Stock => html! { <StockTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Deliveries => html! { <DeliveriesTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Bus => html! { <BusLog lang={lang} snapshot={p.snapshot.clone()} chain={p.chain.clone()} /> },
+        Tab::Sagas => html! { <SagasTable lang={lang} snapshot={p.snapshot.clone()} /> },
     };
     html! {
         <section class="panel tables">
             <div role="tablist" aria-label={t(lang, Key::Tables)} {onkeydown}>{ for buttons }</div>
-            <div role="tabpanel" id={format!("panel-{}", tab.id())} aria-labelledby={format!("tab-{}", tab.id())}
+            <div role="tabpanel" id={format!("panel-{}", current.id())} aria-labelledby={format!("tab-{}", current.id())}
                 class="table-scroll" tabindex="0">
                 { body }
             </div>

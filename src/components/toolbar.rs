@@ -5,6 +5,7 @@ use crate::format;
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
+use saga_sim::Protocol;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct ToolbarProps {
     pub now_ms: u64,
     /// The run's seed.
     pub seed: u64,
+    /// The run's protocol.
+    pub protocol: Protocol,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -39,8 +42,11 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
     let toggle = on.reform(|_: MouseEvent| UiMsg::TogglePlay);
     let step = on.reform(|_: MouseEvent| UiMsg::Step);
     let speed = on.reform(|e: InputEvent| {
-        let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
-        UiMsg::SetSpeedExp(v)
+        // Integer tenths: the slider's step is 0.1, and parsing floats costs download size.
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        let tenths = v.trim().replace('.', "").parse::<i32>().unwrap_or(0);
+        let tenths = if v.contains('.') { tenths } else { tenths * 10 };
+        UiMsg::SetSpeedExp(f64::from(tenths) / 10.0)
     });
     let reset = {
         let seed_text = seed_text.clone();
@@ -54,6 +60,14 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
         UiMsg::SetLang(Lang::from_tag(&v))
     });
     let help = on.reform(|_: MouseEvent| UiMsg::Help(true));
+    let set_protocol = on.reform(|e: Event| {
+        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        UiMsg::SetProtocol(Protocol::from_name(&v).unwrap_or_default())
+    });
+    let protocol_label = |p: Protocol| match p {
+        Protocol::Choreography => t(lang, Key::Choreography),
+        Protocol::Orchestration => t(lang, Key::Orchestration),
+    };
     let mult = 10f64.powf(p.speed_exp);
     let play_label = if p.playing { t(lang, Key::Pause) } else { t(lang, Key::Play) };
     html! {
@@ -72,8 +86,8 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                 </button>
                 <label class="speed">
                     <span>{ t(lang, Key::Speed) }</span>
-                    <input type="range" min={SPEED_EXP_MIN.to_string()} max={SPEED_EXP_MAX.to_string()} step="0.1"
-                        value={format!("{:.1}", p.speed_exp)} oninput={speed}
+                    <input type="range" min={format::fixed(SPEED_EXP_MIN, 0)} max={format::fixed(SPEED_EXP_MAX, 0)} step="0.1"
+                        value={format::fixed(p.speed_exp, 1)} oninput={speed}
                         aria-valuetext={format::speed(mult)} />
                     <output>{ format::speed(mult) }</output>
                 </label>
@@ -82,6 +96,14 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                     { format!("t = {}", format::duration(p.now_ms)) }
                 </span>
             </div>
+            <label class="protocol">
+                <span>{ t(lang, Key::Protocol) }</span>
+                <select onchange={set_protocol}>
+                    { for Protocol::ALL.iter().map(|&pr| html! {
+                        <option value={pr.name()} selected={pr == p.protocol}>{ protocol_label(pr) }</option>
+                    }) }
+                </select>
+            </label>
             <form class="seed" onsubmit={reset}>
                 <label>
                     <span>{ t(lang, Key::Seed) }</span>

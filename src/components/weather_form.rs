@@ -41,7 +41,7 @@ pub fn WeatherForm(p: &WeatherFormProps) -> Html {
             let value = |i: usize| fields[i].clone();
             let scope = value(0);
             let pct =
-                |i: usize| value(i).trim().parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v)).map(|v| v / 100.0);
+                |i: usize| value(i).trim().parse::<u32>().ok().filter(|v| *v <= 100).map(|v| f64::from(v) / 100.0);
             let delay = value(5).trim().parse::<u64>().ok().filter(|v| *v <= MAX_DELAY_MS);
             let service = match scope.as_str() {
                 "Order" => Some(ServiceId::Order),

@@ -2,14 +2,15 @@
 //! and exits 1 when an invariant is violated, 2 on bad input.
 
 use saga_sim::swarm::{SwarmKnobs, run_seed};
-use saga_sim::{Scenario, Sim, bench};
+use saga_sim::{Protocol, Scenario, Sim, bench};
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
   saga-cli bench --orders N [--seed S]     100,000 orders under faults, then heal
-  saga-cli swarm --seeds A..B              random fault schedules, one per seed
+  saga-cli swarm --seeds A..B [--protocol P]   random fault schedules, one per seed
+                                           (P: choreography or orchestration)
   saga-cli run FILE.json [--trace]         a scenario file (--trace prints the trace on stderr)";
 
 fn main() -> ExitCode {
@@ -41,7 +42,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             if a >= b {
                 return Err(format!("--seeds range {a}..{b} is empty"));
             }
-            Ok(swarm_cmd(a, b))
+            let protocol = match flag(args, "--protocol")? {
+                None => Protocol::Choreography,
+                Some(name) => Protocol::from_name(name).ok_or_else(|| {
+                    let known: Vec<_> = Protocol::ALL.iter().map(|p| p.name()).collect();
+                    format!("--protocol {name:?} is not one of {}", known.join(", "))
+                })?,
+            };
+            Ok(swarm_cmd(a, b, protocol))
         }
         Some("run") => {
             let file = args.get(1).filter(|f| !f.starts_with("--")).ok_or("run needs a FILE.json")?;
@@ -88,12 +96,12 @@ fn bench_cmd(orders: u32, seed: u64) -> ExitCode {
     exit_for(violations, converged)
 }
 
-fn swarm_cmd(a: u64, b: u64) -> ExitCode {
+fn swarm_cmd(a: u64, b: u64, protocol: Protocol) -> ExitCode {
     let (mut violations, mut not_converged, mut worst, mut first_failing, mut first_violation) = (0, 0, 0, None, None);
     let start = Instant::now();
     let mut events = 0;
     for seed in a..b {
-        let r = run_seed(seed, SwarmKnobs::default());
+        let r = run_seed(seed, SwarmKnobs::for_protocol(protocol));
         violations += r.violations;
         events += r.handled;
         if !r.converged {
@@ -106,6 +114,7 @@ fn swarm_cmd(a: u64, b: u64) -> ExitCode {
         }
     }
     print_json(json!({
+        "protocol": protocol.name(),
         "seeds": b - a,
         "violations": violations,
         "not_converged": not_converged,

@@ -82,6 +82,17 @@ fn swarm_reports_its_fields() {
 }
 
 #[test]
+fn swarm_takes_a_protocol() {
+    let (code, json, _) = cli(&["swarm", "--seeds", "0..30", "--protocol", "orchestration"]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["protocol"], "orchestration");
+    assert_eq!(json["violations"], 0);
+    let (code, _, stderr) = cli(&["swarm", "--seeds", "0..3", "--protocol", "telepathy"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("choreography, orchestration"), "{stderr}");
+}
+
+#[test]
 fn bench_reports_its_fields() {
     let (code, json, _) = cli(&["bench", "--orders", "2000", "--seed", "5"]);
     assert_eq!(code, 0, "{json}");

@@ -39,6 +39,9 @@ pub enum Invariant {
     AtMostOnceEffect,
     /// No consumer lost an unread record to log retention.
     NoMessageLostToRetention,
+    /// No customer was told an order is confirmed that the system then cancelled (an apology is
+    /// due); the customer's own cancellation does not count.
+    NoNotificationForCancelledOrder,
     /// Every order is CONFIRMED or CANCELLED.
     EveryOrderFinal,
     /// For each product: stock + units of confirmed orders = initial stock + operator changes.
@@ -52,22 +55,26 @@ pub enum Invariant {
     NoConsumerLag,
     /// No message is in flight and no outbox holds a row.
     NothingInFlight,
+    /// The orchestrator's compensation registry holds no PENDING compensation.
+    RegistryEmpty,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 11] = [
+    pub const ALL: [Invariant; 13] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
         Invariant::AtMostOnceEffect,
         Invariant::NoMessageLostToRetention,
+        Invariant::NoNotificationForCancelledOrder,
         Invariant::EveryOrderFinal,
         Invariant::StockConserved,
         Invariant::DeliveryMatchesOrder,
         Invariant::StockMatchesOrder,
         Invariant::NoConsumerLag,
         Invariant::NothingInFlight,
+        Invariant::RegistryEmpty,
     ];
 
     /// Safety or convergence.
@@ -77,7 +84,8 @@ impl Invariant {
             | Invariant::NoCompletedDeliveryForCancelledOrder
             | Invariant::NoConfirmedOrderWithoutStock
             | Invariant::AtMostOnceEffect
-            | Invariant::NoMessageLostToRetention => InvariantKind::Safety,
+            | Invariant::NoMessageLostToRetention
+            | Invariant::NoNotificationForCancelledOrder => InvariantKind::Safety,
             _ => InvariantKind::Convergence,
         }
     }
@@ -91,11 +99,30 @@ impl Invariant {
     const fn index(self) -> usize {
         self as usize
     }
+
+    /// The invariant's identifier.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Invariant::StockNeverNegative => "StockNeverNegative",
+            Invariant::NoCompletedDeliveryForCancelledOrder => "NoCompletedDeliveryForCancelledOrder",
+            Invariant::NoConfirmedOrderWithoutStock => "NoConfirmedOrderWithoutStock",
+            Invariant::AtMostOnceEffect => "AtMostOnceEffect",
+            Invariant::NoMessageLostToRetention => "NoMessageLostToRetention",
+            Invariant::NoNotificationForCancelledOrder => "NoNotificationForCancelledOrder",
+            Invariant::EveryOrderFinal => "EveryOrderFinal",
+            Invariant::StockConserved => "StockConserved",
+            Invariant::DeliveryMatchesOrder => "DeliveryMatchesOrder",
+            Invariant::StockMatchesOrder => "StockMatchesOrder",
+            Invariant::NoConsumerLag => "NoConsumerLag",
+            Invariant::NothingInFlight => "NothingInFlight",
+            Invariant::RegistryEmpty => "RegistryEmpty",
+        }
+    }
 }
 
 impl fmt::Display for Invariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        f.write_str(self.name())
     }
 }
 
@@ -186,6 +213,7 @@ const DELIVERY_MISMATCH: u8 = 4;
 const STOCK_MISMATCH: u8 = 8;
 const COMPLETED_CANCELLED: u8 = 16;
 const CONFIRMED_NO_STOCK: u8 = 32;
+const NOTIFIED_CANCELLED: u8 = 64;
 
 /// The checker's state.
 #[derive(Clone, Debug)]
@@ -211,6 +239,7 @@ pub struct Checker {
     quiet: bool,
     lag_zero: bool,
     nothing_in_flight: bool,
+    registry_len: usize,
     history: usize,
     new_violations: Vec<Violation>,
     changed: Option<bool>,
@@ -240,6 +269,7 @@ impl Checker {
             quiet: true,
             lag_zero: true,
             nothing_in_flight: true,
+            registry_len: 0,
             history: history.max(1),
             new_violations: Vec::new(),
             changed: None,
@@ -273,7 +303,11 @@ impl Checker {
                     _ => flags |= DELIVERY_MISMATCH,
                 }
             }
-            OrderStatus::Cancelled(_) => {
+            OrderStatus::Cancelled(reason) => {
+                // The customer may cancel what they were told is confirmed; the system may not.
+                if row.notified && reason != crate::message::CancelReason::UserRequest {
+                    flags |= NOTIFIED_CANCELLED;
+                }
                 if matches!(ledger, Ledger::Taken { .. }) {
                     flags |= STOCK_MISMATCH;
                 }
@@ -308,6 +342,7 @@ impl Checker {
             (STOCK_MISMATCH, Invariant::StockMatchesOrder),
             (COMPLETED_CANCELLED, Invariant::NoCompletedDeliveryForCancelledOrder),
             (CONFIRMED_NO_STOCK, Invariant::NoConfirmedOrderWithoutStock),
+            (NOTIFIED_CANCELLED, Invariant::NoNotificationForCancelledOrder),
         ] {
             let (was, is) = (old & bit != 0, flags & bit != 0);
             if was != is {
@@ -381,10 +416,11 @@ impl Checker {
     }
 
     /// Re-evaluates the verdict at the end of a step, given the engine's flow state.
-    pub fn evaluate(&mut self, at_ms: u64, quiet: bool, lag_zero: bool, nothing_in_flight: bool) {
+    pub fn evaluate(&mut self, at_ms: u64, quiet: bool, lag_zero: bool, nothing_in_flight: bool, registry_len: usize) {
         self.quiet = quiet;
         self.lag_zero = lag_zero;
         self.nothing_in_flight = nothing_in_flight;
+        self.registry_len = registry_len;
         for inv in Invariant::ALL {
             if inv.kind() != InvariantKind::Convergence {
                 continue;
@@ -444,6 +480,7 @@ impl Checker {
             }
             Invariant::NoConsumerLag => self.lag_zero,
             Invariant::NothingInFlight => self.nothing_in_flight,
+            Invariant::RegistryEmpty => self.registry_len == 0,
             other => self.failing[other.index()] == 0,
         }
     }

@@ -1,6 +1,7 @@
 //! The simulation's configuration: the world, the network and every bound.
 
 use crate::ids::ProductId;
+use crate::protocol::Protocol;
 use serde::{Deserialize, Serialize};
 
 /// An inclusive range of virtual milliseconds.
@@ -83,6 +84,38 @@ impl LinkFaults {
     };
 }
 
+/// How the orchestrator retries and compensates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrchestrationConfig {
+    /// Attempts of a reversible step before backward recovery (and of a compensation before it
+    /// is parked in the registry).
+    pub max_attempts: u32,
+    /// How long the coordinator waits for an answer before counting the attempt failed.
+    pub request_timeout_ms: u64,
+    /// The first back-off between attempts; it doubles up to `retry_max_ms`.
+    pub retry_base_ms: u64,
+    /// The longest back-off.
+    pub retry_max_ms: u64,
+    /// How often the scheduler retries a parked compensation.
+    pub registry_retry_ms: u64,
+    /// Run the irreversible step (notify the customer) first: the wrong order, for the lesson.
+    pub notify_first: bool,
+}
+
+impl Default for OrchestrationConfig {
+    fn default() -> Self {
+        OrchestrationConfig {
+            max_attempts: 3,
+            request_timeout_ms: 500,
+            retry_base_ms: 300,
+            retry_max_ms: 3_000,
+            registry_retry_ms: 2_000,
+            notify_first: false,
+        }
+    }
+}
+
 /// Every bound that keeps memory flat during a long run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -147,6 +180,10 @@ pub struct SimConfig {
     pub commit_interval_ms: u64,
     /// Memory bounds.
     pub limits: Limits,
+    /// The consistency protocol.
+    pub protocol: Protocol,
+    /// The orchestrator's retry and compensation settings.
+    pub orchestration: OrchestrationConfig,
 }
 
 impl Default for SimConfig {
@@ -167,6 +204,8 @@ impl Default for SimConfig {
             poll_interval_ms: 100,
             commit_interval_ms: 250,
             limits: Limits::default(),
+            protocol: Protocol::Choreography,
+            orchestration: OrchestrationConfig::default(),
         }
     }
 }
@@ -224,6 +263,20 @@ impl SimConfig {
                 bad(field, format!("must be at most {MAX_DURATION_MS} ms, got {v}"));
             }
         }
+        let o = &self.orchestration;
+        for (field, v) in [
+            ("orchestration.request_timeout_ms", o.request_timeout_ms),
+            ("orchestration.retry_base_ms", o.retry_base_ms),
+            ("orchestration.retry_max_ms", o.retry_max_ms),
+            ("orchestration.registry_retry_ms", o.registry_retry_ms),
+        ] {
+            if !(1..=MAX_DURATION_MS).contains(&v) {
+                bad(field, format!("must be between 1 and {MAX_DURATION_MS} ms, got {v}"));
+            }
+        }
+        if !(1..=20).contains(&o.max_attempts) {
+            bad("orchestration.max_attempts", format!("must be between 1 and 20, got {}", o.max_attempts));
+        }
         if self.ack_timeout_ms == 0 {
             bad("ack_timeout_ms", "must be at least 1 ms".into());
         }
@@ -275,6 +328,12 @@ impl SimConfig {
         c.commit_interval_ms = c.commit_interval_ms.min(MAX_DURATION_MS);
         c.batch_max = c.batch_max.clamp(1, 4096);
         c.link_faults = sanitize_faults(c.link_faults);
+        let o = &mut c.orchestration;
+        o.request_timeout_ms = o.request_timeout_ms.clamp(1, MAX_DURATION_MS);
+        o.retry_base_ms = o.retry_base_ms.clamp(1, MAX_DURATION_MS);
+        o.retry_max_ms = o.retry_max_ms.clamp(o.retry_base_ms, MAX_DURATION_MS);
+        o.registry_retry_ms = o.registry_retry_ms.clamp(1, MAX_DURATION_MS);
+        o.max_attempts = o.max_attempts.clamp(1, 20);
         let l = &mut c.limits;
         l.log_retention_records = l.log_retention_records.clamp(16, 10_000_000);
         l.outbox_capacity = l.outbox_capacity.clamp(3, 1_000_000);

@@ -18,6 +18,17 @@ pub struct ProductId(pub u16);
 #[serde(transparent)]
 pub struct MessageId(pub u64);
 
+/// A command sent by the coordinator; a retry of the same step gets a new id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RequestId(pub u64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
 /// A position in the bus log.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -28,7 +39,7 @@ pub struct Offset(pub u64);
 #[serde(transparent)]
 pub struct IdempotencyKey(pub u64);
 
-/// One of the three services. Each is also a consumer of the bus.
+/// One of the nodes: the three services, or the coordinator. Each is also a consumer of the bus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ServiceId {
     /// The Order service: takes orders from the client, owns the orders table.
@@ -37,11 +48,17 @@ pub enum ServiceId {
     Product,
     /// The Delivery service: owns the deliveries.
     Delivery,
+    /// The coordinator of the orchestrated saga (and, later, of TCC and 2PC). It talks to the
+    /// services over command links of its own; in the choreography it takes no part.
+    Coordinator,
 }
 
 impl ServiceId {
-    /// All services, in a fixed order used for arrays indexed by service.
+    /// The three services that own the shop's data (the saga's participants).
     pub const ALL: [ServiceId; 3] = [ServiceId::Order, ServiceId::Product, ServiceId::Delivery];
+    /// Every node, for arrays indexed by `index()`.
+    pub const NODES: [ServiceId; 4] =
+        [ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator];
 
     /// The index of this service in arrays of length 3.
     pub const fn index(self) -> usize {
@@ -49,6 +66,7 @@ impl ServiceId {
             ServiceId::Order => 0,
             ServiceId::Product => 1,
             ServiceId::Delivery => 2,
+            ServiceId::Coordinator => 3,
         }
     }
 
@@ -58,6 +76,7 @@ impl ServiceId {
             ServiceId::Order => "Order",
             ServiceId::Product => "Product",
             ServiceId::Delivery => "Delivery",
+            ServiceId::Coordinator => "Coordinator",
         }
     }
 }

@@ -11,6 +11,8 @@ pub enum CancelReason {
     UserRequest,
     /// Product had too few units (the rollback flow).
     OutOfStock,
+    /// An orchestrated step kept failing and the saga was compensated.
+    SagaFailed,
 }
 
 impl CancelReason {
@@ -19,6 +21,7 @@ impl CancelReason {
         match self {
             CancelReason::UserRequest => "cancelled by user",
             CancelReason::OutOfStock => "out of stock",
+            CancelReason::SagaFailed => "a step kept failing",
         }
     }
 }

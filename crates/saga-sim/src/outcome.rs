@@ -84,6 +84,10 @@ pub enum Outcome {
     AlreadyFinal,
     /// Order updated its replica of a product's stock.
     ReplicaUpdated,
+    /// The coordinator started the order's saga.
+    SagaStarted,
+    /// The coordinator learned the customer cancelled and undoes the saga.
+    SagaCancelRequested,
 }
 
 impl Outcome {
@@ -137,6 +141,8 @@ impl fmt::Display for Outcome {
             Outcome::OrderCancelled { reason } => write!(f, "order CANCELLED ({})", reason.label()),
             Outcome::AlreadyFinal => f.write_str("order already final: noted"),
             Outcome::ReplicaUpdated => f.write_str("product replica updated"),
+            Outcome::SagaStarted => f.write_str("saga started"),
+            Outcome::SagaCancelRequested => f.write_str("customer cancelled: undo the saga"),
         }
     }
 }

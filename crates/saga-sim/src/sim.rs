@@ -10,12 +10,15 @@ use crate::checker::{Checker, Violation};
 use crate::command::{Command, Fault};
 use crate::config::{LinkFaults, MAX_STOCK, PlacementMode, SimConfig, sanitize_faults};
 use crate::consumer::{Consumer, InHand, ProcessedTable};
-use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, ServiceId};
+use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::message::{EventType, Message};
 use crate::outbox::{BatchInFlight, Outbox};
 use crate::outcome::Outcome;
+use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
+use crate::rpc::{Rpc, RpcPacket, RpcResult};
 use crate::services::Ctx;
+use crate::services::coordinator::{CoordEffect, Coordinator};
 use crate::services::delivery::DeliveryService;
 use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
 use crate::services::product::ProductService;
@@ -85,12 +88,66 @@ pub(crate) struct Packet {
 /// Something due at a virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TimerKind {
-    ProduceArrive { packet: u32 },
-    AckArrive { service: ServiceId, batch: u64, epoch: u32, sent_at_ms: u64 },
-    BatchTimeout { service: ServiceId, batch: u64, epoch: u32 },
-    HandleDone { service: ServiceId, epoch: u32, offset: Offset },
-    CommitArrive { service: ServiceId, offset: Offset, sent_at_ms: u64 },
-    CommitCheck { service: ServiceId, epoch: u32 },
+    ProduceArrive {
+        packet: u32,
+    },
+    AckArrive {
+        service: ServiceId,
+        batch: u64,
+        epoch: u32,
+        sent_at_ms: u64,
+    },
+    BatchTimeout {
+        service: ServiceId,
+        batch: u64,
+        epoch: u32,
+    },
+    HandleDone {
+        service: ServiceId,
+        epoch: u32,
+        offset: Offset,
+    },
+    CommitArrive {
+        service: ServiceId,
+        offset: Offset,
+        sent_at_ms: u64,
+    },
+    CommitCheck {
+        service: ServiceId,
+        epoch: u32,
+    },
+    /// A command reaches its participant (the wire is in `rpc_wires`).
+    RpcArrive {
+        wire: u32,
+    },
+    /// The participant finished handling it.
+    RpcHandled {
+        wire: u32,
+    },
+    /// The answer reaches the coordinator.
+    RpcReplyArrive {
+        wire: u32,
+    },
+    /// The coordinator's wait for an answer ran out.
+    RpcTimeout {
+        request: RequestId,
+        epoch: u32,
+    },
+    /// The coordinator's retry and registry scheduler.
+    CoordWake {
+        epoch: u32,
+    },
+}
+
+/// A command or its answer on a coordinator link.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RpcWire {
+    pub packet: RpcPacket,
+    pub to: ServiceId,
+    pub sent_at_ms: u64,
+    pub arrives_at_ms: u64,
+    /// The participant's epoch when it took the command, so a crash mid-handling drops it.
+    pub epoch: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,10 +233,17 @@ pub struct Sim {
     pub(crate) schedule: BinaryHeap<Reverse<Scheduled>>,
     pub(crate) log: BusLog,
     recent_ids: ProcessedTable,
-    pub(crate) nodes: [Node; 3],
+    pub(crate) nodes: [Node; 4],
     pub(crate) order: OrderService,
     pub(crate) product: ProductService,
     pub(crate) delivery: DeliveryService,
+    pub(crate) coordinator: Coordinator,
+    pub(crate) rpc_wires: Vec<Option<RpcWire>>,
+    free_rpc_wires: Vec<u32>,
+    pub(crate) rpc_live: u32,
+    next_request: u64,
+    coord_wake_at: Option<u64>,
+    coord_effects: Vec<CoordEffect>,
     pub(crate) checker: Checker,
     pub(crate) packets: Vec<Option<Packet>>,
     free_packets: Vec<u32>,
@@ -233,10 +297,17 @@ impl Sim {
             schedule: BinaryHeap::new(),
             log: BusLog::new(limits.log_retention_records as usize),
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
-            nodes: [node.clone(), node.clone(), node],
+            nodes: [node.clone(), node.clone(), node.clone(), node],
             order: OrderService::new(&initial),
             product: ProductService::new(&initial),
             delivery: DeliveryService::default(),
+            coordinator: Coordinator::default(),
+            rpc_wires: Vec::new(),
+            free_rpc_wires: Vec::new(),
+            rpc_live: 0,
+            next_request: 0,
+            coord_wake_at: None,
+            coord_effects: Vec::new(),
             checker: Checker::new(&initial, limits.checker_history as usize),
             packets: Vec::new(),
             free_packets: Vec::new(),
@@ -259,6 +330,16 @@ impl Sim {
             stats: Stats::default(),
             config,
         }
+    }
+
+    /// The nodes that take part in this run's protocol.
+    pub fn nodes_in_play(&self) -> &'static [ServiceId] {
+        if self.config.protocol.has_coordinator() { &ServiceId::NODES } else { &ServiceId::ALL }
+    }
+
+    /// The protocol in force.
+    pub fn protocol(&self) -> Protocol {
+        self.config.protocol
     }
 
     /// The configuration in force (after clamping).
@@ -404,19 +485,25 @@ impl Sim {
 
     /// Whether nothing is in flight, no consumer lags and every outbox is empty.
     pub fn is_quiet(&self) -> bool {
-        self.nothing_in_flight() && self.lag_zero()
+        self.nothing_in_flight() && self.lag_zero() && self.coordinator.registry.is_empty()
     }
 
     fn nothing_in_flight(&self) -> bool {
         self.live_packets == 0
             && self.acks_in_flight == 0
             && self.commits_in_flight == 0
+            && self.rpc_live == 0
             && self.nodes.iter().all(|n| n.outbox.rows.is_empty() && n.consumer.in_hand.is_none())
+            // Checked last: it costs a scan of the saga table.
+            && (!self.config.protocol.has_coordinator() || self.coordinator.active() == 0)
     }
 
     fn lag_zero(&self) -> bool {
         let end = self.log.end();
-        self.nodes.iter().all(|n| n.consumer.committed >= end && n.consumer.position >= end)
+        self.nodes_in_play().iter().all(|s| {
+            let c = &self.nodes[s.index()].consumer;
+            c.committed >= end && c.position >= end
+        })
     }
 
     /// Whether the checker finds every present-state invariant holding now.
@@ -470,7 +557,8 @@ impl Sim {
             self.checker.touch_product(self.now_ms, p, &self.product);
         }
         let (nothing, lag) = (self.nothing_in_flight(), self.lag_zero());
-        self.checker.evaluate(self.now_ms, nothing && lag, lag, nothing);
+        let registry = self.coordinator.registry.len();
+        self.checker.evaluate(self.now_ms, nothing && lag && registry == 0, lag, nothing, registry);
         let changed = self.checker.take_news(&mut self.news);
         for i in 0..self.news.len() {
             let violation = self.news[i];
@@ -638,7 +726,7 @@ impl Sim {
             Fault::Heal { service } => self.heal(service),
             Fault::SetLinkFaults { service, faults } => {
                 let faults = sanitize_faults(faults);
-                for s in ServiceId::ALL {
+                for s in ServiceId::NODES {
                     if service.is_none_or(|x| x == s) {
                         let n = &mut self.nodes[s.index()];
                         n.faults = faults;
@@ -650,7 +738,7 @@ impl Sim {
                 self.nodes[service.index()].handle_ms = handle_ms.min(crate::config::MAX_DURATION_MS);
             }
             Fault::HealAll => {
-                for s in ServiceId::ALL {
+                for &s in self.nodes_in_play() {
                     let n = &mut self.nodes[s.index()];
                     n.faults = LinkFaults::NONE;
                     n.chances = Chances::default();
@@ -674,6 +762,10 @@ impl Sim {
         n.consumer.fetched_until = Offset(0);
         n.commit_scheduled = false;
         n.outbox.forget_in_flight();
+        if service == ServiceId::Coordinator {
+            self.coordinator.forget();
+            self.coord_wake_at = None;
+        }
     }
 
     fn restart(&mut self, service: ServiceId) {
@@ -689,6 +781,13 @@ impl Sim {
         self.record(TraceEvent::ConsumerResumed { service, from, rereads });
         self.pump_relay(service);
         self.pump_consumer(service);
+        if service == ServiceId::Coordinator && self.config.protocol.has_coordinator() {
+            // The saga table survived; re-send each unfinished saga's current command.
+            let mut fx = std::mem::take(&mut self.coord_effects);
+            self.coordinator.resume(self.now_ms, &mut fx);
+            self.run_coord_effects(&mut fx);
+            self.coord_effects = fx;
+        }
     }
 
     fn heal(&mut self, service: ServiceId) {
@@ -760,6 +859,28 @@ impl Sim {
                 if offset > c.committed {
                     c.committed = offset;
                     self.record(TraceEvent::OffsetCommitted { service, offset });
+                }
+            }
+            TimerKind::RpcArrive { wire } => self.rpc_arrive(wire),
+            TimerKind::RpcHandled { wire } => self.rpc_handled(wire),
+            TimerKind::RpcReplyArrive { wire } => self.rpc_reply_arrive(wire),
+            TimerKind::RpcTimeout { request, epoch } => {
+                let n = &self.nodes[ServiceId::Coordinator.index()];
+                if n.up && n.epoch == epoch {
+                    let mut fx = std::mem::take(&mut self.coord_effects);
+                    self.coordinator.timed_out(request, &self.config.orchestration, self.now_ms, &mut fx);
+                    self.run_coord_effects(&mut fx);
+                    self.coord_effects = fx;
+                }
+            }
+            TimerKind::CoordWake { epoch } => {
+                let n = &self.nodes[ServiceId::Coordinator.index()];
+                if n.up && n.epoch == epoch && self.coord_wake_at == Some(self.now_ms) {
+                    self.coord_wake_at = None;
+                    let mut fx = std::mem::take(&mut self.coord_effects);
+                    self.coordinator.wake(self.now_ms, &mut fx);
+                    self.run_coord_effects(&mut fx);
+                    self.coord_effects = fx;
                 }
             }
             TimerKind::CommitCheck { service, epoch } => {
@@ -903,7 +1024,7 @@ impl Sim {
                     self.record(TraceEvent::Lost { service, what: Lost::Ack { batch: packet.batch }, cause });
                 }
             }
-            for s in ServiceId::ALL {
+            for &s in self.nodes_in_play() {
                 self.pump_consumer(s);
             }
         }
@@ -940,7 +1061,7 @@ impl Sim {
         let fetched_at = self.nodes[service.index()].consumer.fetch_sent_at_ms;
         // The duplicate fault delivers a record a second time, never a third, and only records
         // the service acts on; otherwise a 100 % chance would hold the consumer on one offset.
-        let relevant = interested(service, event_type);
+        let relevant = interested(self.config.protocol, service, event_type);
         let redeliver = relevant
             && self.nodes[service.index()].consumer.redelivered != Some(position)
             && self.rng.chance(self.nodes[service.index()].chances.duplicate);
@@ -1011,16 +1132,19 @@ impl Sim {
         let msg = record.message;
         let event_type = msg.event.event_type();
         let idempotent = self.config.idempotent_consumers;
-        let relevant = interested(service, event_type);
+        let relevant = interested(self.config.protocol, service, event_type);
         let outcome = if relevant && idempotent && self.nodes[service.index()].consumer.processed.contains(msg.id) {
             Outcome::DuplicateIgnored
         } else {
             let mut ctx =
                 Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
-            let outcome = match service {
-                ServiceId::Order => self.order.handle(&msg, &mut ctx),
-                ServiceId::Product => self.product.handle(&msg, &mut ctx),
-                ServiceId::Delivery => self.delivery.handle(&msg, &mut ctx),
+            let outcome = match (self.config.protocol, service) {
+                (_, ServiceId::Coordinator) => self.coordinator_event(&msg),
+                // Under orchestration the participants act on commands, not on bus events.
+                (Protocol::Orchestration, _) => Outcome::NotForMe,
+                (Protocol::Choreography, ServiceId::Order) => self.order.handle(&msg, &mut ctx),
+                (Protocol::Choreography, ServiceId::Product) => self.product.handle(&msg, &mut ctx),
+                (Protocol::Choreography, ServiceId::Delivery) => self.delivery.handle(&msg, &mut ctx),
             };
             if relevant && idempotent {
                 self.nodes[service.index()].consumer.processed.insert(msg.id);
@@ -1111,17 +1235,205 @@ impl Sim {
     }
 }
 
-/// Whether `service` acts on events of this type (others only move its offset on).
-pub const fn interested(service: ServiceId, event_type: EventType) -> bool {
-    match service {
-        ServiceId::Order => matches!(
+impl Sim {
+    /// The coordinator handles a bus event: OrderPlaced starts a saga, a customer's
+    /// OrderCancelled undoes one.
+    fn coordinator_event(&mut self, msg: &Message) -> Outcome {
+        let mut fx = std::mem::take(&mut self.coord_effects);
+        let outcome = match msg.event {
+            crate::message::Event::OrderPlaced { order, product, quantity } => {
+                let notify_first = self.config.orchestration.notify_first;
+                self.coordinator.start(order, product, quantity, notify_first, self.now_ms, &mut fx);
+                Outcome::SagaStarted
+            }
+            crate::message::Event::OrderCancelled {
+                order, reason: crate::message::CancelReason::UserRequest, ..
+            } => {
+                self.coordinator.user_cancelled(order, self.now_ms, &mut fx);
+                Outcome::SagaCancelRequested
+            }
+            _ => Outcome::NotForMe,
+        };
+        self.run_coord_effects(&mut fx);
+        self.coord_effects = fx;
+        outcome
+    }
+
+    /// Carries out the coordinator's effects: commands on the wire, wake-ups, decisions traced.
+    fn run_coord_effects(&mut self, fx: &mut Vec<CoordEffect>) {
+        for effect in fx.drain(..) {
+            match effect {
+                CoordEffect::Send { order, rpc, from_registry } => self.send_rpc(order, rpc, from_registry),
+                CoordEffect::WakeAt(at_ms) => {
+                    let at_ms = at_ms.max(self.now_ms);
+                    if self.coord_wake_at.is_none_or(|t| at_ms < t) {
+                        self.coord_wake_at = Some(at_ms);
+                        let epoch = self.nodes[ServiceId::Coordinator.index()].epoch;
+                        self.at(at_ms, TimerKind::CoordWake { epoch });
+                    }
+                }
+                CoordEffect::Decision(order, decision) => {
+                    self.touched_orders.push(order);
+                    self.record(TraceEvent::SagaDecided { order, decision });
+                }
+            }
+        }
+    }
+
+    /// Sends a command over the coordinator's link to its participant.
+    fn send_rpc(&mut self, order: OrderId, rpc: Rpc, from_registry: bool) {
+        self.next_request += 1;
+        let request = RequestId(self.next_request);
+        self.coordinator.sent(request, order, rpc, from_registry);
+        let to = rpc.target();
+        let epoch = self.nodes[ServiceId::Coordinator.index()].epoch;
+        let timeout = self.config.orchestration.request_timeout_ms;
+        self.at(self.now_ms.saturating_add(timeout), TimerKind::RpcTimeout { request, epoch });
+        let latency = self.latency();
+        let fate = if self.nodes[ServiceId::Coordinator.index()].partitioned {
+            Err(LossCause::Partitioned)
+        } else {
+            self.transit(to)
+        };
+        let packet = RpcPacket { request, order, rpc, result: None };
+        match fate {
+            Ok(extra) => {
+                let arrives = self.now_ms.saturating_add(latency + extra);
+                self.record(TraceEvent::RpcSent { to, packet, arrives_at_ms: Some(arrives) });
+                let wire =
+                    self.put_wire(RpcWire { packet, to, sent_at_ms: self.now_ms, arrives_at_ms: arrives, epoch: 0 });
+                self.at(arrives, TimerKind::RpcArrive { wire });
+            }
+            Err(cause) => {
+                self.stats.lost += 1;
+                self.record(TraceEvent::RpcSent { to, packet, arrives_at_ms: None });
+                self.record(TraceEvent::Lost { service: to, what: Lost::Rpc { request }, cause });
+            }
+        }
+    }
+
+    fn put_wire(&mut self, wire: RpcWire) -> u32 {
+        self.rpc_live += 1;
+        match self.free_rpc_wires.pop() {
+            Some(id) => {
+                self.rpc_wires[id as usize] = Some(wire);
+                id
+            }
+            None => {
+                self.rpc_wires.push(Some(wire));
+                (self.rpc_wires.len() - 1) as u32
+            }
+        }
+    }
+
+    fn take_wire(&mut self, id: u32) -> Option<RpcWire> {
+        let wire = self.rpc_wires.get_mut(id as usize).and_then(Option::take)?;
+        self.free_rpc_wires.push(id);
+        self.rpc_live -= 1;
+        Some(wire)
+    }
+
+    fn rpc_lost(&mut self, service: ServiceId, request: RequestId, cause: LossCause) {
+        self.stats.lost += 1;
+        self.record(TraceEvent::Lost { service, what: Lost::Rpc { request }, cause });
+    }
+
+    fn rpc_arrive(&mut self, id: u32) {
+        let Some(mut wire) = self.take_wire(id) else { return };
+        let n = &self.nodes[wire.to.index()];
+        let lost = if n.partitioned {
+            Some(LossCause::Partitioned)
+        } else if !n.up {
+            Some(LossCause::ReceiverDown)
+        } else {
+            None
+        };
+        if let Some(cause) = lost {
+            return self.rpc_lost(wire.to, wire.packet.request, cause);
+        }
+        wire.epoch = n.epoch;
+        let done_at = self.now_ms.saturating_add(n.handle_ms);
+        let id = self.put_wire(wire);
+        self.at(done_at, TimerKind::RpcHandled { wire: id });
+    }
+
+    /// The participant's local transaction for a command, then its answer on the wire.
+    fn rpc_handled(&mut self, id: u32) {
+        let Some(mut wire) = self.take_wire(id) else { return };
+        let n = &self.nodes[wire.to.index()];
+        if !n.up || n.epoch != wire.epoch {
+            // It crashed while handling: nothing was committed, no answer goes out.
+            return;
+        }
+        let (order, rpc, now) = (wire.packet.order, wire.packet.rpc, self.now_ms);
+        let result = match wire.to {
+            ServiceId::Product => self.product.handle_command(order, &rpc),
+            ServiceId::Delivery => self.delivery.handle_command(order, &rpc, now),
+            ServiceId::Order => self.order.handle_command(order, &rpc, now),
+            ServiceId::Coordinator => RpcResult::Refused,
+        };
+        self.touched_orders.push(order);
+        if let Some(row) = self.order.get(order) {
+            self.touched_products.push(row.product);
+        }
+        self.record(TraceEvent::RpcHandled { service: wire.to, packet: wire.packet, result });
+        let latency = self.latency();
+        let fate = if self.nodes[ServiceId::Coordinator.index()].partitioned {
+            Err(LossCause::Partitioned)
+        } else {
+            self.transit(wire.to)
+        };
+        match fate {
+            Ok(extra) => {
+                wire.packet.result = Some(result);
+                wire.sent_at_ms = now;
+                wire.arrives_at_ms = now.saturating_add(latency + extra);
+                let at = wire.arrives_at_ms;
+                let id = self.put_wire(wire);
+                self.at(at, TimerKind::RpcReplyArrive { wire: id });
+            }
+            Err(cause) => self.rpc_lost(wire.to, wire.packet.request, cause),
+        }
+    }
+
+    fn rpc_reply_arrive(&mut self, id: u32) {
+        let Some(wire) = self.take_wire(id) else { return };
+        let c = &self.nodes[ServiceId::Coordinator.index()];
+        let lost = if c.partitioned || self.nodes[wire.to.index()].partitioned {
+            Some(LossCause::Partitioned)
+        } else if !c.up {
+            Some(LossCause::ReceiverDown)
+        } else {
+            None
+        };
+        if let Some(cause) = lost {
+            return self.rpc_lost(ServiceId::Coordinator, wire.packet.request, cause);
+        }
+        let result = wire.packet.result.unwrap_or(RpcResult::Refused);
+        self.record(TraceEvent::RpcAnswered { packet: wire.packet, result });
+        let mut fx = std::mem::take(&mut self.coord_effects);
+        self.coordinator.reply(wire.packet, result, self.now_ms, &mut fx);
+        self.run_coord_effects(&mut fx);
+        self.coord_effects = fx;
+    }
+}
+
+/// Whether `service` acts on events of this type under `protocol` (others only move its offset
+/// on).
+pub const fn interested(protocol: Protocol, service: ServiceId, event_type: EventType) -> bool {
+    match (protocol, service) {
+        (Protocol::Orchestration, ServiceId::Coordinator) => {
+            matches!(event_type, EventType::OrderPlaced | EventType::OrderCancelled)
+        }
+        (Protocol::Orchestration, _) | (Protocol::Choreography, ServiceId::Coordinator) => false,
+        (Protocol::Choreography, ServiceId::Order) => matches!(
             event_type,
             EventType::ProductChanged
                 | EventType::ProductOutOfStock
                 | EventType::DeliveryStarted
                 | EventType::DeliveryCancelled
         ),
-        ServiceId::Product | ServiceId::Delivery => {
+        (Protocol::Choreography, ServiceId::Product | ServiceId::Delivery) => {
             matches!(event_type, EventType::OrderPlaced | EventType::OrderCancelled)
         }
     }

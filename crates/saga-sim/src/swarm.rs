@@ -4,8 +4,9 @@
 //! converge within a bound.
 
 use crate::command::{Command, Fault, TimedCommand};
-use crate::config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig};
+use crate::config::{LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, SimConfig};
 use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
+use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
@@ -20,11 +21,20 @@ pub struct SwarmKnobs {
     pub idempotent_consumers: bool,
     /// Force at least this duplicate probability on every link (0 leaves it to the seed).
     pub min_duplicate_probability: f64,
+    /// The protocol under test.
+    pub protocol: Protocol,
 }
 
 impl Default for SwarmKnobs {
     fn default() -> Self {
-        SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.0 }
+        SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.0, protocol: Protocol::Choreography }
+    }
+}
+
+impl SwarmKnobs {
+    /// The safe mix for `protocol`.
+    pub fn for_protocol(protocol: Protocol) -> SwarmKnobs {
+        SwarmKnobs { protocol, ..SwarmKnobs::default() }
     }
 }
 
@@ -77,8 +87,27 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         ack_timeout_ms: r.in_range(100, 800),
         retry_backoff_max_ms: r.in_range(800, 5_000),
         batch_max: r.in_range(1, 16) as u32,
+        protocol: knobs.protocol,
         ..SimConfig::default()
     };
+    // Drawn after everything above, so choreography plans are the same as before this knob.
+    let config = if knobs.protocol == Protocol::Choreography {
+        config
+    } else {
+        let base = r.in_range(50, 500);
+        SimConfig {
+            orchestration: OrchestrationConfig {
+                max_attempts: r.in_range(1, 5) as u32,
+                request_timeout_ms: r.in_range(200, 1_500),
+                retry_base_ms: base,
+                retry_max_ms: base * r.in_range(1, 8),
+                registry_retry_ms: r.in_range(200, 3_000),
+                notify_first: false,
+            },
+            ..config
+        }
+    };
+    let nodes: &[ServiceId] = if knobs.protocol.has_coordinator() { &ServiceId::NODES } else { &ServiceId::ALL };
 
     let fault_phase_ms = r.in_range(5_000, 40_000);
     let mut commands = Vec::new();
@@ -94,7 +123,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
     weather.duplicate_probability = weather.duplicate_probability.max(knobs.min_duplicate_probability);
     let per_service = on(&mut r);
     if per_service {
-        for s in ServiceId::ALL {
+        for &s in nodes {
             let mut f = weather;
             f.drop_probability *= r.in_range(0, 2) as f64 / 2.0;
             push(0, Command::Fault(Fault::SetLinkFaults { service: Some(s), faults: f }));
@@ -103,7 +132,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         push(0, Command::Fault(Fault::SetLinkFaults { service: None, faults: weather }));
     }
 
-    let service = |r: &mut SimRng| ServiceId::ALL[r.in_range(0, 2) as usize];
+    let service = |r: &mut SimRng| nodes[r.in_range(0, nodes.len() as u64 - 1) as usize];
     for _ in 0..r.in_range(0, 4) {
         let s = service(&mut r);
         let at = r.in_range(0, fault_phase_ms);

@@ -169,6 +169,38 @@ pub enum TraceEvent {
         /// What and where.
         violation: Violation,
     },
+    /// The coordinator sent a command over its link.
+    RpcSent {
+        /// The participant.
+        to: ServiceId,
+        /// The command.
+        packet: crate::rpc::RpcPacket,
+        /// When it arrives, or None when the link loses it.
+        arrives_at_ms: Option<u64>,
+    },
+    /// A participant carried out a command (a local transaction) and answered.
+    RpcHandled {
+        /// The participant.
+        service: ServiceId,
+        /// The command.
+        packet: crate::rpc::RpcPacket,
+        /// Its answer.
+        result: crate::rpc::RpcResult,
+    },
+    /// The coordinator received an answer.
+    RpcAnswered {
+        /// The command.
+        packet: crate::rpc::RpcPacket,
+        /// The answer.
+        result: crate::rpc::RpcResult,
+    },
+    /// The coordinator decided something about a saga.
+    SagaDecided {
+        /// The saga's order.
+        order: crate::ids::OrderId,
+        /// What.
+        decision: crate::services::coordinator::SagaDecision,
+    },
     /// The trace buffer was full: this many older events were discarded before this one.
     TraceOverflow {
         /// How many.
@@ -198,6 +230,11 @@ pub enum Lost {
     Commit {
         /// The offset.
         offset: Offset,
+    },
+    /// A coordinator command or its answer.
+    Rpc {
+        /// The request.
+        request: crate::ids::RequestId,
     },
 }
 
@@ -284,6 +321,20 @@ impl fmt::Display for TraceRecord {
             }
             TraceEvent::Violation { violation } => write!(f, "checker: VIOLATION {violation}"),
             TraceEvent::TraceOverflow { discarded } => write!(f, "trace overflow: {discarded} events discarded"),
+            TraceEvent::RpcSent { to, packet, arrives_at_ms } => {
+                write!(f, "Coordinator sends {} {} for {} to {to}", packet.request, packet.rpc, packet.order)?;
+                match arrives_at_ms {
+                    Some(t) => write!(f, " arriving t={t}"),
+                    None => f.write_str(" LOST"),
+                }
+            }
+            TraceEvent::RpcHandled { service, packet, result } => {
+                write!(f, "{service} handles {} {} for {} -> {result:?}", packet.request, packet.rpc, packet.order)
+            }
+            TraceEvent::RpcAnswered { packet, result } => {
+                write!(f, "Coordinator receives {result:?} for {} {}", packet.request, packet.rpc)
+            }
+            TraceEvent::SagaDecided { order, decision } => write!(f, "Coordinator, saga {order}: {decision}"),
         }
     }
 }

@@ -116,6 +116,19 @@ pub enum InFlight {
         /// When handling completes.
         done_at_ms: u64,
     },
+    /// A coordinator command (or its answer) on a command link.
+    Command {
+        /// Sender.
+        from: ServiceId,
+        /// Receiver.
+        to: ServiceId,
+        /// The command, with its answer when on the way back.
+        packet: crate::rpc::RpcPacket,
+        /// When it left.
+        sent_at_ms: u64,
+        /// When it arrives.
+        arrives_at_ms: u64,
+    },
     /// An offset commit on its way to the bus.
     Commit {
         /// The consumer.
@@ -161,8 +174,15 @@ pub struct View {
     pub ledger: Vec<(OrderId, Ledger)>,
     /// Delivery's table.
     pub deliveries: Vec<DeliveryRow>,
-    /// The three services, in `ServiceId::ALL` order.
+    /// The nodes in play, in `ServiceId::NODES` order (the coordinator only when the protocol
+    /// has one).
     pub services: Vec<ServiceView>,
+    /// The protocol.
+    pub protocol: crate::protocol::Protocol,
+    /// The coordinator's sagas, by order.
+    pub sagas: Vec<crate::services::coordinator::SagaRow>,
+    /// The compensation registry.
+    pub registry: Vec<crate::services::coordinator::RegistryEntry>,
     /// The bus.
     pub log: LogView,
     /// Every packet on a wire and every record in a consumer's hands, by arrival time.
@@ -181,7 +201,8 @@ impl Sim {
     /// A snapshot of the world. Costs O(tables); call it when drawing, not on every step.
     pub fn view(&self) -> View {
         let log_end = self.log.end();
-        let services = ServiceId::ALL
+        let services = self
+            .nodes_in_play()
             .iter()
             .map(|&id| {
                 let n = &self.nodes[id.index()];
@@ -234,6 +255,9 @@ impl Sim {
                 .collect(),
             deliveries: self.delivery.deliveries.iter().flatten().copied().collect(),
             services,
+            protocol: self.config.protocol,
+            sagas: self.coordinator.sagas.iter().flatten().copied().collect(),
+            registry: self.coordinator.registry.iter().copied().collect(),
             log: LogView {
                 start: self.log.start(),
                 end: log_end,
@@ -293,7 +317,26 @@ impl Sim {
                         });
                     }
                 }
-                TimerKind::BatchTimeout { .. } | TimerKind::CommitCheck { .. } => {}
+                TimerKind::RpcArrive { wire } | TimerKind::RpcReplyArrive { wire } => {
+                    if let Some(Some(w)) = self.rpc_wires.get(wire as usize) {
+                        let (from, to) = match w.packet.result {
+                            None => (ServiceId::Coordinator, w.to),
+                            Some(_) => (w.to, ServiceId::Coordinator),
+                        };
+                        in_flight.push(InFlight::Command {
+                            from,
+                            to,
+                            packet: w.packet,
+                            sent_at_ms: w.sent_at_ms,
+                            arrives_at_ms: w.arrives_at_ms,
+                        });
+                    }
+                }
+                TimerKind::RpcHandled { .. }
+                | TimerKind::RpcTimeout { .. }
+                | TimerKind::CoordWake { .. }
+                | TimerKind::BatchTimeout { .. }
+                | TimerKind::CommitCheck { .. } => {}
             }
         }
         in_flight

@@ -87,6 +87,15 @@ fn outbox_of_one(c: &mut SimConfig) {
     c.limits.outbox_capacity = 1;
 }
 
+fn orchestration(c: &mut SimConfig) {
+    c.protocol = saga_sim::Protocol::Orchestration;
+}
+
+fn orchestration_notify_first(c: &mut SimConfig) {
+    orchestration(c);
+    c.orchestration.notify_first = true;
+}
+
 fn cmd(at_ms: u64, command: Command) -> TimedCommand {
     TimedCommand { at_ms, command }
 }
@@ -368,6 +377,80 @@ fn cases() -> Vec<Case> {
                 place(15_000, 1, 1),
             ],
             expect: vec![ViolatedTimes(Invariant::DeliveryMatchesOrder, 1)],
+        },
+        Case {
+            name: "orchestration: the happy path confirms and notifies",
+            config: orchestration,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 8),
+                Delivery(0, Some(DeliveryStatus::Started)),
+                Clean,
+            ],
+        },
+        Case {
+            name: "orchestration: out of stock is compensated, nobody was told anything",
+            config: orchestration,
+            commands: vec![place(0, 1, 5)],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)),
+                Stock(1, 3),
+                NotViolated(Invariant::NoNotificationForCancelledOrder),
+                Clean,
+            ],
+        },
+        Case {
+            name: "orchestration with the irreversible step first: the customer is told, then cancelled",
+            config: orchestration_notify_first,
+            commands: vec![place(0, 1, 5)],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)),
+                Violated(Invariant::NoNotificationForCancelledOrder),
+            ],
+        },
+        Case {
+            name: "orchestration: a brief outage is ridden out by retries (forward recovery)",
+            config: orchestration,
+            commands: vec![crash(0, ServiceId::Delivery), place(10, 0, 1), restart(900, ServiceId::Delivery)],
+            expect: vec![
+                Traced("a retry", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::SagaDecided {
+                            decision: saga_sim::services::coordinator::SagaDecision::Retry { .. },
+                            ..
+                        }
+                    )
+                }),
+                Order(0, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "orchestration: a long outage ends in backward recovery and a cleared registry",
+            config: orchestration,
+            commands: vec![crash(0, ServiceId::Delivery), place(10, 0, 1), restart(12_000, ServiceId::Delivery)],
+            expect: vec![
+                Traced("parked in the registry", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::SagaDecided {
+                            decision: saga_sim::services::coordinator::SagaDecision::Parked { .. },
+                            ..
+                        }
+                    )
+                }),
+                Order(0, OrderStatus::Cancelled(CancelReason::SagaFailed)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "orchestration: the customer cancels mid-saga; what may have happened is undone",
+            config: orchestration,
+            commands: vec![place(0, 0, 3), cancel(300, 0)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
         },
         Case {
             name: "an operator sets stock to zero: the next order is rolled back",

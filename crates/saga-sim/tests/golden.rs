@@ -32,6 +32,26 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 ],
             ),
         ),
+        // Seed 001: the orchestrator runs reserve stock, schedule delivery, notify the customer.
+        ("orchestration_place", orchestrated(6, vec![place(0, 0, 2)])),
+        // A business failure: nothing to undo but the order itself.
+        ("orchestration_out_of_stock", orchestrated(7, vec![place(0, 1, 5)])),
+        // The coordinator crashes mid-saga; on restart it re-sends the current step from its
+        // saga table, and the idempotent participant answers without acting twice.
+        (
+            "orchestration_coordinator_crash",
+            orchestrated(
+                8,
+                vec![place(0, 0, 1), crash(450, ServiceId::Coordinator), restart(2_000, ServiceId::Coordinator)],
+            ),
+        ),
+        // Delivery is down for good: scheduling times out three times (forward recovery), then the
+        // saga compensates (backward recovery); CancelDelivery fails too and is parked PENDING in
+        // the registry, whose scheduler clears it once Delivery is back.
+        (
+            "orchestration_failed_compensation",
+            orchestrated(9, vec![crash(0, ServiceId::Delivery), place(10, 0, 1), restart(12_000, ServiceId::Delivery)]),
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! `SWARM_SEEDS=a..b` widens or moves the range; a failure names the seed to replay with
 //! `cargo run -p saga-cli -- swarm --seeds S..S+1`.
 
+use saga_sim::Protocol;
 use saga_sim::swarm::{SWARM_CONVERGENCE_BOUND_MS, SwarmKnobs, run_seed};
 
 fn seed_range() -> std::ops::Range<u64> {
@@ -42,7 +43,7 @@ fn swarm_converges_with_zero_violations() {
 fn checker_has_teeth_without_idempotency() {
     // Idempotency off and duplication on: a duplicated OrderPlaced takes stock twice or sends a
     // second parcel. The checker must notice within 100 seeds.
-    let knobs = SwarmKnobs { idempotent_consumers: false, min_duplicate_probability: 0.2 };
+    let knobs = SwarmKnobs { idempotent_consumers: false, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };
     let caught = (0..100u64).find(|&seed| run_seed(seed, knobs).violations > 0);
     assert!(caught.is_some(), "no violation found in 100 seeds with idempotency off and duplication on");
 }
@@ -50,9 +51,30 @@ fn checker_has_teeth_without_idempotency() {
 #[test]
 fn same_knobs_with_idempotency_on_are_safe() {
     // The control for the test above: the same duplication with idempotent consumers is harmless.
-    let knobs = SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.2 };
+    let knobs = SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };
     for seed in 0..100u64 {
         let r = run_seed(seed, knobs);
         assert!(r.violations == 0 && r.converged, "seed {seed}: {:?}", r.first_violation);
     }
+}
+
+#[test]
+fn orchestration_swarm_converges_with_zero_violations() {
+    let range = seed_range();
+    let knobs = SwarmKnobs::for_protocol(Protocol::Orchestration);
+    let mut worst = 0;
+    for seed in range.clone() {
+        let r = run_seed(seed, knobs);
+        assert!(
+            r.violations == 0 && r.converged,
+            "orchestration seed {seed} failed: violations={} converged={} first={:?}\n\
+             replay: cargo run --release -p saga-cli -- swarm --protocol orchestration --seeds {seed}..{}",
+            r.violations,
+            r.converged,
+            r.first_violation,
+            seed + 1
+        );
+        worst = worst.max(r.convergence_ms.unwrap_or(0));
+    }
+    eprintln!("orchestration swarm {range:?}: worst convergence {worst} ms after heal");
 }

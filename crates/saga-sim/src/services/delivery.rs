@@ -5,6 +5,7 @@ use super::{Ctx, slot};
 use crate::ids::{OrderId, ServiceId};
 use crate::message::{Event, Message};
 use crate::outcome::Outcome;
+use crate::rpc::{Rpc, RpcResult};
 use serde::{Deserialize, Serialize};
 
 /// A delivery's status.
@@ -53,6 +54,35 @@ impl DeliveryService {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Handles a command from the coordinator (a local transaction), idempotently.
+    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64) -> RpcResult {
+        let row = slot(&mut self.deliveries, order);
+        match (*rpc, row.as_mut()) {
+            (Rpc::ScheduleDelivery, None) => {
+                *row = Some(DeliveryRow { order, status: DeliveryStatus::Started, parcels: 1, updated_at_ms: now_ms });
+                RpcResult::Done
+            }
+            (Rpc::ScheduleDelivery, Some(r)) if r.status == DeliveryStatus::Cancelled => RpcResult::Refused,
+            (Rpc::ScheduleDelivery, Some(_)) => RpcResult::Done,
+            (Rpc::CancelDelivery, None) => {
+                // A tombstone, so a late ScheduleDelivery is refused.
+                *row =
+                    Some(DeliveryRow { order, status: DeliveryStatus::Cancelled, parcels: 0, updated_at_ms: now_ms });
+                RpcResult::Done
+            }
+            (Rpc::CancelDelivery, Some(r)) => match r.status {
+                DeliveryStatus::Completed => RpcResult::CannotUndo,
+                DeliveryStatus::Cancelled => RpcResult::Done,
+                DeliveryStatus::Started => {
+                    r.status = DeliveryStatus::Cancelled;
+                    r.updated_at_ms = now_ms;
+                    RpcResult::Done
+                }
+            },
+            _ => RpcResult::Refused,
         }
     }
 

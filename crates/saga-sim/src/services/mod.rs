@@ -2,6 +2,7 @@
 //! is its local transaction: the engine applies a handler's effects (new outbox rows, the
 //! processed-message mark, the offset) together or not at all.
 
+pub mod coordinator;
 pub mod delivery;
 pub mod order;
 pub mod product;

@@ -6,6 +6,7 @@ use crate::config::PlacementMode;
 use crate::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
 use crate::message::{CancelReason, Event, Message, StockChange};
 use crate::outcome::Outcome;
+use crate::rpc::{Rpc, RpcResult};
 use crate::stable_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,9 @@ pub struct OrderRow {
     pub stock_reply: bool,
     /// Whether DeliveryStarted has arrived.
     pub delivery_reply: bool,
+    /// Whether the customer was told the order is confirmed (orchestration's last, irreversible
+    /// step). A notified order that is later cancelled owes the customer an apology.
+    pub notified: bool,
 }
 
 /// Why Order refused a request. The client sees it.
@@ -198,6 +202,7 @@ impl OrderService {
             updated_at_ms: ctx.now_ms,
             stock_reply: false,
             delivery_reply: false,
+            notified: false,
         });
         self.keys.insert(req.key, id);
         let event = Event::OrderPlaced { order: id, product: req.product, quantity: req.quantity };
@@ -222,6 +227,29 @@ impl OrderService {
         row.updated_at_ms = ctx.now_ms;
         let event = Event::OrderCancelled { order: row.id, product: row.product, quantity: row.quantity, reason };
         ctx.emit(ServiceId::Order, event, cause);
+    }
+
+    /// Handles a command from the coordinator (a local transaction), idempotently.
+    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64) -> RpcResult {
+        let Some(row) = self.orders.get_mut(order.0 as usize) else { return RpcResult::Refused };
+        match (*rpc, row.status) {
+            (Rpc::NotifyCustomer, OrderStatus::Pending) => {
+                row.status = OrderStatus::Confirmed;
+                row.notified = true;
+                row.updated_at_ms = now_ms;
+                RpcResult::Done
+            }
+            (Rpc::NotifyCustomer, OrderStatus::Confirmed) => RpcResult::Done,
+            // The customer cancelled first: the saga must not confirm.
+            (Rpc::NotifyCustomer, OrderStatus::Cancelled(_)) => RpcResult::Refused,
+            (Rpc::RejectOrder { .. }, OrderStatus::Cancelled(_)) => RpcResult::Done,
+            (Rpc::RejectOrder { reason }, _) => {
+                row.status = OrderStatus::Cancelled(reason);
+                row.updated_at_ms = now_ms;
+                RpcResult::Done
+            }
+            _ => RpcResult::Refused,
+        }
     }
 
     /// Handles one message from the bus (its local transaction).

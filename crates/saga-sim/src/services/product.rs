@@ -5,6 +5,7 @@ use super::{Ctx, slot};
 use crate::ids::{MessageId, OrderId, ProductId, ServiceId};
 use crate::message::{Event, Message, StockChange};
 use crate::outcome::Outcome;
+use crate::rpc::{Rpc, RpcResult};
 use serde::{Deserialize, Serialize};
 
 /// What Product has done for one order: its ledger row.
@@ -34,6 +35,8 @@ pub enum Ledger {
     },
     /// The cancellation arrived first (reordering); a later OrderPlaced is ignored.
     CancelledFirst,
+    /// Orchestration: the reservation was refused for lack of stock (the coordinator was told).
+    Refused,
 }
 
 /// Product's tables.
@@ -82,6 +85,47 @@ impl ProductService {
         };
         ctx.emit(ServiceId::Product, event, None);
         true
+    }
+
+    /// Handles a command from the coordinator (a local transaction). Idempotent: a repeated
+    /// command returns the first answer and changes nothing.
+    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc) -> RpcResult {
+        match *rpc {
+            Rpc::ReserveStock { product, quantity } => {
+                let Some(&available) = self.stock.get(usize::from(product.0)) else { return RpcResult::Refused };
+                let row = slot(&mut self.ledger, order);
+                match *row {
+                    Ledger::Taken { .. } => RpcResult::Done,
+                    Ledger::Refused | Ledger::OutOfStock { .. } => RpcResult::OutOfStock { available },
+                    // The release overtook the reservation: taking now would leak the units.
+                    Ledger::CancelledFirst | Ledger::Restored { .. } => RpcResult::Refused,
+                    Ledger::None if available < i64::from(quantity) => {
+                        *row = Ledger::Refused;
+                        RpcResult::OutOfStock { available }
+                    }
+                    Ledger::None => {
+                        self.stock[usize::from(product.0)] = available - i64::from(quantity);
+                        *row = Ledger::Taken { product, units: quantity };
+                        RpcResult::Done
+                    }
+                }
+            }
+            Rpc::ReleaseStock { .. } => {
+                let row = slot(&mut self.ledger, order);
+                match *row {
+                    Ledger::Taken { product, units } => {
+                        if let Some(s) = self.stock.get_mut(usize::from(product.0)) {
+                            *s += i64::from(units);
+                        }
+                        *row = Ledger::Restored { product, units };
+                    }
+                    Ledger::None => *row = Ledger::CancelledFirst,
+                    _ => {}
+                }
+                RpcResult::Done
+            }
+            _ => RpcResult::Refused,
+        }
     }
 
     /// Handles one message from the bus (its local transaction).
@@ -151,7 +195,7 @@ impl ProductService {
                 *row = Ledger::CancelledFirst;
                 return Outcome::CancelledBeforePlaced;
             }
-            Ledger::CancelledFirst => return Outcome::NothingToRestore,
+            Ledger::CancelledFirst | Ledger::Refused => return Outcome::NothingToRestore,
             Ledger::Taken { .. } => false,
             // Only a duplicate OrderCancelled with idempotency off gets here.
             Ledger::Restored { .. } => true,

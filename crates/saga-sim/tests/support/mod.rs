@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
-use saga_sim::{Command, Fault, IdempotencyKey, OrderId, ProductId, Scenario, ServiceId, SimConfig, TimedCommand};
+use saga_sim::{
+    Command, Fault, IdempotencyKey, OrderId, ProductId, Protocol, Scenario, ServiceId, SimConfig, TimedCommand,
+};
 
 /// `PlaceOrder` at `at_ms`.
 pub fn place(at_ms: u64, product: u16, quantity: u32) -> TimedCommand {
@@ -39,4 +41,9 @@ pub fn restart(at_ms: u64, service: ServiceId) -> TimedCommand {
 /// A scenario on the default config.
 pub fn scenario(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
     Scenario { seed, config: SimConfig::default(), commands }
+}
+
+/// A scenario on the default config under orchestration.
+pub fn orchestrated(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
+    Scenario { seed, config: SimConfig { protocol: Protocol::Orchestration, ..SimConfig::default() }, commands }
 }

@@ -1,0 +1,36 @@
+//! Which way the services keep their data consistent.
+
+use serde::{Deserialize, Serialize};
+
+/// The consistency protocol a run uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Protocol {
+    /// Services react to each other's events on the bus (seed 000).
+    #[default]
+    Choreography,
+    /// A coordinator sends commands step by step and compensates in reverse order (seed 001).
+    Orchestration,
+}
+
+impl Protocol {
+    /// Every protocol the engine implements.
+    pub const ALL: [Protocol; 2] = [Protocol::Choreography, Protocol::Orchestration];
+
+    /// Whether the coordinator node takes part.
+    pub const fn has_coordinator(self) -> bool {
+        !matches!(self, Protocol::Choreography)
+    }
+
+    /// The protocol's name for command lines and files.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Protocol::Choreography => "choreography",
+            Protocol::Orchestration => "orchestration",
+        }
+    }
+
+    /// The protocol named `s`, if any.
+    pub fn from_name(s: &str) -> Option<Protocol> {
+        Protocol::ALL.iter().copied().find(|p| p.name() == s)
+    }
+}
