@@ -97,6 +97,6 @@ try {
   server.close();
 }
 
-console.log('== budgets');
+
 for (const r of rows) console.log(`${r.verdict === 'ok' ? 'ok  ' : 'OVER'} ${r.name}: ${r.value} [goal ${r.goal}]`);
 process.exit(failed ? 1 : 0);

@@ -42,6 +42,26 @@ fn the_browser_reproduces_the_native_trace_hash() {
 }
 
 #[wasm_bindgen_test]
+fn the_browser_reproduces_the_orchestration_golden_trace() {
+    // The golden file's last line holds the native run's hash; the wasm run must match it.
+    let golden = include_str!("../crates/saga-sim/tests/golden/orchestration_place.txt");
+    let pinned = golden.lines().last().and_then(|l| l.split("trace_hash=").nth(1)).expect("hash line");
+    let scenario = saga_sim::Scenario {
+        seed: 6,
+        config: SimConfig { protocol: saga_sim::Protocol::Orchestration, ..SimConfig::default() },
+        commands: vec![saga_sim::TimedCommand {
+            at_ms: 0,
+            command: saga_sim::Command::PlaceOrder {
+                product: saga_sim::ProductId(0),
+                quantity: 2,
+                idempotency_key: Some(saga_sim::IdempotencyKey(0)),
+            },
+        }],
+    };
+    assert_eq!(format!("{:016x}", scenario.run().1.trace_hash), pinned);
+}
+
+#[wasm_bindgen_test]
 async fn consistency_panel_reports_a_fresh_world_consistent() {
     let root = mount();
     let view = Rc::new(Sim::new(SimConfig::default(), 1).view());

@@ -140,6 +140,26 @@ test('orchestration: a Delivery outage ends in backward recovery and a registry 
   await finish(w, 'orchestration-recovered');
 });
 
+test('orchestration: a coordinator crash mid-saga; after restart the saga resumes from its table', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.locator('label.protocol select').selectOption('orchestration');
+  await page.getByRole('button', { name: 'Slow Product' }).click();
+  await placeOrder(page, '0', '1');
+  await page.waitForFunction(() => /ReserveStock/.test(document.querySelector('ol.log')?.textContent ?? ''), null, { timeout: 10000 });
+  await page.getByRole('button', { name: 'Crash Coordinator' }).click();
+  await page.locator('g.coordinator.down').waitFor();
+  await page.waitForTimeout(2500);
+  assert.match(await orderBadge(page, 0).textContent(), /PENDING/, 'nothing moves while the coordinator is down');
+  await page.getByRole('button', { name: 'Restart Coordinator' }).click();
+  await page.getByRole('button', { name: 'Slow Product' }).click();
+  await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor({ timeout: 15000 });
+  await page.locator('.consistency.ok').waitFor({ timeout: 10000 });
+  await page.getByRole('tab', { name: /Stock/ }).click();
+  assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*9/, 'stock taken once, not twice');
+  await finish(w, 'orchestration-coordinator-crash');
+});
+
 test('orchestration: with the irreversible step first, the checker says an apology is owed', async () => {
   const w = await open();
   const { page } = w;

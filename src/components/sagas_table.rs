@@ -3,7 +3,8 @@
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::state::Snapshot;
-use saga_sim::services::coordinator::SagaPhase;
+use saga_sim::rpc::Rpc;
+use saga_sim::services::coordinator::{SagaPhase, SagaRow};
 use yew::prelude::*;
 
 /// Props of [`SagasTable`].
@@ -13,6 +14,17 @@ pub struct SagasTableProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
+}
+
+/// "n / max" for a reversible step; "n" alone where the saga retries without limit (the
+/// irreversible step, and telling Order to cancel).
+fn attempt(r: &SagaRow, max: u32) -> String {
+    let unlimited = matches!(r.current, Some(Rpc::NotifyCustomer | Rpc::RejectOrder { .. }));
+    match (r.phase, r.attempt) {
+        (SagaPhase::Confirmed | SagaPhase::Cancelled, _) | (_, 0) => String::new(),
+        (_, n) if unlimited => n.to_string(),
+        (_, n) => format!("{n} / {max}"),
+    }
 }
 
 /// The sagas and the registry.
@@ -35,7 +47,7 @@ pub fn SagasTable(p: &SagasTableProps) -> Html {
                 <th scope="row">{ r.order.to_string() }</th>
                 <td><span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ phase }</span></td>
                 <td class="mono">{ if finished { String::new() } else { r.current.map(|c| c.to_string()).unwrap_or_default() } }</td>
-                <td class="num">{ if finished || r.attempt == 0 { String::new() } else { r.attempt.to_string() } }</td>
+                <td class="num">{ attempt(r, view.orchestration.max_attempts) }</td>
                 <td class="num">{ r.next_retry_at_ms.filter(|_| !finished).map(format::duration).unwrap_or_default() }</td>
             </tr>
         }

@@ -183,6 +183,8 @@ pub struct View {
     pub sagas: Vec<crate::services::coordinator::SagaRow>,
     /// The compensation registry.
     pub registry: Vec<crate::services::coordinator::RegistryEntry>,
+    /// The orchestrator's retry settings (for "attempt n / max").
+    pub orchestration: crate::config::OrchestrationConfig,
     /// The bus.
     pub log: LogView,
     /// Every packet on a wire and every record in a consumer's hands, by arrival time.
@@ -258,6 +260,7 @@ impl Sim {
             protocol: self.config.protocol,
             sagas: self.coordinator.sagas.iter().flatten().copied().collect(),
             registry: self.coordinator.registry.iter().copied().collect(),
+            orchestration: self.config.orchestration,
             log: LogView {
                 start: self.log.start(),
                 end: log_end,
