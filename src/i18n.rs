@@ -366,6 +366,19 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
                 format!("{} cannot be undone", step.name())
             }
         }
+        D::CancelledBeforeStart => (if ko {
+            "주문보다 취소가 먼저 도착: 사가를 시작하지 않음"
+        } else {
+            "the cancel arrived before the order: no saga"
+        })
+        .into(),
+        D::ResumeForward { step } => {
+            if ko {
+                format!("{} 단계가 실제로 일어났음: 정방향 복구 재개", step.name())
+            } else {
+                format!("{} happened after all: forward recovery resumes", step.name())
+            }
+        }
         D::Parked { rpc } => {
             if ko {
                 format!("{rpc} 계속 실패: 보상 레지스트리에 PENDING으로 기록")

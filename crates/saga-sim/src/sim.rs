@@ -1247,9 +1247,12 @@ impl Sim {
                 Outcome::SagaStarted
             }
             crate::message::Event::OrderCancelled {
-                order, reason: crate::message::CancelReason::UserRequest, ..
+                order,
+                product,
+                quantity,
+                reason: crate::message::CancelReason::UserRequest,
             } => {
-                self.coordinator.user_cancelled(order, self.now_ms, &mut fx);
+                self.coordinator.user_cancelled(order, product, quantity, self.now_ms, &mut fx);
                 Outcome::SagaCancelRequested
             }
             _ => Outcome::NotForMe,

@@ -144,6 +144,13 @@ pub enum SagaDecision {
         /// Why.
         recovery: Recovery,
     },
+    /// The customer's cancellation overtook the order: no saga will run.
+    CancelledBeforeStart,
+    /// A step that could not be undone had in fact happened: the saga goes forward again.
+    ResumeForward {
+        /// The step.
+        step: Step,
+    },
     /// A step that cannot be undone is skipped while compensating.
     CannotUndo {
         /// The step.
@@ -282,11 +289,46 @@ impl Coordinator {
     }
 
     /// The customer cancelled (OrderCancelled from Order): undo whatever may have happened.
-    pub fn user_cancelled(&mut self, order: OrderId, now_ms: u64, out: &mut Vec<CoordEffect>) {
-        let Some(Some(row)) = self.sagas.get_mut(order.0 as usize) else { return };
+    pub fn user_cancelled(
+        &mut self,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        now_ms: u64,
+        out: &mut Vec<CoordEffect>,
+    ) {
+        let i = order.0 as usize;
+        if self.sagas.len() <= i {
+            self.sagas.resize(i + 1, None);
+        }
+        let Some(row) = self.sagas[i].as_mut() else {
+            // The cancellation overtook the order on the bus (reordering). A tombstone makes the
+            // late OrderPlaced start nothing, as the participants' tombstones do.
+            self.sagas[i] = Some(SagaRow {
+                order,
+                product,
+                quantity,
+                notify_first: false,
+                done: 0,
+                phase: SagaPhase::Cancelled,
+                current: None,
+                attempt: 0,
+                next_retry_at_ms: None,
+                started_at_ms: now_ms,
+                updated_at_ms: now_ms,
+            });
+            out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+            return;
+        };
+        let in_flight_reversible = match (row.phase, row.current) {
+            (SagaPhase::Forward, Some(rpc)) => !matches!(rpc, Rpc::NotifyCustomer),
+            _ => false,
+        };
         let remaining = match row.phase {
-            // The step in flight may have happened: it is undone too (undo is idempotent).
-            SagaPhase::Forward => row.done + u8::from(row.current.is_some()),
+            // A reversible step in flight may have happened: it is undone too (undo is
+            // idempotent). The irreversible one will be refused, since Order is already
+            // CANCELLED, so there is nothing to say about undoing it.
+            SagaPhase::Forward => row.done + u8::from(in_flight_reversible),
             SagaPhase::Confirmed => row.done,
             SagaPhase::Compensating { .. } | SagaPhase::Cancelled => return,
         };
@@ -303,7 +345,18 @@ impl Coordinator {
         if let Some(pos) = self.registry.iter().position(|e| e.order == order && e.rpc == rpc) {
             self.registry.remove(pos);
             self.outstanding.retain(|_, o| !(o.from_registry && o.order == order && o.rpc == rpc));
-            out.push(CoordEffect::Decision(order, SagaDecision::RegistryCleared { rpc }));
+            // Retrying cannot help a compensation that can never be done; say so instead of
+            // calling it done.
+            let decision = match (result, rpc) {
+                (RpcResult::CannotUndo, Rpc::CancelDelivery) => {
+                    SagaDecision::CannotUndo { step: Step::ScheduleDelivery }
+                }
+                (RpcResult::CannotUndo, Rpc::ReleaseStock { .. }) => {
+                    SagaDecision::CannotUndo { step: Step::ReserveStock }
+                }
+                _ => SagaDecision::RegistryCleared { rpc },
+            };
+            out.push(CoordEffect::Decision(order, decision));
             return;
         }
         let o = Outstanding { order, rpc, from_registry: false };
@@ -334,6 +387,16 @@ impl Coordinator {
                 if result == RpcResult::CannotUndo {
                     let step = row.plan()[usize::from(remaining.saturating_sub(1))];
                     out.push(CoordEffect::Decision(row.order, SagaDecision::CannotUndo { step }));
+                    // "Cannot undo" proves the step happened. After a technical failure nothing
+                    // forces the saga back, so it goes forward again from there (the earlier
+                    // steps are still in place, since undoing runs last step first).
+                    if let Recovery::Technical { .. } = recovery {
+                        row.phase = SagaPhase::Forward;
+                        row.done = remaining;
+                        out.push(CoordEffect::Decision(row.order, SagaDecision::ResumeForward { step }));
+                        Self::advance(row, out);
+                        return;
+                    }
                 }
                 Self::next_compensation(row, recovery, remaining, out);
             }
@@ -443,7 +506,13 @@ impl Coordinator {
         // One wake-up is pending at a time, so a later one asked for meanwhile was not kept:
         // ask again for the earliest thing still waiting.
         let next_saga = self.sagas.iter().flatten().filter(|r| !r.finished()).filter_map(|r| r.next_retry_at_ms).min();
-        let next_registry = self.registry.iter().map(|e| e.next_retry_at_ms).filter(|&t| t != u64::MAX).min();
+        let next_registry = self
+            .registry
+            .iter()
+            .filter(|e| !outstanding.contains(&(e.order, e.rpc)))
+            .map(|e| e.next_retry_at_ms)
+            .filter(|&t| t != u64::MAX)
+            .min();
         if let Some(at) = next_saga.into_iter().chain(next_registry).min() {
             out.push(CoordEffect::WakeAt(at));
         }
@@ -544,6 +613,8 @@ impl fmt::Display for SagaDecision {
             }
             SagaDecision::Compensate { recovery } => write!(f, "backward recovery: compensate ({recovery:?})"),
             SagaDecision::CannotUndo { step } => write!(f, "{step:?} cannot be undone"),
+            SagaDecision::CancelledBeforeStart => f.write_str("cancelled before it started: no saga"),
+            SagaDecision::ResumeForward { step } => write!(f, "{step:?} happened after all: forward recovery resumes"),
             SagaDecision::Parked { rpc } => write!(f, "{rpc} keeps failing: PENDING in the compensation registry"),
             SagaDecision::RegistryRetry { rpc, attempt } => {
                 write!(f, "registry scheduler retries {rpc}, attempt {attempt}")
