@@ -94,6 +94,30 @@ pub struct SagaRow {
 }
 
 impl SagaRow {
+    /// A saga with nothing done yet, in `phase`.
+    pub fn new(
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        notify_first: bool,
+        phase: SagaPhase,
+        now_ms: u64,
+    ) -> SagaRow {
+        SagaRow {
+            order,
+            product,
+            quantity,
+            notify_first,
+            done: 0,
+            phase,
+            current: None,
+            attempt: 0,
+            next_retry_at_ms: None,
+            started_at_ms: now_ms,
+            updated_at_ms: now_ms,
+        }
+    }
+
     fn plan(&self) -> [Step; 3] {
         if self.notify_first { Step::NOTIFY_FIRST_PLAN } else { Step::SAFE_PLAN }
     }
@@ -270,19 +294,7 @@ impl Coordinator {
         if self.sagas[i].is_some() {
             return;
         }
-        let mut row = SagaRow {
-            order,
-            product,
-            quantity,
-            notify_first,
-            done: 0,
-            phase: SagaPhase::Forward,
-            current: None,
-            attempt: 0,
-            next_retry_at_ms: None,
-            started_at_ms: now_ms,
-            updated_at_ms: now_ms,
-        };
+        let mut row = SagaRow::new(order, product, quantity, notify_first, SagaPhase::Forward, now_ms);
         out.push(CoordEffect::Decision(order, SagaDecision::Started));
         Self::advance(&mut row, out);
         self.sagas[i] = Some(row);
@@ -304,19 +316,7 @@ impl Coordinator {
         let Some(row) = self.sagas[i].as_mut() else {
             // The cancellation overtook the order on the bus (reordering). A tombstone makes the
             // late OrderPlaced start nothing, as the participants' tombstones do.
-            self.sagas[i] = Some(SagaRow {
-                order,
-                product,
-                quantity,
-                notify_first: false,
-                done: 0,
-                phase: SagaPhase::Cancelled,
-                current: None,
-                attempt: 0,
-                next_retry_at_ms: None,
-                started_at_ms: now_ms,
-                updated_at_ms: now_ms,
-            });
+            self.sagas[i] = Some(SagaRow::new(order, product, quantity, false, SagaPhase::Cancelled, now_ms));
             out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
             return;
         };
