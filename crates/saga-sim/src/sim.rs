@@ -1177,8 +1177,13 @@ impl Sim {
             outcome,
         });
         // The outbox rows belong to the same local transaction; they are traced after the
-        // handling line so the trace reads cause, then effect.
+        // handling line so the trace reads cause, then effect. The coordinator's commands too.
         self.commit_emitted(service);
+        if !self.coord_effects.is_empty() {
+            let mut fx = std::mem::take(&mut self.coord_effects);
+            self.run_coord_effects(&mut fx);
+            self.coord_effects = fx;
+        }
         let c = &mut self.nodes[service.index()].consumer;
         if !in_hand.redeliver {
             c.position = Offset(in_hand.offset.0 + 1);
@@ -1238,6 +1243,9 @@ impl Sim {
 impl Sim {
     /// The coordinator handles a bus event: OrderPlaced starts a saga, a customer's
     /// OrderCancelled undoes one.
+    ///
+    /// Its effects are left in `coord_effects` and carried out after the handled record is
+    /// traced, so the trace reads cause, then effect.
     fn coordinator_event(&mut self, msg: &Message) -> Outcome {
         let mut fx = std::mem::take(&mut self.coord_effects);
         let outcome = match msg.event {
@@ -1257,7 +1265,6 @@ impl Sim {
             }
             _ => Outcome::NotForMe,
         };
-        self.run_coord_effects(&mut fx);
         self.coord_effects = fx;
         outcome
     }
