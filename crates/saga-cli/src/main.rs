@@ -98,6 +98,7 @@ fn bench_cmd(orders: u32, seed: u64) -> ExitCode {
 
 fn swarm_cmd(a: u64, b: u64, protocol: Protocol) -> ExitCode {
     let (mut violations, mut not_converged, mut worst, mut first_failing, mut first_violation) = (0, 0, 0, None, None);
+    let mut first_unmet = Vec::new();
     let start = Instant::now();
     let mut events = 0;
     for seed in a..b {
@@ -111,6 +112,7 @@ fn swarm_cmd(a: u64, b: u64, protocol: Protocol) -> ExitCode {
         if (r.violations > 0 || !r.converged) && first_failing.is_none() {
             first_failing = Some(seed);
             first_violation = r.first_violation;
+            first_unmet = r.unmet;
         }
     }
     print_json(json!({
@@ -121,6 +123,7 @@ fn swarm_cmd(a: u64, b: u64, protocol: Protocol) -> ExitCode {
         "worst_convergence_ms": worst,
         "first_failing_seed": first_failing,
         "first_violation": first_violation,
+        "first_unmet": first_unmet,
         "events": events,
         "wall_ms": round(start.elapsed().as_secs_f64() * 1e3),
     }));

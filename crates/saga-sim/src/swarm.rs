@@ -64,6 +64,8 @@ pub struct SwarmResult {
     pub handled: u64,
     /// The first violation, if any, as text.
     pub first_violation: Option<String>,
+    /// Invariants not holding at the end (what a run that did not converge is waiting for).
+    pub unmet: Vec<String>,
 }
 
 /// Draws a plan from `seed`.
@@ -200,5 +202,6 @@ pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
         trace_hash: sim.trace_hash(),
         handled: sim.stats().handled,
         first_violation: sim.recent_violations().first().map(|v| v.to_string()),
+        unmet: sim.view().verdict.invariants.iter().filter(|i| !i.holds).map(|i| i.invariant.to_string()).collect(),
     }
 }

@@ -25,11 +25,12 @@ fn swarm_converges_with_zero_violations() {
         let r = run_seed(seed, SwarmKnobs::default());
         assert!(
             r.violations == 0 && r.converged,
-            "seed {seed} failed: violations={} converged={} first={:?}\n\
+            "seed {seed} failed: violations={} converged={} first={:?} unmet={:?}\n\
              replay: cargo run --release -p saga-cli -- swarm --seeds {seed}..{}",
             r.violations,
             r.converged,
             r.first_violation,
+            r.unmet,
             seed + 1
         );
         worst = worst.max(r.convergence_ms.unwrap_or(0));
@@ -67,11 +68,12 @@ fn orchestration_swarm_converges_with_zero_violations() {
         let r = run_seed(seed, knobs);
         assert!(
             r.violations == 0 && r.converged,
-            "orchestration seed {seed} failed: violations={} converged={} first={:?}\n\
+            "orchestration seed {seed} failed: violations={} converged={} first={:?} unmet={:?}\n\
              replay: cargo run --release -p saga-cli -- swarm --protocol orchestration --seeds {seed}..{}",
             r.violations,
             r.converged,
             r.first_violation,
+            r.unmet,
             seed + 1
         );
         worst = worst.max(r.convergence_ms.unwrap_or(0));
