@@ -173,7 +173,7 @@ keys! {
     Ap => "AP: accept as PENDING", "AP: PENDING으로 접수";
     Cp => "CP: reject the order", "CP: 주문 거절";
     Idempotent => "Idempotent consumers (applies on reset)", "멱등 소비자 (초기화 시 적용)";
-    NumberInvalid => "Enter a number in the allowed range.", "허용 범위의 숫자를 입력하세요.";
+    NumberInvalid => "enter a whole number in the allowed range", "허용 범위의 정수를 입력하세요";
     ShortcutPlay => "Play or pause", "재생 / 일시정지";
     ShortcutStep => "Step to the next event", "다음 이벤트로 한 단계";
     ShortcutFaster => "Faster / slower", "빠르게 / 느리게";

@@ -43,7 +43,7 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
                     UiMsg::Sim(Command::PlaceOrder { product: ProductId(*product), quantity, idempotency_key: None })
                 }
                 _ => UiMsg::BadInput(format!(
-                    "{} {} (1–{MAX_QUANTITY})",
+                    "{}: {}: 1–{MAX_QUANTITY}",
                     t(lang, Key::Quantity),
                     t(lang, Key::NumberInvalid)
                 )),

@@ -38,7 +38,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             match text.trim().parse::<i64>() {
                 Ok(stock) if (0..=MAX_STOCK).contains(&stock) => UiMsg::Sim(Command::SetStock { product, stock }),
                 _ => {
-                    UiMsg::BadInput(format!("{} {} (0–{MAX_STOCK})", t(lang, Key::Stock), t(lang, Key::NumberInvalid)))
+                    UiMsg::BadInput(format!("{}: {}: 0–{MAX_STOCK}", t(lang, Key::Stock), t(lang, Key::NumberInvalid)))
                 }
             }
         })

@@ -62,7 +62,11 @@ pub fn WeatherForm(p: &WeatherFormProps) -> Html {
                         },
                     }))
                 }
-                _ => UiMsg::BadInput(format!("{} (0–100 %, 0–{MAX_DELAY_MS} ms)", t(lang, Key::NumberInvalid))),
+                _ => UiMsg::BadInput(format!(
+                    "{}: {}: 0–100 %, 0–{MAX_DELAY_MS} ms",
+                    t(lang, Key::Network),
+                    t(lang, Key::NumberInvalid)
+                )),
             }
         })
     };

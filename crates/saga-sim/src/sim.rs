@@ -16,7 +16,6 @@ use crate::outbox::{BatchInFlight, Outbox};
 use crate::outcome::Outcome;
 use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
-use crate::rpc::{Rpc, RpcPacket, RpcResult};
 use crate::services::Ctx;
 use crate::services::coordinator::{CoordEffect, Coordinator};
 use crate::services::delivery::DeliveryService;
@@ -24,9 +23,12 @@ use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
 use crate::services::product::ProductService;
 use crate::stable_hash::StableHasher;
 use crate::trace::{LossCause, Lost, Refusal, TraceEvent, TraceRecord};
+use command_link::RpcWire;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
+
+mod command_link;
 
 /// Emitted messages a handler may add to an outbox beyond its capacity (a handler emits at most
 /// two), so the capacity check happens before the handler runs.
@@ -137,17 +139,6 @@ pub(crate) enum TimerKind {
     CoordWake {
         epoch: u32,
     },
-}
-
-/// A command or its answer on a coordinator link.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct RpcWire {
-    pub packet: RpcPacket,
-    pub to: ServiceId,
-    pub sent_at_ms: u64,
-    pub arrives_at_ms: u64,
-    /// The participant's epoch when it took the command, so a crash mid-handling drops it.
-    pub epoch: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1237,194 +1228,6 @@ impl Sim {
                 }
             }
         }
-    }
-}
-
-impl Sim {
-    /// The coordinator handles a bus event: OrderPlaced starts a saga, a customer's
-    /// OrderCancelled undoes one.
-    ///
-    /// Its effects are left in `coord_effects` and carried out after the handled record is
-    /// traced, so the trace reads cause, then effect.
-    fn coordinator_event(&mut self, msg: &Message) -> Outcome {
-        let mut fx = std::mem::take(&mut self.coord_effects);
-        let outcome = match msg.event {
-            crate::message::Event::OrderPlaced { order, product, quantity } => {
-                let notify_first = self.config.orchestration.notify_first;
-                self.coordinator.start(order, product, quantity, notify_first, self.now_ms, &mut fx);
-                Outcome::SagaStarted
-            }
-            crate::message::Event::OrderCancelled {
-                order,
-                product,
-                quantity,
-                reason: crate::message::CancelReason::UserRequest,
-            } => {
-                self.coordinator.user_cancelled(order, product, quantity, self.now_ms, &mut fx);
-                Outcome::SagaCancelRequested
-            }
-            _ => Outcome::NotForMe,
-        };
-        self.coord_effects = fx;
-        outcome
-    }
-
-    /// Carries out the coordinator's effects: commands on the wire, wake-ups, decisions traced.
-    fn run_coord_effects(&mut self, fx: &mut Vec<CoordEffect>) {
-        for effect in fx.drain(..) {
-            match effect {
-                CoordEffect::Send { order, rpc, from_registry } => self.send_rpc(order, rpc, from_registry),
-                CoordEffect::WakeAt(at_ms) => {
-                    let at_ms = at_ms.max(self.now_ms);
-                    if self.coord_wake_at.is_none_or(|t| at_ms < t) {
-                        self.coord_wake_at = Some(at_ms);
-                        let epoch = self.nodes[ServiceId::Coordinator.index()].epoch;
-                        self.at(at_ms, TimerKind::CoordWake { epoch });
-                    }
-                }
-                CoordEffect::Decision(order, decision) => {
-                    self.touched_orders.push(order);
-                    self.record(TraceEvent::SagaDecided { order, decision });
-                }
-            }
-        }
-    }
-
-    /// Sends a command over the coordinator's link to its participant.
-    fn send_rpc(&mut self, order: OrderId, rpc: Rpc, from_registry: bool) {
-        self.next_request += 1;
-        let request = RequestId(self.next_request);
-        self.coordinator.sent(request, order, rpc, from_registry);
-        let to = rpc.target();
-        let epoch = self.nodes[ServiceId::Coordinator.index()].epoch;
-        let timeout = self.config.orchestration.request_timeout_ms;
-        self.at(self.now_ms.saturating_add(timeout), TimerKind::RpcTimeout { request, epoch });
-        let latency = self.latency();
-        let fate = if self.nodes[ServiceId::Coordinator.index()].partitioned {
-            Err(LossCause::Partitioned)
-        } else {
-            self.transit(to)
-        };
-        let packet = RpcPacket { request, order, rpc, result: None };
-        match fate {
-            Ok(extra) => {
-                let arrives = self.now_ms.saturating_add(latency + extra);
-                self.record(TraceEvent::RpcSent { to, packet, arrives_at_ms: Some(arrives) });
-                let wire =
-                    self.put_wire(RpcWire { packet, to, sent_at_ms: self.now_ms, arrives_at_ms: arrives, epoch: 0 });
-                self.at(arrives, TimerKind::RpcArrive { wire });
-            }
-            Err(cause) => {
-                self.stats.lost += 1;
-                self.record(TraceEvent::RpcSent { to, packet, arrives_at_ms: None });
-                self.record(TraceEvent::Lost { service: to, what: Lost::Rpc { request }, cause });
-            }
-        }
-    }
-
-    fn put_wire(&mut self, wire: RpcWire) -> u32 {
-        self.rpc_live += 1;
-        match self.free_rpc_wires.pop() {
-            Some(id) => {
-                self.rpc_wires[id as usize] = Some(wire);
-                id
-            }
-            None => {
-                self.rpc_wires.push(Some(wire));
-                (self.rpc_wires.len() - 1) as u32
-            }
-        }
-    }
-
-    fn take_wire(&mut self, id: u32) -> Option<RpcWire> {
-        let wire = self.rpc_wires.get_mut(id as usize).and_then(Option::take)?;
-        self.free_rpc_wires.push(id);
-        self.rpc_live -= 1;
-        Some(wire)
-    }
-
-    fn rpc_lost(&mut self, service: ServiceId, request: RequestId, cause: LossCause) {
-        self.stats.lost += 1;
-        self.record(TraceEvent::Lost { service, what: Lost::Rpc { request }, cause });
-    }
-
-    fn rpc_arrive(&mut self, id: u32) {
-        let Some(mut wire) = self.take_wire(id) else { return };
-        let n = &self.nodes[wire.to.index()];
-        let lost = if n.partitioned {
-            Some(LossCause::Partitioned)
-        } else if !n.up {
-            Some(LossCause::ReceiverDown)
-        } else {
-            None
-        };
-        if let Some(cause) = lost {
-            return self.rpc_lost(wire.to, wire.packet.request, cause);
-        }
-        wire.epoch = n.epoch;
-        let done_at = self.now_ms.saturating_add(n.handle_ms);
-        let id = self.put_wire(wire);
-        self.at(done_at, TimerKind::RpcHandled { wire: id });
-    }
-
-    /// The participant's local transaction for a command, then its answer on the wire.
-    fn rpc_handled(&mut self, id: u32) {
-        let Some(mut wire) = self.take_wire(id) else { return };
-        let n = &self.nodes[wire.to.index()];
-        if !n.up || n.epoch != wire.epoch {
-            // It crashed while handling: nothing was committed, no answer goes out.
-            return;
-        }
-        let (order, rpc, now) = (wire.packet.order, wire.packet.rpc, self.now_ms);
-        let result = match wire.to {
-            ServiceId::Product => self.product.handle_command(order, &rpc),
-            ServiceId::Delivery => self.delivery.handle_command(order, &rpc, now),
-            ServiceId::Order => self.order.handle_command(order, &rpc, now),
-            ServiceId::Coordinator => RpcResult::Refused,
-        };
-        self.touched_orders.push(order);
-        if let Some(row) = self.order.get(order) {
-            self.touched_products.push(row.product);
-        }
-        self.record(TraceEvent::RpcHandled { service: wire.to, packet: wire.packet, result });
-        let latency = self.latency();
-        let fate = if self.nodes[ServiceId::Coordinator.index()].partitioned {
-            Err(LossCause::Partitioned)
-        } else {
-            self.transit(wire.to)
-        };
-        match fate {
-            Ok(extra) => {
-                wire.packet.result = Some(result);
-                wire.sent_at_ms = now;
-                wire.arrives_at_ms = now.saturating_add(latency + extra);
-                let at = wire.arrives_at_ms;
-                let id = self.put_wire(wire);
-                self.at(at, TimerKind::RpcReplyArrive { wire: id });
-            }
-            Err(cause) => self.rpc_lost(wire.to, wire.packet.request, cause),
-        }
-    }
-
-    fn rpc_reply_arrive(&mut self, id: u32) {
-        let Some(wire) = self.take_wire(id) else { return };
-        let c = &self.nodes[ServiceId::Coordinator.index()];
-        let lost = if c.partitioned || self.nodes[wire.to.index()].partitioned {
-            Some(LossCause::Partitioned)
-        } else if !c.up {
-            Some(LossCause::ReceiverDown)
-        } else {
-            None
-        };
-        if let Some(cause) = lost {
-            return self.rpc_lost(ServiceId::Coordinator, wire.packet.request, cause);
-        }
-        let result = wire.packet.result.unwrap_or(RpcResult::Refused);
-        self.record(TraceEvent::RpcAnswered { packet: wire.packet, result });
-        let mut fx = std::mem::take(&mut self.coord_effects);
-        self.coordinator.reply(wire.packet, result, self.now_ms, &mut fx);
-        self.run_coord_effects(&mut fx);
-        self.coord_effects = fx;
     }
 }
 

@@ -16,28 +16,40 @@ fn seed_range() -> std::ops::Range<u64> {
         .unwrap_or(0..1_000)
 }
 
-#[test]
-fn swarm_converges_with_zero_violations() {
+/// Every seed of the range, under `protocol`, converges within the bound with no violation;
+/// a failure names the seed and the command that replays it.
+fn assert_swarm_clean(protocol: Protocol) {
     let range = seed_range();
-    let mut worst = 0;
-    let mut handled = 0;
+    let (mut worst, mut handled) = (0, 0);
     for seed in range.clone() {
-        let r = run_seed(seed, SwarmKnobs::default());
+        let r = run_seed(seed, SwarmKnobs::for_protocol(protocol));
         assert!(
             r.violations == 0 && r.converged,
-            "seed {seed} failed: violations={} converged={} first={:?} unmet={:?}\n\
-             replay: cargo run --release -p saga-cli -- swarm --seeds {seed}..{}",
+            "{} seed {seed} failed: violations={} converged={} first={:?} unmet={:?}\n\
+             replay: cargo run --release -p saga-cli -- swarm --protocol {} --seeds {seed}..{}",
+            protocol.name(),
             r.violations,
             r.converged,
             r.first_violation,
             r.unmet,
+            protocol.name(),
             seed + 1
         );
         worst = worst.max(r.convergence_ms.unwrap_or(0));
         handled += r.handled;
     }
     assert!(worst <= SWARM_CONVERGENCE_BOUND_MS);
-    eprintln!("swarm {range:?}: worst convergence {worst} ms after heal, {handled} events handled");
+    eprintln!("{} swarm {range:?}: worst convergence {worst} ms after heal, {handled} events", protocol.name());
+}
+
+#[test]
+fn swarm_converges_with_zero_violations() {
+    assert_swarm_clean(Protocol::Choreography);
+}
+
+#[test]
+fn orchestration_swarm_converges_with_zero_violations() {
+    assert_swarm_clean(Protocol::Orchestration);
 }
 
 #[test]
@@ -57,26 +69,4 @@ fn same_knobs_with_idempotency_on_are_safe() {
         let r = run_seed(seed, knobs);
         assert!(r.violations == 0 && r.converged, "seed {seed}: {:?}", r.first_violation);
     }
-}
-
-#[test]
-fn orchestration_swarm_converges_with_zero_violations() {
-    let range = seed_range();
-    let knobs = SwarmKnobs::for_protocol(Protocol::Orchestration);
-    let mut worst = 0;
-    for seed in range.clone() {
-        let r = run_seed(seed, knobs);
-        assert!(
-            r.violations == 0 && r.converged,
-            "orchestration seed {seed} failed: violations={} converged={} first={:?} unmet={:?}\n\
-             replay: cargo run --release -p saga-cli -- swarm --protocol orchestration --seeds {seed}..{}",
-            r.violations,
-            r.converged,
-            r.first_violation,
-            r.unmet,
-            seed + 1
-        );
-        worst = worst.max(r.convergence_ms.unwrap_or(0));
-    }
-    eprintln!("orchestration swarm {range:?}: worst convergence {worst} ms after heal");
 }

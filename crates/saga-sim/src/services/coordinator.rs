@@ -277,6 +277,16 @@ impl Coordinator {
         }
     }
 
+    /// The saga table's slot for `order`, grown to fit. It borrows the table alone, so the
+    /// outstanding requests stay usable beside it.
+    fn slot(sagas: &mut Vec<Option<SagaRow>>, order: OrderId) -> &mut Option<SagaRow> {
+        let i = order.0 as usize;
+        if sagas.len() <= i {
+            sagas.resize(i + 1, None);
+        }
+        &mut sagas[i]
+    }
+
     /// OrderPlaced arrived: start a saga.
     pub fn start(
         &mut self,
@@ -287,17 +297,14 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let i = order.0 as usize;
-        if self.sagas.len() <= i {
-            self.sagas.resize(i + 1, None);
-        }
-        if self.sagas[i].is_some() {
+        let slot = Self::slot(&mut self.sagas, order);
+        if slot.is_some() {
             return;
         }
         let mut row = SagaRow::new(order, product, quantity, notify_first, SagaPhase::Forward, now_ms);
         out.push(CoordEffect::Decision(order, SagaDecision::Started));
         Self::advance(&mut row, out);
-        self.sagas[i] = Some(row);
+        *slot = Some(row);
     }
 
     /// The customer cancelled (OrderCancelled from Order): undo whatever may have happened.
@@ -309,14 +316,11 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let i = order.0 as usize;
-        if self.sagas.len() <= i {
-            self.sagas.resize(i + 1, None);
-        }
-        let Some(row) = self.sagas[i].as_mut() else {
+        let slot = Self::slot(&mut self.sagas, order);
+        let Some(row) = slot.as_mut() else {
             // The cancellation overtook the order on the bus (reordering). A tombstone makes the
             // late OrderPlaced start nothing, as the participants' tombstones do.
-            self.sagas[i] = Some(SagaRow::new(order, product, quantity, false, SagaPhase::Cancelled, now_ms));
+            *slot = Some(SagaRow::new(order, product, quantity, false, SagaPhase::Cancelled, now_ms));
             out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
             return;
         };
