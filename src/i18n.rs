@@ -243,6 +243,10 @@ pub fn delivery_status(lang: Lang, s: DeliveryStatus) -> &'static str {
         (DeliveryStatus::Completed, Lang::Ko) => "COMPLETED 완료",
         (DeliveryStatus::Cancelled, Lang::En) => "CANCELLED",
         (DeliveryStatus::Cancelled, Lang::Ko) => "CANCELLED 취소",
+        (DeliveryStatus::Held, Lang::En) => "HELD (Try)",
+        (DeliveryStatus::Held, Lang::Ko) => "HELD 슬롯 예약",
+        (DeliveryStatus::Prepared, Lang::En) => "PREPARED 🔒",
+        (DeliveryStatus::Prepared, Lang::Ko) => "PREPARED 🔒 준비됨",
     }
 }
 
@@ -280,6 +284,8 @@ pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
         (UnknownOrder, Lang::Ko) => "없는 주문입니다",
         (AlreadyCancelled, Lang::En) => "the order is already cancelled",
         (AlreadyCancelled, Lang::Ko) => "이미 취소된 주문입니다",
+        (OrderLocked, Lang::En) => "a transaction holds the order until its decision arrives",
+        (OrderLocked, Lang::Ko) => "트랜잭션이 결정을 기다리며 주문을 잡고 있습니다",
     }
 }
 
@@ -295,6 +301,9 @@ pub fn rpc_result(lang: Lang, r: saga_sim::rpc::RpcResult) -> String {
         (R::Refused, Lang::Ko) => "거절".into(),
         (R::CannotUndo, Lang::En) => "cannot be undone".into(),
         (R::CannotUndo, Lang::Ko) => "되돌릴 수 없음".into(),
+        (R::Blocked, Lang::En) => "waits for the row lock".into(),
+        (R::Blocked, Lang::Ko) => "행 잠금 대기".into(),
+        (R::Status { status }, _) => self::status(lang, status).into(),
     }
 }
 
@@ -405,6 +414,47 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         }
         D::Finished { confirmed: false } => {
             (if ko { "사가 종료: CANCELLED" } else { "saga finished: CANCELLED" }).into()
+        }
+        D::Voted { at, yes } => match (ko, yes) {
+            (false, true) => format!("{} votes yes", service(lang, at)),
+            (false, false) => format!("{} votes no (or never answered)", service(lang, at)),
+            (true, true) => format!("{} 찬성", service(lang, at)),
+            (true, false) => format!("{} 반대 (또는 응답 없음)", service(lang, at)),
+        },
+        D::Decided { commit } => match (ko, commit) {
+            (false, true) => "decision logged: COMMIT / CONFIRM".into(),
+            (false, false) => "decision logged: ABORT / CANCEL".into(),
+            (true, true) => "결정 기록: 커밋 / 확정".into(),
+            (true, false) => "결정 기록: 중단 / 취소".into(),
+        },
+        D::Stuck { at } => {
+            if ko {
+                format!("{}에서 확정 실패: 주문은 PENDING으로 남음", service(lang, at))
+            } else {
+                format!("{} never confirmed: the order stays PENDING", service(lang, at))
+            }
+        }
+        D::AutoConfirm => (if ko {
+            "대기 시간 초과: 제한 없이 다시 확정"
+        } else {
+            "pending timeout: confirm again, no limit"
+        })
+        .into(),
+        D::OperatorAlerted => {
+            (if ko { "대기 시간 초과: 운영자에게 알림" } else { "pending timeout: operator alerted" }).into()
+        }
+        D::OperatorResolved { commit } => match (ko, commit) {
+            (false, true) => "operator decides by hand: CONFIRM".into(),
+            (false, false) => "operator decides by hand: CANCEL".into(),
+            (true, true) => "운영자가 직접 결정: 확정".into(),
+            (true, false) => "운영자가 직접 결정: 취소".into(),
+        },
+        D::LeftToSweeper { at } => {
+            if ko {
+                format!("코디네이터는 포기: {}의 스위퍼가 정리", service(lang, at))
+            } else {
+                format!("coordinator gives up: {}'s sweeper will settle it", service(lang, at))
+            }
         }
     }
 }
@@ -562,6 +612,24 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 }
             }
             F::HealAll => t(lang, Key::HealAll).to_string(),
+            F::AtNextDecision { then } => match (then, ko) {
+                (saga_sim::DecisionTrap::CrashCoordinator, false) => {
+                    "fault armed: the coordinator crashes at its next decision".into()
+                }
+                (saga_sim::DecisionTrap::CrashCoordinator, true) => "장애 예약: 다음 결정 순간 코디네이터 중단".into(),
+                (saga_sim::DecisionTrap::Partition { service: s }, false) => {
+                    format!("fault armed: {} is cut off at the coordinator's next decision", svc(s))
+                }
+                (saga_sim::DecisionTrap::Partition { service: s }, true) => {
+                    format!("장애 예약: 코디네이터의 다음 결정 순간 {} 연결 끊김", svc(s))
+                }
+            },
+        },
+        C::Resolve { order, commit } => match (ko, commit) {
+            (false, true) => format!("operator confirms {order} by hand"),
+            (false, false) => format!("operator cancels {order} by hand"),
+            (true, true) => format!("운영자가 {order} 직접 확정"),
+            (true, false) => format!("운영자가 {order} 직접 취소"),
         },
     }
 }
@@ -583,6 +651,12 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::OutboxFull, Lang::Ko) => "서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
         (Refusal::TooFarAhead, Lang::En) => "that time is too far in the future",
         (Refusal::TooFarAhead, Lang::Ko) => "너무 먼 미래의 시각입니다",
+        (Refusal::NothingToResolve, Lang::En) => "that order has no open transaction to decide",
+        (Refusal::NothingToResolve, Lang::Ko) => "결정할 진행 중 트랜잭션이 없는 주문입니다",
+        (Refusal::ContradictsLog, Lang::En) => "the coordinator already logged the other decision; follow the log",
+        (Refusal::ContradictsLog, Lang::Ko) => "코디네이터가 이미 반대 결정을 기록했습니다. 기록을 따르세요",
+        (Refusal::NotAllPrepared, Lang::En) => "cannot commit: some participant holds nothing to commit",
+        (Refusal::NotAllPrepared, Lang::Ko) => "커밋 불가: 준비되지 않은 참여자가 있습니다",
     }
 }
 
@@ -616,6 +690,11 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
                 ("No apology owed", "No customer was told CONFIRMED for an order the system then cancelled.")
             }
             RegistryEmpty => ("Compensation registry empty", "No failed compensation is waiting to be retried."),
+            StockCoversReservations => {
+                ("Reservations covered", "Reserved units are never negative and never exceed the stock.")
+            }
+            NoDanglingReservation => ("No dangling reservation", "No stock or delivery slot is left held by Try."),
+            NoParticipantInDoubt => ("No participant in doubt", "No participant is left prepared, holding its locks."),
         },
         Lang::Ko => match i {
             StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
@@ -643,6 +722,9 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
                 ("사과할 일 없음", "확정 안내를 받은 주문을 시스템이 취소하지 않았습니다.")
             }
             RegistryEmpty => ("보상 레지스트리 비어 있음", "재시도를 기다리는 실패한 보상이 없습니다."),
+            StockCoversReservations => ("예약은 재고 안에서", "예약 수량은 음수가 아니고 재고를 넘지 않습니다."),
+            NoDanglingReservation => ("남은 예약 없음", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다."),
+            NoParticipantInDoubt => ("불확실한 참여자 없음", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다."),
         },
     }
 }
@@ -888,12 +970,15 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             let (name, _) = invariant(lang, violation.invariant);
             if ko { format!("위반: {name}") } else { format!("VIOLATION: {name}") }
         }
-        E::RpcSent { to, packet, arrives_at_ms } => match (ko, arrives_at_ms.is_some()) {
-            (false, true) => format!("Coordinator sends {} for {} to {}", packet.rpc, packet.order, svc(to)),
-            (false, false) => format!("Coordinator sends {} for {} to {}: LOST", packet.rpc, packet.order, svc(to)),
-            (true, true) => format!("코디네이터 → {}: {} ({})", svc(to), packet.rpc, packet.order),
-            (true, false) => format!("코디네이터 → {}: {} ({}): 유실", svc(to), packet.rpc, packet.order),
-        },
+        E::RpcSent { to, packet, arrives_at_ms } => {
+            let from = svc(packet.rpc.requester());
+            match (ko, arrives_at_ms.is_some()) {
+                (false, true) => format!("{from} sends {} for {} to {}", packet.rpc, packet.order, svc(to)),
+                (false, false) => format!("{from} sends {} for {} to {}: LOST", packet.rpc, packet.order, svc(to)),
+                (true, true) => format!("{from} → {}: {} ({})", svc(to), packet.rpc, packet.order),
+                (true, false) => format!("{from} → {}: {} ({}): 유실", svc(to), packet.rpc, packet.order),
+            }
+        }
         E::RpcHandled { service: s, packet, result } => {
             if ko {
                 format!("{}: {} ({}) 처리 → {}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
@@ -902,10 +987,26 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             }
         }
         E::RpcAnswered { packet, result } => {
+            let to = svc(packet.rpc.requester());
             if ko {
-                format!("코디네이터가 {} 응답 받음: {}", packet.rpc, rpc_result(lang, result))
+                format!("{to}가 {} 응답 받음: {}", packet.rpc, rpc_result(lang, result))
             } else {
-                format!("Coordinator receives {} for {}", rpc_result(lang, result), packet.rpc)
+                format!("{to} receives {} for {}", rpc_result(lang, result), packet.rpc)
+            }
+        }
+        E::SweptOwnReservation { service: s, order, status, result } => {
+            let st = self::status(lang, status);
+            if ko {
+                format!("{} 스위퍼: {order}은(는) {st} → {}", svc(s), rpc_result(lang, result))
+            } else {
+                format!("{}'s sweeper: {order} is {st} → {}", svc(s), rpc_result(lang, result))
+            }
+        }
+        E::AppliedByHand { service: s, order, rpc, result } => {
+            if ko {
+                format!("운영자가 {}에서 {rpc} ({order}) 직접 적용 → {}", svc(s), rpc_result(lang, result))
+            } else {
+                format!("operator applies {rpc} for {order} at {} by hand → {}", svc(s), rpc_result(lang, result))
             }
         }
         E::SagaDecided { order, decision } => {

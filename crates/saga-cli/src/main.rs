@@ -10,7 +10,7 @@ use std::time::Instant;
 const USAGE: &str = "usage:
   saga-cli bench --orders N [--seed S]     100,000 orders under faults, then heal
   saga-cli swarm --seeds A..B [--protocol P]   random fault schedules, one per seed
-                                           (P: choreography or orchestration)
+                                           (P: choreography, orchestration, tcc or 2pc)
   saga-cli run FILE.json [--trace]         a scenario file (--trace prints the trace on stderr)";
 
 fn main() -> ExitCode {

@@ -33,7 +33,7 @@ pub enum Invariant {
     StockNeverNegative,
     /// No delivery is COMPLETED for a CANCELLED order.
     NoCompletedDeliveryForCancelledOrder,
-    /// No order is CONFIRMED unless Product holds its stock.
+    /// No order is CONFIRMED unless Product holds its stock (taken, or reserved or prepared for it).
     NoConfirmedOrderWithoutStock,
     /// No message's effect was applied twice (stock taken or restored twice, a second parcel).
     AtMostOnceEffect,
@@ -42,6 +42,8 @@ pub enum Invariant {
     /// No customer was told an order is confirmed that the system then cancelled (an apology is
     /// due); the customer's own cancellation does not count.
     NoNotificationForCancelledOrder,
+    /// TCC: reserved units are never negative and never exceed the stock that backs them.
+    StockCoversReservations,
     /// Every order is CONFIRMED or CANCELLED.
     EveryOrderFinal,
     /// For each product: stock + units of confirmed orders = initial stock + operator changes.
@@ -57,17 +59,22 @@ pub enum Invariant {
     NothingInFlight,
     /// The orchestrator's compensation registry holds no PENDING compensation.
     RegistryEmpty,
+    /// TCC: no stock reservation or delivery slot is left held.
+    NoDanglingReservation,
+    /// 2PC: no participant is left prepared (in doubt, holding its locks).
+    NoParticipantInDoubt,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 13] = [
+    pub const ALL: [Invariant; 16] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
         Invariant::AtMostOnceEffect,
         Invariant::NoMessageLostToRetention,
         Invariant::NoNotificationForCancelledOrder,
+        Invariant::StockCoversReservations,
         Invariant::EveryOrderFinal,
         Invariant::StockConserved,
         Invariant::DeliveryMatchesOrder,
@@ -75,6 +82,8 @@ impl Invariant {
         Invariant::NoConsumerLag,
         Invariant::NothingInFlight,
         Invariant::RegistryEmpty,
+        Invariant::NoDanglingReservation,
+        Invariant::NoParticipantInDoubt,
     ];
 
     /// Safety or convergence.
@@ -85,7 +94,8 @@ impl Invariant {
             | Invariant::NoConfirmedOrderWithoutStock
             | Invariant::AtMostOnceEffect
             | Invariant::NoMessageLostToRetention
-            | Invariant::NoNotificationForCancelledOrder => InvariantKind::Safety,
+            | Invariant::NoNotificationForCancelledOrder
+            | Invariant::StockCoversReservations => InvariantKind::Safety,
             _ => InvariantKind::Convergence,
         }
     }
@@ -116,6 +126,9 @@ impl Invariant {
             Invariant::NoConsumerLag => "NoConsumerLag",
             Invariant::NothingInFlight => "NothingInFlight",
             Invariant::RegistryEmpty => "RegistryEmpty",
+            Invariant::StockCoversReservations => "StockCoversReservations",
+            Invariant::NoDanglingReservation => "NoDanglingReservation",
+            Invariant::NoParticipantInDoubt => "NoParticipantInDoubt",
         }
     }
 }
@@ -207,23 +220,26 @@ pub struct Verdict {
 }
 
 // Per-order flags.
-const PENDING: u8 = 1;
-const CONFIRMED: u8 = 2;
-const DELIVERY_MISMATCH: u8 = 4;
-const STOCK_MISMATCH: u8 = 8;
-const COMPLETED_CANCELLED: u8 = 16;
-const CONFIRMED_NO_STOCK: u8 = 32;
-const NOTIFIED_CANCELLED: u8 = 64;
+const PENDING: u16 = 1;
+const CONFIRMED: u16 = 2;
+const DELIVERY_MISMATCH: u16 = 4;
+const STOCK_MISMATCH: u16 = 8;
+const COMPLETED_CANCELLED: u16 = 16;
+const CONFIRMED_NO_STOCK: u16 = 32;
+const NOTIFIED_CANCELLED: u16 = 64;
+const RESERVATION_HELD: u16 = 128;
+const IN_DOUBT: u16 = 256;
 
 /// The checker's state.
 #[derive(Clone, Debug)]
 pub struct Checker {
     initial_stock: Vec<i64>,
-    order_flags: Vec<u8>,
+    order_flags: Vec<u16>,
     order_product: Vec<ProductId>,
     confirmed_units: Vec<i64>,
     product_unbalanced: Vec<bool>,
     product_negative: Vec<bool>,
+    product_overreserved: Vec<bool>,
     // Counts of orders or products currently failing each present-state invariant.
     failing: [u32; Invariant::ALL.len()],
     violation_counts: [u32; Invariant::ALL.len()],
@@ -255,6 +271,7 @@ impl Checker {
             confirmed_units: vec![0; initial_stock.len()],
             product_unbalanced: vec![false; initial_stock.len()],
             product_negative: vec![false; initial_stock.len()],
+            product_overreserved: vec![false; initial_stock.len()],
             failing: [0; Invariant::ALL.len()],
             violation_counts: [0; Invariant::ALL.len()],
             reported_while_quiet: [false; Invariant::ALL.len()],
@@ -288,7 +305,16 @@ impl Checker {
         let Some(row) = orders.get(order) else { return };
         let ledger = products.ledger_of(order);
         let delivery = deliveries.get(order);
-        let mut flags = 0u8;
+        let mut flags = 0u16;
+        if matches!(ledger, Ledger::Reserved { .. }) || delivery.is_some_and(|d| d.status == DeliveryStatus::Held) {
+            flags |= RESERVATION_HELD;
+        }
+        if row.locked
+            || matches!(ledger, Ledger::Prepared { .. })
+            || delivery.is_some_and(|d| d.status == DeliveryStatus::Prepared)
+        {
+            flags |= IN_DOUBT;
+        }
         match row.status {
             OrderStatus::Pending => flags |= PENDING,
             OrderStatus::Confirmed => {
@@ -296,6 +322,9 @@ impl Checker {
                 match ledger {
                     Ledger::Taken { units, .. } if units == row.quantity => {}
                     Ledger::Taken { .. } => flags |= STOCK_MISMATCH,
+                    // Promised but not yet final: phase two has not reached Product yet (2PC
+                    // commits everywhere at once; a TCC sweeper confirms later). Safe, not done.
+                    Ledger::Reserved { .. } | Ledger::Prepared { .. } => flags |= STOCK_MISMATCH,
                     _ => flags |= STOCK_MISMATCH | CONFIRMED_NO_STOCK,
                 }
                 match delivery {
@@ -343,6 +372,8 @@ impl Checker {
             (COMPLETED_CANCELLED, Invariant::NoCompletedDeliveryForCancelledOrder),
             (CONFIRMED_NO_STOCK, Invariant::NoConfirmedOrderWithoutStock),
             (NOTIFIED_CANCELLED, Invariant::NoNotificationForCancelledOrder),
+            (RESERVATION_HELD, Invariant::NoDanglingReservation),
+            (IN_DOUBT, Invariant::NoParticipantInDoubt),
         ] {
             let (was, is) = (old & bit != 0, flags & bit != 0);
             if was != is {
@@ -373,16 +404,29 @@ impl Checker {
             let f = &mut self.failing[Invariant::StockConserved.index()];
             if unbalanced { *f += 1 } else { *f = f.saturating_sub(1) }
         }
-        let negative = stock < 0;
-        if negative != self.product_negative[p] {
-            self.product_negative[p] = negative;
-            let f = &mut self.failing[Invariant::StockNeverNegative.index()];
-            if negative {
-                *f += 1;
-                self.violate(at_ms, Invariant::StockNeverNegative, None, Some(product), None);
-            } else {
-                *f = f.saturating_sub(1);
-            }
+        let reserved = products.reserved.get(p).copied().unwrap_or(0);
+        let overreserved = reserved < 0 || reserved > stock.max(0);
+        self.set_product_safety(at_ms, product, Invariant::StockCoversReservations, overreserved);
+        self.set_product_safety(at_ms, product, Invariant::StockNeverNegative, stock < 0);
+    }
+
+    /// Records whether `product` breaks a per-product safety invariant; breaking it is reported.
+    fn set_product_safety(&mut self, at_ms: u64, product: ProductId, invariant: Invariant, broken: bool) {
+        let p = usize::from(product.0);
+        let flags = match invariant {
+            Invariant::StockCoversReservations => &mut self.product_overreserved,
+            _ => &mut self.product_negative,
+        };
+        if flags[p] == broken {
+            return;
+        }
+        flags[p] = broken;
+        let f = &mut self.failing[invariant.index()];
+        if broken {
+            *f += 1;
+            self.violate(at_ms, invariant, None, Some(product), None);
+        } else {
+            *f = f.saturating_sub(1);
         }
     }
 
@@ -462,6 +506,8 @@ impl Checker {
             Invariant::EveryOrderFinal => PENDING,
             Invariant::DeliveryMatchesOrder => DELIVERY_MISMATCH,
             Invariant::StockMatchesOrder => STOCK_MISMATCH,
+            Invariant::NoDanglingReservation => RESERVATION_HELD,
+            Invariant::NoParticipantInDoubt => IN_DOUBT,
             Invariant::StockConserved => {
                 let p = self.product_unbalanced.iter().position(|&b| b);
                 return (None, p.map(|p| ProductId(p as u16)));
@@ -534,5 +580,69 @@ impl Checker {
             longest_window_ms: self.longest_window_ms,
             pending_orders: self.failing[Invariant::EveryOrderFinal.index()],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The two-phase invariants have teeth: a world left holding a reservation, a prepared row or
+    //! more reservations than stock is reported. (The swarm proves the protocols never leave one.)
+
+    use super::*;
+    use crate::config::PlacementMode;
+    use crate::ids::IdempotencyKey;
+    use crate::rpc::Rpc;
+    use crate::services::Ctx;
+    use crate::services::order::PlaceRequest;
+
+    /// One PENDING order for 1 unit of p0, and what the participants then did to it.
+    fn world(product_rpc: Option<Rpc>) -> (OrderService, ProductService, DeliveryService) {
+        let (mut orders, mut products) = (OrderService::new(&[5]), ProductService::new(&[5]));
+        let (mut next, mut emitted) = (0, Vec::new());
+        let mut ctx = Ctx { now_ms: 0, next_message_id: &mut next, emitted: &mut emitted };
+        let req = PlaceRequest {
+            product: ProductId(0),
+            quantity: 1,
+            key: IdempotencyKey(1),
+            mode: PlacementMode::Ap,
+            product_reachable: true,
+            product_count: 1,
+            max_orders: 10,
+        };
+        orders.place(req, &mut ctx);
+        if let Some(rpc) = product_rpc {
+            products.handle_command(OrderId(0), &rpc, 0, 1_000);
+        }
+        (orders, products, DeliveryService::default())
+    }
+
+    fn verdict_when_quiet(w: &(OrderService, ProductService, DeliveryService)) -> Vec<Invariant> {
+        let mut c = Checker::new(&[5], 16);
+        c.touch_order(0, OrderId(0), &w.0, &w.1, &w.2);
+        c.evaluate(1, true, true, true, 0);
+        c.recent_violations().map(|v| v.invariant).collect()
+    }
+
+    #[test]
+    fn a_reservation_left_held_is_dangling() {
+        let at = ServiceId::Product;
+        let w = world(Some(Rpc::Try { at, product: ProductId(0), quantity: 1 }));
+        assert!(verdict_when_quiet(&w).contains(&Invariant::NoDanglingReservation));
+    }
+
+    #[test]
+    fn a_prepared_row_left_locked_is_in_doubt() {
+        let at = ServiceId::Product;
+        let w = world(Some(Rpc::Prepare { at, product: ProductId(0), quantity: 1 }));
+        assert!(verdict_when_quiet(&w).contains(&Invariant::NoParticipantInDoubt));
+    }
+
+    #[test]
+    fn more_reserved_than_stock_is_caught_at_once() {
+        let (_, mut products, _) = world(None);
+        products.reserved[0] = 6;
+        let mut c = Checker::new(&[5], 16);
+        c.touch_product(0, ProductId(0), &products);
+        assert_eq!(c.recent_violations().next().map(|v| v.invariant), Some(Invariant::StockCoversReservations));
     }
 }

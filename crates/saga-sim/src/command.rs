@@ -47,6 +47,24 @@ pub enum Fault {
     /// Restart every service, heal every link, clear every link fault and restore handle times:
     /// the "heal" phase of a fault schedule, after which the system must converge.
     HealAll,
+    /// Armed now, fired once: when the TCC or 2PC coordinator next logs a decision, before it
+    /// sends a word of it (the moment two-phase protocols are most fragile).
+    AtNextDecision {
+        /// What happens then.
+        then: DecisionTrap,
+    },
+}
+
+/// What an armed `AtNextDecision` fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DecisionTrap {
+    /// The coordinator crashes: every participant that voted yes is left in doubt.
+    CrashCoordinator,
+    /// A participant's link is cut: it never hears the decision until healed.
+    Partition {
+        /// The participant.
+        service: ServiceId,
+    },
 }
 
 /// A command from the user (or from a scenario's schedule).
@@ -86,6 +104,14 @@ pub enum Command {
     },
     /// Inject or heal a fault.
     Fault(Fault),
+    /// An operator decides a stuck TCC order or an in-doubt 2PC transaction by hand, applying
+    /// the decision at every participant that is up and writing it into the coordinator's log.
+    Resolve {
+        /// The order.
+        order: OrderId,
+        /// Confirm / commit (true) or cancel / abort (false).
+        commit: bool,
+    },
 }
 
 /// A command to apply at a virtual time.
@@ -124,6 +150,12 @@ impl fmt::Display for Fault {
                 write!(f, "fault: {service} takes {handle_ms} ms per message")
             }
             Fault::HealAll => f.write_str("fault: heal everything"),
+            Fault::AtNextDecision { then: DecisionTrap::CrashCoordinator } => {
+                f.write_str("fault armed: crash the coordinator at its next decision")
+            }
+            Fault::AtNextDecision { then: DecisionTrap::Partition { service } } => {
+                write!(f, "fault armed: cut {service} off at the coordinator's next decision")
+            }
         }
     }
 }
@@ -142,6 +174,9 @@ impl fmt::Display for Command {
             Command::CompleteDelivery { order } => write!(f, "courier completes delivery of {order}"),
             Command::SetStock { product, stock } => write!(f, "operator sets {product} stock to {stock}"),
             Command::SetPlacementMode { mode } => write!(f, "placement mode {mode:?}"),
+            Command::Resolve { order, commit } => {
+                write!(f, "operator resolves {order}: {}", if commit { "confirm" } else { "cancel" })
+            }
             Command::Fault(fault) => fault.fmt(f),
         }
     }

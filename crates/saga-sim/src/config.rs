@@ -116,6 +116,44 @@ impl Default for OrchestrationConfig {
     }
 }
 
+/// How a TCC order stuck PENDING after a failed Confirm is resolved (seed 002 §26).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StuckStrategy {
+    /// After `pending_timeout_ms` the coordinator confirms again, without a limit.
+    #[default]
+    AutoConfirm,
+    /// An operator is alerted and confirms or cancels by hand from the admin panel.
+    OperatorAlert,
+    /// The coordinator gives up on a participant; each participant sweeps its own stale
+    /// reservations, asks Order for the order's status and follows it.
+    ParticipantSweep,
+}
+
+/// How TCC and two-phase commit behave beyond the coordinator's retry settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TwoPhaseConfig {
+    /// What resolves a TCC order whose Confirm ran out of retries.
+    pub strategy: StuckStrategy,
+    /// How long a stuck order stays PENDING before auto-confirm (or the operator alert) fires.
+    pub pending_timeout_ms: u64,
+    /// How long a TCC reservation lives before it counts as stale.
+    pub reservation_ttl_ms: u64,
+    /// How often a participant's sweeper looks for stale reservations.
+    pub sweep_interval_ms: u64,
+}
+
+impl Default for TwoPhaseConfig {
+    fn default() -> Self {
+        TwoPhaseConfig {
+            strategy: StuckStrategy::AutoConfirm,
+            pending_timeout_ms: 5_000,
+            reservation_ttl_ms: 4_000,
+            sweep_interval_ms: 2_000,
+        }
+    }
+}
+
 /// Every bound that keeps memory flat during a long run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -134,6 +172,8 @@ pub struct Limits {
     pub checker_history: u32,
     /// Commands waiting in the schedule (user commands and faults at future times).
     pub scheduled_commands: u32,
+    /// 2PC prepares one locked product row keeps waiting; beyond it Product votes no.
+    pub lock_waiters: u32,
 }
 
 impl Default for Limits {
@@ -146,6 +186,7 @@ impl Default for Limits {
             trace_buffer: 65_536,
             checker_history: 256,
             scheduled_commands: 100_000,
+            lock_waiters: 64,
         }
     }
 }
@@ -182,8 +223,10 @@ pub struct SimConfig {
     pub limits: Limits,
     /// The consistency protocol.
     pub protocol: Protocol,
-    /// The orchestrator's retry and compensation settings.
+    /// The orchestrator's retry and compensation settings (TCC and 2PC retry the same way).
     pub orchestration: OrchestrationConfig,
+    /// TCC's stuck-order strategy and reservation lifetime.
+    pub two_phase: TwoPhaseConfig,
 }
 
 impl Default for SimConfig {
@@ -206,6 +249,7 @@ impl Default for SimConfig {
             limits: Limits::default(),
             protocol: Protocol::Choreography,
             orchestration: OrchestrationConfig::default(),
+            two_phase: TwoPhaseConfig::default(),
         }
     }
 }
@@ -269,6 +313,9 @@ impl SimConfig {
             ("orchestration.retry_base_ms", o.retry_base_ms),
             ("orchestration.retry_max_ms", o.retry_max_ms),
             ("orchestration.registry_retry_ms", o.registry_retry_ms),
+            ("two_phase.pending_timeout_ms", self.two_phase.pending_timeout_ms),
+            ("two_phase.reservation_ttl_ms", self.two_phase.reservation_ttl_ms),
+            ("two_phase.sweep_interval_ms", self.two_phase.sweep_interval_ms),
         ] {
             if !(1..=MAX_DURATION_MS).contains(&v) {
                 bad(field, format!("must be between 1 and {MAX_DURATION_MS} ms, got {v}"));
@@ -300,6 +347,7 @@ impl SimConfig {
             ("limits.trace_buffer", l.trace_buffer, 16, 10_000_000),
             ("limits.checker_history", l.checker_history, 1, 100_000),
             ("limits.scheduled_commands", l.scheduled_commands, 1, 10_000_000),
+            ("limits.lock_waiters", l.lock_waiters, 1, 100_000),
         ] {
             if !(min..=max).contains(&v) {
                 bad(field, format!("must be between {min} and {max}, got {v}"));
@@ -334,6 +382,10 @@ impl SimConfig {
         o.retry_max_ms = o.retry_max_ms.clamp(o.retry_base_ms, MAX_DURATION_MS);
         o.registry_retry_ms = o.registry_retry_ms.clamp(1, MAX_DURATION_MS);
         o.max_attempts = o.max_attempts.clamp(1, 20);
+        let t = &mut c.two_phase;
+        t.pending_timeout_ms = t.pending_timeout_ms.clamp(1, MAX_DURATION_MS);
+        t.reservation_ttl_ms = t.reservation_ttl_ms.clamp(1, MAX_DURATION_MS);
+        t.sweep_interval_ms = t.sweep_interval_ms.clamp(1, MAX_DURATION_MS);
         let l = &mut c.limits;
         l.log_retention_records = l.log_retention_records.clamp(16, 10_000_000);
         l.outbox_capacity = l.outbox_capacity.clamp(3, 1_000_000);
@@ -342,6 +394,7 @@ impl SimConfig {
         l.trace_buffer = l.trace_buffer.clamp(16, 10_000_000);
         l.checker_history = l.checker_history.clamp(1, 100_000);
         l.scheduled_commands = l.scheduled_commands.clamp(1, 10_000_000);
+        l.lock_waiters = l.lock_waiters.clamp(1, 100_000);
         c
     }
 }

@@ -28,8 +28,8 @@ pub mod trace;
 pub mod view;
 
 pub use checker::{Invariant, InvariantKind, Verdict, Violation};
-pub use command::{Command, Fault, TimedCommand};
-pub use config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig};
+pub use command::{Command, DecisionTrap, Fault, TimedCommand};
+pub use config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig, StuckStrategy, TwoPhaseConfig};
 pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 pub use message::{CancelReason, Event, EventType, Message};
 pub use outcome::Outcome;

@@ -10,15 +10,24 @@ pub enum Protocol {
     Choreography,
     /// A coordinator sends commands step by step and compensates in reverse order (seed 001).
     Orchestration,
+    /// Try reserves, then Confirm makes final or Cancel releases (seed 002).
+    Tcc,
+    /// Two-phase commit: prepare (vote and lock), then commit or abort (seeds 001-004).
+    TwoPc,
 }
 
 impl Protocol {
     /// Every protocol the engine implements.
-    pub const ALL: [Protocol; 2] = [Protocol::Choreography, Protocol::Orchestration];
+    pub const ALL: [Protocol; 4] = [Protocol::Choreography, Protocol::Orchestration, Protocol::Tcc, Protocol::TwoPc];
 
     /// Whether the coordinator node takes part.
     pub const fn has_coordinator(self) -> bool {
         !matches!(self, Protocol::Choreography)
+    }
+
+    /// Whether the coordinator runs a two-phase transaction (TCC or 2PC) rather than a saga.
+    pub const fn is_two_phase(self) -> bool {
+        matches!(self, Protocol::Tcc | Protocol::TwoPc)
     }
 
     /// The protocol's name for command lines and files.
@@ -26,6 +35,8 @@ impl Protocol {
         match self {
             Protocol::Choreography => "choreography",
             Protocol::Orchestration => "orchestration",
+            Protocol::Tcc => "tcc",
+            Protocol::TwoPc => "2pc",
         }
     }
 

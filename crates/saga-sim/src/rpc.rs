@@ -4,6 +4,7 @@
 
 use crate::ids::{OrderId, ProductId, RequestId, ServiceId};
 use crate::message::CancelReason;
+use crate::services::order::OrderStatus;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,21 +69,95 @@ pub enum Rpc {
         /// Why.
         reason: CancelReason,
     },
+    /// TCC phase one: reserve without making final (stock held, a delivery slot held, the
+    /// order row taken out of the customer's hands).
+    Try {
+        /// The participant.
+        at: ServiceId,
+        /// The product.
+        product: ProductId,
+        /// Units.
+        quantity: u32,
+    },
+    /// TCC phase two: make the reservation final.
+    Confirm {
+        /// The participant.
+        at: ServiceId,
+    },
+    /// TCC phase two: release the reservation (or, after Confirm, give it back).
+    Cancel {
+        /// The participant.
+        at: ServiceId,
+        /// Why, for Order.
+        reason: CancelReason,
+    },
+    /// 2PC phase one: vote, and if yes lock the rows until the decision arrives.
+    Prepare {
+        /// The participant.
+        at: ServiceId,
+        /// The product.
+        product: ProductId,
+        /// Units.
+        quantity: u32,
+    },
+    /// 2PC phase two: commit the prepared work and release the locks.
+    Commit {
+        /// The participant.
+        at: ServiceId,
+    },
+    /// 2PC phase two: roll the prepared work back and release the locks.
+    Abort {
+        /// The participant.
+        at: ServiceId,
+        /// Why, for Order.
+        reason: CancelReason,
+    },
+    /// A TCC participant's sweeper asks Order for an order's status.
+    QueryOrder {
+        /// Who asks.
+        from: ServiceId,
+    },
 }
 
 impl Rpc {
     /// The service that carries it out.
     pub const fn target(&self) -> ServiceId {
-        match self {
+        match *self {
             Rpc::ReserveStock { .. } | Rpc::ReleaseStock { .. } => ServiceId::Product,
             Rpc::ScheduleDelivery | Rpc::CancelDelivery => ServiceId::Delivery,
-            Rpc::NotifyCustomer | Rpc::RejectOrder { .. } => ServiceId::Order,
+            Rpc::NotifyCustomer | Rpc::RejectOrder { .. } | Rpc::QueryOrder { .. } => ServiceId::Order,
+            Rpc::Try { at, .. }
+            | Rpc::Confirm { at }
+            | Rpc::Cancel { at, .. }
+            | Rpc::Prepare { at, .. }
+            | Rpc::Commit { at }
+            | Rpc::Abort { at, .. } => at,
         }
+    }
+
+    /// Who waits for the answer: the coordinator, or the sweeper that asked.
+    pub const fn requester(&self) -> ServiceId {
+        match *self {
+            Rpc::QueryOrder { from } => from,
+            _ => ServiceId::Coordinator,
+        }
+    }
+
+    /// Whether it is the first phase of a two-phase transaction (a vote).
+    pub const fn is_phase_one(&self) -> bool {
+        matches!(self, Rpc::Try { .. } | Rpc::Prepare { .. })
     }
 
     /// Whether it undoes earlier work.
     pub const fn is_compensation(&self) -> bool {
-        matches!(self, Rpc::ReleaseStock { .. } | Rpc::CancelDelivery | Rpc::RejectOrder { .. })
+        matches!(
+            self,
+            Rpc::ReleaseStock { .. }
+                | Rpc::CancelDelivery
+                | Rpc::RejectOrder { .. }
+                | Rpc::Cancel { .. }
+                | Rpc::Abort { .. }
+        )
     }
 
     /// Its name, as drawn on the stage.
@@ -94,6 +169,13 @@ impl Rpc {
             Rpc::CancelDelivery => "CancelDelivery",
             Rpc::NotifyCustomer => "NotifyCustomer",
             Rpc::RejectOrder { .. } => "RejectOrder",
+            Rpc::Try { .. } => "Try",
+            Rpc::Confirm { .. } => "Confirm",
+            Rpc::Cancel { .. } => "Cancel",
+            Rpc::Prepare { .. } => "Prepare",
+            Rpc::Commit { .. } => "Commit",
+            Rpc::Abort { .. } => "Abort",
+            Rpc::QueryOrder { .. } => "QueryOrder",
         }
     }
 }
@@ -114,6 +196,14 @@ pub enum RpcResult {
     Refused,
     /// The compensation cannot be done: the parcel was already handed over.
     CannotUndo,
+    /// 2PC: the row is locked by another transaction; the prepare waits in the row's queue.
+    /// Never sent: the answer comes when the lock is released.
+    Blocked,
+    /// The answer to a sweeper's QueryOrder.
+    Status {
+        /// The order's status.
+        status: OrderStatus,
+    },
 }
 
 /// A command on the wire, or its reply.
@@ -135,6 +225,11 @@ impl fmt::Display for Rpc {
             Rpc::ReserveStock { product, quantity } => write!(f, "ReserveStock({product} x{quantity})"),
             Rpc::ReleaseStock { product, quantity } => write!(f, "ReleaseStock({product} x{quantity})"),
             Rpc::RejectOrder { reason } => write!(f, "RejectOrder({reason:?})"),
+            Rpc::Try { at, .. } | Rpc::Confirm { at } | Rpc::Prepare { at, .. } | Rpc::Commit { at } => {
+                write!(f, "{}@{at}", self.name())
+            }
+            Rpc::Cancel { at, reason } | Rpc::Abort { at, reason } => write!(f, "{}@{at}({reason:?})", self.name()),
+            Rpc::QueryOrder { from } => write!(f, "QueryOrder from {from}"),
             other => f.write_str(other.name()),
         }
     }

@@ -7,8 +7,8 @@
 
 use crate::bus::BusLog;
 use crate::checker::{Checker, Violation};
-use crate::command::{Command, Fault};
-use crate::config::{LinkFaults, MAX_STOCK, PlacementMode, SimConfig, sanitize_faults};
+use crate::command::{Command, DecisionTrap, Fault};
+use crate::config::{LinkFaults, MAX_STOCK, PlacementMode, SimConfig, StuckStrategy, sanitize_faults};
 use crate::consumer::{Consumer, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::message::{EventType, Message};
@@ -18,7 +18,7 @@ use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
 use crate::services::Ctx;
 use crate::services::coordinator::{CoordEffect, Coordinator};
-use crate::services::delivery::DeliveryService;
+use crate::services::delivery::{DeliveryService, DeliveryStatus};
 use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
 use crate::services::product::ProductService;
 use crate::stable_hash::StableHasher;
@@ -29,6 +29,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
 
 mod command_link;
+mod two_phase;
 
 /// Emitted messages a handler may add to an outbox beyond its capacity (a handler emits at most
 /// two), so the capacity check happens before the handler runs.
@@ -139,6 +140,11 @@ pub(crate) enum TimerKind {
     CoordWake {
         epoch: u32,
     },
+    /// A TCC participant's sweeper looks for stale reservations.
+    Sweep {
+        service: ServiceId,
+        epoch: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,6 +204,10 @@ pub struct Stats {
     pub duplicates_recognised: u64,
     /// Timers and commands processed.
     pub steps: u64,
+    /// Commands sent over the coordinator's and sweepers' links, retries included.
+    pub rpcs_sent: u64,
+    /// Decisions an operator made by hand.
+    pub operator_actions: u64,
 }
 
 /// Nothing is due: the simulation is waiting for a command.
@@ -255,6 +265,10 @@ pub struct Sim {
     news: Vec<Violation>,
     pub(crate) replies: VecDeque<(u64, Reply)>,
     pub(crate) stats: Stats,
+    /// 2PC prepares waiting for a locked product row, per product (wire ids, oldest first).
+    pub(crate) lock_waiters: Vec<VecDeque<u32>>,
+    /// A fault armed to fire at the coordinator's next decision.
+    pub(crate) decision_trap: Option<DecisionTrap>,
 }
 
 impl Sim {
@@ -279,7 +293,7 @@ impl Sim {
             outbox_full_reported: false,
             commit_scheduled: false,
         };
-        Sim {
+        let mut sim = Sim {
             rng: SimRng::new(seed),
             seed,
             now_ms: 0,
@@ -292,7 +306,7 @@ impl Sim {
             order: OrderService::new(&initial),
             product: ProductService::new(&initial),
             delivery: DeliveryService::default(),
-            coordinator: Coordinator::default(),
+            coordinator: Coordinator::new(config.protocol, config.two_phase),
             rpc_wires: Vec::new(),
             free_rpc_wires: Vec::new(),
             rpc_live: 0,
@@ -319,7 +333,28 @@ impl Sim {
             news: Vec::new(),
             replies: VecDeque::new(),
             stats: Stats::default(),
+            lock_waiters: vec![VecDeque::new(); initial.len()],
+            decision_trap: None,
             config,
+        };
+        for service in [ServiceId::Product, ServiceId::Delivery] {
+            sim.arm_sweeper(service);
+        }
+        sim
+    }
+
+    /// Whether TCC participants sweep their own stale reservations in this run.
+    fn sweeping(&self) -> bool {
+        self.config.protocol == Protocol::Tcc && self.config.two_phase.strategy == StuckStrategy::ParticipantSweep
+    }
+
+    fn arm_sweeper(&mut self, service: ServiceId) {
+        if self.sweeping() {
+            let epoch = self.nodes[service.index()].epoch;
+            self.at(
+                self.now_ms.saturating_add(self.config.two_phase.sweep_interval_ms),
+                TimerKind::Sweep { service, epoch },
+            );
         }
     }
 
@@ -479,14 +514,23 @@ impl Sim {
         self.nothing_in_flight() && self.lag_zero() && self.coordinator.registry.is_empty()
     }
 
+    /// Whether a sweeper still has a reservation to settle (only when participants sweep: then
+    /// an open reservation is work in progress, not yet a dangling one).
+    fn sweep_pending(&self) -> bool {
+        self.sweeping()
+            && (self.product.reserved.iter().any(|&r| r != 0)
+                || self.delivery.deliveries.iter().flatten().any(|d| d.status == DeliveryStatus::Held))
+    }
+
     fn nothing_in_flight(&self) -> bool {
         self.live_packets == 0
             && self.acks_in_flight == 0
             && self.commits_in_flight == 0
             && self.rpc_live == 0
             && self.nodes.iter().all(|n| n.outbox.rows.is_empty() && n.consumer.in_hand.is_none())
-            // Checked last: it costs a scan of the saga table.
+            // Checked last: they cost a scan of the saga table and the deliveries.
             && (!self.config.protocol.has_coordinator() || self.coordinator.active() == 0)
+            && !self.sweep_pending()
     }
 
     fn lag_zero(&self) -> bool {
@@ -495,6 +539,17 @@ impl Sim {
             let c = &self.nodes[s.index()].consumer;
             c.committed >= end && c.position >= end
         })
+    }
+
+    /// TCC orders an operator has been alerted about, each with the decision the coordinator
+    /// could not carry out.
+    pub fn alerts(&self) -> Vec<(OrderId, bool)> {
+        use crate::services::coordinator::TxPhase;
+        let stuck = |t: &crate::services::coordinator::TxRow| match t.phase {
+            TxPhase::Stuck { commit } if t.alerted => Some((t.order, commit)),
+            _ => None,
+        };
+        self.coordinator.txs.iter().flatten().filter_map(stuck).collect()
     }
 
     /// Whether the checker finds every present-state invariant holding now.
@@ -647,6 +702,7 @@ impl Sim {
             }
             Command::SetStock { product, stock } => self.set_stock(product, stock),
             Command::SetPlacementMode { mode } => self.placement = mode,
+            Command::Resolve { order, commit } => self.resolve_by_hand(order, commit),
             Command::Fault(fault) => self.apply_fault(fault),
         }
     }
@@ -728,7 +784,9 @@ impl Sim {
             Fault::SetHandleTime { service, handle_ms } => {
                 self.nodes[service.index()].handle_ms = handle_ms.min(crate::config::MAX_DURATION_MS);
             }
+            Fault::AtNextDecision { then } => self.decision_trap = Some(then),
             Fault::HealAll => {
+                self.decision_trap = None;
                 for &s in self.nodes_in_play() {
                     let n = &mut self.nodes[s.index()];
                     n.faults = LinkFaults::NONE;
@@ -757,6 +815,14 @@ impl Sim {
             self.coordinator.forget();
             self.coord_wake_at = None;
         }
+        if service == ServiceId::Product {
+            // The queue of waiting prepares is memory; the locks themselves are durable.
+            for p in 0..self.lock_waiters.len() {
+                while let Some(id) = self.lock_waiters[p].pop_front() {
+                    self.drop_wire(id);
+                }
+            }
+        }
     }
 
     fn restart(&mut self, service: ServiceId) {
@@ -772,6 +838,7 @@ impl Sim {
         self.record(TraceEvent::ConsumerResumed { service, from, rereads });
         self.pump_relay(service);
         self.pump_consumer(service);
+        self.arm_sweeper(service);
         if service == ServiceId::Coordinator && self.config.protocol.has_coordinator() {
             // The saga table survived; re-send each unfinished saga's current command.
             let mut fx = std::mem::take(&mut self.coord_effects);
@@ -872,6 +939,13 @@ impl Sim {
                     self.coordinator.wake(self.now_ms, &mut fx);
                     self.run_coord_effects(&mut fx);
                     self.coord_effects = fx;
+                }
+            }
+            TimerKind::Sweep { service, epoch } => {
+                let n = &self.nodes[service.index()];
+                if n.up && n.epoch == epoch {
+                    self.sweep(service);
+                    self.arm_sweeper(service);
                 }
             }
             TimerKind::CommitCheck { service, epoch } => {
@@ -1132,7 +1206,7 @@ impl Sim {
             let outcome = match (self.config.protocol, service) {
                 (_, ServiceId::Coordinator) => self.coordinator_event(&msg),
                 // Under orchestration the participants act on commands, not on bus events.
-                (Protocol::Orchestration, _) => Outcome::NotForMe,
+                (Protocol::Orchestration | Protocol::Tcc | Protocol::TwoPc, _) => Outcome::NotForMe,
                 (Protocol::Choreography, ServiceId::Order) => self.order.handle(&msg, &mut ctx),
                 (Protocol::Choreography, ServiceId::Product) => self.product.handle(&msg, &mut ctx),
                 (Protocol::Choreography, ServiceId::Delivery) => self.delivery.handle(&msg, &mut ctx),
@@ -1235,10 +1309,11 @@ impl Sim {
 /// on).
 pub const fn interested(protocol: Protocol, service: ServiceId, event_type: EventType) -> bool {
     match (protocol, service) {
-        (Protocol::Orchestration, ServiceId::Coordinator) => {
+        (Protocol::Orchestration | Protocol::Tcc | Protocol::TwoPc, ServiceId::Coordinator) => {
             matches!(event_type, EventType::OrderPlaced | EventType::OrderCancelled)
         }
-        (Protocol::Orchestration, _) | (Protocol::Choreography, ServiceId::Coordinator) => false,
+        (Protocol::Orchestration | Protocol::Tcc | Protocol::TwoPc, _)
+        | (Protocol::Choreography, ServiceId::Coordinator) => false,
         (Protocol::Choreography, ServiceId::Order) => matches!(
             event_type,
             EventType::ProductChanged

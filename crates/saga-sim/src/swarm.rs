@@ -3,8 +3,10 @@
 //! shortages), a fault phase runs with user traffic, then everything heals and the system must
 //! converge within a bound.
 
-use crate::command::{Command, Fault, TimedCommand};
-use crate::config::{LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, SimConfig};
+use crate::command::{Command, DecisionTrap, Fault, TimedCommand};
+use crate::config::{
+    LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, SimConfig, StuckStrategy, TwoPhaseConfig,
+};
 use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
 use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
@@ -13,6 +15,9 @@ use serde::{Deserialize, Serialize};
 
 /// After the heal, the system must be quiet and consistent within this much virtual time.
 pub const SWARM_CONVERGENCE_BOUND_MS: u64 = 60_000;
+
+/// How often the swarm's operator looks at the alert list after the heal.
+const OPERATOR_ROUND_MS: u64 = 2_000;
 
 /// How a swarm run is shaped; `SwarmKnobs::default()` is the safe mix.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +114,23 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
             ..config
         }
     };
+    // Drawn only for TCC and 2PC, so the other protocols' plans stay as they were.
+    let config = if knobs.protocol.is_two_phase() {
+        let strategy = match r.in_range(0, 2) {
+            0 => StuckStrategy::AutoConfirm,
+            1 => StuckStrategy::OperatorAlert,
+            _ => StuckStrategy::ParticipantSweep,
+        };
+        let two_phase = TwoPhaseConfig {
+            strategy,
+            pending_timeout_ms: r.in_range(500, 10_000),
+            reservation_ttl_ms: r.in_range(500, 10_000),
+            sweep_interval_ms: r.in_range(200, 5_000),
+        };
+        SimConfig { two_phase, ..config }
+    } else {
+        config
+    };
     let nodes: &[ServiceId] = if knobs.protocol.has_coordinator() { &ServiceId::NODES } else { &ServiceId::ALL };
 
     let fault_phase_ms = r.in_range(5_000, 40_000);
@@ -158,6 +180,21 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         let product = ProductId(r.in_range(0, product_count as u64 - 1) as u16);
         push(r.in_range(0, fault_phase_ms), Command::SetStock { product, stock: r.in_range(0, 5) as i64 });
     }
+    if knobs.protocol.is_two_phase() {
+        for _ in 0..r.in_range(0, 2) {
+            let at = r.in_range(0, fault_phase_ms);
+            let back = at + r.in_range(500, 8_000);
+            let then = if on(&mut r) {
+                push(back, Command::Fault(Fault::Restart { service: ServiceId::Coordinator }));
+                DecisionTrap::CrashCoordinator
+            } else {
+                let service = ServiceId::ALL[r.in_range(0, 2) as usize];
+                push(back, Command::Fault(Fault::Heal { service }));
+                DecisionTrap::Partition { service }
+            };
+            push(at, Command::Fault(Fault::AtNextDecision { then }));
+        }
+    }
     if on(&mut r) {
         let mode = if on(&mut r) { PlacementMode::Ap } else { PlacementMode::Cp };
         push(r.in_range(0, fault_phase_ms), Command::SetPlacementMode { mode });
@@ -179,6 +216,11 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
             let order = OrderId(r.in_range(0, orders - 1) as u32);
             push(at + r.in_range(0, 5_000), Command::CancelOrder { order });
         }
+        if knobs.protocol.is_two_phase() && r.chance(Chance::from_probability(0.1)) {
+            // An impatient operator decides some transaction by hand, sensibly or not.
+            let order = OrderId(r.in_range(0, orders - 1) as u32);
+            push(at + r.in_range(0, 10_000), Command::Resolve { order, commit: on(&mut r) });
+        }
     }
 
     let heal_at_ms = fault_phase_ms + 8_000;
@@ -192,7 +234,20 @@ pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
     let mut sim = plan.scenario.start();
     sim.advance_until(plan.heal_at_ms);
     let deadline = plan.heal_at_ms + SWARM_CONVERGENCE_BOUND_MS;
-    let quiet = sim.run_until_quiet(deadline);
+    let quiet = if knobs.protocol.is_two_phase() {
+        // The swarm plays the operator: every alert is answered with the logged decision.
+        loop {
+            let quiet = sim.run_until_quiet(sim.now_ms().saturating_add(OPERATOR_ROUND_MS).min(deadline));
+            if quiet || sim.now_ms() >= deadline {
+                break quiet;
+            }
+            for (order, commit) in sim.alerts() {
+                sim.apply(Command::Resolve { order, commit });
+            }
+        }
+    } else {
+        sim.run_until_quiet(deadline)
+    };
     let converged = quiet && sim.consistent();
     SwarmResult {
         seed,

@@ -5,9 +5,11 @@
 
 use crate::checker::Violation;
 use crate::command::Command;
-use crate::ids::{MessageId, Offset, ProductId, ServiceId};
+use crate::ids::{MessageId, Offset, OrderId, ProductId, ServiceId};
 use crate::message::{EventType, Message};
 use crate::outcome::Outcome;
+use crate::rpc::{Rpc, RpcResult};
+use crate::services::order::OrderStatus;
 use crate::services::order::Reply;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -206,6 +208,28 @@ pub enum TraceEvent {
         /// How many.
         discarded: u64,
     },
+    /// A TCC participant's sweeper heard back from Order about a stale reservation and acted.
+    SweptOwnReservation {
+        /// The participant.
+        service: ServiceId,
+        /// The order.
+        order: OrderId,
+        /// What Order said.
+        status: OrderStatus,
+        /// What the participant did about it.
+        result: RpcResult,
+    },
+    /// An operator applied a decision at a participant by hand, from the admin panel.
+    AppliedByHand {
+        /// The participant.
+        service: ServiceId,
+        /// The order.
+        order: OrderId,
+        /// The phase-two command applied.
+        rpc: Rpc,
+        /// What the participant answered.
+        result: RpcResult,
+    },
 }
 
 /// What a lost packet carried.
@@ -255,6 +279,12 @@ pub enum Refusal {
     OutboxFull,
     /// The command's time is beyond the engine's horizon (`MAX_VIRTUAL_MS`).
     TooFarAhead,
+    /// An operator tried to resolve an order with no open TCC or 2PC transaction.
+    NothingToResolve,
+    /// An operator tried to decide against the decision the 2PC coordinator already logged.
+    ContradictsLog,
+    /// An operator tried to commit while some participant holds nothing to commit.
+    NotAllPrepared,
 }
 
 /// A trace event with its virtual time.
@@ -322,7 +352,8 @@ impl fmt::Display for TraceRecord {
             TraceEvent::Violation { violation } => write!(f, "checker: VIOLATION {violation}"),
             TraceEvent::TraceOverflow { discarded } => write!(f, "trace overflow: {discarded} events discarded"),
             TraceEvent::RpcSent { to, packet, arrives_at_ms } => {
-                write!(f, "Coordinator sends {} {} for {} to {to}", packet.request, packet.rpc, packet.order)?;
+                let from = packet.rpc.requester();
+                write!(f, "{from} sends {} {} for {} to {to}", packet.request, packet.rpc, packet.order)?;
                 match arrives_at_ms {
                     Some(t) => write!(f, " arriving t={t}"),
                     None => f.write_str(" LOST"),
@@ -332,9 +363,15 @@ impl fmt::Display for TraceRecord {
                 write!(f, "{service} handles {} {} for {} -> {result:?}", packet.request, packet.rpc, packet.order)
             }
             TraceEvent::RpcAnswered { packet, result } => {
-                write!(f, "Coordinator receives {result:?} for {} {}", packet.request, packet.rpc)
+                write!(f, "{} receives {result:?} for {} {}", packet.rpc.requester(), packet.request, packet.rpc)
             }
             TraceEvent::SagaDecided { order, decision } => write!(f, "Coordinator, saga {order}: {decision}"),
+            TraceEvent::SweptOwnReservation { service, order, status, result } => {
+                write!(f, "{service} sweeper: {order} is {status:?} -> {result:?}")
+            }
+            TraceEvent::AppliedByHand { service, order, rpc, result } => {
+                write!(f, "operator applies {rpc} for {order} at {service} by hand -> {result:?}")
+            }
         }
     }
 }

@@ -322,9 +322,10 @@ impl Sim {
                 }
                 TimerKind::RpcArrive { wire } | TimerKind::RpcReplyArrive { wire } => {
                     if let Some(Some(w)) = self.rpc_wires.get(wire as usize) {
+                        let asker = w.packet.rpc.requester();
                         let (from, to) = match w.packet.result {
-                            None => (ServiceId::Coordinator, w.to),
-                            Some(_) => (w.to, ServiceId::Coordinator),
+                            None => (asker, w.to),
+                            Some(_) => (w.to, asker),
                         };
                         in_flight.push(InFlight::Command {
                             from,
@@ -338,6 +339,7 @@ impl Sim {
                 TimerKind::RpcHandled { .. }
                 | TimerKind::RpcTimeout { .. }
                 | TimerKind::CoordWake { .. }
+                | TimerKind::Sweep { .. }
                 | TimerKind::BatchTimeout { .. }
                 | TimerKind::CommitCheck { .. } => {}
             }

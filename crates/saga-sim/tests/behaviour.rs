@@ -96,6 +96,14 @@ fn orchestration_notify_first(c: &mut SimConfig) {
     c.orchestration.notify_first = true;
 }
 
+fn tcc_config(c: &mut SimConfig) {
+    c.protocol = saga_sim::Protocol::Tcc;
+}
+
+fn two_pc_config(c: &mut SimConfig) {
+    c.protocol = saga_sim::Protocol::TwoPc;
+}
+
 fn cmd(at_ms: u64, command: Command) -> TimedCommand {
     TimedCommand { at_ms, command }
 }
@@ -457,6 +465,69 @@ fn cases() -> Vec<Case> {
             config: default,
             commands: vec![cmd(0, Command::SetStock { product: ProductId(0), stock: 0 }), place(500, 0, 1)],
             expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)), Stock(0, 0), Clean],
+        },
+        Case {
+            name: "TCC: the customer cannot cancel while Try holds the order; a confirmed order is given back",
+            config: tcc_config,
+            commands: vec![place(0, 0, 3), cancel(400, 0), cancel(2_000, 0)],
+            expect: vec![
+                Replied(Reply::Rejected { reason: Rejection::OrderLocked }),
+                Replied(Reply::Cancelled { order: OrderId(0) }),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Clean,
+            ],
+        },
+        Case {
+            name: "TCC: a cancel before Try reaches Order is a no vote; everything is released",
+            config: tcc_config,
+            commands: vec![place(0, 0, 3), cancel(50, 0)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
+        },
+        Case {
+            name: "2PC: an operator cannot commit what a participant never prepared",
+            config: two_pc_config,
+            commands: vec![
+                crash(0, ServiceId::Delivery),
+                place(10, 0, 1),
+                resolve(400, 0, true),
+                restart(5_000, ServiceId::Delivery),
+            ],
+            expect: vec![
+                Traced("refused: NotAllPrepared", |e| {
+                    matches!(e, TraceEvent::Refused { reason: saga_sim::trace::Refusal::NotAllPrepared })
+                }),
+                Order(0, OrderStatus::Cancelled(CancelReason::SagaFailed)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "2PC: with the coordinator down after its decision, an operator follows the log by hand",
+            config: two_pc_config,
+            commands: vec![
+                at_decision(0, saga_sim::DecisionTrap::CrashCoordinator),
+                place(10, 0, 2),
+                resolve(2_000, 0, false),
+                resolve(2_100, 0, true),
+                restart(9_000, ServiceId::Coordinator),
+            ],
+            expect: vec![
+                Traced("refused: ContradictsLog", |e| {
+                    matches!(e, TraceEvent::Refused { reason: saga_sim::trace::Refusal::ContradictsLog })
+                }),
+                OrderAt(2_050, 0, OrderStatus::Pending),
+                OrderAt(2_200, 0, OrderStatus::Confirmed),
+                Stock(0, 8),
+                Clean,
+            ],
+        },
+        Case {
+            name: "2PC: an operator may abort an undecided transaction while its coordinator is down",
+            config: two_pc_config,
+            commands: vec![crash(300, ServiceId::Coordinator), place(0, 0, 2), resolve(2_000, 0, false)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::SagaFailed)), Stock(0, 10)],
         },
     ]
 }

@@ -3,7 +3,8 @@
 
 mod support;
 
-use saga_sim::{Command, ProductId, Scenario, ServiceId};
+use saga_sim::DecisionTrap::{CrashCoordinator, Partition};
+use saga_sim::{Command, ProductId, Scenario, ServiceId, StuckStrategy};
 use std::path::PathBuf;
 use support::*;
 
@@ -51,6 +52,74 @@ fn cases() -> Vec<(&'static str, Scenario)> {
         (
             "orchestration_failed_compensation",
             orchestrated(9, vec![crash(0, ServiceId::Delivery), place(10, 0, 1), restart(12_000, ServiceId::Delivery)]),
+        ),
+        // Seed 002: Try holds stock and a delivery slot, Confirm makes both final, Order last.
+        ("tcc_place", tcc(10, StuckStrategy::AutoConfirm, vec![place(0, 0, 2)])),
+        // Try fails at Product: everyone is told to Cancel.
+        ("tcc_out_of_stock", tcc(11, StuckStrategy::AutoConfirm, vec![place(0, 1, 5)])),
+        // Product is cut off the moment the coordinator decides to confirm: Confirm runs out of
+        // retries, the order stays PENDING, and after the pending timeout auto-confirm retries
+        // without a limit until the link is back (seed 002 §26, first strategy).
+        (
+            "tcc_failed_confirm_auto_confirm",
+            tcc(
+                12,
+                StuckStrategy::AutoConfirm,
+                vec![
+                    at_decision(0, Partition { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    heal(9_000, ServiceId::Product),
+                ],
+            ),
+        ),
+        // The same failure under the operator strategy: an alert, then a person confirms by hand.
+        (
+            "tcc_failed_confirm_operator",
+            tcc(
+                13,
+                StuckStrategy::OperatorAlert,
+                vec![
+                    at_decision(0, Partition { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    heal(3_000, ServiceId::Product),
+                    resolve(9_000, 0, true),
+                ],
+            ),
+        ),
+        // The same failure under the sweep strategy: the coordinator gives up on Product and
+        // confirms Order; Product's sweeper finds its stale reservation, asks Order, confirms.
+        (
+            "tcc_failed_confirm_sweep",
+            tcc(
+                14,
+                StuckStrategy::ParticipantSweep,
+                vec![
+                    at_decision(0, Partition { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    heal(3_000, ServiceId::Product),
+                ],
+            ),
+        ),
+        // Two-phase commit: everyone prepares and locks, then commits.
+        ("two_pc_place", two_pc(15, vec![place(0, 0, 2)])),
+        // Product votes no: abort ripples out to everyone.
+        ("two_pc_vote_no", two_pc(16, vec![place(0, 1, 5)])),
+        // Three orders for one product at once: the first prepare locks the row, the others wait
+        // in its queue and get the lock in turn.
+        ("two_pc_lock_queue", two_pc(18, vec![place(0, 0, 1), place(20, 0, 1), place(40, 0, 1)])),
+        // The coordinator crashes after every vote is in: participants stay in doubt holding their
+        // locks until it is back and re-sends its logged decision; a second order waits meanwhile.
+        (
+            "two_pc_coordinator_crash",
+            two_pc(
+                17,
+                vec![
+                    at_decision(0, CrashCoordinator),
+                    place(10, 0, 1),
+                    place(600, 0, 2),
+                    restart(6_000, ServiceId::Coordinator),
+                ],
+            ),
         ),
     ]
 }

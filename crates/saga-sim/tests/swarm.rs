@@ -53,6 +53,16 @@ fn orchestration_swarm_converges_with_zero_violations() {
 }
 
 #[test]
+fn tcc_swarm_converges_with_zero_violations() {
+    assert_swarm_clean(Protocol::Tcc);
+}
+
+#[test]
+fn two_pc_swarm_converges_with_zero_violations() {
+    assert_swarm_clean(Protocol::TwoPc);
+}
+
+#[test]
 fn checker_has_teeth_without_idempotency() {
     // Idempotency off and duplication on: a duplicated OrderPlaced takes stock twice or sends a
     // second parcel. The checker must notice within 100 seeds.

@@ -7,9 +7,14 @@
 //! on a crash: a restart re-sends each unfinished saga's current command, which is safe because
 //! every participant handles commands idempotently.
 
-use crate::config::OrchestrationConfig;
-use crate::ids::{OrderId, ProductId, RequestId};
+mod two_phase;
+
+pub use two_phase::{PARTICIPANTS, PartState, TxPart, TxPhase, TxRow};
+
+use crate::config::{OrchestrationConfig, TwoPhaseConfig};
+use crate::ids::{OrderId, ProductId, RequestId, ServiceId};
 use crate::message::CancelReason;
+use crate::protocol::Protocol;
 use crate::rpc::{Rpc, RpcPacket, RpcResult, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
@@ -197,10 +202,41 @@ pub enum SagaDecision {
         /// The compensation.
         rpc: Rpc,
     },
-    /// The saga finished.
+    /// The saga or transaction finished.
     Finished {
         /// CONFIRMED (true) or CANCELLED (false).
         confirmed: bool,
+    },
+    /// TCC or 2PC: a participant's phase-one vote arrived (or never did: a no).
+    Voted {
+        /// The participant.
+        at: ServiceId,
+        /// Yes or no.
+        yes: bool,
+    },
+    /// TCC or 2PC: the decision is logged; phase two begins.
+    Decided {
+        /// Commit (Confirm) or abort (Cancel).
+        commit: bool,
+    },
+    /// TCC: a participant's Confirm ran out of retries; the order stays PENDING.
+    Stuck {
+        /// The participant.
+        at: ServiceId,
+    },
+    /// TCC auto-confirm: the pending timeout passed, so Confirm goes out again without a limit.
+    AutoConfirm,
+    /// TCC operator alert: the pending timeout passed; a person must decide.
+    OperatorAlerted,
+    /// An operator decided by hand.
+    OperatorResolved {
+        /// Commit (Confirm) or abort (Cancel).
+        commit: bool,
+    },
+    /// TCC sweep: the coordinator stops asking; the participant's sweeper will settle it.
+    LeftToSweeper {
+        /// The participant.
+        at: ServiceId,
     },
 }
 
@@ -237,13 +273,23 @@ pub struct Coordinator {
     pub sagas: Vec<Option<SagaRow>>,
     /// Compensations waiting for the scheduler (bounded: at most two per order).
     pub registry: VecDeque<RegistryEntry>,
+    /// TCC and 2PC transactions, indexed by order id: the coordinator's log.
+    pub txs: Vec<Option<TxRow>>,
+    active_txs: usize,
     outstanding: BTreeMap<RequestId, Outstanding>,
+    protocol: Protocol,
+    two_phase: TwoPhaseConfig,
 }
 
 impl Coordinator {
-    /// Sagas not yet finished.
+    /// An idle coordinator for `protocol`.
+    pub fn new(protocol: Protocol, two_phase: TwoPhaseConfig) -> Coordinator {
+        Coordinator { protocol, two_phase, ..Coordinator::default() }
+    }
+
+    /// Sagas and transactions not yet finished.
     pub fn active(&self) -> usize {
-        self.sagas.iter().flatten().filter(|s| !s.finished()).count()
+        self.active_txs + self.sagas.iter().flatten().filter(|s| !s.finished()).count()
     }
 
     /// The saga of `order`.
@@ -275,16 +321,7 @@ impl Coordinator {
             }
             out.push(CoordEffect::WakeAt(now_ms));
         }
-    }
-
-    /// The saga table's slot for `order`, grown to fit. It borrows the table alone, so the
-    /// outstanding requests stay usable beside it.
-    fn slot(sagas: &mut Vec<Option<SagaRow>>, order: OrderId) -> &mut Option<SagaRow> {
-        let i = order.0 as usize;
-        if sagas.len() <= i {
-            sagas.resize(i + 1, None);
-        }
-        &mut sagas[i]
+        self.tx_resume(now_ms, out);
     }
 
     /// OrderPlaced arrived: start a saga.
@@ -297,7 +334,7 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let slot = Self::slot(&mut self.sagas, order);
+        let slot = crate::services::slot(&mut self.sagas, order);
         if slot.is_some() {
             return;
         }
@@ -316,7 +353,7 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let slot = Self::slot(&mut self.sagas, order);
+        let slot = crate::services::slot(&mut self.sagas, order);
         let Some(row) = slot.as_mut() else {
             // The cancellation overtook the order on the bus (reordering). A tombstone makes the
             // late OrderPlaced start nothing, as the participants' tombstones do.
@@ -344,6 +381,9 @@ impl Coordinator {
     /// participant is idempotent, so an answer to an attempt that already timed out is as good as
     /// one to the latest (and with a timeout shorter than the round trip, it is the only kind).
     pub fn reply(&mut self, packet: RpcPacket, result: RpcResult, now_ms: u64, out: &mut Vec<CoordEffect>) {
+        if self.protocol.is_two_phase() {
+            return self.tx_reply(packet, result, now_ms, out);
+        }
         let (order, rpc) = (packet.order, packet.rpc);
         self.outstanding.remove(&packet.request);
         if let Some(pos) = self.registry.iter().position(|e| e.order == order && e.rpc == rpc) {
@@ -381,7 +421,11 @@ impl Coordinator {
                         Self::advance(row, out);
                     }
                     // Business failures are not retried: they are undone.
-                    RpcResult::OutOfStock { .. } | RpcResult::Refused | RpcResult::CannotUndo => {
+                    RpcResult::OutOfStock { .. }
+                    | RpcResult::Refused
+                    | RpcResult::CannotUndo
+                    | RpcResult::Blocked
+                    | RpcResult::Status { .. } => {
                         let remaining = row.done;
                         Self::compensate(row, Recovery::Business { step, result }, remaining, now_ms, out);
                     }
@@ -416,6 +460,9 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
+        if self.protocol.is_two_phase() {
+            return self.tx_timed_out(request, cfg, now_ms, out);
+        }
         let Some(o) = self.outstanding.remove(&request) else { return };
         if o.from_registry {
             if let Some(e) = self.registry.iter_mut().find(|e| e.order == o.order && e.rpc == o.rpc) {
@@ -517,7 +564,8 @@ impl Coordinator {
             .map(|e| e.next_retry_at_ms)
             .filter(|&t| t != u64::MAX)
             .min();
-        if let Some(at) = next_saga.into_iter().chain(next_registry).min() {
+        let next_tx = self.tx_wake(now_ms, out);
+        if let Some(at) = next_saga.into_iter().chain(next_registry).chain(next_tx).min() {
             out.push(CoordEffect::WakeAt(at));
         }
     }
@@ -626,6 +674,16 @@ impl fmt::Display for SagaDecision {
             SagaDecision::RegistryCleared { rpc } => write!(f, "{rpc} done: removed from the registry"),
             SagaDecision::Finished { confirmed: true } => f.write_str("saga finished: CONFIRMED"),
             SagaDecision::Finished { confirmed: false } => f.write_str("saga finished: CANCELLED"),
+            SagaDecision::Voted { at, yes } => write!(f, "{at} votes {}", if yes { "yes" } else { "no" }),
+            SagaDecision::Decided { commit: true } => f.write_str("decision logged: COMMIT"),
+            SagaDecision::Decided { commit: false } => f.write_str("decision logged: ABORT"),
+            SagaDecision::Stuck { at } => write!(f, "{at} never confirmed: order stays PENDING"),
+            SagaDecision::AutoConfirm => f.write_str("pending timeout: confirm again, no limit"),
+            SagaDecision::OperatorAlerted => f.write_str("pending timeout: operator alerted"),
+            SagaDecision::OperatorResolved { commit } => {
+                write!(f, "operator decides {}", if commit { "COMMIT" } else { "ABORT" })
+            }
+            SagaDecision::LeftToSweeper { at } => write!(f, "left to {at}'s sweeper"),
         }
     }
 }

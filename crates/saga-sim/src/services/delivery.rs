@@ -17,6 +17,10 @@ pub enum DeliveryStatus {
     Completed,
     /// Stopped.
     Cancelled,
+    /// TCC: a delivery slot held by Try, until Confirm starts it or Cancel frees it.
+    Held,
+    /// 2PC: prepared and locked, until commit starts it or abort drops it.
+    Prepared,
 }
 
 /// A row of the deliveries table.
@@ -30,6 +34,19 @@ pub struct DeliveryRow {
     pub parcels: u32,
     /// When it last changed.
     pub updated_at_ms: u64,
+    /// TCC: when a held slot counts as stale (0 otherwise).
+    pub stale_at_ms: u64,
+}
+
+impl DeliveryRow {
+    fn new(order: OrderId, status: DeliveryStatus, parcels: u32, now_ms: u64) -> DeliveryRow {
+        DeliveryRow { order, status, parcels, updated_at_ms: now_ms, stale_at_ms: 0 }
+    }
+
+    fn set(&mut self, status: DeliveryStatus, now_ms: u64) {
+        self.status = status;
+        self.updated_at_ms = now_ms;
+    }
 }
 
 /// Delivery's tables.
@@ -57,28 +74,72 @@ impl DeliveryService {
         }
     }
 
-    /// Handles a command from the coordinator (a local transaction), idempotently.
-    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64) -> RpcResult {
+    /// TCC slots held past their time, oldest order first, at most `max`.
+    pub fn stale_holds(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
+        let stale = |r: &DeliveryRow| r.status == DeliveryStatus::Held && r.stale_at_ms <= now_ms;
+        self.deliveries.iter().flatten().filter(|r| stale(r)).map(|r| r.order).take(max).collect()
+    }
+
+    /// Handles a command from the coordinator (a local transaction), idempotently. `ttl_ms` is
+    /// a TCC hold's lifetime.
+    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
+        use DeliveryStatus::{Cancelled, Completed, Held, Prepared, Started};
         let row = slot(&mut self.deliveries, order);
         match (*rpc, row.as_mut()) {
             (Rpc::ScheduleDelivery, None) => {
-                *row = Some(DeliveryRow { order, status: DeliveryStatus::Started, parcels: 1, updated_at_ms: now_ms });
+                *row = Some(DeliveryRow::new(order, Started, 1, now_ms));
                 RpcResult::Done
             }
-            (Rpc::ScheduleDelivery, Some(r)) if r.status == DeliveryStatus::Cancelled => RpcResult::Refused,
+            (Rpc::Try { .. }, None) => {
+                let mut r = DeliveryRow::new(order, Held, 0, now_ms);
+                r.stale_at_ms = now_ms.saturating_add(ttl_ms);
+                *row = Some(r);
+                RpcResult::Done
+            }
+            (Rpc::Prepare { .. }, None) => {
+                *row = Some(DeliveryRow::new(order, Prepared, 0, now_ms));
+                RpcResult::Done
+            }
+            (Rpc::Try { .. } | Rpc::Prepare { .. }, Some(r)) => {
+                if r.status == Cancelled {
+                    RpcResult::Refused
+                } else {
+                    RpcResult::Done
+                }
+            }
+            (Rpc::Confirm { .. } | Rpc::Commit { .. }, Some(r)) => match r.status {
+                Held | Prepared => {
+                    r.set(Started, now_ms);
+                    r.parcels = 1;
+                    RpcResult::Done
+                }
+                Started | Completed => RpcResult::Done,
+                Cancelled => RpcResult::Refused,
+            },
+            (Rpc::Cancel { .. } | Rpc::Abort { .. }, None) => {
+                *row = Some(DeliveryRow::new(order, Cancelled, 0, now_ms));
+                RpcResult::Done
+            }
+            (Rpc::Cancel { .. } | Rpc::Abort { .. }, Some(r)) => match r.status {
+                Completed => RpcResult::CannotUndo,
+                Cancelled => RpcResult::Done,
+                Held | Prepared | Started => {
+                    r.set(Cancelled, now_ms);
+                    RpcResult::Done
+                }
+            },
+            (Rpc::ScheduleDelivery, Some(r)) if r.status == Cancelled => RpcResult::Refused,
             (Rpc::ScheduleDelivery, Some(_)) => RpcResult::Done,
             (Rpc::CancelDelivery, None) => {
                 // A tombstone, so a late ScheduleDelivery is refused.
-                *row =
-                    Some(DeliveryRow { order, status: DeliveryStatus::Cancelled, parcels: 0, updated_at_ms: now_ms });
+                *row = Some(DeliveryRow::new(order, Cancelled, 0, now_ms));
                 RpcResult::Done
             }
             (Rpc::CancelDelivery, Some(r)) => match r.status {
-                DeliveryStatus::Completed => RpcResult::CannotUndo,
-                DeliveryStatus::Cancelled => RpcResult::Done,
-                DeliveryStatus::Started => {
-                    r.status = DeliveryStatus::Cancelled;
-                    r.updated_at_ms = now_ms;
+                Completed => RpcResult::CannotUndo,
+                Cancelled => RpcResult::Done,
+                Started | Held | Prepared => {
+                    r.set(Cancelled, now_ms);
                     RpcResult::Done
                 }
             },
@@ -105,12 +166,7 @@ impl DeliveryService {
                         true
                     }
                     None => {
-                        *row = Some(DeliveryRow {
-                            order,
-                            status: DeliveryStatus::Started,
-                            parcels: 1,
-                            updated_at_ms: now,
-                        });
+                        *row = Some(DeliveryRow::new(order, DeliveryStatus::Started, 1, now));
                         false
                     }
                 };
@@ -122,19 +178,13 @@ impl DeliveryService {
                 let row = slot(&mut self.deliveries, order);
                 match row {
                     None => {
-                        *row = Some(DeliveryRow {
-                            order,
-                            status: DeliveryStatus::Cancelled,
-                            parcels: 0,
-                            updated_at_ms: now,
-                        });
+                        *row = Some(DeliveryRow::new(order, DeliveryStatus::Cancelled, 0, now));
                         Outcome::CancelledBeforePlaced
                     }
                     Some(r) if r.status == DeliveryStatus::Completed => Outcome::CancelTooLate,
                     Some(r) if r.status == DeliveryStatus::Cancelled => Outcome::AlreadyFinal,
                     Some(r) => {
-                        r.status = DeliveryStatus::Cancelled;
-                        r.updated_at_ms = now;
+                        r.set(DeliveryStatus::Cancelled, now);
                         ctx.emit(ServiceId::Delivery, Event::DeliveryCancelled { order }, Some(msg.id));
                         Outcome::DeliveryCancelled
                     }

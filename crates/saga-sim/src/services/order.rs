@@ -45,6 +45,9 @@ pub struct OrderRow {
     /// Whether the customer was told the order is confirmed (orchestration's last, irreversible
     /// step). A notified order that is later cancelled owes the customer an apology.
     pub notified: bool,
+    /// TCC or 2PC: phase one took the row out of the customer's hands until the decision
+    /// arrives (a 2PC lock; a TCC reservation of the order itself).
+    pub locked: bool,
 }
 
 /// Why Order refused a request. The client sees it.
@@ -66,6 +69,8 @@ pub enum Rejection {
     UnknownOrder,
     /// The order is already cancelled.
     AlreadyCancelled,
+    /// TCC or 2PC: a transaction holds the order until its decision arrives.
+    OrderLocked,
 }
 
 impl Rejection {
@@ -80,6 +85,7 @@ impl Rejection {
             Rejection::OutboxFull => "Order's outbox is full; try again once it drains",
             Rejection::UnknownOrder => "no such order",
             Rejection::AlreadyCancelled => "the order is already cancelled",
+            Rejection::OrderLocked => "a transaction holds the order until its decision arrives",
         }
     }
 }
@@ -203,6 +209,7 @@ impl OrderService {
             stock_reply: false,
             delivery_reply: false,
             notified: false,
+            locked: false,
         });
         self.keys.insert(req.key, id);
         let event = Event::OrderPlaced { order: id, product: req.product, quantity: req.quantity };
@@ -217,6 +224,9 @@ impl OrderService {
         };
         if matches!(row.status, OrderStatus::Cancelled(_)) {
             return Reply::Rejected { reason: Rejection::AlreadyCancelled };
+        }
+        if row.locked {
+            return Reply::Rejected { reason: Rejection::OrderLocked };
         }
         Self::cancel_row(row, CancelReason::UserRequest, None, ctx);
         Reply::Cancelled { order }
@@ -233,6 +243,30 @@ impl OrderService {
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64) -> RpcResult {
         let Some(row) = self.orders.get_mut(order.0 as usize) else { return RpcResult::Refused };
         match (*rpc, row.status) {
+            (Rpc::QueryOrder { .. }, status) => RpcResult::Status { status },
+            (Rpc::Try { .. } | Rpc::Prepare { .. }, OrderStatus::Pending) => {
+                row.locked = true;
+                RpcResult::Done
+            }
+            (Rpc::Try { .. } | Rpc::Prepare { .. }, OrderStatus::Confirmed) => RpcResult::Done,
+            (Rpc::Confirm { .. } | Rpc::Commit { .. }, OrderStatus::Pending) => {
+                row.status = OrderStatus::Confirmed;
+                row.notified = true;
+                row.locked = false;
+                row.updated_at_ms = now_ms;
+                RpcResult::Done
+            }
+            (Rpc::Confirm { .. } | Rpc::Commit { .. }, OrderStatus::Confirmed) => RpcResult::Done,
+            (Rpc::Cancel { reason, .. } | Rpc::Abort { reason, .. }, OrderStatus::Pending) => {
+                row.status = OrderStatus::Cancelled(reason);
+                row.locked = false;
+                row.updated_at_ms = now_ms;
+                RpcResult::Done
+            }
+            (Rpc::Cancel { .. } | Rpc::Abort { .. }, OrderStatus::Cancelled(_)) => {
+                row.locked = false;
+                RpcResult::Done
+            }
             (Rpc::NotifyCustomer, OrderStatus::Pending) => {
                 row.status = OrderStatus::Confirmed;
                 row.notified = true;

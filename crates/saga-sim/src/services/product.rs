@@ -35,8 +35,43 @@ pub enum Ledger {
     },
     /// The cancellation arrived first (reordering); a later OrderPlaced is ignored.
     CancelledFirst,
-    /// Orchestration: the reservation was refused for lack of stock (the coordinator was told).
+    /// Orchestration, TCC or 2PC: the reservation was refused for lack of stock (the coordinator
+    /// was told).
     Refused,
+    /// TCC: units held by Try, not yet deducted; Confirm makes them final, Cancel releases them.
+    Reserved {
+        /// The product.
+        product: ProductId,
+        /// Units held.
+        units: u32,
+        /// When the reservation was made.
+        reserved_at_ms: u64,
+        /// When it counts as stale (the sweeper then asks Order what became of the order).
+        stale_at_ms: u64,
+    },
+    /// 2PC: prepared and voted yes; the product row stays locked until commit or abort.
+    Prepared {
+        /// The product.
+        product: ProductId,
+        /// Units to take on commit.
+        units: u32,
+    },
+    /// TCC or 2PC: the reservation or prepared work was released without taking stock.
+    Released {
+        /// The product.
+        product: ProductId,
+        /// Units that had been held.
+        units: u32,
+    },
+}
+
+/// A 2PC lock on a product row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RowLock {
+    /// The order whose prepare holds it.
+    pub holder: OrderId,
+    /// Since when.
+    pub since_ms: u64,
 }
 
 /// Product's tables.
@@ -48,12 +83,44 @@ pub struct ProductService {
     pub adjustments: Vec<i64>,
     /// The ledger, indexed by order id.
     pub ledger: Vec<Ledger>,
+    /// TCC: units held by open reservations, per product (available = stock - reserved).
+    pub reserved: Vec<i64>,
+    /// 2PC: the lock on each product row, if a prepared transaction holds it.
+    pub locks: Vec<Option<RowLock>>,
+    /// 2PC: total time product rows spent locked, over closed locks.
+    pub lock_ms_total: u64,
+    /// TCC: total time reservations stayed open before Confirm or Cancel.
+    pub reserved_ms_total: u64,
 }
 
 impl ProductService {
     /// Product's tables at the start of a run.
     pub fn new(initial_stock: &[i64]) -> ProductService {
-        ProductService { stock: initial_stock.to_vec(), adjustments: vec![0; initial_stock.len()], ledger: Vec::new() }
+        let n = initial_stock.len();
+        ProductService {
+            stock: initial_stock.to_vec(),
+            adjustments: vec![0; n],
+            ledger: Vec::new(),
+            reserved: vec![0; n],
+            locks: vec![None; n],
+            lock_ms_total: 0,
+            reserved_ms_total: 0,
+        }
+    }
+
+    /// Units of `product` not in stock or already reserved.
+    pub fn available(&self, product: ProductId) -> i64 {
+        let i = usize::from(product.0);
+        self.stock.get(i).copied().unwrap_or(0) - self.reserved.get(i).copied().unwrap_or(0)
+    }
+
+    /// TCC reservations whose time is up, oldest order first, at most `max`.
+    pub fn stale_reservations(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
+        let stale = |(i, l): (usize, &Ledger)| match *l {
+            Ledger::Reserved { stale_at_ms, .. } if stale_at_ms <= now_ms => Some(OrderId(i as u32)),
+            _ => None,
+        };
+        self.ledger.iter().enumerate().filter_map(stale).take(max).collect()
     }
 
     /// The ledger row of `order`.
@@ -72,7 +139,15 @@ impl ProductService {
     /// An operator sets a product's stock; publishes ProductChanged so replicas follow.
     pub fn set_stock(&mut self, product: ProductId, stock: i64, ctx: &mut Ctx<'_>) -> bool {
         let i = usize::from(product.0);
+        let held = self.reserved.get(i).copied().unwrap_or(0)
+            + match self.locks.get(i).copied().flatten().map(|l| self.ledger_of(l.holder)) {
+                Some(Ledger::Prepared { units, .. }) => i64::from(units),
+                _ => 0,
+            };
         let Some(current) = self.stock.get_mut(i) else { return false };
+        // Reserved and prepared units are promised: an operator cannot take them away, only
+        // what is still available.
+        let stock = stock.max(held);
         let delta = stock - *current;
         *current = stock;
         self.adjustments[i] += delta;
@@ -88,9 +163,14 @@ impl ProductService {
     }
 
     /// Handles a command from the coordinator (a local transaction). Idempotent: a repeated
-    /// command returns the first answer and changes nothing.
-    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc) -> RpcResult {
+    /// command returns the first answer and changes nothing. `ttl_ms` is a TCC reservation's
+    /// lifetime.
+    pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
         match *rpc {
+            Rpc::Try { product, quantity, .. } => self.try_reserve(order, product, quantity, now_ms, ttl_ms),
+            Rpc::Prepare { product, quantity, .. } => self.prepare(order, product, quantity, now_ms),
+            Rpc::Confirm { .. } | Rpc::Commit { .. } => self.make_final(order, now_ms),
+            Rpc::Cancel { .. } | Rpc::Abort { .. } => self.release(order, now_ms),
             Rpc::ReserveStock { product, quantity } => {
                 let Some(&available) = self.stock.get(usize::from(product.0)) else { return RpcResult::Refused };
                 let row = slot(&mut self.ledger, order);
@@ -98,7 +178,11 @@ impl ProductService {
                     Ledger::Taken { .. } => RpcResult::Done,
                     Ledger::Refused | Ledger::OutOfStock { .. } => RpcResult::OutOfStock { available },
                     // The release overtook the reservation: taking now would leak the units.
-                    Ledger::CancelledFirst | Ledger::Restored { .. } => RpcResult::Refused,
+                    Ledger::CancelledFirst
+                    | Ledger::Restored { .. }
+                    | Ledger::Reserved { .. }
+                    | Ledger::Prepared { .. }
+                    | Ledger::Released { .. } => RpcResult::Refused,
                     Ledger::None if available < i64::from(quantity) => {
                         *row = Ledger::Refused;
                         RpcResult::OutOfStock { available }
@@ -126,6 +210,128 @@ impl ProductService {
             }
             _ => RpcResult::Refused,
         }
+    }
+
+    fn try_reserve(
+        &mut self,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> RpcResult {
+        let i = usize::from(product.0);
+        if i >= self.stock.len() {
+            return RpcResult::Refused;
+        }
+        let available = self.available(product);
+        let row = slot(&mut self.ledger, order);
+        match *row {
+            Ledger::Reserved { .. } | Ledger::Taken { .. } => RpcResult::Done,
+            Ledger::Refused => RpcResult::OutOfStock { available },
+            Ledger::None if available < i64::from(quantity) => {
+                *row = Ledger::Refused;
+                RpcResult::OutOfStock { available }
+            }
+            Ledger::None => {
+                self.reserved[i] += i64::from(quantity);
+                *row = Ledger::Reserved {
+                    product,
+                    units: quantity,
+                    reserved_at_ms: now_ms,
+                    stale_at_ms: now_ms.saturating_add(ttl_ms),
+                };
+                RpcResult::Done
+            }
+            // Cancel overtook Try (a tombstone), or it was already released.
+            _ => RpcResult::Refused,
+        }
+    }
+
+    fn prepare(&mut self, order: OrderId, product: ProductId, quantity: u32, now_ms: u64) -> RpcResult {
+        let i = usize::from(product.0);
+        let Some(&stock) = self.stock.get(i) else { return RpcResult::Refused };
+        let lock = self.locks[i];
+        let row = slot(&mut self.ledger, order);
+        match *row {
+            Ledger::Prepared { .. } | Ledger::Taken { .. } => RpcResult::Done,
+            Ledger::Refused => RpcResult::OutOfStock { available: stock },
+            // Another transaction holds the row: this prepare waits for its commit or abort.
+            Ledger::None if lock.is_some_and(|l| l.holder != order) => RpcResult::Blocked,
+            Ledger::None if stock < i64::from(quantity) => {
+                *row = Ledger::Refused;
+                RpcResult::OutOfStock { available: stock }
+            }
+            Ledger::None => {
+                self.locks[i] = Some(RowLock { holder: order, since_ms: now_ms });
+                *row = Ledger::Prepared { product, units: quantity };
+                RpcResult::Done
+            }
+            _ => RpcResult::Refused,
+        }
+    }
+
+    /// Confirm (TCC) or commit (2PC): the held units are taken for good.
+    fn make_final(&mut self, order: OrderId, now_ms: u64) -> RpcResult {
+        let Some(&row) = self.ledger.get(order.0 as usize) else { return RpcResult::Refused };
+        match row {
+            Ledger::Reserved { product, units, reserved_at_ms, .. } => {
+                let i = usize::from(product.0);
+                self.reserved[i] -= i64::from(units);
+                self.stock[i] -= i64::from(units);
+                self.reserved_ms_total += now_ms.saturating_sub(reserved_at_ms);
+            }
+            Ledger::Prepared { product, units } => {
+                self.stock[usize::from(product.0)] -= i64::from(units);
+                self.unlock(product, order, now_ms);
+            }
+            Ledger::Taken { .. } => return RpcResult::Done,
+            _ => return RpcResult::Refused,
+        }
+        if let Ledger::Reserved { product, units, .. } | Ledger::Prepared { product, units } = row {
+            self.ledger[order.0 as usize] = Ledger::Taken { product, units };
+        }
+        RpcResult::Done
+    }
+
+    /// Cancel (TCC) or abort (2PC): held units are released; units already taken (after a
+    /// confirm, when the customer or an operator cancels) are given back.
+    fn release(&mut self, order: OrderId, now_ms: u64) -> RpcResult {
+        let row = slot(&mut self.ledger, order);
+        match *row {
+            Ledger::Reserved { product, units, reserved_at_ms, .. } => {
+                self.reserved[usize::from(product.0)] -= i64::from(units);
+                self.reserved_ms_total += now_ms.saturating_sub(reserved_at_ms);
+                *row = Ledger::Released { product, units };
+            }
+            Ledger::Prepared { product, units } => {
+                *row = Ledger::Released { product, units };
+                self.unlock(product, order, now_ms);
+            }
+            Ledger::Taken { product, units } => {
+                self.stock[usize::from(product.0)] += i64::from(units);
+                *row = Ledger::Restored { product, units };
+            }
+            // A tombstone, so a late Try or Prepare is refused.
+            Ledger::None => *row = Ledger::CancelledFirst,
+            _ => {}
+        }
+        RpcResult::Done
+    }
+
+    fn unlock(&mut self, product: ProductId, order: OrderId, now_ms: u64) {
+        let lock = &mut self.locks[usize::from(product.0)];
+        if let Some(l) = *lock
+            && l.holder == order
+        {
+            self.lock_ms_total += now_ms.saturating_sub(l.since_ms);
+            *lock = None;
+        }
+    }
+
+    /// The lock `product`'s row is under, if any.
+    pub fn lock_of(&self, product: ProductId) -> Option<RowLock> {
+        self.locks.get(usize::from(product.0)).copied().flatten()
     }
 
     /// Handles one message from the bus (its local transaction).
@@ -195,7 +401,11 @@ impl ProductService {
                 *row = Ledger::CancelledFirst;
                 return Outcome::CancelledBeforePlaced;
             }
-            Ledger::CancelledFirst | Ledger::Refused => return Outcome::NothingToRestore,
+            Ledger::CancelledFirst
+            | Ledger::Refused
+            | Ledger::Reserved { .. }
+            | Ledger::Prepared { .. }
+            | Ledger::Released { .. } => return Outcome::NothingToRestore,
             Ledger::Taken { .. } => false,
             // Only a duplicate OrderCancelled with idempotency off gets here.
             Ledger::Restored { .. } => true,

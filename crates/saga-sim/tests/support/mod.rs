@@ -47,3 +47,29 @@ pub fn scenario(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
 pub fn orchestrated(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
     Scenario { seed, config: SimConfig { protocol: Protocol::Orchestration, ..SimConfig::default() }, commands }
 }
+
+/// A scenario on the default config under TCC, with `strategy` for stuck orders.
+pub fn tcc(seed: u64, strategy: saga_sim::StuckStrategy, commands: Vec<TimedCommand>) -> Scenario {
+    let two_phase = saga_sim::TwoPhaseConfig { strategy, ..saga_sim::TwoPhaseConfig::default() };
+    Scenario { seed, config: SimConfig { protocol: Protocol::Tcc, two_phase, ..SimConfig::default() }, commands }
+}
+
+/// A scenario on the default config under two-phase commit.
+pub fn two_pc(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
+    Scenario { seed, config: SimConfig { protocol: Protocol::TwoPc, ..SimConfig::default() }, commands }
+}
+
+/// Arms a fault for the coordinator's next decision at `at_ms`.
+pub fn at_decision(at_ms: u64, then: saga_sim::DecisionTrap) -> TimedCommand {
+    fault(at_ms, Fault::AtNextDecision { then })
+}
+
+/// Heals `service`'s link at `at_ms`.
+pub fn heal(at_ms: u64, service: ServiceId) -> TimedCommand {
+    fault(at_ms, Fault::Heal { service })
+}
+
+/// An operator decides `order` by hand at `at_ms`.
+pub fn resolve(at_ms: u64, order: u32, commit: bool) -> TimedCommand {
+    TimedCommand { at_ms, command: Command::Resolve { order: OrderId(order), commit } }
+}

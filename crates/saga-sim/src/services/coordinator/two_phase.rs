@@ -1,0 +1,543 @@
+//! TCC and two-phase commit: the coordinator asks every participant to vote in phase one (Try
+//! or Prepare), decides, and carries the decision to every participant in phase two (Confirm or
+//! Cancel; Commit or Abort).
+//!
+//! The two protocols share this machine and differ where the seeds say they do. 2PC retries its
+//! decision without limit: a participant that voted yes holds its locks until it hears, which
+//! is why 2PC blocks. TCC retries Confirm a bounded number of times; an order whose Confirm runs
+//! out stays PENDING and is resolved by the strategy chosen in `TwoPhaseConfig` (seed 002 §26).
+//!
+//! The transaction table is the coordinator's log: it survives a crash, and a restart re-sends
+//! whatever phase each unfinished transaction was in. Every participant handles every command
+//! idempotently, so a re-sent command is harmless.
+
+use super::{CoordEffect, Coordinator, SagaDecision};
+use crate::config::{OrchestrationConfig, StuckStrategy};
+use crate::ids::{OrderId, ProductId, RequestId, ServiceId};
+use crate::message::CancelReason;
+use crate::protocol::Protocol;
+use crate::rpc::{Rpc, RpcPacket, RpcResult, Step};
+use crate::trace::Refusal;
+use serde::{Deserialize, Serialize};
+
+/// The participants, in the order of `TxRow::parts`.
+pub const PARTICIPANTS: [ServiceId; 3] = [ServiceId::Product, ServiceId::Delivery, ServiceId::Order];
+
+/// Where a two-phase transaction is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TxPhase {
+    /// Phase one: waiting for every participant's vote.
+    Voting,
+    /// Phase two: the decision is logged and on its way to every participant.
+    Deciding {
+        /// Commit (Confirm) or abort (Cancel).
+        commit: bool,
+    },
+    /// TCC: a participant's phase two ran out of retries; the order stays PENDING until the
+    /// stuck-order strategy resolves it.
+    Stuck {
+        /// The decision that could not be carried out.
+        commit: bool,
+    },
+    /// Finished: the order is CONFIRMED.
+    Committed,
+    /// Finished: the order is CANCELLED.
+    Aborted,
+}
+
+/// Where one participant is in the current phase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PartState {
+    /// Not asked yet in this phase.
+    #[default]
+    Idle,
+    /// Asked; no answer yet.
+    Waiting,
+    /// Voted yes (phase one).
+    Yes,
+    /// Voted no, or never answered (phase one).
+    No,
+    /// Carried out the decision (phase two).
+    Done,
+    /// The coordinator stopped asking; the participant's sweeper will settle it (TCC sweep).
+    GaveUp,
+}
+
+/// One participant's row inside a transaction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TxPart {
+    /// Where it is.
+    pub state: PartState,
+    /// The command it was last sent.
+    pub rpc: Option<Rpc>,
+    /// Attempts of that command.
+    pub attempt: u32,
+    /// When it is re-sent, if a retry is scheduled.
+    pub next_retry_at_ms: Option<u64>,
+}
+
+/// A transaction's row in the coordinator's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TxRow {
+    /// The order.
+    pub order: OrderId,
+    /// Its product.
+    pub product: ProductId,
+    /// Its quantity.
+    pub quantity: u32,
+    /// Where it is.
+    pub phase: TxPhase,
+    /// Why it aborts, once it does.
+    pub reason: CancelReason,
+    /// Product, Delivery and Order, in that order.
+    pub parts: [TxPart; 3],
+    /// Phase two is retried without limit (auto-confirm fired, or an operator decided).
+    pub forced: bool,
+    /// When phase two got stuck.
+    pub stuck_at_ms: Option<u64>,
+    /// An operator was alerted and has not acted yet.
+    pub alerted: bool,
+    /// An operator decided this transaction by hand.
+    pub by_operator: bool,
+    /// The customer cancelled while the commit was still on its way: once it is done,
+    /// everything is given back.
+    pub refund_requested: bool,
+    /// When the transaction began.
+    pub started_at_ms: u64,
+    /// When it last changed.
+    pub updated_at_ms: u64,
+}
+
+impl TxRow {
+    fn new(order: OrderId, product: ProductId, quantity: u32, phase: TxPhase, now_ms: u64) -> TxRow {
+        TxRow {
+            order,
+            product,
+            quantity,
+            phase,
+            reason: CancelReason::SagaFailed,
+            parts: [TxPart::default(); 3],
+            forced: false,
+            stuck_at_ms: None,
+            alerted: false,
+            by_operator: false,
+            refund_requested: false,
+            started_at_ms: now_ms,
+            updated_at_ms: now_ms,
+        }
+    }
+
+    /// Whether the transaction has finished.
+    pub const fn finished(&self) -> bool {
+        matches!(self.phase, TxPhase::Committed | TxPhase::Aborted)
+    }
+
+    /// The command phase two sends to participant `i` for `commit`.
+    pub fn phase_two_rpc(&self, protocol: Protocol, i: usize, commit: bool) -> Rpc {
+        let at = PARTICIPANTS[i];
+        let reason = self.reason;
+        match (protocol, commit) {
+            (Protocol::Tcc, true) => Rpc::Confirm { at },
+            (Protocol::Tcc, false) => Rpc::Cancel { at, reason },
+            (_, true) => Rpc::Commit { at },
+            (_, false) => Rpc::Abort { at, reason },
+        }
+    }
+
+    fn phase_one_rpc(&self, protocol: Protocol, i: usize) -> Rpc {
+        let (at, product, quantity) = (PARTICIPANTS[i], self.product, self.quantity);
+        match protocol {
+            Protocol::Tcc => Rpc::Try { at, product, quantity },
+            _ => Rpc::Prepare { at, product, quantity },
+        }
+    }
+
+    fn settled(&self, i: usize) -> bool {
+        matches!(self.parts[i].state, PartState::Done | PartState::GaveUp)
+    }
+}
+
+impl Coordinator {
+    /// Transactions not yet finished.
+    pub fn active_txs(&self) -> usize {
+        self.active_txs
+    }
+
+    /// The transaction of `order`.
+    pub fn tx(&self, order: OrderId) -> Option<&TxRow> {
+        self.txs.get(order.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// OrderPlaced arrived: phase one asks every participant to vote.
+    pub fn begin_tx(
+        &mut self,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        now_ms: u64,
+        out: &mut Vec<CoordEffect>,
+    ) {
+        let protocol = self.protocol;
+        let slot = crate::services::slot(&mut self.txs, order);
+        if slot.is_some() {
+            return;
+        }
+        let mut row = TxRow::new(order, product, quantity, TxPhase::Voting, now_ms);
+        out.push(CoordEffect::Decision(order, SagaDecision::Started));
+        for i in 0..PARTICIPANTS.len() {
+            let rpc = row.phase_one_rpc(protocol, i);
+            send(&mut row, i, rpc, out);
+        }
+        *slot = Some(row);
+        self.active_txs += 1;
+    }
+
+    /// The customer cancelled. Before phase one reaches Order its vote will be no; after the
+    /// order is confirmed, phase two runs again to give everything back.
+    pub fn tx_user_cancelled(
+        &mut self,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        now_ms: u64,
+        out: &mut Vec<CoordEffect>,
+    ) {
+        let protocol = self.protocol;
+        let slot = crate::services::slot(&mut self.txs, order);
+        let Some(row) = slot.as_mut() else {
+            // The cancellation overtook the order on the bus: a tombstone keeps the late
+            // OrderPlaced from starting anything.
+            *slot = Some(TxRow::new(order, product, quantity, TxPhase::Aborted, now_ms));
+            out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+            return;
+        };
+        row.updated_at_ms = now_ms;
+        match row.phase {
+            TxPhase::Committed => {
+                refund(row, protocol, out);
+                self.active_txs += 1;
+            }
+            // Order confirmed and the customer cancelled before the others heard: give it all
+            // back once they have.
+            TxPhase::Deciding { commit: true } | TxPhase::Stuck { commit: true } => row.refund_requested = true,
+            _ => {}
+        }
+    }
+
+    /// A participant answered.
+    pub fn tx_reply(&mut self, packet: RpcPacket, result: RpcResult, now_ms: u64, out: &mut Vec<CoordEffect>) {
+        self.outstanding.remove(&packet.request);
+        let protocol = self.protocol;
+        let Some(Some(row)) = self.txs.get_mut(packet.order.0 as usize) else { return };
+        let Some(i) = PARTICIPANTS.iter().position(|&s| s == packet.rpc.target()) else { return };
+        if row.finished() || row.parts[i].rpc != Some(packet.rpc) || row.parts[i].state != PartState::Waiting {
+            return;
+        }
+        let part = &mut row.parts[i];
+        part.next_retry_at_ms = None;
+        row.updated_at_ms = now_ms;
+        let at = PARTICIPANTS[i];
+        match row.phase {
+            TxPhase::Voting => {
+                let yes = result == RpcResult::Done;
+                part.state = if yes { PartState::Yes } else { PartState::No };
+                out.push(CoordEffect::Decision(row.order, SagaDecision::Voted { at, yes }));
+                if !yes {
+                    let reason = match (result, at) {
+                        (RpcResult::OutOfStock { .. }, _) => CancelReason::OutOfStock,
+                        (_, ServiceId::Order) => CancelReason::UserRequest,
+                        _ => CancelReason::SagaFailed,
+                    };
+                    decide(row, protocol, false, reason, now_ms, out);
+                } else if row.parts.iter().all(|p| p.state == PartState::Yes) {
+                    decide(row, protocol, true, CancelReason::SagaFailed, now_ms, out);
+                }
+            }
+            TxPhase::Deciding { .. } | TxPhase::Stuck { .. } => {
+                part.state = PartState::Done;
+                if result == RpcResult::CannotUndo {
+                    out.push(CoordEffect::Decision(
+                        row.order,
+                        SagaDecision::CannotUndo { step: Step::ScheduleDelivery },
+                    ));
+                }
+                if progress(row, protocol, out) {
+                    self.active_txs -= 1;
+                }
+            }
+            TxPhase::Committed | TxPhase::Aborted => {}
+        }
+    }
+
+    /// No answer to `request` in time: retry with back-off, or give up on the attempt limit.
+    pub fn tx_timed_out(
+        &mut self,
+        request: RequestId,
+        cfg: &OrchestrationConfig,
+        now_ms: u64,
+        out: &mut Vec<CoordEffect>,
+    ) {
+        let Some(o) = self.outstanding.remove(&request) else { return };
+        let (protocol, tp) = (self.protocol, self.two_phase);
+        let Some(Some(row)) = self.txs.get_mut(o.order.0 as usize) else { return };
+        let Some(i) = PARTICIPANTS.iter().position(|&s| s == o.rpc.target()) else { return };
+        if row.finished() || row.parts[i].rpc != Some(o.rpc) || row.parts[i].state != PartState::Waiting {
+            return;
+        }
+        row.updated_at_ms = now_ms;
+        let limit = attempt_limit(row, protocol, tp.strategy, i, cfg.max_attempts);
+        let part = &mut row.parts[i];
+        if limit.is_none_or(|max| part.attempt < max) {
+            let backoff =
+                cfg.retry_base_ms.saturating_mul(1 << part.attempt.saturating_sub(1).min(12)).min(cfg.retry_max_ms);
+            let at_ms = now_ms.saturating_add(backoff);
+            part.next_retry_at_ms = Some(at_ms);
+            let decision =
+                SagaDecision::Retry { rpc: o.rpc, attempt: part.attempt + 1, max: limit.unwrap_or(0), at_ms };
+            out.push(CoordEffect::Decision(row.order, decision));
+            out.push(CoordEffect::WakeAt(at_ms));
+            return;
+        }
+        let at = PARTICIPANTS[i];
+        match row.phase {
+            TxPhase::Voting => {
+                // No vote is a no vote: the coordinator cannot wait for ever in phase one.
+                part.state = PartState::No;
+                out.push(CoordEffect::Decision(row.order, SagaDecision::Voted { at, yes: false }));
+                decide(row, protocol, false, CancelReason::SagaFailed, now_ms, out);
+            }
+            TxPhase::Deciding { .. } if tp.strategy == StuckStrategy::ParticipantSweep => {
+                part.state = PartState::GaveUp;
+                out.push(CoordEffect::Decision(row.order, SagaDecision::LeftToSweeper { at }));
+                if progress(row, protocol, out) {
+                    self.active_txs -= 1;
+                }
+            }
+            TxPhase::Deciding { commit } => {
+                row.phase = TxPhase::Stuck { commit };
+                row.stuck_at_ms = Some(now_ms);
+                out.push(CoordEffect::Decision(row.order, SagaDecision::Stuck { at }));
+                out.push(CoordEffect::WakeAt(now_ms.saturating_add(tp.pending_timeout_ms)));
+            }
+            // Already stuck: the strategy will re-send it.
+            _ => {}
+        }
+    }
+
+    /// Retries due and stuck transactions whose pending timeout passed.
+    pub(super) fn tx_wake(&mut self, now_ms: u64, out: &mut Vec<CoordEffect>) -> Option<u64> {
+        let (protocol, tp) = (self.protocol, self.two_phase);
+        let mut next: Option<u64> = None;
+        let mut soonest = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
+        for row in self.txs.iter_mut().flatten().filter(|r| !r.finished()) {
+            if let (TxPhase::Stuck { commit }, Some(since)) = (row.phase, row.stuck_at_ms)
+                && !row.alerted
+            {
+                let due = since.saturating_add(tp.pending_timeout_ms);
+                if due > now_ms {
+                    soonest(due);
+                } else if tp.strategy == StuckStrategy::OperatorAlert {
+                    row.alerted = true;
+                    out.push(CoordEffect::Decision(row.order, SagaDecision::OperatorAlerted));
+                } else {
+                    out.push(CoordEffect::Decision(row.order, SagaDecision::AutoConfirm));
+                    force(row, protocol, commit, now_ms, out);
+                    continue;
+                }
+            }
+            for i in 0..PARTICIPANTS.len() {
+                let part = &mut row.parts[i];
+                match (part.next_retry_at_ms, part.rpc) {
+                    (Some(at), Some(rpc)) if at <= now_ms => {
+                        part.next_retry_at_ms = None;
+                        part.attempt += 1;
+                        out.push(CoordEffect::Send { order: row.order, rpc, from_registry: false });
+                    }
+                    (Some(at), _) => soonest(at),
+                    _ => {}
+                }
+            }
+        }
+        next
+    }
+
+    /// After a restart: every unfinished transaction's outstanding commands go out again.
+    pub(super) fn tx_resume(&mut self, now_ms: u64, out: &mut Vec<CoordEffect>) {
+        let pending_timeout_ms = self.two_phase.pending_timeout_ms;
+        for row in self.txs.iter_mut().flatten().filter(|r| !r.finished()) {
+            if let TxPhase::Stuck { .. } = row.phase {
+                if !row.alerted {
+                    let since = row.stuck_at_ms.unwrap_or(now_ms);
+                    out.push(CoordEffect::WakeAt(since.saturating_add(pending_timeout_ms).max(now_ms)));
+                }
+                continue;
+            }
+            for part in &mut row.parts {
+                if let (PartState::Waiting, Some(rpc)) = (part.state, part.rpc) {
+                    part.next_retry_at_ms = None;
+                    out.push(CoordEffect::Send { order: row.order, rpc, from_registry: false });
+                }
+            }
+        }
+    }
+
+    /// Whether an operator may decide `order` this way now.
+    pub fn resolvable(&self, order: OrderId, commit: bool) -> Result<(), Refusal> {
+        let Some(row) = self.tx(order) else { return Err(Refusal::NothingToResolve) };
+        match row.phase {
+            TxPhase::Voting | TxPhase::Stuck { .. } => Ok(()),
+            // 2PC's logged decision binds everyone: some participant may have carried it out.
+            TxPhase::Deciding { commit: logged } if logged == commit => Ok(()),
+            TxPhase::Deciding { .. } => Err(Refusal::ContradictsLog),
+            TxPhase::Committed | TxPhase::Aborted => Err(Refusal::NothingToResolve),
+        }
+    }
+
+    /// An operator decided `order` by hand and applied it at the participants marked in
+    /// `applied`; the coordinator carries it to the rest, without a limit.
+    pub fn operator_resolved(
+        &mut self,
+        order: OrderId,
+        commit: bool,
+        applied: [bool; 3],
+        now_ms: u64,
+        out: &mut Vec<CoordEffect>,
+    ) {
+        let protocol = self.protocol;
+        let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { return };
+        if row.finished() {
+            return;
+        }
+        self.outstanding.retain(|_, o| o.order != order);
+        row.by_operator = true;
+        row.alerted = false;
+        if !commit && row.phase == TxPhase::Voting {
+            row.reason = CancelReason::SagaFailed;
+        }
+        out.push(CoordEffect::Decision(order, SagaDecision::OperatorResolved { commit }));
+        row.phase = TxPhase::Deciding { commit };
+        row.forced = true;
+        row.updated_at_ms = now_ms;
+        for (i, &done) in applied.iter().enumerate() {
+            let rpc = row.phase_two_rpc(protocol, i, commit);
+            let part = &mut row.parts[i];
+            *part = TxPart { state: PartState::Waiting, rpc: Some(rpc), attempt: 1, next_retry_at_ms: Some(now_ms) };
+            if done {
+                part.state = PartState::Done;
+                part.next_retry_at_ms = None;
+            }
+        }
+        out.push(CoordEffect::WakeAt(now_ms));
+        if progress(row, protocol, out) {
+            self.active_txs -= 1;
+        }
+    }
+}
+
+/// How many attempts participant `i`'s current command gets; None for no limit.
+fn attempt_limit(row: &TxRow, protocol: Protocol, strategy: StuckStrategy, i: usize, max: u32) -> Option<u32> {
+    match row.phase {
+        TxPhase::Voting => Some(max),
+        // A participant that voted yes holds its locks until it hears: 2PC must get through.
+        _ if protocol == Protocol::TwoPc || row.forced => None,
+        // Order's final word is what every sweeper will ask for, so it always gets through.
+        _ if PARTICIPANTS[i] == ServiceId::Order => None,
+        _ if strategy == StuckStrategy::ParticipantSweep => Some(max),
+        TxPhase::Deciding { commit: true } | TxPhase::Stuck { commit: true } => Some(max),
+        // Releasing a reservation is retried until it is done.
+        _ => None,
+    }
+}
+
+fn send(row: &mut TxRow, i: usize, rpc: Rpc, out: &mut Vec<CoordEffect>) {
+    row.parts[i] = TxPart { state: PartState::Waiting, rpc: Some(rpc), attempt: 1, next_retry_at_ms: None };
+    out.push(CoordEffect::Send { order: row.order, rpc, from_registry: false });
+}
+
+/// Logs the decision and starts phase two. TCC confirms Order last, so an order whose Confirm
+/// fails elsewhere stays PENDING (seed 002 §26); everything else goes out at once.
+fn decide(
+    row: &mut TxRow,
+    protocol: Protocol,
+    commit: bool,
+    reason: CancelReason,
+    now_ms: u64,
+    out: &mut Vec<CoordEffect>,
+) {
+    row.phase = TxPhase::Deciding { commit };
+    row.reason = reason;
+    row.updated_at_ms = now_ms;
+    out.push(CoordEffect::Decision(row.order, SagaDecision::Decided { commit }));
+    let order_waits = protocol == Protocol::Tcc && commit;
+    for (i, &at) in PARTICIPANTS.iter().enumerate() {
+        if order_waits && at == ServiceId::Order {
+            row.parts[i] = TxPart::default();
+            continue;
+        }
+        let rpc = row.phase_two_rpc(protocol, i, commit);
+        send(row, i, rpc, out);
+    }
+}
+
+/// Auto-confirm: the stuck decision goes out again to everyone who has not carried it out,
+/// this time without a limit.
+fn force(row: &mut TxRow, protocol: Protocol, commit: bool, now_ms: u64, out: &mut Vec<CoordEffect>) {
+    row.phase = TxPhase::Deciding { commit };
+    row.forced = true;
+    row.updated_at_ms = now_ms;
+    let order_waits = protocol == Protocol::Tcc && commit && !(row.settled(0) && row.settled(1));
+    for (i, &at) in PARTICIPANTS.iter().enumerate() {
+        if row.settled(i) || (order_waits && at == ServiceId::Order) {
+            continue;
+        }
+        let rpc = row.phase_two_rpc(protocol, i, commit);
+        send(row, i, rpc, out);
+    }
+}
+
+/// The customer cancelled a committed order: phase two runs again, backwards, at Product and
+/// Delivery (Order cancelled itself; that is what started this).
+fn refund(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) {
+    row.phase = TxPhase::Deciding { commit: false };
+    row.reason = CancelReason::UserRequest;
+    row.forced = true;
+    row.refund_requested = false;
+    out.push(CoordEffect::Decision(row.order, SagaDecision::Compensate { recovery: super::Recovery::UserCancel }));
+    for i in 0..2 {
+        let rpc = row.phase_two_rpc(protocol, i, false);
+        send(row, i, rpc, out);
+    }
+    row.parts[2].state = PartState::Done;
+}
+
+/// After a phase-two answer: sends Order its Confirm once the others are settled, and
+/// finishes the transaction when everyone is. Returns whether it finished.
+fn progress(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) -> bool {
+    let commit = match row.phase {
+        TxPhase::Deciding { commit } | TxPhase::Stuck { commit } => commit,
+        _ => return false,
+    };
+    if row.parts[2].state == PartState::Idle && row.settled(0) && row.settled(1) {
+        if let TxPhase::Stuck { .. } = row.phase {
+            // The stuck participant answered after all: carry on as if it never stuck.
+            row.phase = TxPhase::Deciding { commit };
+            row.stuck_at_ms = None;
+            row.alerted = false;
+        }
+        let rpc = row.phase_two_rpc(protocol, 2, commit);
+        send(row, 2, rpc, out);
+        return false;
+    }
+    if (0..PARTICIPANTS.len()).all(|i| row.settled(i)) {
+        if commit && row.refund_requested {
+            refund(row, protocol, out);
+            return false;
+        }
+        row.phase = if commit { TxPhase::Committed } else { TxPhase::Aborted };
+        row.stuck_at_ms = None;
+        row.alerted = false;
+        out.push(CoordEffect::Decision(row.order, SagaDecision::Finished { confirmed: commit }));
+        return true;
+    }
+    false
+}

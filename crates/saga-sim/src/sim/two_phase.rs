@@ -1,0 +1,142 @@
+//! The engine's side of TCC and 2PC: prepares queued behind a locked row, participants'
+//! sweepers, an operator's decision applied by hand, and the fault armed for the coordinator's
+//! next decision. The coordinator decides (`services/coordinator/two_phase.rs`); this is the
+//! world around it.
+
+use super::command_link::RpcWire;
+use super::{Sim, TimerKind};
+use crate::command::DecisionTrap;
+use crate::ids::{OrderId, ServiceId};
+use crate::rpc::{Rpc, RpcResult};
+use crate::services::coordinator::PARTICIPANTS;
+use crate::services::order::OrderStatus;
+use crate::trace::{Refusal, TraceEvent};
+
+/// Stale reservations one sweep asks about, so a sweep's cost stays bounded.
+const SWEEP_BATCH: usize = 8;
+
+impl Sim {
+    /// A prepare found its product row locked by another transaction: it waits in the row's
+    /// queue. A retried prepare replaces its earlier copy; a full queue votes no.
+    pub(super) fn wait_for_lock(&mut self, wire: RpcWire) {
+        let Rpc::Prepare { product, .. } = wire.packet.rpc else { return self.answer(wire, RpcResult::Refused) };
+        let p = usize::from(product.0);
+        let order = wire.packet.order;
+        let earlier = self.lock_waiters[p]
+            .iter()
+            .position(|&id| self.rpc_wires[id as usize].is_some_and(|w| w.packet.order == order));
+        if let Some(pos) = earlier
+            && let Some(id) = self.lock_waiters[p].remove(pos)
+        {
+            self.drop_wire(id);
+        }
+        if self.lock_waiters[p].len() >= self.config.limits.lock_waiters as usize {
+            return self.answer(wire, RpcResult::Refused);
+        }
+        let id = self.put_wire(wire);
+        self.lock_waiters[p].push_back(id);
+    }
+
+    /// After Product's local transaction: each unlocked row lets its oldest waiting prepare in.
+    pub(super) fn wake_lock_waiters(&mut self) {
+        for p in 0..self.lock_waiters.len() {
+            if self.product.locks[p].is_some() {
+                continue;
+            }
+            if let Some(id) = self.lock_waiters[p].pop_front() {
+                let n = &self.nodes[ServiceId::Product.index()];
+                let (epoch, at) = (n.epoch, self.now_ms.saturating_add(n.handle_ms));
+                if let Some(w) = self.rpc_wires[id as usize].as_mut() {
+                    w.epoch = epoch;
+                }
+                self.at(at, TimerKind::RpcHandled { wire: id });
+            }
+        }
+    }
+
+    /// Orders whose prepare waits behind `product`'s lock right now.
+    pub fn lock_queue(&self, product: usize) -> Vec<OrderId> {
+        let Some(queue) = self.lock_waiters.get(product) else { return Vec::new() };
+        queue.iter().filter_map(|&id| self.rpc_wires[id as usize].map(|w| w.packet.order)).collect()
+    }
+
+    /// A sweeper's round: ask Order about each stale reservation.
+    pub(super) fn sweep(&mut self, service: ServiceId) {
+        let stale = match service {
+            ServiceId::Product => self.product.stale_reservations(self.now_ms, SWEEP_BATCH),
+            ServiceId::Delivery => self.delivery.stale_holds(self.now_ms, SWEEP_BATCH),
+            _ => return,
+        };
+        for order in stale {
+            self.send_query(service, order);
+        }
+    }
+
+    /// Order answered a sweeper: follow the order's fate; a PENDING order is left for later.
+    pub(super) fn swept(&mut self, service: ServiceId, order: OrderId, status: OrderStatus) {
+        let rpc = match status {
+            OrderStatus::Confirmed => Rpc::Confirm { at: service },
+            OrderStatus::Cancelled(reason) => Rpc::Cancel { at: service, reason },
+            OrderStatus::Pending => {
+                let result = RpcResult::Status { status };
+                return self.record(TraceEvent::SweptOwnReservation { service, order, status, result });
+            }
+        };
+        let result = self.participant_command(service, order, &rpc);
+        self.record(TraceEvent::SweptOwnReservation { service, order, status, result });
+    }
+
+    /// An operator decides `order` by hand: applied directly at every participant that is up,
+    /// and written into the coordinator's log, which carries it to the rest.
+    pub(super) fn resolve_by_hand(&mut self, order: OrderId, commit: bool) {
+        if !self.config.protocol.is_two_phase() {
+            return self.record(TraceEvent::Refused { reason: Refusal::NothingToResolve });
+        }
+        if let Err(reason) = self.coordinator.resolvable(order, commit) {
+            return self.record(TraceEvent::Refused { reason });
+        }
+        if commit && !self.all_prepared(order) {
+            return self.record(TraceEvent::Refused { reason: Refusal::NotAllPrepared });
+        }
+        self.stats.operator_actions += 1;
+        let Some(row) = self.coordinator.tx(order).copied() else { return };
+        let mut applied = [false; 3];
+        for (i, &service) in PARTICIPANTS.iter().enumerate() {
+            if !self.nodes[service.index()].up {
+                continue;
+            }
+            let rpc = row.phase_two_rpc(self.config.protocol, i, commit);
+            let result = self.participant_command(service, order, &rpc);
+            self.record(TraceEvent::AppliedByHand { service, order, rpc, result });
+            applied[i] = true;
+        }
+        self.wake_lock_waiters();
+        let mut fx = std::mem::take(&mut self.coord_effects);
+        self.coordinator.operator_resolved(order, commit, applied, self.now_ms, &mut fx);
+        self.run_coord_effects(&mut fx);
+        self.coord_effects = fx;
+    }
+
+    /// Whether every participant holds what a commit needs for `order` (what an operator checks
+    /// in each service before committing a transaction the coordinator never decided).
+    fn all_prepared(&self, order: OrderId) -> bool {
+        use crate::services::delivery::DeliveryStatus as D;
+        use crate::services::product::Ledger as L;
+        let product =
+            matches!(self.product.ledger_of(order), L::Reserved { .. } | L::Prepared { .. } | L::Taken { .. });
+        let delivery = self.delivery.get(order).is_some_and(|d| matches!(d.status, D::Held | D::Prepared | D::Started));
+        let order_row = self.order.get(order).is_some_and(|o| o.locked || o.status == OrderStatus::Confirmed);
+        product && delivery && order_row
+    }
+
+    /// Fires an armed decision fault. Returns whether the coordinator crashed.
+    pub(super) fn spring_trap(&mut self, trap: DecisionTrap) -> bool {
+        let fault = match trap {
+            DecisionTrap::CrashCoordinator => crate::command::Fault::Crash { service: ServiceId::Coordinator },
+            DecisionTrap::Partition { service } => crate::command::Fault::Partition { service },
+        };
+        self.record(TraceEvent::Command { command: crate::command::Command::Fault(fault) });
+        self.apply_fault(fault);
+        trap == DecisionTrap::CrashCoordinator
+    }
+}
