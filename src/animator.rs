@@ -4,10 +4,10 @@
 
 use crate::format::fixed;
 use crate::layout;
+use saga_sim::OrderStatus;
 use saga_sim::rpc::{RpcPacket, RpcResult};
 use saga_sim::view::InFlight;
-use saga_sim::{Message, MessageId, ServiceId};
-use std::collections::{BTreeSet, HashMap};
+use saga_sim::{Message, ServiceId};
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
@@ -34,7 +34,7 @@ struct Token {
 pub struct Animator {
     doc: Document,
     layer: Element,
-    tokens: HashMap<TokenKey, Token>,
+    tokens: TokenMap,
     reduced_motion: bool,
     last_count: usize,
 }
@@ -42,12 +42,12 @@ pub struct Animator {
 impl Animator {
     /// An animator drawing into `layer` (an SVG `<g>` the stage leaves empty).
     pub fn new(doc: Document, layer: Element, reduced_motion: bool) -> Animator {
-        Animator { doc, layer, tokens: HashMap::new(), reduced_motion, last_count: usize::MAX }
+        Animator { doc, layer, tokens: TokenMap::default(), reduced_motion, last_count: usize::MAX }
     }
 
     /// Draws `items` at virtual time `now_ms`, highlighting messages in `chain`.
-    pub fn draw(&mut self, items: &[InFlight], now_ms: f64, chain: &BTreeSet<MessageId>) -> Result<(), JsValue> {
-        for t in self.tokens.values_mut() {
+    pub fn draw(&mut self, items: &[InFlight], now_ms: f64, chain: &crate::store::Chain) -> Result<(), JsValue> {
+        for (_, t) in &mut self.tokens.0 {
             t.alive = false;
         }
         let mut count = 0;
@@ -78,9 +78,16 @@ impl Animator {
                 }
                 InFlight::Command { from, to, packet, sent_at_ms, arrives_at_ms } => {
                     let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                    let outbound = *from == ServiceId::Coordinator;
-                    let participant = if outbound { *to } else { *from };
-                    let (x, y) = layout::along_command(participant, outbound, p);
+                    let (x, y) = match packet.rpc {
+                        // A sweeper's question to Order and its answer, on the participant's own
+                        // path to Order.
+                        saga_sim::rpc::Rpc::QueryOrder { from: asker } => layout::along_query(asker, *from == asker, p),
+                        _ => {
+                            let outbound = *from == ServiceId::Coordinator;
+                            layout::along_command(if outbound { *to } else { *from }, outbound, p)
+                        }
+                    };
+                    let outbound = *to != packet.rpc.requester();
                     let key = TokenKey::Command { request: packet.request.0, answer: !outbound };
                     self.place_command(key, packet, x, y)?;
                     count += 1;
@@ -102,7 +109,7 @@ impl Animator {
                 }
             }
         }
-        self.tokens.retain(|_, t| {
+        self.tokens.0.retain(|(_, t)| {
             if !t.alive {
                 t.el.remove();
             }
@@ -136,7 +143,7 @@ impl Animator {
         m: &Message,
         x: f64,
         y: f64,
-        chain: &BTreeSet<MessageId>,
+        chain: &crate::store::Chain,
         extra: &str,
     ) -> Result<(), JsValue> {
         let comp = m.event.is_compensation();
@@ -166,6 +173,10 @@ impl Animator {
                 Some(RpcResult::OutOfStock { .. }) => "✗ out of stock".to_string(),
                 Some(RpcResult::Refused) => "✗ refused".to_string(),
                 Some(RpcResult::CannotUndo) => "✗ cannot undo".to_string(),
+                Some(RpcResult::Blocked) => "🔒 waiting".to_string(),
+                Some(RpcResult::Status { status: OrderStatus::Pending }) => "PENDING".to_string(),
+                Some(RpcResult::Status { status: OrderStatus::Confirmed }) => "CONFIRMED".to_string(),
+                Some(RpcResult::Status { status: OrderStatus::Cancelled(_) }) => "CANCELLED".to_string(),
             };
             let el = self.pill(&label, comp, packet.request.0)?;
             self.layer.append_child(&el)?;
@@ -226,5 +237,24 @@ impl Animator {
         g.append_child(&r)?;
         g.append_child(&t)?;
         Ok(g)
+    }
+}
+
+/// The tokens on the stage by key: a few hundred at most, so a vector searched in order costs
+/// less download than a hash map's code and little time.
+#[derive(Default)]
+struct TokenMap(Vec<(TokenKey, Token)>);
+
+impl TokenMap {
+    fn contains_key(&self, key: &TokenKey) -> bool {
+        self.0.iter().any(|(k, _)| k == key)
+    }
+
+    fn insert(&mut self, key: TokenKey, token: Token) {
+        self.0.push((key, token));
+    }
+
+    fn get_mut(&mut self, key: &TokenKey) -> Option<&mut Token> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, t)| t)
     }
 }

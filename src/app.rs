@@ -15,9 +15,8 @@ use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::{Action, Filters, Notice, Snapshot, UiState};
-use saga_sim::{MessageId, Protocol, SimConfig, TraceEvent};
+use saga_sim::{Protocol, SimConfig, StuckStrategy, TraceEvent};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -69,18 +68,19 @@ impl Boot {
     }
 }
 
-fn config(idempotent: bool, protocol: Protocol, notify_first: bool) -> SimConfig {
+fn config(idempotent: bool, protocol: Protocol, notify_first: bool, strategy: StuckStrategy) -> SimConfig {
     let mut c = SimConfig { idempotent_consumers: idempotent, protocol, ..SimConfig::default() };
     c.orchestration.notify_first = notify_first;
+    c.two_phase.strategy = strategy;
     c
 }
 
 fn config_of(state: &UiState) -> SimConfig {
-    config(state.idempotent, state.protocol, state.notify_first)
+    config(state.idempotent, state.protocol, state.notify_first, state.strategy)
 }
 
 fn snapshot(d: &Driver) -> Snapshot {
-    Snapshot { view: Rc::new(d.sim.view()), version: d.version }
+    Snapshot { view: Rc::new(d.sim.view()), version: d.version, compare: Rc::new(d.compare_metrics()) }
 }
 
 fn reduced_motion() -> bool {
@@ -93,7 +93,8 @@ fn reduced_motion() -> bool {
 #[component]
 pub fn App() -> Html {
     let boot = use_memo((), |_| Boot::read());
-    let driver = use_mut_ref(|| Driver::new(config(true, Protocol::Choreography, false), boot.seed));
+    let driver =
+        use_mut_ref(|| Driver::new(config(true, Protocol::Choreography, false, StuckStrategy::default()), boot.seed));
     let state = {
         let driver = driver.clone();
         let boot = boot.clone();
@@ -114,11 +115,12 @@ pub fn App() -> Html {
                 idempotent: true,
                 protocol: d.config.protocol,
                 notify_first: false,
+                strategy: StuckStrategy::default(),
             }
         })
     };
     let layer = use_node_ref();
-    let chain_for_animator: Rc<RefCell<Rc<BTreeSet<MessageId>>>> = use_mut_ref(Rc::default);
+    let chain_for_animator: Rc<RefCell<Rc<crate::store::Chain>>> = use_mut_ref(Rc::default);
     *chain_for_animator.borrow_mut() = state.chain.clone();
 
     let on = {
@@ -172,7 +174,7 @@ pub fn App() -> Html {
         <div class={classes!("app", state.help_open.then_some("modal-open"))}>
             <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
-                seed={state.seed} protocol={state.protocol} on={on.clone()} />
+                seed={state.seed} protocol={state.protocol} strategy={state.strategy} on={on.clone()} />
             <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
@@ -303,11 +305,18 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
         UiMsg::SetIdempotent(on) => dispatcher.dispatch(Action::SetIdempotent(on)),
         UiMsg::SetNotifyFirst(on) => dispatcher.dispatch(Action::SetNotifyFirst(on)),
-        UiMsg::SetProtocol(protocol) => {
+        UiMsg::SetProtocol(protocol, strategy) => {
             let seed = driver.borrow().seed;
-            driver.borrow_mut().reset(config(state.idempotent, protocol, state.notify_first), seed);
+            driver.borrow_mut().reset(config(state.idempotent, protocol, state.notify_first, strategy), seed);
+            dispatcher.dispatch(Action::SetStrategy(strategy));
             dispatcher.dispatch(Action::SetProtocol(protocol));
             dispatcher.dispatch(Action::SetNotice(None));
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::SetCompare(on) => {
+            if !driver.borrow_mut().set_compare(on) {
+                notice(&dispatcher, t(lang, Key::TooLongToCompare).to_string(), true);
+            }
             refresh(driver, &dispatcher);
         }
         UiMsg::BadInput(text) => notice(&dispatcher, text, true),
@@ -324,7 +333,7 @@ fn start_animation(
     driver: Rc<RefCell<Driver>>,
     dispatcher: UseReducerDispatcher<UiState>,
     layer: NodeRef,
-    chain: Rc<RefCell<Rc<BTreeSet<MessageId>>>>,
+    chain: Rc<RefCell<Rc<crate::store::Chain>>>,
 ) -> impl FnOnce() {
     let stopped = Rc::new(Cell::new(false));
     let pending = Rc::new(Cell::new(None::<i32>));

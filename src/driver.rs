@@ -3,7 +3,10 @@
 
 use crate::store::EventStore;
 use saga_sim::trace::{TraceEvent, TraceRecord};
-use saga_sim::{Command, Sim, SimConfig};
+use saga_sim::{Command, Metrics, Protocol, Sim, SimConfig};
+
+/// User commands remembered for the compare view; a longer run cannot start comparing.
+const COMMAND_LOG_LIMIT: usize = 10_000;
 
 /// A shared driver with the version it had when a component was given it, so props compare
 /// cheaply and a component re-renders when the driver changed.
@@ -50,6 +53,11 @@ pub struct Driver {
     /// Bumped whenever the store or the world changed.
     pub version: u64,
     scratch: Vec<TraceRecord>,
+    /// Every user command with its virtual time, so the compare view can replay the run.
+    commands: Vec<(u64, Command)>,
+    /// The same run under the other protocols, advanced in step with `sim` (compare view).
+    compare: Option<Vec<Sim>>,
+    compare_scratch: Vec<TraceRecord>,
 }
 
 impl Driver {
@@ -66,6 +74,9 @@ impl Driver {
             store: EventStore::default(),
             version: 1,
             scratch: Vec::new(),
+            commands: Vec::new(),
+            compare: None,
+            compare_scratch: Vec::new(),
         }
     }
 
@@ -77,12 +88,65 @@ impl Driver {
         self.virtual_ms = 0.0;
         self.last_wall_ms = None;
         self.store.clear();
+        self.commands.clear();
         self.version += 1;
+        if self.compare.is_some() {
+            self.set_compare(true);
+        }
+    }
+
+    /// Turns the compare view on or off. Turning it on replays every command so far under each
+    /// other protocol; false when the run is too long to replay.
+    pub fn set_compare(&mut self, on: bool) -> bool {
+        if !on || self.commands.len() >= COMMAND_LOG_LIMIT {
+            self.compare = None;
+            return !on;
+        }
+        let now = self.sim.now_ms();
+        let main = self.config.protocol;
+        let sims = Protocol::ALL
+            .iter()
+            .filter(|&&p| p != main)
+            .map(|&protocol| {
+                let mut sim = Sim::new(SimConfig { protocol, ..self.config.clone() }, self.seed);
+                for &(at, command) in &self.commands {
+                    sim.advance_until(at);
+                    sim.apply(command);
+                    sim.drain_trace();
+                }
+                sim.advance_until(now);
+                sim.drain_trace();
+                sim
+            })
+            .collect();
+        self.compare = Some(sims);
+        self.version += 1;
+        true
+    }
+
+    /// Each protocol's figures, in `Protocol::ALL` order, when comparing.
+    pub fn compare_metrics(&self) -> Vec<(Protocol, Metrics)> {
+        let Some(others) = &self.compare else { return Vec::new() };
+        let sims = others.iter().chain(std::iter::once(&self.sim));
+        Protocol::ALL
+            .iter()
+            .filter_map(|&p| sims.clone().find(|s| s.protocol() == p).map(|s| (p, s.metrics())))
+            .collect()
+    }
+
+    /// Brings the compared runs to the main run's time, dropping their traces.
+    fn advance_compare(&mut self) {
+        let now = self.sim.now_ms();
+        for sim in self.compare.iter_mut().flatten() {
+            sim.advance_until(now);
+            sim.drain_trace_into(&mut self.compare_scratch);
+            self.compare_scratch.clear();
+        }
     }
 
     /// Speed multiplier.
     pub fn speed(&self) -> f64 {
-        10f64.powf(self.speed_exp)
+        crate::format::pow10(self.speed_exp)
     }
 
     /// Sets the speed as a power of ten, clamped to 1/100x..100x.
@@ -111,6 +175,7 @@ impl Driver {
         if target > self.sim.now_ms() {
             self.sim.advance_until(target);
             self.collect();
+            self.advance_compare();
         }
     }
 
@@ -127,12 +192,27 @@ impl Driver {
             }
         }
         self.virtual_ms = self.virtual_ms.max(self.sim.now_ms() as f64);
+        self.advance_compare();
     }
 
     /// Applies a user command now.
     pub fn apply(&mut self, command: Command) {
         self.sim.apply(command);
         self.collect();
+        // An operator's decision is about this run's own stuck orders; the others have theirs.
+        if matches!(command, Command::Resolve { .. }) {
+            return;
+        }
+        if self.commands.len() < COMMAND_LOG_LIMIT {
+            self.commands.push((self.sim.now_ms(), command));
+        } else {
+            self.compare = None;
+        }
+        for sim in self.compare.iter_mut().flatten() {
+            sim.apply(command);
+            sim.drain_trace_into(&mut self.compare_scratch);
+            self.compare_scratch.clear();
+        }
     }
 
     /// A refusal among the events of the last `apply`, for a notice on screen.
@@ -217,6 +297,33 @@ mod tests {
         let new: Vec<_> = d.store.newest_first().take(d.store.newest_first().count() - before).collect();
         assert!(new.iter().any(|e| !crate::store::is_transport(&e.rec.event)), "a step shows something");
         assert!(d.sim.now_ms() > 0);
+    }
+
+    #[test]
+    fn compare_replays_the_run_under_every_protocol_in_step() {
+        let mut d = Driver::new(SimConfig::default(), 3);
+        d.apply(place());
+        d.tick(0.0);
+        d.tick(200.0);
+        assert!(d.set_compare(true));
+        d.apply(place());
+        for k in 1..40 {
+            d.tick(200.0 + 100.0 * f64::from(k));
+        }
+        let all = d.compare_metrics();
+        assert_eq!(all.iter().map(|(p, _)| *p).collect::<Vec<_>>(), Protocol::ALL.to_vec());
+        for (p, m) in &all {
+            assert_eq!(m.confirmed + m.cancelled + m.pending, 2, "{p:?} saw both orders");
+        }
+        // The replayed run is the run it would have been had it run alongside from the start.
+        let mut alone = Sim::new(SimConfig { protocol: Protocol::Tcc, ..SimConfig::default() }, 3);
+        alone.apply(place());
+        alone.advance_until(200);
+        alone.apply(place());
+        alone.advance_until(d.sim.now_ms());
+        assert_eq!(all[2].1, alone.metrics());
+        assert!(d.set_compare(false));
+        assert!(d.compare_metrics().is_empty());
     }
 
     #[test]

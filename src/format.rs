@@ -17,6 +17,28 @@ pub fn fixed(x: f64, decimals: u32) -> String {
     }
 }
 
+/// Ten to the power `x`, for speeds on a log scale. A short series instead of `f64::powf`,
+/// which would link libm's `pow` into the WebAssembly; whole powers are exact.
+pub fn pow10(x: f64) -> f64 {
+    if !x.is_finite() {
+        return 1.0;
+    }
+    let whole = x.floor();
+    let mut scale = 1.0;
+    for _ in 0..(whole.abs() as u32).min(30) {
+        scale *= 10.0;
+    }
+    let scale = if whole < 0.0 { 1.0 / scale } else { scale };
+    // e^(f ln 10) for f in [0, 1): the series converges to full precision within 30 terms.
+    let y = (x - whole) * std::f64::consts::LN_10;
+    let (mut term, mut sum) = (1.0, 1.0);
+    for n in 1..30 {
+        term *= y / f64::from(n);
+        sum += term;
+    }
+    scale * sum
+}
+
 /// Virtual milliseconds as the screen shows them: "850 ms", "12.4 s", "3 min 05 s".
 pub fn duration(ms: u64) -> String {
     if ms < 1_000 {
@@ -43,6 +65,17 @@ pub fn speed(mult: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn powers_of_ten() {
+        for (x, want) in
+            [(-2.0, 0.01), (0.0, 1.0), (1.0, 10.0), (2.0, 100.0), (0.5, 10f64.sqrt()), (-1.25, 10f64.powf(-1.25))]
+        {
+            assert!((pow10(x) - want).abs() <= want * 1e-12, "10^{x} = {} not {want}", pow10(x));
+        }
+        assert_eq!(pow10(2.0), 100.0);
+        assert_eq!(pow10(f64::NAN), 1.0);
+    }
 
     #[test]
     fn durations() {

@@ -50,11 +50,15 @@ macro_rules! keys {
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
 
+        // Two tables indexed by key: smaller in the WebAssembly than a match with an arm per
+        // key and language.
+        const EN: &[&str] = &[$($en),*];
+        const KO: &[&str] = &[$($ko),*];
+
         /// The text of `key` in `lang`.
         pub fn t(lang: Lang, key: Key) -> &'static str {
-            match (key, lang) {
-                $((Key::$key, Lang::En) => $en, (Key::$key, Lang::Ko) => $ko,)*
-            }
+            let table = if lang == Lang::Ko { KO } else { EN };
+            table.get(key as usize).copied().unwrap_or_default()
         }
     };
 }
@@ -207,6 +211,51 @@ keys! {
     PhaseCompensating => "compensating", "보상 중";
     LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
     NoneValue => "none", "없음";
+    Tcc => "TCC (Try-Confirm/Cancel)", "TCC (Try-Confirm/Cancel)";
+    TwoPc => "Two-phase commit (2PC)", "2단계 커밋 (2PC)";
+    AutoConfirm => "auto-confirm after a timeout", "시간이 지나면 자동 확정";
+    OperatorAlert => "alert an operator", "운영자에게 알림";
+    ParticipantSweep => "participants sweep their own reservations", "참여자가 스스로 예약 정리";
+    Transactions => "Transactions", "트랜잭션";
+    NoTransactions => "No transactions yet.", "아직 트랜잭션이 없습니다.";
+    Compare => "Compare", "비교";
+    CompareStart => "Compare all four protocols", "네 프로토콜 모두 비교";
+    CompareStop => "Stop comparing", "비교 끄기";
+    CompareIntro => "Runs this seed and every command so far under all four protocols at once, in step, and sums them up side by side. Inject a fault and watch each protocol take it differently.", "같은 시드와 지금까지의 모든 명령을 네 프로토콜로 동시에, 같은 걸음으로 실행해 나란히 요약합니다. 장애를 넣고 프로토콜마다 어떻게 다르게 견디는지 보세요.";
+    TooLongToCompare => "This run has too many commands to replay; reset to compare.", "명령이 너무 많아 다시 실행할 수 없습니다. 초기화한 뒤 비교하세요.";
+    Reserved => "Reserved", "예약";
+    Available => "Available", "가용";
+    RowLock => "Row lock", "행 잠금";
+    LockedBy => "locked by", "잠금:";
+    WaitingForLock => "waiting", "대기";
+    Participants => "Participants (each service's own row)", "참여자 (각 서비스의 행)";
+    Decide => "Decide by hand", "직접 결정";
+    ConfirmByHand => "Confirm", "확정";
+    CancelByHand => "Cancel", "취소";
+    AlertBadge => "ALERT", "알림";
+    InDoubt => "in doubt", "불확실";
+    TxVoting => "phase 1: voting", "1단계: 투표";
+    TxCommitting => "phase 2: commit", "2단계: 커밋";
+    TxAborting => "phase 2: abort", "2단계: 중단";
+    TxStuck => "stuck: PENDING", "멈춤: PENDING";
+    TxCommitted => "committed", "커밋됨";
+    TxAborted => "aborted", "중단됨";
+    AtDecision => "At the coordinator's next decision", "코디네이터의 다음 결정 순간";
+    CrashAtDecision => "Crash the coordinator", "코디네이터 중단";
+    CutProductAtDecision => "Cut Product's link", "상품 서비스 연결 끊기";
+    Armed => "armed", "예약됨";
+    MetricOutcome => "Confirmed / cancelled / pending", "확정 / 취소 / 진행 중";
+    MetricConsistent => "Consistent since", "일관 상태 시작";
+    MetricInconsistent => "Time inconsistent (total)", "불일치였던 시간 (합계)";
+    MetricLongestPending => "Longest PENDING", "가장 긴 PENDING";
+    MetricLatency => "Mean order latency", "평균 주문 처리 시간";
+    MetricMessages => "Messages sent", "보낸 메시지";
+    MetricLockTime => "Row lock time (2PC)", "행 잠금 시간 (2PC)";
+    MetricReservedTime => "Reservation time (TCC)", "예약 유지 시간 (TCC)";
+    MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
+    MetricViolations => "Violations", "위반";
+    NotYet => "not yet", "아직 아님";
+    TwoPhaseFigures => "Lock time and latency", "잠금 시간과 처리 시간";
     ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
 }
 
@@ -336,9 +385,9 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         D::Started => (if ko { "사가 시작" } else { "saga started" }).into(),
         D::StepDone { step } => {
             if ko {
-                format!("{} 단계 완료", step.name())
+                format!("{0} 단계 완료", step.name())
             } else {
-                format!("step {} done", step.name())
+                format!("step {0} done", step.name())
             }
         }
         D::Retry { rpc, attempt, max, at_ms } => {
@@ -363,16 +412,16 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         }
         D::Compensate { recovery: r } => {
             if ko {
-                format!("역방향 복구 시작: {}", recovery(lang, r))
+                format!("역방향 복구 시작: {0}", recovery(lang, r))
             } else {
-                format!("backward recovery: {}", recovery(lang, r))
+                format!("backward recovery: {0}", recovery(lang, r))
             }
         }
         D::CannotUndo { step } => {
             if ko {
-                format!("{} 단계는 되돌릴 수 없음", step.name())
+                format!("{0} 단계는 되돌릴 수 없음", step.name())
             } else {
-                format!("{} cannot be undone", step.name())
+                format!("{0} cannot be undone", step.name())
             }
         }
         D::CancelledBeforeStart => (if ko {
@@ -383,30 +432,30 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         .into(),
         D::ResumeForward { step } => {
             if ko {
-                format!("{} 단계가 실제로 일어났음: 정방향 복구 재개", step.name())
+                format!("{0} 단계가 실제로 일어났음: 정방향 복구 재개", step.name())
             } else {
-                format!("{} happened after all: forward recovery resumes", step.name())
+                format!("{0} happened after all: forward recovery resumes", step.name())
             }
         }
         D::Parked { rpc } => {
             if ko {
-                format!("{rpc} 계속 실패: 보상 레지스트리에 PENDING으로 기록")
+                format!("{0} 계속 실패: 보상 레지스트리에 PENDING으로 기록", rpc)
             } else {
-                format!("{rpc} keeps failing: PENDING in the compensation registry")
+                format!("{0} keeps failing: PENDING in the compensation registry", rpc)
             }
         }
         D::RegistryRetry { rpc, attempt } => {
             if ko {
-                format!("스케줄러가 {rpc} 재시도 (시도 {attempt})")
+                format!("스케줄러가 {0} 재시도 (시도 {1})", rpc, attempt)
             } else {
-                format!("scheduler retries {rpc} (attempt {attempt})")
+                format!("scheduler retries {0} (attempt {1})", rpc, attempt)
             }
         }
         D::RegistryCleared { rpc } => {
             if ko {
-                format!("{rpc} 완료: 레지스트리에서 삭제")
+                format!("{0} 완료: 레지스트리에서 삭제", rpc)
             } else {
-                format!("{rpc} done: removed from the registry")
+                format!("{0} done: removed from the registry", rpc)
             }
         }
         D::Finished { confirmed: true } => {
@@ -429,9 +478,9 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         },
         D::Stuck { at } => {
             if ko {
-                format!("{}에서 확정 실패: 주문은 PENDING으로 남음", service(lang, at))
+                format!("{0}에서 확정 실패: 주문은 PENDING으로 남음", service(lang, at))
             } else {
-                format!("{} never confirmed: the order stays PENDING", service(lang, at))
+                format!("{0} never confirmed: the order stays PENDING", service(lang, at))
             }
         }
         D::AutoConfirm => (if ko {
@@ -451,9 +500,9 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
         },
         D::LeftToSweeper { at } => {
             if ko {
-                format!("코디네이터는 포기: {}의 스위퍼가 정리", service(lang, at))
+                format!("코디네이터는 포기: {0}의 스위퍼가 정리", service(lang, at))
             } else {
-                format!("coordinator gives up: {}'s sweeper will settle it", service(lang, at))
+                format!("coordinator gives up: {0}'s sweeper will settle it", service(lang, at))
             }
         }
     }
@@ -467,9 +516,9 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
     match *e {
         Ev::OrderPlaced { order, product, quantity } => {
             if ko {
-                format!("주문 {order}, 상품 {product}, 수량 {quantity}")
+                format!("주문 {0}, 상품 {1}, 수량 {2}", order, product, quantity)
             } else {
-                format!("order {order}, product {product}, quantity {quantity}")
+                format!("order {0}, product {1}, quantity {2}", order, product, quantity)
             }
         }
         Ev::ProductChanged { order, product, quantity, change, stock_after } => {
@@ -483,30 +532,30 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
             };
             let order = order.map_or_else(|| t(lang, Key::NoneValue).to_string(), |o| o.to_string());
             if ko {
-                format!("주문 {order}, 상품 {product}, {quantity}개 {what}, 남은 재고 {stock_after}")
+                format!("주문 {0}, 상품 {1}, {2}개 {3}, 남은 재고 {4}", order, product, quantity, what, stock_after)
             } else {
-                format!("order {order}, product {product}, {quantity} {what}, stock now {stock_after}")
+                format!("order {0}, product {1}, {2} {3}, stock now {4}", order, product, quantity, what, stock_after)
             }
         }
         Ev::ProductOutOfStock { order, product, requested, available } => {
             if ko {
-                format!("주문 {order}, 상품 {product}, 요청 {requested}개, 재고 {available}개")
+                format!("주문 {0}, 상품 {1}, 요청 {2}개, 재고 {3}개", order, product, requested, available)
             } else {
-                format!("order {order}, product {product}, requested {requested}, available {available}")
+                format!("order {0}, product {1}, requested {2}, available {3}", order, product, requested, available)
             }
         }
         Ev::OrderCancelled { order, product, quantity, reason: r } => {
             if ko {
-                format!("주문 {order}, 상품 {product}, 수량 {quantity}, 사유: {}", reason(lang, r))
+                format!("주문 {0}, 상품 {1}, 수량 {2}, 사유: {3}", order, product, quantity, reason(lang, r))
             } else {
-                format!("order {order}, product {product}, quantity {quantity}, reason: {}", reason(lang, r))
+                format!("order {0}, product {1}, quantity {2}, reason: {3}", order, product, quantity, reason(lang, r))
             }
         }
         Ev::DeliveryStarted { order } | Ev::DeliveryCancelled { order } => {
             if ko {
-                format!("주문 {order}")
+                format!("주문 {0}", order)
             } else {
-                format!("order {order}")
+                format!("order {0}", order)
             }
         }
     }
@@ -520,30 +569,30 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
     match *c {
         C::PlaceOrder { product, quantity, .. } => {
             if ko {
-                format!("클라이언트 주문: {product} {quantity}개")
+                format!("클라이언트 주문: {0} {1}개", product, quantity)
             } else {
-                format!("client places {product} x{quantity}")
+                format!("client places {0} x{1}", product, quantity)
             }
         }
         C::CancelOrder { order } => {
             if ko {
-                format!("클라이언트가 {order} 취소 요청")
+                format!("클라이언트가 {0} 취소 요청", order)
             } else {
-                format!("client cancels {order}")
+                format!("client cancels {0}", order)
             }
         }
         C::CompleteDelivery { order } => {
             if ko {
-                format!("택배 기사가 {order} 배송 완료 처리")
+                format!("택배 기사가 {0} 배송 완료 처리", order)
             } else {
-                format!("courier hands over {order}")
+                format!("courier hands over {0}", order)
             }
         }
         C::SetStock { product, stock } => {
             if ko {
-                format!("운영자가 {product} 재고를 {stock}(으)로 설정")
+                format!("운영자가 {0} 재고를 {1}(으)로 설정", product, stock)
             } else {
-                format!("operator sets {product} stock to {stock}")
+                format!("operator sets {0} stock to {1}", product, stock)
             }
         }
         C::SetPlacementMode { mode } => match (mode, ko) {
@@ -555,30 +604,30 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
         C::Fault(f) => match f {
             F::Crash { service: s } => {
                 if ko {
-                    format!("장애: {} 중단", svc(s))
+                    format!("장애: {0} 중단", svc(s))
                 } else {
-                    format!("fault: {} crashes", svc(s))
+                    format!("fault: {0} crashes", svc(s))
                 }
             }
             F::Restart { service: s } => {
                 if ko {
-                    format!("{} 재시작", svc(s))
+                    format!("{0} 재시작", svc(s))
                 } else {
-                    format!("{} restarts", svc(s))
+                    format!("{0} restarts", svc(s))
                 }
             }
             F::Partition { service: s } => {
                 if ko {
-                    format!("장애: {}와 버스 사이 연결 끊김", svc(s))
+                    format!("장애: {0}와 버스 사이 연결 끊김", svc(s))
                 } else {
-                    format!("fault: {} cut off from the bus", svc(s))
+                    format!("fault: {0} cut off from the bus", svc(s))
                 }
             }
             F::Heal { service: s } => {
                 if ko {
-                    format!("{} 연결 복구", svc(s))
+                    format!("{0} 연결 복구", svc(s))
                 } else {
-                    format!("{}'s link healed", svc(s))
+                    format!("{0}'s link healed", svc(s))
                 }
             }
             F::SetLinkFaults { service: s, faults: l } => {
@@ -606,9 +655,9 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             }
             F::SetHandleTime { service: s, handle_ms } => {
                 if ko {
-                    format!("{}: 메시지당 {handle_ms} ms", svc(s))
+                    format!("{0}: 메시지당 {1} ms", svc(s), handle_ms)
                 } else {
-                    format!("{} takes {handle_ms} ms per message", svc(s))
+                    format!("{0} takes {1} ms per message", svc(s), handle_ms)
                 }
             }
             F::HealAll => t(lang, Key::HealAll).to_string(),
@@ -815,38 +864,38 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::Reply { reply } => match reply {
             saga_sim::Reply::Accepted { order } => {
                 if ko {
-                    format!("주문 서비스 응답: {order} 접수 (PENDING)")
+                    format!("주문 서비스 응답: {0} 접수 (PENDING)", order)
                 } else {
-                    format!("Order replies: {order} accepted (PENDING)")
+                    format!("Order replies: {0} accepted (PENDING)", order)
                 }
             }
             saga_sim::Reply::AlreadyPlaced { order } => {
                 if ko {
-                    format!("주문 서비스 응답: 같은 멱등 키, 기존 주문 {order}")
+                    format!("주문 서비스 응답: 같은 멱등 키, 기존 주문 {0}", order)
                 } else {
-                    format!("Order replies: same idempotency key, existing {order}")
+                    format!("Order replies: same idempotency key, existing {0}", order)
                 }
             }
             saga_sim::Reply::Cancelled { order } => {
                 if ko {
-                    format!("주문 서비스 응답: {order} 취소됨")
+                    format!("주문 서비스 응답: {0} 취소됨", order)
                 } else {
-                    format!("Order replies: {order} cancelled")
+                    format!("Order replies: {0} cancelled", order)
                 }
             }
             saga_sim::Reply::Rejected { reason } => {
                 if ko {
-                    format!("주문 서비스 거절: {}", rejection(lang, reason))
+                    format!("주문 서비스 거절: {0}", rejection(lang, reason))
                 } else {
-                    format!("Order rejects: {}", rejection(lang, reason))
+                    format!("Order rejects: {0}", rejection(lang, reason))
                 }
             }
         },
         E::Emitted { message: m } => {
             if ko {
-                format!("{}: {} 발행 → 아웃박스 ({})", svc(m.source), m.event, m.id)
+                format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event, m.id)
             } else {
-                format!("{} emits {} to its outbox ({})", svc(m.source), m.event, m.id)
+                format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event, m.id)
             }
         }
         E::BatchSent { service: s, messages, attempt, arrives_at_ms, .. } => {
@@ -880,9 +929,9 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (LossCause::ReceiverDown, true) => "수신자 장애",
             };
             if ko {
-                format!("{} 링크에서 {what} 손실 ({cause})", svc(s))
+                format!("{0} 링크에서 {1} 손실 ({2})", svc(s), what, cause)
             } else {
-                format!("{} link loses {what} ({cause})", svc(s))
+                format!("{0} link loses {1} ({2})", svc(s), what, cause)
             }
         }
         E::Appended { offset, message, event_type, copy } => match (ko, copy) {
@@ -893,58 +942,58 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         },
         E::Acked { service: s, rows, .. } => {
             if ko {
-                format!("버스 ack → {}: 아웃박스 {rows}행 삭제", svc(s))
+                format!("버스 ack → {0}: 아웃박스 {1}행 삭제", svc(s), rows)
             } else {
-                format!("bus acks to {}: {rows} outbox row(s) deleted", svc(s))
+                format!("bus acks to {0}: {1} outbox row(s) deleted", svc(s), rows)
             }
         }
         E::AckTimeout { service: s, .. } => {
             if ko {
-                format!("{} ack 시간 초과: 다시 보냄", svc(s))
+                format!("{0} ack 시간 초과: 다시 보냄", svc(s))
             } else {
-                format!("{} ack timeout: will resend", svc(s))
+                format!("{0} ack timeout: will resend", svc(s))
             }
         }
         E::Handled { service: s, event_type, message, outcome: o, .. } => {
             if ko {
-                format!("{}: {event_type} {message} 처리 → {}", svc(s), outcome(lang, &o))
+                format!("{0}: {1} {2} 처리 → {3}", svc(s), event_type, message, outcome(lang, &o))
             } else {
-                format!("{} handles {event_type} {message} → {}", svc(s), outcome(lang, &o))
+                format!("{0} handles {1} {2} → {3}", svc(s), event_type, message, outcome(lang, &o))
             }
         }
         E::OffsetCommitted { service: s, offset } => {
             if ko {
-                format!("{} 오프셋 {} 커밋", svc(s), offset.0)
+                format!("{0} 오프셋 {1} 커밋", svc(s), offset.0)
             } else {
-                format!("{} commits offset {}", svc(s), offset.0)
+                format!("{0} commits offset {1}", svc(s), offset.0)
             }
         }
         E::ConsumerResumed { service: s, from, rereads } => {
             if ko {
-                format!("{} 재시작: 커밋된 오프셋 {}부터 ({rereads}개 다시 읽음)", svc(s), from.0)
+                format!("{0} 재시작: 커밋된 오프셋 {1}부터 ({2}개 다시 읽음)", svc(s), from.0, rereads)
             } else {
-                format!("{} resumes from committed offset {} ({rereads} to re-read)", svc(s), from.0)
+                format!("{0} resumes from committed offset {1} ({2} to re-read)", svc(s), from.0, rereads)
             }
         }
         E::OffsetReset { service: s, from, to } => {
             if ko {
-                format!("{}: 로그 보존 한도로 레코드 {}..{} 유실", svc(s), from.0, to.0)
+                format!("{0}: 로그 보존 한도로 레코드 {1}..{2} 유실", svc(s), from.0, to.0)
             } else {
-                format!("{} LOST records {}..{} to log retention", svc(s), from.0, to.0)
+                format!("{0} LOST records {1}..{2} to log retention", svc(s), from.0, to.0)
             }
         }
         E::OutboxFull { service: s } => {
             if ko {
-                format!("{} 아웃박스 가득 참: 새 작업 중단", svc(s))
+                format!("{0} 아웃박스 가득 참: 새 작업 중단", svc(s))
             } else {
-                format!("{} outbox full: takes no new work", svc(s))
+                format!("{0} outbox full: takes no new work", svc(s))
             }
         }
         E::StockSet { product, stock } => {
             if ko {
-                format!("상품 서비스: {product} 재고를 {stock}(으)로 설정")
+                format!("상품 서비스: {0} 재고를 {1}(으)로 설정", product, stock)
             } else {
-                format!("Product sets {product} stock to {stock}")
+                format!("Product sets {0} stock to {1}", product, stock)
             }
         }
         E::DeliveryCompleted { order, done } => match (ko, done) {
@@ -955,9 +1004,9 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         },
         E::Refused { reason } => {
             if ko {
-                format!("거절됨: {}", refusal(lang, reason))
+                format!("거절됨: {0}", refusal(lang, reason))
             } else {
-                format!("refused: {}", refusal(lang, reason))
+                format!("refused: {0}", refusal(lang, reason))
             }
         }
         E::ConsistencyChanged { consistent } => match (ko, consistent) {
@@ -981,46 +1030,52 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         }
         E::RpcHandled { service: s, packet, result } => {
             if ko {
-                format!("{}: {} ({}) 처리 → {}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
+                format!("{0}: {1} ({2}) 처리 → {3}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
             } else {
-                format!("{} handles {} for {} → {}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
+                format!("{0} handles {1} for {2} → {3}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
             }
         }
         E::RpcAnswered { packet, result } => {
             let to = svc(packet.rpc.requester());
             if ko {
-                format!("{to}가 {} 응답 받음: {}", packet.rpc, rpc_result(lang, result))
+                format!("{0}가 {1} 응답 받음: {2}", to, packet.rpc, rpc_result(lang, result))
             } else {
-                format!("{to} receives {} for {}", rpc_result(lang, result), packet.rpc)
+                format!("{0} receives {2} for {1}", to, packet.rpc, rpc_result(lang, result))
             }
         }
         E::SweptOwnReservation { service: s, order, status, result } => {
             let st = self::status(lang, status);
             if ko {
-                format!("{} 스위퍼: {order}은(는) {st} → {}", svc(s), rpc_result(lang, result))
+                format!("{0} 스위퍼: {1}은(는) {2} → {3}", svc(s), order, st, rpc_result(lang, result))
             } else {
-                format!("{}'s sweeper: {order} is {st} → {}", svc(s), rpc_result(lang, result))
+                format!("{0}'s sweeper: {1} is {2} → {3}", svc(s), order, st, rpc_result(lang, result))
             }
         }
         E::AppliedByHand { service: s, order, rpc, result } => {
             if ko {
-                format!("운영자가 {}에서 {rpc} ({order}) 직접 적용 → {}", svc(s), rpc_result(lang, result))
+                format!("운영자가 {0}에서 {1} ({2}) 직접 적용 → {3}", svc(s), rpc, order, rpc_result(lang, result))
             } else {
-                format!("operator applies {rpc} for {order} at {} by hand → {}", svc(s), rpc_result(lang, result))
+                format!(
+                    "operator applies {1} for {2} at {0} by hand → {3}",
+                    svc(s),
+                    rpc,
+                    order,
+                    rpc_result(lang, result)
+                )
             }
         }
         E::SagaDecided { order, decision } => {
             if ko {
-                format!("코디네이터, 사가 {order}: {}", saga_decision(lang, &decision))
+                format!("코디네이터, 사가 {0}: {1}", order, saga_decision(lang, &decision))
             } else {
-                format!("Coordinator, saga {order}: {}", saga_decision(lang, &decision))
+                format!("Coordinator, saga {0}: {1}", order, saga_decision(lang, &decision))
             }
         }
         E::TraceOverflow { discarded } => {
             if ko {
-                format!("기록 {discarded}개가 넘쳐 버려짐")
+                format!("기록 {0}개가 넘쳐 버려짐", discarded)
             } else {
-                format!("{discarded} older entries discarded")
+                format!("{0} older entries discarded", discarded)
             }
         }
     }
@@ -1046,3 +1101,4 @@ mod tests {
         assert_eq!(Lang::from_tag(""), Lang::En);
     }
 }
+

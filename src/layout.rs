@@ -3,10 +3,9 @@
 
 use saga_sim::ServiceId;
 
-/// The stage's viewBox width.
-pub const WIDTH: f64 = 1000.0;
-/// The stage's viewBox height.
-pub const HEIGHT: f64 = 360.0;
+/// The stage's viewBox: 1000 wide, 360 high. Spelled out as text, since formatting floats
+/// would link Rust's float formatting into the WebAssembly (about 5 KB gzipped).
+pub const VIEW_BOX: &str = "0 0 1000 360";
 
 /// A box on the stage: centre and size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -100,6 +99,42 @@ pub fn command_link(s: ServiceId) -> ((f64, f64), (f64, f64)) {
         ServiceId::Product => ((c.right(), c.cy), (b.left(), b.top() + 24.0)),
         _ => ((c.right() - 24.0, c.cy + c.h / 2.0), (b.left(), b.top() + 14.0)),
     }
+}
+
+/// The path a TCC participant's sweeper asks Order along: out of the participant, through the
+/// corridor between the coordinator and the bus, down to Order.
+pub fn query_path(s: ServiceId) -> [(f64, f64); 4] {
+    let b = service_box(s);
+    let corridor = (COORDINATOR.cy + COORDINATOR.h / 2.0 + BUS_UNDER_COORDINATOR.top()) / 2.0;
+    let order = service_box(ServiceId::Order);
+    let start = if s == ServiceId::Delivery { (b.left() + 20.0, b.top()) } else { (b.left(), corridor) };
+    [start, (BUS.right() + 40.0, corridor), (order.right() - 10.0, corridor), (order.right() - 10.0, order.top())]
+}
+
+/// The point a fraction `p` along a sweeper's query path, towards Order (`outbound`) or back.
+pub fn along_query(s: ServiceId, outbound: bool, p: f64) -> (f64, f64) {
+    let pts = query_path(s);
+    let seg = |i: usize| {
+        let ((x0, y0), (x1, y1)) = (pts[i], pts[i + 1]);
+        ((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).sqrt()
+    };
+    let total: f64 = (0..3).map(seg).sum();
+    let mut d = p.clamp(0.0, 1.0) * total;
+    if !outbound {
+        d = total - d;
+    }
+    let side = if outbound { -5.0 } else { 5.0 };
+    for i in 0..3 {
+        let len = seg(i);
+        if d <= len || i == 2 {
+            let t = if len > 0.0 { (d / len).min(1.0) } else { 0.0 };
+            let ((x0, y0), (x1, y1)) = (pts[i], pts[i + 1]);
+            let (nx, ny) = (-(y1 - y0) / len.max(1.0) * side, (x1 - x0) / len.max(1.0) * side);
+            return (x0 + (x1 - x0) * t + nx, y0 + (y1 - y0) * t + ny);
+        }
+        d -= len;
+    }
+    pts[3]
 }
 
 /// The point a fraction `p` along the command link to `s`, going towards the participant

@@ -35,10 +35,12 @@ pub enum UiMsg {
     SetFilters(Filters),
     /// Choose idempotent consumers for the next reset.
     SetIdempotent(bool),
-    /// Switch protocol: the run starts again with it.
-    SetProtocol(saga_sim::Protocol),
+    /// Switch protocol (and, for TCC, the strategy for stuck orders): the run starts again.
+    SetProtocol(saga_sim::Protocol, saga_sim::StuckStrategy),
     /// Run the irreversible step first on the next reset.
     SetNotifyFirst(bool),
+    /// Turn the compare view on or off.
+    SetCompare(bool),
     /// Report bad input the component could not turn into a command.
     BadInput(String),
     /// Dismiss the notice.

@@ -4,7 +4,6 @@
 use crate::i18n::Lang;
 use saga_sim::message::EventType;
 use saga_sim::{MessageId, OrderId, View};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -15,6 +14,8 @@ pub struct Snapshot {
     pub view: Rc<View>,
     /// The driver's version when it was taken.
     pub version: u64,
+    /// Each protocol's figures when the compare view runs (empty otherwise).
+    pub compare: Rc<Vec<(saga_sim::Protocol, saga_sim::Metrics)>>,
 }
 
 impl PartialEq for Snapshot {
@@ -57,7 +58,7 @@ pub struct UiState {
     /// The selected log entry (by sequence number) and its message, if it has one.
     pub selected: Option<(u64, Option<MessageId>)>,
     /// The selected message's causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
     /// Event-log filters.
     pub filters: Filters,
     /// Whether the help overlay is open.
@@ -74,6 +75,8 @@ pub struct UiState {
     pub protocol: saga_sim::Protocol,
     /// Whether the next reset runs the irreversible step first.
     pub notify_first: bool,
+    /// TCC's strategy for stuck orders.
+    pub strategy: saga_sim::StuckStrategy,
 }
 
 /// Something that changes the UI state.
@@ -86,7 +89,7 @@ pub enum Action {
     /// The language changed.
     SetLang(Lang),
     /// An entry was selected (or the selection cleared).
-    Select(Option<(u64, Option<MessageId>)>, Rc<BTreeSet<MessageId>>),
+    Select(Option<(u64, Option<MessageId>)>, Rc<crate::store::Chain>),
     /// Filters changed.
     SetFilters(Filters),
     /// Open or close help.
@@ -103,6 +106,8 @@ pub enum Action {
     SetProtocol(saga_sim::Protocol),
     /// The notify-first checkbox changed (applies on reset).
     SetNotifyFirst(bool),
+    /// The run restarted with this TCC strategy.
+    SetStrategy(saga_sim::StuckStrategy),
 }
 
 impl Reducible for UiState {
@@ -143,6 +148,7 @@ impl Reducible for UiState {
                 s.chain = Rc::default();
             }
             Action::SetNotifyFirst(on) => s.notify_first = on,
+            Action::SetStrategy(strategy) => s.strategy = strategy,
         }
         Rc::new(s)
     }

@@ -4,10 +4,44 @@
 use saga_sim::message::EventType;
 use saga_sim::trace::{TraceEvent, TraceRecord};
 use saga_sim::{Command, Message, MessageId, OrderId, Reply};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 /// Log entries kept; older ones scroll away.
 pub const ENTRIES_KEPT: usize = 4_000;
+/// A causal chain: message ids, sorted. A few dozen at most, so a sorted vector serves, and
+/// spares the WebAssembly a B-tree of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Chain(Vec<MessageId>);
+
+impl Chain {
+    /// Whether `id` is in the chain.
+    pub fn contains(&self, id: &MessageId) -> bool {
+        self.0.binary_search(id).is_ok()
+    }
+
+    /// Adds `id`, keeping the order.
+    pub fn insert(&mut self, id: MessageId) {
+        if let Err(at) = self.0.binary_search(&id) {
+            self.0.insert(at, id);
+        }
+    }
+
+    /// The ids, oldest first.
+    pub fn iter(&self) -> std::slice::Iter<'_, MessageId> {
+        self.0.iter()
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no message is selected.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Messages kept for causal chains.
 pub const MESSAGES_KEPT: usize = 8_000;
 
@@ -111,7 +145,7 @@ impl EventStore {
 
     /// Every message linked to `id` by causation ids: its ancestors up to the user's request and
     /// all of their descendants.
-    pub fn causal_chain(&self, id: MessageId) -> BTreeSet<MessageId> {
+    pub fn causal_chain(&self, id: MessageId) -> Chain {
         let mut root = id;
         let mut guard = 0;
         while let Some(parent) = self.message(root).and_then(|m| m.causation_id) {
@@ -121,7 +155,9 @@ impl EventStore {
             root = parent;
             guard += 1;
         }
-        let mut chain = BTreeSet::from([root, id]);
+        let mut chain = Chain::default();
+        chain.insert(root);
+        chain.insert(id);
         // Descendants by repeated sweeps; chains are short, so a few passes suffice.
         loop {
             let before = chain.len();
@@ -181,7 +217,7 @@ mod tests {
         };
         let cancel = id_of(EventType::DeliveryCancelled).expect("DeliveryCancelled");
         let chain = store.causal_chain(cancel);
-        let types: BTreeSet<EventType> =
+        let types: std::collections::BTreeSet<EventType> =
             chain.iter().filter_map(|m| store.message(*m)).map(|m| m.event.event_type()).collect();
         for t in [
             EventType::OrderPlaced,

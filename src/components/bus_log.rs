@@ -2,8 +2,6 @@
 
 use crate::i18n::{self, Key, Lang, t};
 use crate::state::Snapshot;
-use saga_sim::MessageId;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -15,7 +13,7 @@ pub struct BusLogProps {
     /// The world.
     pub snapshot: Snapshot,
     /// The selected causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
 }
 
 /// The bus log table.

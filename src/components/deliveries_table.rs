@@ -33,6 +33,8 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
             DeliveryStatus::Started => ("badge started", "➜"),
             DeliveryStatus::Completed => ("badge confirmed", "✔"),
             DeliveryStatus::Cancelled => ("badge cancelled", "✖"),
+            DeliveryStatus::Held => ("badge pending", "⏸"),
+            DeliveryStatus::Prepared => ("badge pending", "🔒"),
         };
         html! {
             <tr key={order.0}>

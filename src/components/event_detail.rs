@@ -5,7 +5,6 @@ use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use saga_sim::MessageId;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,7 +18,7 @@ pub struct EventDetailProps {
     /// The selected entry.
     pub selected: Option<(u64, Option<MessageId>)>,
     /// Its causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }

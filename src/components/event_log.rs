@@ -10,7 +10,6 @@ use crate::state::Filters;
 use crate::store::is_transport;
 use saga_sim::message::EventType;
 use saga_sim::{MessageId, OrderId, TraceEvent};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -30,7 +29,7 @@ pub struct EventLogProps {
     /// The selected entry.
     pub selected: Option<(u64, Option<MessageId>)>,
     /// Its causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
     /// Orders that exist, for the filter.
     pub order_count: u32,
     /// Where requests go.

@@ -5,7 +5,7 @@ use super::weather_form::WeatherForm;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::{Command, Fault, PlacementMode};
+use saga_sim::{Command, DecisionTrap, Fault, PlacementMode, ServiceId};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -73,6 +73,15 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
     let idem = p.on.reform(|e: Event| UiMsg::SetIdempotent(e.target_unchecked_into::<HtmlInputElement>().checked()));
     let notify_first =
         p.on.reform(|e: Event| UiMsg::SetNotifyFirst(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let trap = |then: DecisionTrap, key: Key| {
+        let armed = view.decision_trap == Some(then);
+        let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::AtNextDecision { then })));
+        html! {
+            <button class={classes!("small", armed.then_some("on"))} onclick={click} aria-pressed={armed.to_string()}>
+                { t(lang, key) }
+            </button>
+        }
+    };
     html! {
         <section class="panel fault-panel" aria-labelledby="faults-h">
             <h2 id="faults-h">{ t(lang, Key::Faults) }</h2>
@@ -87,6 +96,13 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
             <label class="check"><input type="checkbox" checked={p.idempotent} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
             if view.protocol == saga_sim::Protocol::Orchestration {
                 <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
+            }
+            if view.protocol.is_two_phase() {
+                <div class="traps" role="group" aria-label={t(lang, Key::AtDecision)}>
+                    <span>{ t(lang, Key::AtDecision) }{ ":" }</span>
+                    { trap(DecisionTrap::CrashCoordinator, Key::CrashAtDecision) }
+                    { trap(DecisionTrap::Partition { service: ServiceId::Product }, Key::CutProductAtDecision) }
+                </div>
             }
             <button onclick={heal_all}>{ t(lang, Key::HealAll) }</button>
             </div>

@@ -1,6 +1,7 @@
 //! The app's components, one per file.
 
 pub mod bus_log;
+pub mod compare_panel;
 pub mod consistency_panel;
 pub mod deliveries_table;
 pub mod event_detail;
@@ -16,4 +17,5 @@ pub mod stock_row;
 pub mod stock_table;
 pub mod tables;
 pub mod toolbar;
+pub mod tx_table;
 pub mod weather_form;

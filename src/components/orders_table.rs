@@ -53,7 +53,10 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                 <th scope="row">{ id.to_string() }</th>
                 <td>{ product }</td>
                 <td class="num">{ o.quantity }</td>
-                <td>{ status_badge(lang, o.status) }</td>
+                <td>
+                    { status_badge(lang, o.status) }
+                    if o.locked { <span class="tag lock" title={t(lang, Key::InDoubt)}>{ " 🔒" }</span> }
+                </td>
                 <td>{ reason }</td>
                 <td class="mono">{ format!("k{}", o.idempotency_key.0 & 0xffff) }</td>
                 <td class="num">{ format::duration(o.placed_at_ms) }</td>

@@ -7,8 +7,7 @@ use crate::layout::{self, CLIENT, NodeBox};
 use crate::state::Snapshot;
 use saga_sim::services::coordinator::SagaPhase;
 use saga_sim::view::ServiceView;
-use saga_sim::{MessageId, Reply, ServiceId};
-use std::collections::BTreeSet;
+use saga_sim::{Reply, ServiceId};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -25,7 +24,7 @@ pub struct StageProps {
     /// The `<g>` the animator owns.
     pub layer: NodeRef,
     /// The selected causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
 }
 
 /// The stage.
@@ -44,7 +43,7 @@ pub fn Stage(p: &StageProps) -> Html {
         .collect();
     html! {
         <figure class="stage-wrap">
-            <svg class="stage" viewBox={format!("0 0 {} {}", layout::WIDTH, layout::HEIGHT)}
+            <svg class="stage" viewBox={layout::VIEW_BOX}
                 role="img" aria-labelledby="stage-title stage-desc" preserveAspectRatio="xMidYMid meet">
                 <title id="stage-title">{ t(lang, Key::Stage) }</title>
                 <desc id="stage-desc">{ t(lang, Key::StageDescription) }{ " " }{ summary.join("; ") }</desc>
@@ -167,7 +166,25 @@ fn service(lang: Lang, s: &ServiceView) -> Html {
 /// the bus (it reads OrderPlaced and the customer's OrderCancelled from there).
 fn coordinator(lang: Lang, s: &ServiceView, view: &saga_sim::View) -> Html {
     let b = layout::COORDINATOR;
-    let active = view.sagas.iter().filter(|r| !matches!(r.phase, SagaPhase::Confirmed | SagaPhase::Cancelled)).count();
+    let two_phase = view.protocol.is_two_phase();
+    let active = if two_phase {
+        view.txs.iter().filter(|t| !t.finished()).count()
+    } else {
+        view.sagas.iter().filter(|r| !matches!(r.phase, SagaPhase::Confirmed | SagaPhase::Cancelled)).count()
+    };
+    let (second_key, second) = if two_phase {
+        (Key::AlertBadge, view.metrics.open_alerts as usize)
+    } else {
+        (Key::Registry, view.registry.len())
+    };
+    // A sweeper's questions to Order travel their own path (TCC, participant sweep).
+    let sweeping = view.protocol == saga_sim::Protocol::Tcc
+        && view.two_phase.strategy == saga_sim::StuckStrategy::ParticipantSweep;
+    let queries = [ServiceId::Product, ServiceId::Delivery].into_iter().filter(|_| sweeping).map(|p| {
+        let pts: Vec<String> =
+            layout::query_path(p).iter().map(|(x, y)| format!("{},{}", fixed(*x, 1), fixed(*y, 1))).collect();
+        html! { <polyline class="query-link" points={pts.join(" ")} /> }
+    });
     let status = if s.up { t(lang, Key::Up) } else { t(lang, Key::Down) };
     let commands = ServiceId::ALL.iter().map(|&p| {
         let ((x0, y0), (x1, y1)) = layout::command_link(p);
@@ -181,6 +198,7 @@ fn coordinator(lang: Lang, s: &ServiceView, view: &saga_sim::View) -> Html {
         <g class={classes!("node", "service", "coordinator", (!s.up).then_some("down"), s.partitioned.then_some("partitioned"))}
             data-service={s.id.name()}>
             { for commands }
+            { for queries }
             <g class={classes!("link", s.partitioned.then_some("cut"))} data-service={s.id.name()}>
                 <line class="lane" x1={fixed(b.cx - layout::LANE_GAP, 1)} y1={fixed(top, 1)}
                     x2={fixed(b.cx - layout::LANE_GAP, 1)} y2={fixed(bottom, 1)} marker-end="url(#arrow)" />
@@ -194,12 +212,13 @@ fn coordinator(lang: Lang, s: &ServiceView, view: &saga_sim::View) -> Html {
             }
             { text(b.cx, b.top() + 19.0, "title", i18n::service(lang, s.id)) }
             { text(b.cx, b.top() + 37.0, "small", format!("{}{} · {} {} · {} {}",
-                if s.up { "● " } else { "✕ " }, status, t(lang, Key::ActiveSagas), active, t(lang, Key::Registry), view.registry.len())) }
+                if s.up { "● " } else { "✕ " }, status,
+                t(lang, if two_phase { Key::Transactions } else { Key::ActiveSagas }), active, t(lang, second_key), second)) }
         </g>
     }
 }
 
-fn bus(lang: Lang, view: &saga_sim::View, chain: &BTreeSet<MessageId>) -> Html {
+fn bus(lang: Lang, view: &saga_sim::View, chain: &crate::store::Chain) -> Html {
     let b = layout::bus(view.protocol.has_coordinator());
     let tail = &view.log.tail;
     let rows_fit = if view.protocol.has_coordinator() { MINI_LOG_ROWS - 3 } else { MINI_LOG_ROWS };

@@ -1,10 +1,12 @@
 //! One product's stock row, with a set-stock field whose text survives refreshes.
 
+use crate::format;
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use saga_sim::config::MAX_STOCK;
-use saga_sim::{Command, ProductId};
+use saga_sim::services::product::RowLock;
+use saga_sim::{Command, ProductId, Protocol};
 use yew::prelude::*;
 
 /// Props of [`StockRow`].
@@ -22,6 +24,14 @@ pub struct StockRowProps {
     pub initial: i64,
     /// Order's copy of the stock.
     pub replica: i64,
+    /// The protocol, which decides the extra columns.
+    pub protocol: Protocol,
+    /// TCC: units held by reservations.
+    pub reserved: i64,
+    /// 2PC: the row's lock.
+    pub lock: Option<RowLock>,
+    /// 2PC: prepares waiting for the lock.
+    pub waiting: usize,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -48,6 +58,22 @@ pub fn StockRow(p: &StockRowProps) -> Html {
         <tr>
             <th scope="row">{ &p.name }</th>
             <td class="num strong">{ p.stock }</td>
+            if p.protocol == Protocol::Tcc {
+                <td class={classes!("num", (p.reserved > 0).then_some("held"))}>{ p.reserved }</td>
+                <td class="num">{ p.stock - p.reserved }</td>
+            }
+            if p.protocol == Protocol::TwoPc {
+                <td class="lock-cell">
+                    if let Some(l) = p.lock {
+                        <span class="badge pending">{ format!("🔒 {} {} · {}", t(lang, Key::LockedBy), l.holder, format::duration(l.since_ms)) }</span>
+                    } else {
+                        { "—" }
+                    }
+                    if p.waiting > 0 {
+                        <span class="tag">{ format!(" +{} {}", p.waiting, t(lang, Key::WaitingForLock)) }</span>
+                    }
+                </td>
+            }
             <td class="num">{ p.initial }</td>
             <td class="num">
                 { p.replica }

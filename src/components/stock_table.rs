@@ -4,7 +4,7 @@ use super::stock_row::StockRow;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::ProductId;
+use saga_sim::{ProductId, Protocol};
 use yew::prelude::*;
 
 /// Props of [`StockTable`].
@@ -22,10 +22,12 @@ pub struct StockTableProps {
 #[component]
 pub fn StockTable(p: &StockTableProps) -> Html {
     let lang = p.lang;
+    let protocol = p.snapshot.view.protocol;
     let rows = p.snapshot.view.products.iter().enumerate().map(|(i, prod)| {
         html! {
             <StockRow key={i} lang={lang} product={ProductId(i as u16)} name={prod.name.clone()} stock={prod.stock}
-                initial={prod.initial_stock} replica={prod.replica_in_order} on={p.on.clone()} />
+                initial={prod.initial_stock} replica={prod.replica_in_order} protocol={protocol}
+                reserved={prod.reserved} lock={prod.lock} waiting={prod.waiting.len()} on={p.on.clone()} />
         }
     });
     html! {
@@ -34,6 +36,13 @@ pub fn StockTable(p: &StockTableProps) -> Html {
             <thead><tr>
                 <th scope="col">{ t(lang, Key::Product) }</th>
                 <th scope="col">{ t(lang, Key::Stock) }</th>
+                if protocol == Protocol::Tcc {
+                    <th scope="col">{ t(lang, Key::Reserved) }</th>
+                    <th scope="col">{ t(lang, Key::Available) }</th>
+                }
+                if protocol == Protocol::TwoPc {
+                    <th scope="col">{ t(lang, Key::RowLock) }</th>
+                }
                 <th scope="col">{ t(lang, Key::InitialStock) }</th>
                 <th scope="col">{ t(lang, Key::ReplicaInOrder) }</th>
                 <th scope="col">{ t(lang, Key::Actions) }</th>

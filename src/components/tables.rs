@@ -1,15 +1,15 @@
 //! The services' tables behind tabs: orders, stock, deliveries, bus log.
 
 use super::bus_log::BusLog;
+use super::compare_panel::ComparePanel;
 use super::deliveries_table::DeliveriesTable;
 use super::orders_table::OrdersTable;
 use super::sagas_table::SagasTable;
 use super::stock_table::StockTable;
+use super::tx_table::TxTable;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::MessageId;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,10 +20,11 @@ enum Tab {
     Deliveries,
     Bus,
     Sagas,
+    Compare,
 }
 
 impl Tab {
-    const ALL: [Tab; 5] = [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas];
+    const ALL: [Tab; 6] = [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas, Tab::Compare];
 
     fn key(self) -> Key {
         match self {
@@ -32,6 +33,7 @@ impl Tab {
             Tab::Deliveries => Key::Deliveries,
             Tab::Bus => Key::BusLog,
             Tab::Sagas => Key::Sagas,
+            Tab::Compare => Key::Compare,
         }
     }
 
@@ -42,6 +44,7 @@ impl Tab {
             Tab::Deliveries => "deliveries",
             Tab::Bus => "bus",
             Tab::Sagas => "sagas",
+            Tab::Compare => "compare",
         }
     }
 }
@@ -54,7 +57,7 @@ pub struct TablesProps {
     /// The world.
     pub snapshot: Snapshot,
     /// The selected causal chain.
-    pub chain: Rc<BTreeSet<MessageId>>,
+    pub chain: Rc<crate::store::Chain>,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -69,8 +72,11 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Stock => p.snapshot.view.products.len(),
         Tab::Deliveries => p.snapshot.view.deliveries.len(),
         Tab::Bus => p.snapshot.view.log.end.0 as usize,
+        Tab::Sagas if p.snapshot.view.protocol.is_two_phase() => p.snapshot.view.txs.len(),
         Tab::Sagas => p.snapshot.view.sagas.len(),
+        Tab::Compare => p.snapshot.compare.len(),
     };
+    let two_phase = p.snapshot.view.protocol.is_two_phase();
     // The Sagas tab exists only when a coordinator runs sagas.
     let has_sagas = p.snapshot.view.protocol.has_coordinator();
     let tabs: Vec<Tab> = Tab::ALL.iter().copied().filter(|t| *t != Tab::Sagas || has_sagas).collect();
@@ -85,7 +91,8 @@ pub fn Tables(p: &TablesProps) -> Html {
             <button role="tab" id={format!("tab-{}", tb.id())} aria-selected={selected.to_string()}
                 aria-controls={format!("panel-{}", tb.id())} tabindex={if selected { "0" } else { "-1" }}
                 class={classes!(selected.then_some("selected"))} onclick={select}>
-                { t(lang, tb.key()) }<span class="count">{ format!(" {}", counts(tb)) }</span>
+                { t(lang, if tb == Tab::Sagas && two_phase { Key::Transactions } else { tb.key() }) }
+                if tb != Tab::Compare { <span class="count">{ format!(" {}", counts(tb)) }</span> }
             </button>
         }
     });
@@ -112,7 +119,11 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Stock => html! { <StockTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Deliveries => html! { <DeliveriesTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Bus => html! { <BusLog lang={lang} snapshot={p.snapshot.clone()} chain={p.chain.clone()} /> },
+        Tab::Sagas if two_phase => html! { <TxTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Sagas => html! { <SagasTable lang={lang} snapshot={p.snapshot.clone()} /> },
+        Tab::Compare => html! {
+            <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />
+        },
     };
     html! {
         <section class="panel tables">

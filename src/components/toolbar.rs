@@ -5,9 +5,20 @@ use crate::format;
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
-use saga_sim::Protocol;
+use saga_sim::{Protocol, StuckStrategy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// The protocol menu: TCC appears once per strategy for orders stuck PENDING, since the
+/// strategy is what tells its failures apart.
+const CHOICES: [(&str, Protocol, StuckStrategy, Key, Option<Key>); 6] = [
+    ("choreography", Protocol::Choreography, StuckStrategy::AutoConfirm, Key::Choreography, None),
+    ("orchestration", Protocol::Orchestration, StuckStrategy::AutoConfirm, Key::Orchestration, None),
+    ("tcc", Protocol::Tcc, StuckStrategy::AutoConfirm, Key::Tcc, Some(Key::AutoConfirm)),
+    ("tcc-operator", Protocol::Tcc, StuckStrategy::OperatorAlert, Key::Tcc, Some(Key::OperatorAlert)),
+    ("tcc-sweep", Protocol::Tcc, StuckStrategy::ParticipantSweep, Key::Tcc, Some(Key::ParticipantSweep)),
+    ("2pc", Protocol::TwoPc, StuckStrategy::AutoConfirm, Key::TwoPc, None),
+];
 
 /// Props of [`Toolbar`].
 #[derive(Properties, PartialEq)]
@@ -24,6 +35,8 @@ pub struct ToolbarProps {
     pub seed: u64,
     /// The run's protocol.
     pub protocol: Protocol,
+    /// TCC's strategy for stuck orders.
+    pub strategy: StuckStrategy,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -62,13 +75,10 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
     let help = on.reform(|_: MouseEvent| UiMsg::Help(true));
     let set_protocol = on.reform(|e: Event| {
         let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-        UiMsg::SetProtocol(Protocol::from_name(&v).unwrap_or_default())
+        let choice = CHOICES.iter().find(|c| c.0 == v).unwrap_or(&CHOICES[0]);
+        UiMsg::SetProtocol(choice.1, choice.2)
     });
-    let protocol_label = |p: Protocol| match p {
-        Protocol::Choreography => t(lang, Key::Choreography),
-        Protocol::Orchestration => t(lang, Key::Orchestration),
-    };
-    let mult = 10f64.powf(p.speed_exp);
+    let mult = format::pow10(p.speed_exp);
     let play_label = if p.playing { t(lang, Key::Pause) } else { t(lang, Key::Play) };
     html! {
         <header class="toolbar">
@@ -99,8 +109,10 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
             <label class="protocol">
                 <span>{ t(lang, Key::Protocol) }</span>
                 <select onchange={set_protocol}>
-                    { for Protocol::ALL.iter().map(|&pr| html! {
-                        <option value={pr.name()} selected={pr == p.protocol}>{ protocol_label(pr) }</option>
+                    { for CHOICES.iter().map(|&(value, pr, strategy, key, sub)| html! {
+                        <option value={value} selected={pr == p.protocol && (pr != Protocol::Tcc || strategy == p.strategy)}>
+                            { t(lang, key) }{ sub.map(|k| format!(": {}", t(lang, k))).unwrap_or_default() }
+                        </option>
                     }) }
                 </select>
             </label>

@@ -552,6 +552,12 @@ impl Checker {
         self.violations.iter()
     }
 
+    /// Consistent now, since when, and the total time of closed inconsistency windows, without
+    /// building a whole verdict.
+    pub fn verdict_summary(&self) -> (bool, u64, u64) {
+        (self.consistent, self.since_ms, self.inconsistent_total_ms)
+    }
+
     /// Since when the current verdict has held.
     pub fn since_ms(&self) -> u64 {
         self.since_ms

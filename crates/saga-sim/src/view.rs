@@ -31,6 +31,12 @@ pub struct ProductRow {
     pub adjustments: i64,
     /// Order's (possibly stale) copy of the stock.
     pub replica_in_order: i64,
+    /// TCC: units held by open reservations (available = stock - reserved).
+    pub reserved: i64,
+    /// 2PC: the lock on the row, if a prepared transaction holds it.
+    pub lock: Option<crate::services::product::RowLock>,
+    /// 2PC: orders whose prepare waits for the lock, oldest first.
+    pub waiting: Vec<OrderId>,
 }
 
 /// A consumer's offsets and the record it is handling.
@@ -185,6 +191,14 @@ pub struct View {
     pub registry: Vec<crate::services::coordinator::RegistryEntry>,
     /// The orchestrator's retry settings (for "attempt n / max").
     pub orchestration: crate::config::OrchestrationConfig,
+    /// TCC and 2PC transactions, by order (the coordinator's log).
+    pub txs: Vec<crate::services::coordinator::TxRow>,
+    /// TCC's strategy and reservation lifetime.
+    pub two_phase: crate::config::TwoPhaseConfig,
+    /// The summary figures.
+    pub metrics: crate::metrics::Metrics,
+    /// A fault armed for the coordinator's next decision, if any.
+    pub decision_trap: Option<crate::command::DecisionTrap>,
     /// The bus.
     pub log: LogView,
     /// Every packet on a wire and every record in a consumer's hands, by arrival time.
@@ -245,6 +259,9 @@ impl Sim {
                     initial_stock: spec.initial_stock,
                     adjustments: self.product.adjustments[i],
                     replica_in_order: self.order.product_replica.get(i).copied().unwrap_or(0),
+                    reserved: self.product.reserved[i],
+                    lock: self.product.locks[i],
+                    waiting: self.lock_queue(i),
                 })
                 .collect(),
             ledger: self
@@ -261,6 +278,10 @@ impl Sim {
             sagas: self.coordinator.sagas.iter().flatten().copied().collect(),
             registry: self.coordinator.registry.iter().copied().collect(),
             orchestration: self.config.orchestration,
+            txs: self.coordinator.txs.iter().flatten().copied().collect(),
+            two_phase: self.config.two_phase,
+            metrics: self.metrics(),
+            decision_trap: self.decision_trap,
             log: LogView {
                 start: self.log.start(),
                 end: log_end,

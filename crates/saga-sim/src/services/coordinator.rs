@@ -17,7 +17,7 @@ use crate::message::CancelReason;
 use crate::protocol::Protocol;
 use crate::rpc::{Rpc, RpcPacket, RpcResult, Step};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// Why a saga went backwards.
@@ -258,6 +258,37 @@ pub enum CoordEffect {
     Decision(OrderId, SagaDecision),
 }
 
+/// Outstanding requests by id. Ids only grow, so a sorted vector serves as the map (and keeps
+/// a B-tree's code out of the WebAssembly).
+#[derive(Clone, Debug, Default)]
+struct Requests(Vec<(RequestId, Outstanding)>);
+
+impl Requests {
+    fn insert(&mut self, request: RequestId, o: Outstanding) {
+        match self.0.binary_search_by_key(&request, |e| e.0) {
+            Ok(i) => self.0[i].1 = o,
+            Err(i) => self.0.insert(i, (request, o)),
+        }
+    }
+
+    fn remove(&mut self, request: &RequestId) -> Option<Outstanding> {
+        let i = self.0.binary_search_by_key(request, |e| e.0).ok()?;
+        Some(self.0.remove(i).1)
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&RequestId, &Outstanding) -> bool) {
+        self.0.retain(|(r, o)| keep(r, o));
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Outstanding> {
+        self.0.iter().map(|e| &e.1)
+    }
+}
+
 /// What an outstanding request was for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Outstanding {
@@ -276,7 +307,7 @@ pub struct Coordinator {
     /// TCC and 2PC transactions, indexed by order id: the coordinator's log.
     pub txs: Vec<Option<TxRow>>,
     active_txs: usize,
-    outstanding: BTreeMap<RequestId, Outstanding>,
+    outstanding: Requests,
     protocol: Protocol,
     two_phase: TwoPhaseConfig,
 }

@@ -1,0 +1,98 @@
+//! The figures a protocol is judged by, side by side in the compare view: outcomes, how long
+//! things stayed unsettled, how much was sent, how long rows were locked and how often a person
+//! had to step in.
+
+use crate::services::coordinator::TxPhase;
+use crate::services::order::OrderStatus;
+use crate::sim::Sim;
+use serde::{Deserialize, Serialize};
+
+/// A run's summary figures at the current virtual time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Orders CONFIRMED.
+    pub confirmed: u32,
+    /// Orders CANCELLED.
+    pub cancelled: u32,
+    /// Orders PENDING.
+    pub pending: u32,
+    /// Whether the checker finds the system consistent now.
+    pub consistent: bool,
+    /// When the current verdict began (the moment it became consistent, when it is).
+    pub verdict_since_ms: u64,
+    /// Total time spent inconsistent.
+    pub inconsistent_ms: u64,
+    /// The longest time an order was PENDING (still open ones count up to now).
+    pub longest_pending_ms: u64,
+    /// The mean time from placing an order to its final status, over final orders.
+    pub mean_latency_ms: u64,
+    /// Messages sent: events into outboxes plus commands over the coordinator's links.
+    pub messages: u64,
+    /// 2PC: total time product rows were locked (open locks count up to now).
+    pub lock_ms: u64,
+    /// TCC: total time stock stayed reserved before Confirm or Cancel (open ones up to now).
+    pub reserved_ms: u64,
+    /// Decisions an operator made by hand.
+    pub operator_actions: u64,
+    /// TCC orders waiting for an operator right now.
+    pub open_alerts: u32,
+    /// Checker violations in the whole run.
+    pub violations: u64,
+}
+
+impl Sim {
+    /// The run's summary figures. Costs O(orders); meant for a screen refresh, not every step.
+    pub fn metrics(&self) -> Metrics {
+        let now = self.now_ms;
+        let mut m = Metrics::default();
+        let mut latency_total = 0u64;
+        for o in &self.order.orders {
+            let open_ms = match o.status {
+                OrderStatus::Pending => {
+                    m.pending += 1;
+                    now.saturating_sub(o.placed_at_ms)
+                }
+                final_status => {
+                    if final_status == OrderStatus::Confirmed {
+                        m.confirmed += 1;
+                    } else {
+                        m.cancelled += 1;
+                    }
+                    let ms = o.updated_at_ms.saturating_sub(o.placed_at_ms);
+                    latency_total += ms;
+                    ms
+                }
+            };
+            m.longest_pending_ms = m.longest_pending_ms.max(open_ms);
+        }
+        let finals = u64::from(m.confirmed + m.cancelled);
+        m.mean_latency_ms = latency_total.checked_div(finals).unwrap_or(0);
+        let open_locks: u64 = self.product.locks.iter().flatten().map(|l| now.saturating_sub(l.since_ms)).sum();
+        m.lock_ms = self.product.lock_ms_total + open_locks;
+        let open_reservations: u64 = self
+            .product
+            .ledger
+            .iter()
+            .map(|l| match *l {
+                crate::services::product::Ledger::Reserved { reserved_at_ms, .. } => now.saturating_sub(reserved_at_ms),
+                _ => 0,
+            })
+            .sum();
+        m.reserved_ms = self.product.reserved_ms_total + open_reservations;
+        m.messages = self.stats.emitted + self.stats.rpcs_sent;
+        m.operator_actions = self.stats.operator_actions;
+        m.open_alerts = self
+            .coordinator
+            .txs
+            .iter()
+            .flatten()
+            .filter(|t| t.alerted && matches!(t.phase, TxPhase::Stuck { .. }))
+            .count() as u32;
+        let verdict = self.checker.verdict_summary();
+        m.consistent = verdict.0;
+        m.verdict_since_ms = verdict.1;
+        m.inconsistent_ms = verdict.2 + if verdict.0 { 0 } else { now.saturating_sub(verdict.1) };
+        m.violations = self.checker.violations_total();
+        m
+    }
+}
