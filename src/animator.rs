@@ -173,7 +173,7 @@ impl Animator {
                 Some(RpcResult::OutOfStock { .. }) => "✗ out of stock".to_string(),
                 Some(RpcResult::Refused) => "✗ refused".to_string(),
                 Some(RpcResult::CannotUndo) => "✗ cannot undo".to_string(),
-                Some(RpcResult::Blocked) => "🔒 waiting".to_string(),
+                Some(RpcResult::Blocked) => "⏸ waits for lock".to_string(),
                 Some(RpcResult::Status { status: OrderStatus::Pending }) => "PENDING".to_string(),
                 Some(RpcResult::Status { status: OrderStatus::Confirmed }) => "CONFIRMED".to_string(),
                 Some(RpcResult::Status { status: OrderStatus::Cancelled(_) }) => "CANCELLED".to_string(),

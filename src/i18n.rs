@@ -176,7 +176,7 @@ keys! {
     Placement => "When Product is unreachable", "상품 서비스에 연결할 수 없을 때";
     Ap => "AP: accept as PENDING", "AP: PENDING으로 접수";
     Cp => "CP: reject the order", "CP: 주문 거절";
-    Idempotent => "Idempotent consumers (applies on reset)", "멱등 소비자 (초기화 시 적용)";
+    Idempotent => "Idempotent consumers (on reset)", "멱등 소비자 (초기화 시 적용)";
     NumberInvalid => "enter a whole number in the allowed range", "허용 범위의 정수를 입력하세요";
     ShortcutPlay => "Play or pause", "재생 / 일시정지";
     ShortcutStep => "Step to the next event", "다음 이벤트로 한 단계";
@@ -211,11 +211,11 @@ keys! {
     PhaseCompensating => "compensating", "보상 중";
     LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
     NoneValue => "none", "없음";
-    Tcc => "TCC (Try-Confirm/Cancel)", "TCC (Try-Confirm/Cancel)";
-    TwoPc => "Two-phase commit (2PC)", "2단계 커밋 (2PC)";
-    AutoConfirm => "auto-confirm after a timeout", "시간이 지나면 자동 확정";
-    OperatorAlert => "alert an operator", "운영자에게 알림";
-    ParticipantSweep => "participants sweep their own reservations", "참여자가 스스로 예약 정리";
+    Tcc => "TCC", "TCC";
+    TwoPc => "Two-phase commit", "2단계 커밋 (2PC)";
+    AutoConfirm => "auto-confirm", "자동 확정";
+    OperatorAlert => "operator alert", "운영자 알림";
+    ParticipantSweep => "participants sweep", "참여자 정리";
     Transactions => "Transactions", "트랜잭션";
     NoTransactions => "No transactions yet.", "아직 트랜잭션이 없습니다.";
     Compare => "Compare", "비교";
@@ -226,23 +226,23 @@ keys! {
     Reserved => "Reserved", "예약";
     Available => "Available", "가용";
     RowLock => "Row lock", "행 잠금";
-    LockedBy => "locked by", "잠금:";
+    LockedBy => "locked by", "잠금 보유:";
     WaitingForLock => "waiting", "대기";
     Participants => "Participants (each service's own row)", "참여자 (각 서비스의 행)";
     Decide => "Decide by hand", "직접 결정";
     ConfirmByHand => "Confirm", "확정";
     CancelByHand => "Cancel", "취소";
     AlertBadge => "ALERT", "알림";
-    InDoubt => "in doubt", "불확실";
+    Locked => "locked", "잠김";
     TxVoting => "phase 1: voting", "1단계: 투표";
     TxCommitting => "phase 2: commit", "2단계: 커밋";
     TxAborting => "phase 2: abort", "2단계: 중단";
     TxStuck => "stuck: PENDING", "멈춤: PENDING";
     TxCommitted => "committed", "커밋됨";
     TxAborted => "aborted", "중단됨";
-    AtDecision => "At the coordinator's next decision", "코디네이터의 다음 결정 순간";
-    CrashAtDecision => "Crash the coordinator", "코디네이터 중단";
-    CutProductAtDecision => "Cut Product's link", "상품 서비스 연결 끊기";
+    AtDecision => "At the next decision", "다음 결정 순간";
+    CrashAtDecision => "Crash coordinator", "코디네이터 중단";
+    CutProductAtDecision => "Cut Product", "상품 연결 끊기";
     Armed => "armed", "예약됨";
     MetricOutcome => "Confirmed / cancelled / pending", "확정 / 취소 / 진행 중";
     MetricConsistent => "Consistent since", "일관 상태 시작";
@@ -255,7 +255,6 @@ keys! {
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
     NotYet => "not yet", "아직 아님";
-    TwoPhaseFigures => "Lock time and latency", "잠금 시간과 처리 시간";
     ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
 }
 
@@ -294,8 +293,8 @@ pub fn delivery_status(lang: Lang, s: DeliveryStatus) -> &'static str {
         (DeliveryStatus::Cancelled, Lang::Ko) => "CANCELLED 취소",
         (DeliveryStatus::Held, Lang::En) => "HELD (Try)",
         (DeliveryStatus::Held, Lang::Ko) => "HELD 슬롯 예약",
-        (DeliveryStatus::Prepared, Lang::En) => "PREPARED 🔒",
-        (DeliveryStatus::Prepared, Lang::Ko) => "PREPARED 🔒 준비됨",
+        (DeliveryStatus::Prepared, Lang::En) => "PREPARED (locked)",
+        (DeliveryStatus::Prepared, Lang::Ko) => "PREPARED 준비됨 (잠김)",
     }
 }
 
@@ -1101,4 +1100,3 @@ mod tests {
         assert_eq!(Lang::from_tag(""), Lang::En);
     }
 }
-

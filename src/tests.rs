@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::components::consistency_panel::ConsistencyPanel;
 use crate::i18n::Lang;
 use crate::state::Snapshot;
-use saga_sim::swarm::{SwarmKnobs, plan};
+use saga_sim::swarm::SwarmKnobs;
 use saga_sim::{Sim, SimConfig};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -35,10 +35,25 @@ fn text(root: &Element) -> String {
 }
 
 #[wasm_bindgen_test]
-fn the_browser_reproduces_the_native_trace_hash() {
-    // The same pin as crates/saga-sim/tests/determinism.rs: native and wasm32 must agree bit for bit.
-    let h = plan(7, SwarmKnobs::default()).scenario.run().1.trace_hash;
-    assert_eq!(format!("{h:016x}"), "f02cfd4f22d19aca");
+fn the_browser_reproduces_the_native_trace_hash_of_every_protocol() {
+    // The pins of crates/saga-sim/tests/determinism.rs, read from that file: one swarm seed per
+    // protocol, faults and all, must give the same trace hash natively and in wasm32.
+    let source = include_str!("../crates/saga-sim/tests/determinism.rs");
+    let pins: Vec<(&str, u64, &str)> = source
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim().strip_prefix("(\"")?.strip_suffix("\"),")?;
+            let (name, rest) = l.split_once("\", ")?;
+            let (seed, hash) = rest.split_once(", \"")?;
+            Some((name, seed.parse().ok()?, hash))
+        })
+        .collect();
+    assert_eq!(pins.len(), saga_sim::Protocol::ALL.len(), "a pin per protocol");
+    for (name, seed, pinned) in pins {
+        let protocol = saga_sim::Protocol::from_name(name).expect("protocol");
+        let r = saga_sim::swarm::run_seed(seed, SwarmKnobs::for_protocol(protocol));
+        assert_eq!(format!("{:016x}", r.trace_hash), pinned, "{name} seed {seed}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -73,7 +88,11 @@ async fn consistency_panel_reports_a_fresh_world_consistent() {
     fn Host(p: &P) -> Html {
         html! { <ConsistencyPanel lang={Lang::En} snapshot={p.snapshot.clone()} /> }
     }
-    yew::Renderer::<Host>::with_root_and_props(root.clone(), P { snapshot: Snapshot { view, version: 1 } }).render();
+    yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        P { snapshot: Snapshot { view, version: 1, compare: Rc::default() } },
+    )
+    .render();
     sleep(20).await;
     let s = text(&root);
     assert!(s.contains("Consistent"), "{s}");

@@ -1,46 +1,9 @@
 // End-to-end tests of the release build, served from a sub-folder, in Debian's chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, watchedPage, axeViolations, SHOTS, ROOT } from '../lib.mjs';
-
-let server, base, browser;
-
-before(async () => {
-  ({ server, url: base } = await serve());
-  browser = await launch();
-  fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-async function open(query = 'lang=en', options = {}) {
-  const w = await watchedPage(browser, options);
-  await w.page.goto(`${base}?${query}`);
-  await w.page.waitForSelector('body[data-ready=true]');
-  return w;
-}
-
-const orderBadge = (page, id) => page.locator(`tr[data-order="${id}"] .badge`);
-const lagOf = async (page, service) =>
-  Number((await page.locator(`g.link[data-service=${service}] .lag-text`).textContent()).replace(/\D+/g, ''));
-
-async function placeOrder(page, product = '0', quantity = '1') {
-  const form = page.locator('form.order-form');
-  await form.getByLabel('Product', { exact: true }).selectOption(product);
-  await form.getByLabel('Quantity', { exact: true }).fill(quantity);
-  await form.getByRole('button', { name: 'Place order' }).click();
-}
-
-async function finish(w, name) {
-  await w.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  assert.deepEqual(w.problems, [], 'no console error, page error or foreign request');
-  await w.context.close();
-}
+import { axeViolations, SHOTS, ROOT } from '../lib.mjs';
+import { open, baseUrl, orderBadge, lagOf, placeOrder, finish } from './harness.mjs';
 
 test('an order goes PENDING, then CONFIRMED', async () => {
   const w = await open();
@@ -293,12 +256,12 @@ test('the stage fits 1280x800 without scrolling, and axe finds no violations', a
   const docHeight = await page.evaluate(() => document.documentElement.scrollHeight);
   assert.ok(docHeight <= 800, `no page scroll at 1280x800 (height ${docHeight})`);
   for (const [name, q] of [['en', 'lang=en'], ['ko', 'lang=ko']]) {
-    await page.goto(`${base}?${q}`);
+    await page.goto(`${baseUrl()}?${q}`);
     await page.waitForSelector('body[data-ready=true]');
     const violations = await axeViolations(page);
     assert.deepEqual(violations, [], `axe (${name}): ${JSON.stringify(violations, null, 1)}`);
   }
-  await page.goto(`${base}?lang=en`);
+  await page.goto(`${baseUrl()}?lang=en`);
   await page.waitForSelector('body[data-ready=true]');
   await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
   assert.deepEqual(await axeViolations(page), [], 'axe with the help dialog open');

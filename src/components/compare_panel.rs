@@ -66,7 +66,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
     ];
     html! {
         <div class="compare">
-            <p class="intro">{ t(lang, Key::CompareIntro) }</p>
+            if !comparing { <p class="intro">{ t(lang, Key::CompareIntro) }</p> }
             <button class={classes!("small", comparing.then_some("on"))} onclick={toggle} aria-pressed={comparing.to_string()}>
                 { t(lang, if comparing { Key::CompareStop } else { Key::CompareStart }) }
             </button>

@@ -34,7 +34,7 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
             DeliveryStatus::Completed => ("badge confirmed", "✔"),
             DeliveryStatus::Cancelled => ("badge cancelled", "✖"),
             DeliveryStatus::Held => ("badge pending", "⏸"),
-            DeliveryStatus::Prepared => ("badge pending", "🔒"),
+            DeliveryStatus::Prepared => ("badge pending", "⏸"),
         };
         html! {
             <tr key={order.0}>

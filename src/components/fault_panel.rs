@@ -77,14 +77,18 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
         let armed = view.decision_trap == Some(then);
         let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::AtNextDecision { then })));
         html! {
-            <button class={classes!("small", armed.then_some("on"))} onclick={click} aria-pressed={armed.to_string()}>
+            <button class={classes!("small", armed.then_some("on"))} onclick={click} aria-pressed={armed.to_string()}
+                aria-label={format!("{}: {}", t(lang, Key::AtDecision), t(lang, key))}>
                 { t(lang, key) }
             </button>
         }
     };
     html! {
         <section class="panel fault-panel" aria-labelledby="faults-h">
-            <h2 id="faults-h">{ t(lang, Key::Faults) }</h2>
+            <div class="panel-head">
+                <h2 id="faults-h">{ t(lang, Key::Faults) }</h2>
+                <button class="small" onclick={heal_all}>{ t(lang, Key::HealAll) }</button>
+            </div>
             <div class="svcs">{ for rows }</div>
             <WeatherForm lang={lang} on={p.on.clone()} />
             <div class="options">
@@ -104,7 +108,6 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
                     { trap(DecisionTrap::Partition { service: ServiceId::Product }, Key::CutProductAtDecision) }
                 </div>
             }
-            <button onclick={heal_all}>{ t(lang, Key::HealAll) }</button>
             </div>
         </section>
     }

@@ -55,7 +55,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                 <td class="num">{ o.quantity }</td>
                 <td>
                     { status_badge(lang, o.status) }
-                    if o.locked { <span class="tag lock" title={t(lang, Key::InDoubt)}>{ " 🔒" }</span> }
+                    if o.locked { <span class="tag lock">{ " " }{ t(lang, Key::Locked) }</span> }
                 </td>
                 <td>{ reason }</td>
                 <td class="mono">{ format!("k{}", o.idempotency_key.0 & 0xffff) }</td>

@@ -172,7 +172,9 @@ fn coordinator(lang: Lang, s: &ServiceView, view: &saga_sim::View) -> Html {
     } else {
         view.sagas.iter().filter(|r| !matches!(r.phase, SagaPhase::Confirmed | SagaPhase::Cancelled)).count()
     };
-    let (second_key, second) = if two_phase {
+    let (second_key, second) = if view.protocol == saga_sim::Protocol::TwoPc {
+        (Key::RowLock, view.products.iter().filter(|p| p.lock.is_some()).count())
+    } else if two_phase {
         (Key::AlertBadge, view.metrics.open_alerts as usize)
     } else {
         (Key::Registry, view.registry.len())

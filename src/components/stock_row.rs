@@ -65,7 +65,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             if p.protocol == Protocol::TwoPc {
                 <td class="lock-cell">
                     if let Some(l) = p.lock {
-                        <span class="badge pending">{ format!("🔒 {} {} · {}", t(lang, Key::LockedBy), l.holder, format::duration(l.since_ms)) }</span>
+                        <span class="badge pending">{ format!("{} {} · {}", t(lang, Key::LockedBy), l.holder, format::duration(l.since_ms)) }</span>
                     } else {
                         { "—" }
                     }

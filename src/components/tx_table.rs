@@ -44,7 +44,7 @@ fn own_row(lang: Lang, view: &View, service: ServiceId, order: OrderId) -> Strin
                         if view.now_ms >= stale_at_ms { format!(" ({})", t(lang, Key::Stale)) } else { String::new() };
                     format!("{} {units}{stale}", t(lang, Key::Reserved))
                 }
-                Some(Ledger::Prepared { units, .. }) => format!("PREPARED 🔒 {units}"),
+                Some(Ledger::Prepared { units, .. }) => format!("PREPARED {units}"),
                 Some(Ledger::Taken { units, .. }) => format!("TAKEN {units}"),
                 Some(Ledger::Released { .. } | Ledger::Restored { .. }) => "RELEASED".into(),
                 Some(Ledger::Refused | Ledger::OutOfStock { .. }) => {
@@ -59,7 +59,13 @@ fn own_row(lang: Lang, view: &View, service: ServiceId, order: OrderId) -> Strin
         }
         _ => view.orders.get(order.0 as usize).map_or_else(
             || "—".into(),
-            |o| format!("{}{}", i18n::status(lang, o.status), if o.locked { " 🔒" } else { "" }),
+            |o| {
+                format!(
+                    "{}{}",
+                    i18n::status(lang, o.status),
+                    if o.locked { format!(" ({})", t(lang, Key::Locked)) } else { String::new() }
+                )
+            },
         ),
     }
 }
@@ -91,11 +97,15 @@ pub fn TxTable(p: &TxTableProps) -> Html {
     let view = &p.snapshot.view;
     let coordinator_up = view.services.iter().find(|s| s.id == ServiceId::Coordinator).is_none_or(|s| s.up);
     let m = &view.metrics;
+    let (held_key, held_ms) = if view.protocol == Protocol::TwoPc {
+        (Key::MetricLockTime, m.lock_ms)
+    } else {
+        (Key::MetricReservedTime, m.reserved_ms)
+    };
     let figures = format!(
-        "{}: {} {} · {} {} · {} {} · {} {} ({})",
-        t(lang, Key::TwoPhaseFigures),
-        t(lang, if view.protocol == Protocol::TwoPc { Key::MetricLockTime } else { Key::MetricReservedTime }),
-        format::duration(if view.protocol == Protocol::TwoPc { m.lock_ms } else { m.reserved_ms }),
+        "{} {} · {} {} · {} {} · {} {} ({})",
+        t(lang, held_key),
+        format::duration(held_ms),
         t(lang, Key::MetricLatency),
         format::duration(m.mean_latency_ms),
         t(lang, Key::MetricLongestPending),

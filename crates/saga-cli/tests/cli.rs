@@ -103,13 +103,15 @@ fn orchestration_regressions_replay_as_expected() {
 
 #[test]
 fn swarm_takes_a_protocol() {
-    let (code, json, _) = cli(&["swarm", "--seeds", "0..30", "--protocol", "orchestration"]);
-    assert_eq!(code, 0, "{json}");
-    assert_eq!(json["protocol"], "orchestration");
-    assert_eq!(json["violations"], 0);
+    for protocol in ["orchestration", "tcc", "2pc"] {
+        let (code, json, _) = cli(&["swarm", "--seeds", "0..30", "--protocol", protocol]);
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(json["protocol"], protocol);
+        assert_eq!(json["violations"], 0);
+    }
     let (code, _, stderr) = cli(&["swarm", "--seeds", "0..3", "--protocol", "telepathy"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("choreography, orchestration"), "{stderr}");
+    assert!(stderr.contains("choreography, orchestration, tcc, 2pc"), "{stderr}");
 }
 
 #[test]

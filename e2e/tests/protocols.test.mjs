@@ -1,0 +1,113 @@
+// The two-phase protocols and the compare view in the browser: each protocol's signature
+// failure injected from the screen, and what the screen then shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { SHOTS } from '../lib.mjs';
+import { open, orderBadge, placeOrder, logSays, finish } from './harness.mjs';
+
+const protocol = (page, value) => page.locator('label.protocol select').selectOption(value);
+const fast = (page) => page.locator('label.speed input').fill('1');
+const tab = (page, name) => page.getByRole('tab', { name }).click();
+const consistent = (page) => page.locator('.consistency.ok').waitFor({ timeout: 20000 });
+
+test('TCC: Confirm never reaches Product; the order stays PENDING until an operator confirms it', async () => {
+  const w = await open();
+  const { page } = w;
+  await protocol(page, 'tcc-operator');
+  await page.getByRole('button', { name: 'At the next decision: Cut Product' }).click();
+  await placeOrder(page, '0', '2');
+  await tab(page, /Stock/);
+  // Try holds the units without taking them: reserved 2, stock still 10.
+  await page.locator('td.held', { hasText: '2' }).waitFor({ timeout: 10000 });
+  assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*10\s*2\s*8/);
+  await fast(page);
+  await tab(page, /Transactions/);
+  const row = page.locator('tr.alert-row[data-order="0"]');
+  await row.waitFor({ timeout: 20000 });
+  assert.match(await row.textContent(), /stuck: PENDING/);
+  assert.match(await row.textContent(), /Reserved 2/, "the admin panel shows Product's own row");
+  assert.match(await orderBadge(page, 0).textContent(), /stuck/);
+  await page.getByRole('button', { name: 'Heal link Product' }).click();
+  await page.screenshot({ path: path.join(SHOTS, 'tcc-alert.png') });
+  await page.getByRole('button', { name: 'Decide by hand o0: Confirm' }).click();
+  await consistent(page);
+  await tab(page, /Orders/);
+  assert.match(await orderBadge(page, 0).textContent(), /CONFIRMED/);
+  await tab(page, /Stock/);
+  assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*8\s*0\s*8/);
+  await finish(w, 'tcc-operator');
+});
+
+test('TCC: with participant sweep, Product settles its own stale reservation by asking Order', async () => {
+  const w = await open();
+  const { page } = w;
+  await protocol(page, 'tcc-sweep');
+  await page.getByRole('button', { name: 'At the next decision: Cut Product' }).click();
+  await placeOrder(page, '0', '1');
+  await fast(page);
+  await logSays(page, /Product's sweeper will settle it/);
+  await page.getByRole('button', { name: 'Heal link Product' }).click();
+  await logSays(page, /Product's sweeper: o0 is CONFIRMED/, 20000);
+  await consistent(page);
+  await tab(page, /Stock/);
+  assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*9\s*0\s*9/);
+  await finish(w, 'tcc-sweep');
+});
+
+test('2PC: the coordinator crashes after the votes; participants stay in doubt holding their locks', async () => {
+  const w = await open();
+  const { page } = w;
+  await protocol(page, '2pc');
+  await page.getByRole('button', { name: 'At the next decision: Crash coordinator' }).click();
+  await placeOrder(page, '0', '1');
+  await page.locator('g.coordinator.down').waitFor({ timeout: 10000 });
+  await placeOrder(page, '0', '2');
+  await page.locator('tr[data-order="0"] .lock').waitFor();
+  await page.waitForTimeout(1500);
+  assert.match(await orderBadge(page, 1).textContent(), /PENDING/, 'the next order waits');
+  await tab(page, /Stock/);
+  assert.match(await page.locator('td.lock-cell').first().textContent(), /locked by o0/);
+  await tab(page, /Transactions/);
+  // The decision was logged before the crash: the operator may only follow it.
+  await page.getByRole('button', { name: 'Decide by hand o0: Confirm' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Decide by hand o0: Cancel' }).count(), 0);
+  assert.match(await page.locator('[data-invariant=NoParticipantInDoubt]').textContent(), /pending|violated/);
+  await page.screenshot({ path: path.join(SHOTS, 'two-pc-in-doubt.png') });
+  await page.getByRole('button', { name: 'Restart Coordinator' }).click();
+  await consistent(page);
+  assert.match(await page.getByTestId('tx-figures').textContent(), /Row lock time \(2PC\) [1-9]/);
+  await tab(page, /Orders/);
+  assert.match(await orderBadge(page, 0).textContent(), /CONFIRMED/);
+  assert.match(await orderBadge(page, 1).textContent(), /CONFIRMED/);
+  await finish(w, 'two-pc-recovered');
+});
+
+test('compare: one Delivery outage, four protocols side by side', async () => {
+  const w = await open();
+  const { page } = w;
+  await tab(page, /Compare/);
+  await page.getByRole('button', { name: 'Compare all four protocols' }).click();
+  const table = page.getByTestId('compare-table');
+  await table.waitFor();
+  assert.deepEqual(await table.locator('thead th').allTextContents(), [
+    'Choreography', 'Orchestration', 'TCC', 'Two-phase commit',
+  ]);
+  await page.getByRole('button', { name: 'Crash Delivery' }).click();
+  await placeOrder(page, '0', '1');
+  await fast(page);
+  const outcomes = () => table.locator('tbody tr').first().locator('td').allTextContents();
+  // The coordinated protocols give up on Delivery and cancel; choreography waits.
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('[data-testid=compare-table] tbody tr:first-child td')].map((c) => c.textContent);
+    return cells.length === 4 && cells.slice(1).every((c) => c === '0 / 1 / 0');
+  }, null, { timeout: 20000 });
+  assert.equal((await outcomes())[0], '0 / 0 / 1', 'choreography keeps the order PENDING');
+  await page.getByRole('button', { name: 'Restart Delivery' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=compare-table] tbody tr:first-child td')?.textContent === '1 / 0 / 0',
+    null, { timeout: 20000 },
+  );
+  assert.deepEqual(await outcomes(), ['1 / 0 / 0', '0 / 1 / 0', '0 / 1 / 0', '0 / 1 / 0']);
+  await finish(w, 'compare');
+});
