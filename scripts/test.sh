@@ -29,6 +29,8 @@ suite "clippy (web app)" cargo clippy --locked --quiet --target wasm32-unknown-u
 suite "bench (100,000 orders under faults, then heal)" cargo run --release --locked -q -p saga-cli -- bench --orders 100000 --seed 1
 suite "swarm, choreography (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000
 suite "swarm, orchestration (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol orchestration
+suite "swarm, TCC (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol tcc
+suite "swarm, two-phase commit (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol 2pc
 suite "app tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown -p saga-lab
 suite "release build" trunk build --release
 suite "end-to-end tests (release build under /demo/)" bash -c 'cd e2e && node --test --test-concurrency=1 tests/'
