@@ -227,7 +227,8 @@ keys! {
     Available => "Available", "가용";
     RowLock => "Row lock", "행 잠금";
     LockedBy => "locked by", "잠금 보유:";
-    WaitingForLock => "waiting", "대기";
+    WaitingForLock => "prepares queued at the row", "행 앞에서 대기 중인 준비 요청";
+    OrdersBlocked => "orders blocked behind it", "잠금 뒤에서 막힌 주문";
     Participants => "Participants (each service's own row)", "참여자 (각 서비스의 행)";
     Decide => "Decide by hand", "직접 결정";
     ConfirmByHand => "Confirm", "확정";

@@ -32,6 +32,8 @@ pub struct StockRowProps {
     pub lock: Option<RowLock>,
     /// 2PC: prepares waiting for the lock.
     pub waiting: usize,
+    /// 2PC: other PENDING orders for the product while it is locked.
+    pub blocked: u32,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -65,12 +67,14 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             if p.protocol == Protocol::TwoPc {
                 <td class="lock-cell">
                     if let Some(l) = p.lock {
-                        <span class="badge pending">{ format!("{} {} · {}", t(lang, Key::LockedBy), l.holder, format::duration(l.since_ms)) }</span>
+                        <span class="badge pending">{ format!("{} {} · {}{}", t(lang, Key::LockedBy), l.holder, t(lang, Key::TimeAt), format::duration(l.since_ms)) }</span>
                     } else {
                         { "—" }
                     }
-                    if p.waiting > 0 {
-                        <span class="tag">{ format!(" +{} {}", p.waiting, t(lang, Key::WaitingForLock)) }</span>
+                    if p.blocked > 0 {
+                        <span class="tag" title={format!("{} {}", p.waiting, t(lang, Key::WaitingForLock))}>
+                            { format!(" · {}: {}", t(lang, Key::OrdersBlocked), p.blocked) }
+                        </span>
                     }
                 </td>
             }

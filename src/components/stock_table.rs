@@ -27,7 +27,8 @@ pub fn StockTable(p: &StockTableProps) -> Html {
         html! {
             <StockRow key={i} lang={lang} product={ProductId(i as u16)} name={prod.name.clone()} stock={prod.stock}
                 initial={prod.initial_stock} replica={prod.replica_in_order} protocol={protocol}
-                reserved={prod.reserved} lock={prod.lock} waiting={prod.waiting.len()} on={p.on.clone()} />
+                reserved={prod.reserved} lock={prod.lock} waiting={prod.waiting.len()} blocked={prod.blocked}
+                on={p.on.clone()} />
         }
     });
     html! {

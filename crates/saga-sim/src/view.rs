@@ -37,6 +37,9 @@ pub struct ProductRow {
     pub lock: Option<crate::services::product::RowLock>,
     /// 2PC: orders whose prepare waits for the lock, oldest first.
     pub waiting: Vec<OrderId>,
+    /// 2PC: other orders for this product still PENDING while the row is locked. None of them
+    /// can commit before the lock is released, wherever their prepare is.
+    pub blocked: u32,
 }
 
 /// A consumer's offsets and the record it is handling.
@@ -262,6 +265,7 @@ impl Sim {
                     reserved: self.product.reserved[i],
                     lock: self.product.locks[i],
                     waiting: self.lock_queue(i),
+                    blocked: self.blocked_behind(i),
                 })
                 .collect(),
             ledger: self

@@ -604,3 +604,21 @@ fn behaviour_table() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Seed 001-004: with 2PC, rows stay locked while the slowest participant works, so slower
+/// work means longer lock time and longer order latency.
+#[test]
+fn two_pc_lock_time_and_latency_grow_with_slower_work() {
+    let run = |handle_ms: u64| {
+        let mut config = SimConfig { protocol: saga_sim::Protocol::TwoPc, ..SimConfig::default() };
+        config.handle_ms = handle_ms;
+        let commands = (0..5).map(|i| place(i * 2_000, 0, 1)).collect();
+        let (sim, outcome) = Scenario { seed: 3, config, commands }.run();
+        assert!(outcome.converged && outcome.violations_total == 0);
+        sim.metrics()
+    };
+    let (quick, slow) = (run(20), run(400));
+    assert_eq!((quick.confirmed, slow.confirmed), (5, 5));
+    assert!(slow.lock_ms > 3 * quick.lock_ms, "lock time {} ms vs {} ms", slow.lock_ms, quick.lock_ms);
+    assert!(slow.mean_latency_ms > 2 * quick.mean_latency_ms);
+}
