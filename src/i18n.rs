@@ -706,6 +706,14 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::ContradictsLog, Lang::Ko) => "코디네이터가 이미 반대 결정을 기록했습니다. 기록을 따르세요",
         (Refusal::NotAllPrepared, Lang::En) => "cannot commit: some participant holds nothing to commit",
         (Refusal::NotAllPrepared, Lang::Ko) => "커밋 불가: 준비되지 않은 참여자가 있습니다",
+        (Refusal::AlreadyDelivered, Lang::En) => "cannot cancel: the parcel was already handed over",
+        (Refusal::AlreadyDelivered, Lang::Ko) => "취소 불가: 이미 배송이 완료되었습니다",
+        (Refusal::StockPromised, Lang::En) => {
+            "stock set, but no lower than the units reserved or locked for open orders"
+        }
+        (Refusal::StockPromised, Lang::Ko) => {
+            "재고를 설정했지만, 진행 중인 주문에 예약되거나 잠긴 수량보다 낮출 수는 없습니다"
+        }
     }
 }
 

@@ -349,7 +349,7 @@ impl Sim {
     }
 
     fn arm_sweeper(&mut self, service: ServiceId) {
-        if self.sweeping() {
+        if self.sweeping() && matches!(service, ServiceId::Product | ServiceId::Delivery) {
             let epoch = self.nodes[service.index()].epoch;
             self.at(
                 self.now_ms.saturating_add(self.config.two_phase.sweep_interval_ms),
@@ -758,8 +758,11 @@ impl Sim {
         }
         let mut ctx =
             Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
-        self.product.set_stock(product, stock, &mut ctx);
-        self.record(TraceEvent::StockSet { product, stock });
+        let applied = self.product.set_stock(product, stock, &mut ctx).unwrap_or(stock);
+        self.record(TraceEvent::StockSet { product, stock: applied });
+        if applied != stock {
+            self.record(TraceEvent::Refused { reason: Refusal::StockPromised });
+        }
         self.commit_emitted(ServiceId::Product);
         self.touched_products.push(product);
         self.pump_relay(ServiceId::Product);
@@ -816,12 +819,13 @@ impl Sim {
             self.coord_wake_at = None;
         }
         if service == ServiceId::Product {
-            // The queue of waiting prepares is memory; the locks themselves are durable.
+            // The queue of waiting prepares is memory; the locks of prepared rows are durable.
             for p in 0..self.lock_waiters.len() {
                 while let Some(id) = self.lock_waiters[p].pop_front() {
                     self.drop_wire(id);
                 }
             }
+            self.product.release_unprepared_locks(self.now_ms);
         }
     }
 
@@ -842,7 +846,7 @@ impl Sim {
         if service == ServiceId::Coordinator && self.config.protocol.has_coordinator() {
             // The saga table survived; re-send each unfinished saga's current command.
             let mut fx = std::mem::take(&mut self.coord_effects);
-            self.coordinator.resume(self.now_ms, &mut fx);
+            self.coordinator.resume(&self.config.orchestration, self.now_ms, &mut fx);
             self.run_coord_effects(&mut fx);
             self.coord_effects = fx;
         }

@@ -201,6 +201,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
     }
 
     let orders = r.in_range(1, 60);
+    let mut cancelled = Vec::new();
     for k in 0..orders {
         let at = r.in_range(0, fault_phase_ms);
         let product = ProductId(r.in_range(0, product_count as u64 - 1) as u16);
@@ -215,14 +216,30 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
             // Order ids are assigned in acceptance order; a guess that misses is refused.
             let order = OrderId(r.in_range(0, orders - 1) as u32);
             push(at + r.in_range(0, 5_000), Command::CancelOrder { order });
+            cancelled.push(order);
         }
         if knobs.protocol.is_two_phase() && r.chance(Chance::from_probability(0.1)) {
             // An impatient operator decides some transaction by hand, sensibly or not.
-            let order = OrderId(r.in_range(0, orders - 1) as u32);
-            push(at + r.in_range(0, 10_000), Command::Resolve { order, commit: on(&mut r) });
+            let (order, commit) = (OrderId(r.in_range(0, orders - 1) as u32), on(&mut r));
+            push(at + r.in_range(0, 10_000), Command::Resolve { order, commit });
+            if !commit {
+                cancelled.push(order);
+            }
         }
     }
 
+    if knobs.protocol.is_two_phase() {
+        // Couriers hand parcels over, so no operator can cancel what was delivered. Nobody
+        // cancels these orders: a hand-over racing a cancel is a conflict the checker names
+        // (NoCompletedDeliveryForCancelledOrder), and a return is not modelled.
+        for _ in 0..r.in_range(0, orders / 2) {
+            let order = OrderId(r.in_range(0, orders - 1) as u32);
+            let at = r.in_range(0, fault_phase_ms + 4_000);
+            if !cancelled.contains(&order) {
+                push(at, Command::CompleteDelivery { order });
+            }
+        }
+    }
     let heal_at_ms = fault_phase_ms + 8_000;
     push(heal_at_ms, Command::Fault(Fault::HealAll));
     SwarmPlan { scenario: Scenario { seed, config, commands }, heal_at_ms }

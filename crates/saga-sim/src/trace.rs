@@ -285,6 +285,11 @@ pub enum Refusal {
     ContradictsLog,
     /// An operator tried to commit while some participant holds nothing to commit.
     NotAllPrepared,
+    /// An operator tried to cancel an order whose parcel was already handed over.
+    AlreadyDelivered,
+    /// Not a refusal of the whole command: the stock was set, but no lower than the units
+    /// reserved or prepared for open transactions.
+    StockPromised,
 }
 
 /// A trace event with its virtual time.

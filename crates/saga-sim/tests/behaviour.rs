@@ -100,6 +100,11 @@ fn tcc_config(c: &mut SimConfig) {
     c.protocol = saga_sim::Protocol::Tcc;
 }
 
+fn tcc_operator(c: &mut SimConfig) {
+    tcc_config(c);
+    c.two_phase.strategy = saga_sim::StuckStrategy::OperatorAlert;
+}
+
 fn two_pc_config(c: &mut SimConfig) {
     c.protocol = saga_sim::Protocol::TwoPc;
 }
@@ -484,6 +489,27 @@ fn cases() -> Vec<Case> {
             config: tcc_config,
             commands: vec![place(0, 0, 3), cancel(50, 0)],
             expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
+        },
+        Case {
+            name: "TCC: a parcel handed over while Confirm is stuck can be confirmed by hand, never cancelled",
+            config: tcc_operator,
+            commands: vec![
+                at_decision(0, saga_sim::DecisionTrap::Partition { service: ServiceId::Product }),
+                place(10, 0, 1),
+                cmd(1_500, Command::CompleteDelivery { order: OrderId(0) }),
+                heal(3_000, ServiceId::Product),
+                resolve(9_000, 0, false),
+                resolve(9_100, 0, true),
+            ],
+            expect: vec![
+                Traced("refused: AlreadyDelivered", |e| {
+                    matches!(e, TraceEvent::Refused { reason: saga_sim::trace::Refusal::AlreadyDelivered })
+                }),
+                Order(0, OrderStatus::Confirmed),
+                Delivery(0, Some(DeliveryStatus::Completed)),
+                Stock(0, 9),
+                Clean,
+            ],
         },
         Case {
             name: "2PC: an operator cannot commit what a participant never prepared",

@@ -339,7 +339,7 @@ impl Coordinator {
     }
 
     /// After a restart: re-send every unfinished saga's current command and wake the registry.
-    pub fn resume(&mut self, now_ms: u64, out: &mut Vec<CoordEffect>) {
+    pub fn resume(&mut self, cfg: &OrchestrationConfig, now_ms: u64, out: &mut Vec<CoordEffect>) {
         for row in self.sagas.iter_mut().flatten() {
             if let (false, Some(rpc)) = (row.finished(), row.current) {
                 row.next_retry_at_ms = None;
@@ -352,7 +352,7 @@ impl Coordinator {
             }
             out.push(CoordEffect::WakeAt(now_ms));
         }
-        self.tx_resume(now_ms, out);
+        self.tx_resume(now_ms, cfg.max_attempts, out);
     }
 
     /// OrderPlaced arrived: start a saga.

@@ -136,15 +136,16 @@ impl ProductService {
         }
     }
 
-    /// An operator sets a product's stock; publishes ProductChanged so replicas follow.
-    pub fn set_stock(&mut self, product: ProductId, stock: i64, ctx: &mut Ctx<'_>) -> bool {
+    /// An operator sets a product's stock; publishes ProductChanged so replicas follow. Returns
+    /// the stock applied: never below the units reserved or prepared, which are promised.
+    pub fn set_stock(&mut self, product: ProductId, stock: i64, ctx: &mut Ctx<'_>) -> Option<i64> {
         let i = usize::from(product.0);
         let held = self.reserved.get(i).copied().unwrap_or(0)
             + match self.locks.get(i).copied().flatten().map(|l| self.ledger_of(l.holder)) {
                 Some(Ledger::Prepared { units, .. }) => i64::from(units),
                 _ => 0,
             };
-        let Some(current) = self.stock.get_mut(i) else { return false };
+        let current = self.stock.get_mut(i)?;
         // Reserved and prepared units are promised: an operator cannot take them away, only
         // what is still available.
         let stock = stock.max(held);
@@ -159,7 +160,7 @@ impl ProductService {
             stock_after: stock,
         };
         ctx.emit(ServiceId::Product, event, None);
-        true
+        Some(stock)
     }
 
     /// Handles a command from the coordinator (a local transaction). Idempotent: a repeated
@@ -253,22 +254,29 @@ impl ProductService {
         let Some(&stock) = self.stock.get(i) else { return RpcResult::Refused };
         let lock = self.locks[i];
         let row = slot(&mut self.ledger, order);
-        match *row {
+        let result = match *row {
             Ledger::Prepared { .. } | Ledger::Taken { .. } => RpcResult::Done,
             Ledger::Refused => RpcResult::OutOfStock { available: stock },
             // Another transaction holds the row: this prepare waits for its commit or abort.
-            Ledger::None if lock.is_some_and(|l| l.holder != order) => RpcResult::Blocked,
+            Ledger::None if lock.is_some_and(|l| l.holder != order) => return RpcResult::Blocked,
             Ledger::None if stock < i64::from(quantity) => {
                 *row = Ledger::Refused;
                 RpcResult::OutOfStock { available: stock }
             }
             Ledger::None => {
-                self.locks[i] = Some(RowLock { holder: order, since_ms: now_ms });
+                let since_ms = lock.map_or(now_ms, |l| l.since_ms);
+                self.locks[i] = Some(RowLock { holder: order, since_ms });
                 *row = Ledger::Prepared { product, units: quantity };
-                RpcResult::Done
+                return RpcResult::Done;
             }
             _ => RpcResult::Refused,
+        };
+        // A lock handed over from the queue to a prepare that did not take it goes on to the
+        // next in line.
+        if !matches!(self.ledger_of(order), Ledger::Prepared { .. }) {
+            self.unlock(product, order, now_ms);
         }
+        result
     }
 
     /// Confirm (TCC) or commit (2PC): the held units are taken for good.
@@ -317,6 +325,30 @@ impl ProductService {
             _ => {}
         }
         RpcResult::Done
+    }
+
+    /// Hands `product`'s free row lock to the oldest waiting prepare, so nobody can overtake it
+    /// while it is being handled. Returns whether the lock was free.
+    pub fn grant_lock(&mut self, product: usize, order: OrderId, now_ms: u64) -> bool {
+        match self.locks.get_mut(product) {
+            Some(lock @ None) => {
+                *lock = Some(RowLock { holder: order, since_ms: now_ms });
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// After a crash: a lock granted to a prepare that never ran is released; prepared rows keep
+    /// theirs (a prepared transaction survives the crash, as in a database).
+    pub fn release_unprepared_locks(&mut self, now_ms: u64) {
+        for i in 0..self.locks.len() {
+            if let Some(l) = self.locks[i]
+                && !matches!(self.ledger_of(l.holder), Ledger::Prepared { .. })
+            {
+                self.unlock(ProductId(i as u16), l.holder, now_ms);
+            }
+        }
     }
 
     fn unlock(&mut self, product: ProductId, order: OrderId, now_ms: u64) {

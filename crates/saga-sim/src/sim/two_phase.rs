@@ -25,10 +25,11 @@ impl Sim {
         let earlier = self.lock_waiters[p]
             .iter()
             .position(|&id| self.rpc_wires[id as usize].is_some_and(|w| w.packet.order == order));
-        if let Some(pos) = earlier
-            && let Some(id) = self.lock_waiters[p].remove(pos)
-        {
-            self.drop_wire(id);
+        if let Some(pos) = earlier {
+            // A retry keeps its place in the queue: it is the same prepare, asked again.
+            let old = self.lock_waiters[p][pos];
+            self.lock_waiters[p][pos] = self.put_wire(wire);
+            return self.drop_wire(old);
         }
         if self.lock_waiters[p].len() >= self.config.limits.lock_waiters as usize {
             return self.answer(wire, RpcResult::Refused);
@@ -37,20 +38,22 @@ impl Sim {
         self.lock_waiters[p].push_back(id);
     }
 
-    /// After Product's local transaction: each unlocked row lets its oldest waiting prepare in.
+    /// After Product's local transaction: each unlocked row is handed to its oldest waiting
+    /// prepare at once, so the queue is served in turn and nobody overtakes.
     pub(super) fn wake_lock_waiters(&mut self) {
         for p in 0..self.lock_waiters.len() {
             if self.product.locks[p].is_some() {
                 continue;
             }
-            if let Some(id) = self.lock_waiters[p].pop_front() {
-                let n = &self.nodes[ServiceId::Product.index()];
-                let (epoch, at) = (n.epoch, self.now_ms.saturating_add(n.handle_ms));
-                if let Some(w) = self.rpc_wires[id as usize].as_mut() {
-                    w.epoch = epoch;
-                }
-                self.at(at, TimerKind::RpcHandled { wire: id });
+            let Some(id) = self.lock_waiters[p].pop_front() else { continue };
+            let Some(order) = self.rpc_wires[id as usize].map(|w| w.packet.order) else { continue };
+            self.product.grant_lock(p, order, self.now_ms);
+            let n = &self.nodes[ServiceId::Product.index()];
+            let (epoch, at) = (n.epoch, self.now_ms.saturating_add(n.handle_ms));
+            if let Some(w) = self.rpc_wires[id as usize].as_mut() {
+                w.epoch = epoch;
             }
+            self.at(at, TimerKind::RpcHandled { wire: id });
         }
     }
 
@@ -77,7 +80,14 @@ impl Sim {
             _ => return,
         };
         for order in stale {
-            self.send_query(service, order);
+            let asked = self
+                .rpc_wires
+                .iter()
+                .flatten()
+                .any(|w| w.packet.order == order && w.packet.rpc == crate::rpc::Rpc::QueryOrder { from: service });
+            if !asked {
+                self.send_query(service, order);
+            }
         }
     }
 
@@ -107,6 +117,10 @@ impl Sim {
         if commit && !self.all_prepared(order) {
             return self.record(TraceEvent::Refused { reason: Refusal::NotAllPrepared });
         }
+        let delivered = self.delivery.get(order).is_some_and(|d| d.status == crate::DeliveryStatus::Completed);
+        if !commit && delivered {
+            return self.record(TraceEvent::Refused { reason: Refusal::AlreadyDelivered });
+        }
         self.stats.operator_actions += 1;
         let Some(row) = self.coordinator.tx(order).copied() else { return };
         let mut applied = [false; 3];
@@ -133,7 +147,10 @@ impl Sim {
         use crate::services::product::Ledger as L;
         let product =
             matches!(self.product.ledger_of(order), L::Reserved { .. } | L::Prepared { .. } | L::Taken { .. });
-        let delivery = self.delivery.get(order).is_some_and(|d| matches!(d.status, D::Held | D::Prepared | D::Started));
+        let delivery = self
+            .delivery
+            .get(order)
+            .is_some_and(|d| matches!(d.status, D::Held | D::Prepared | D::Started | D::Completed));
         let order_row = self.order.get(order).is_some_and(|o| o.locked || o.status == OrderStatus::Confirmed);
         product && delivery && order_row
     }

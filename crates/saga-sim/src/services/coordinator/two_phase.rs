@@ -285,7 +285,7 @@ impl Coordinator {
             return;
         }
         row.updated_at_ms = now_ms;
-        let limit = attempt_limit(row, protocol, tp.strategy, i, cfg.max_attempts);
+        let limit = attempt_limit(row, protocol, i, cfg.max_attempts);
         let part = &mut row.parts[i];
         if limit.is_none_or(|max| part.attempt < max) {
             let backoff =
@@ -362,18 +362,22 @@ impl Coordinator {
     }
 
     /// After a restart: every unfinished transaction's outstanding commands go out again.
-    pub(super) fn tx_resume(&mut self, now_ms: u64, out: &mut Vec<CoordEffect>) {
-        let pending_timeout_ms = self.two_phase.pending_timeout_ms;
+    pub(super) fn tx_resume(&mut self, now_ms: u64, max_attempts: u32, out: &mut Vec<CoordEffect>) {
+        let (protocol, tp) = (self.protocol, self.two_phase);
         for row in self.txs.iter_mut().flatten().filter(|r| !r.finished()) {
-            if let TxPhase::Stuck { .. } = row.phase {
-                if !row.alerted {
-                    let since = row.stuck_at_ms.unwrap_or(now_ms);
-                    out.push(CoordEffect::WakeAt(since.saturating_add(pending_timeout_ms).max(now_ms)));
-                }
-                continue;
+            if let (TxPhase::Stuck { .. }, false) = (row.phase, row.alerted) {
+                let since = row.stuck_at_ms.unwrap_or(now_ms);
+                out.push(CoordEffect::WakeAt(since.saturating_add(tp.pending_timeout_ms).max(now_ms)));
             }
-            for part in &mut row.parts {
-                if let (PartState::Waiting, Some(rpc)) = (part.state, part.rpc) {
+            for i in 0..PARTICIPANTS.len() {
+                // The part a stuck transaction gave up on waits for its strategy; every other
+                // part still waiting was in flight or due a retry when the coordinator went down.
+                let limit = attempt_limit(row, protocol, i, max_attempts);
+                let part = &mut row.parts[i];
+                let stuck = matches!(row.phase, TxPhase::Stuck { .. });
+                let exhausted =
+                    stuck && limit.is_some_and(|max| part.attempt >= max) && part.next_retry_at_ms.is_none();
+                if let (PartState::Waiting, Some(rpc), false) = (part.state, part.rpc, exhausted) {
                     part.next_retry_at_ms = None;
                     out.push(CoordEffect::Send { order: row.order, rpc, from_registry: false });
                 }
@@ -435,16 +439,16 @@ impl Coordinator {
 }
 
 /// How many attempts participant `i`'s current command gets; None for no limit.
-fn attempt_limit(row: &TxRow, protocol: Protocol, strategy: StuckStrategy, i: usize, max: u32) -> Option<u32> {
+fn attempt_limit(row: &TxRow, protocol: Protocol, i: usize, max: u32) -> Option<u32> {
     match row.phase {
         TxPhase::Voting => Some(max),
         // A participant that voted yes holds its locks until it hears: 2PC must get through.
         _ if protocol == Protocol::TwoPc || row.forced => None,
         // Order's final word is what every sweeper will ask for, so it always gets through.
         _ if PARTICIPANTS[i] == ServiceId::Order => None,
-        _ if strategy == StuckStrategy::ParticipantSweep => Some(max),
+        // A Confirm runs out (then the order is stuck, or left to the sweeper)...
         TxPhase::Deciding { commit: true } | TxPhase::Stuck { commit: true } => Some(max),
-        // Releasing a reservation is retried until it is done.
+        // ...while releasing a reservation is retried until it is done, whatever the strategy.
         _ => None,
     }
 }
