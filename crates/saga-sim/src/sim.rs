@@ -18,7 +18,7 @@ use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
 use crate::services::Ctx;
 use crate::services::coordinator::{CoordEffect, Coordinator};
-use crate::services::delivery::{DeliveryService, DeliveryStatus};
+use crate::services::delivery::DeliveryService;
 use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
 use crate::services::product::ProductService;
 use crate::stable_hash::StableHasher;
@@ -517,9 +517,7 @@ impl Sim {
     /// Whether a sweeper still has a reservation to settle (only when participants sweep: then
     /// an open reservation is work in progress, not yet a dangling one).
     fn sweep_pending(&self) -> bool {
-        self.sweeping()
-            && (self.product.reserved.iter().any(|&r| r != 0)
-                || self.delivery.deliveries.iter().flatten().any(|d| d.status == DeliveryStatus::Held))
+        self.sweeping() && (self.delivery.held > 0 || self.product.reserved.iter().any(|&r| r != 0))
     }
 
     fn nothing_in_flight(&self) -> bool {

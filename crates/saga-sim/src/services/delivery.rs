@@ -54,6 +54,8 @@ impl DeliveryRow {
 pub struct DeliveryService {
     /// The deliveries, indexed by order id (None where no delivery exists).
     pub deliveries: Vec<Option<DeliveryRow>>,
+    /// TCC slots held right now, counted so "is anything held?" costs nothing.
+    pub held: u32,
 }
 
 impl DeliveryService {
@@ -83,6 +85,18 @@ impl DeliveryService {
     /// Handles a command from the coordinator (a local transaction), idempotently. `ttl_ms` is
     /// a TCC hold's lifetime.
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
+        let was_held = self.get(order).is_some_and(|d| d.status == DeliveryStatus::Held);
+        let result = self.command(order, rpc, now_ms, ttl_ms);
+        let is_held = self.get(order).is_some_and(|d| d.status == DeliveryStatus::Held);
+        match (was_held, is_held) {
+            (false, true) => self.held += 1,
+            (true, false) => self.held = self.held.saturating_sub(1),
+            _ => {}
+        }
+        result
+    }
+
+    fn command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
         use DeliveryStatus::{Cancelled, Completed, Held, Prepared, Started};
         let row = slot(&mut self.deliveries, order);
         match (*rpc, row.as_mut()) {
