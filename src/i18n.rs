@@ -674,6 +674,12 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 }
             },
         },
+        C::SetFlakyClient { on } => match (ko, on) {
+            (false, true) => "the client's network turns flaky: answers get lost".into(),
+            (false, false) => "the client's network is steady again".into(),
+            (true, true) => "클라이언트 네트워크 불안정: 응답이 유실됨".into(),
+            (true, false) => "클라이언트 네트워크 안정".into(),
+        },
         C::Resolve { order, commit } => match (ko, commit) {
             (false, true) => format!("operator confirms {order} by hand"),
             (false, false) => format!("operator cancels {order} by hand"),
@@ -752,6 +758,10 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             }
             NoDanglingReservation => ("No dangling reservation", "No stock or delivery slot is left held by Try."),
             NoParticipantInDoubt => ("No participant in doubt", "No participant is left prepared, holding its locks."),
+            NoEventLost => (
+                "No event lost",
+                "No event was lost between a commit and the bus, or by a consumer that committed first.",
+            ),
         },
         Lang::Ko => match i {
             StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
@@ -782,6 +792,9 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             StockCoversReservations => ("예약은 재고 안에서", "예약 수량은 음수가 아니고 재고를 넘지 않습니다."),
             NoDanglingReservation => ("남은 예약 없음", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다."),
             NoParticipantInDoubt => ("불확실한 참여자 없음", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다."),
+            NoEventLost => {
+                ("잃어버린 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 잃은 이벤트가 없습니다.")
+            }
         },
     }
 }
@@ -825,6 +838,9 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             ReplicaUpdated => "product replica updated".into(),
             SagaStarted => "saga started".into(),
             SagaCancelRequested => "customer cancelled: undo the saga".into(),
+            GuessedNoRestock { stock } => {
+                format!("no restock: guessed from the stock level ({stock} minus the quantity is not above 0)")
+            }
         },
         Lang::Ko => match *o {
             NotForMe => "관심 없는 이벤트".into(),
@@ -857,6 +873,9 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             ReplicaUpdated => "상품 사본 갱신".into(),
             SagaStarted => "사가 시작".into(),
             SagaCancelRequested => "고객 취소: 사가 되돌리기".into(),
+            GuessedNoRestock { stock } => {
+                format!("재고 복구 안 함: 재고량({stock})에서 수량을 뺀 값이 0보다 크지 않다고 추측")
+            }
         },
     }
 }
@@ -1049,6 +1068,31 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 format!("{0}가 {1} 응답 받음: {2}", to, packet.rpc, rpc_result(lang, result))
             } else {
                 format!("{0} receives {2} for {1}", to, packet.rpc, rpc_result(lang, result))
+            }
+        }
+        E::RecordLost { service: s, offset, message } => {
+            if ko {
+                format!("{}: 먼저 커밋한 {} {message} 처리 중 중단: 레코드 유실", svc(s), offset.0)
+            } else {
+                format!(
+                    "{} crashed handling {message} at offset {}, already committed: the record is LOST",
+                    svc(s),
+                    offset.0
+                )
+            }
+        }
+        E::ReplyLost { key, resubmit_at_ms } => {
+            let at = crate::format::duration(resubmit_at_ms);
+            if ko {
+                format!(
+                    "불안정한 네트워크에서 k{} 응답 유실: 클라이언트가 t={at}에 같은 요청을 다시 보냄",
+                    key.0 & 0xffff
+                )
+            } else {
+                format!(
+                    "the answer to k{} is LOST on the client's flaky network: it resends the same request at t={at}",
+                    key.0 & 0xffff
+                )
             }
         }
         E::SweptOwnReservation { service: s, order, status, result } => {

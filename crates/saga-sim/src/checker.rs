@@ -63,16 +63,20 @@ pub enum Invariant {
     NoDanglingReservation,
     /// 2PC: no participant is left prepared (in doubt, holding its locks).
     NoParticipantInDoubt,
+    /// No event was lost on its way: not between a commit and its publication (dual write),
+    /// not by a consumer that committed before handling and then crashed (at-most-once).
+    NoEventLost,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 16] = [
+    pub const ALL: [Invariant; 17] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
         Invariant::AtMostOnceEffect,
         Invariant::NoMessageLostToRetention,
+        Invariant::NoEventLost,
         Invariant::NoNotificationForCancelledOrder,
         Invariant::StockCoversReservations,
         Invariant::EveryOrderFinal,
@@ -95,7 +99,8 @@ impl Invariant {
             | Invariant::AtMostOnceEffect
             | Invariant::NoMessageLostToRetention
             | Invariant::NoNotificationForCancelledOrder
-            | Invariant::StockCoversReservations => InvariantKind::Safety,
+            | Invariant::StockCoversReservations
+            | Invariant::NoEventLost => InvariantKind::Safety,
             _ => InvariantKind::Convergence,
         }
     }
@@ -103,7 +108,7 @@ impl Invariant {
     /// Whether the invariant is about history (once broken, it stays broken) rather than the
     /// present state; such invariants do not decide whether the system is consistent now.
     pub const fn is_historical(self) -> bool {
-        matches!(self, Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention)
+        matches!(self, Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention | Invariant::NoEventLost)
     }
 
     const fn index(self) -> usize {
@@ -129,6 +134,7 @@ impl Invariant {
             Invariant::StockCoversReservations => "StockCoversReservations",
             Invariant::NoDanglingReservation => "NoDanglingReservation",
             Invariant::NoParticipantInDoubt => "NoParticipantInDoubt",
+            Invariant::NoEventLost => "NoEventLost",
         }
     }
 }
@@ -435,6 +441,11 @@ impl Checker {
         self.violate(at_ms, Invariant::AtMostOnceEffect, order, None, Some(service));
     }
 
+    /// An event was lost for good: a dual write's gap, or an at-most-once consumer's crash.
+    pub fn event_lost(&mut self, at_ms: u64, order: Option<OrderId>, service: ServiceId) {
+        self.violate(at_ms, Invariant::NoEventLost, order, None, Some(service));
+    }
+
     /// Retention deleted records a consumer had not read.
     pub fn lost_to_retention(&mut self, at_ms: u64, service: ServiceId) {
         self.violate(at_ms, Invariant::NoMessageLostToRetention, None, None, Some(service));
@@ -521,7 +532,7 @@ impl Checker {
     /// Whether `invariant` holds right now.
     pub fn holds(&self, invariant: Invariant) -> bool {
         match invariant {
-            Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention => {
+            Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention | Invariant::NoEventLost => {
                 self.violation_counts[invariant.index()] == 0
             }
             Invariant::NoConsumerLag => self.lag_zero,

@@ -67,7 +67,8 @@ pub enum DecisionTrap {
     },
 }
 
-/// A command from the user (or from a scenario's schedule).
+/// A command from the user (or from a scenario's schedule). New variants go last: the pinned
+/// trace hashes cover each variant's index.
 #[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(tag = "command")]
 pub enum Command {
@@ -111,6 +112,12 @@ pub enum Command {
         order: OrderId,
         /// Confirm / commit (true) or cancel / abort (false).
         commit: bool,
+    },
+    /// The client's network turns flaky (or steady): Order's answer to a new order is lost on
+    /// the way back, and the client sends the same request again with the same idempotency key.
+    SetFlakyClient {
+        /// Flaky or not.
+        on: bool,
     },
 }
 
@@ -178,6 +185,7 @@ impl fmt::Display for Command {
                 write!(f, "operator resolves {order}: {}", if commit { "confirm" } else { "cancel" })
             }
             Command::Fault(fault) => fault.fmt(f),
+            Command::SetFlakyClient { on } => write!(f, "client network {}", if on { "flaky" } else { "steady" }),
         }
     }
 }

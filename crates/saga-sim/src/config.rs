@@ -116,6 +116,28 @@ impl Default for OrchestrationConfig {
     }
 }
 
+/// When a consumer commits its offset, relative to handling the record (seed 003).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeliverySemantics {
+    /// Commit after handling: a crash mid-handling makes the bus deliver the record again.
+    #[default]
+    AtLeastOnce,
+    /// Commit before handling: a crash mid-handling loses the record for good.
+    AtMostOnce,
+}
+
+/// How Product decides whether an OrderCancelled gives stock back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RestockRule {
+    /// From ids: no restock when the cancellation was caused by Product's own
+    /// ProductOutOfStock, restock when this order's units were taken (seed 000).
+    #[default]
+    CausationId,
+    /// The original Spring/Kafka example's guess: restock only when the stock minus the
+    /// order's quantity is above zero. It loses stock on a legitimate cancel of the last units.
+    GuessFromStock,
+}
+
 /// How a TCC order stuck PENDING after a failed Confirm is resolved (seed 002 §26).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StuckStrategy {
@@ -223,6 +245,10 @@ pub struct SimConfig {
     pub limits: Limits,
     /// The consistency protocol.
     pub protocol: Protocol,
+    /// How Product decides whether a cancellation gives stock back.
+    pub restock_rule: RestockRule,
+    /// When consumers commit their offsets: after handling, or before.
+    pub delivery: DeliverySemantics,
     /// The orchestrator's retry and compensation settings (TCC and 2PC retry the same way).
     pub orchestration: OrchestrationConfig,
     /// TCC's stuck-order strategy and reservation lifetime.
@@ -248,6 +274,8 @@ impl Default for SimConfig {
             commit_interval_ms: 250,
             limits: Limits::default(),
             protocol: Protocol::Choreography,
+            restock_rule: RestockRule::CausationId,
+            delivery: DeliverySemantics::AtLeastOnce,
             orchestration: OrchestrationConfig::default(),
             two_phase: TwoPhaseConfig::default(),
         }

@@ -88,6 +88,12 @@ pub enum Outcome {
     SagaStarted,
     /// The coordinator learned the customer cancelled and undoes the saga.
     SagaCancelRequested,
+    /// The reference example's rule guessed "no restock" from the stock level (stock minus the
+    /// order's quantity is not above zero), whatever really happened to this order.
+    GuessedNoRestock {
+        /// The stock the guess looked at.
+        stock: i64,
+    },
 }
 
 impl Outcome {
@@ -103,6 +109,7 @@ impl Outcome {
                 | Outcome::PlacedAfterCancel
                 | Outcome::CancelTooLate
                 | Outcome::AlreadyFinal
+                | Outcome::GuessedNoRestock { .. }
         )
     }
 }
@@ -143,6 +150,9 @@ impl fmt::Display for Outcome {
             Outcome::ReplicaUpdated => f.write_str("product replica updated"),
             Outcome::SagaStarted => f.write_str("saga started"),
             Outcome::SagaCancelRequested => f.write_str("customer cancelled: undo the saga"),
+            Outcome::GuessedNoRestock { stock } => {
+                write!(f, "no restock: guessed from the stock level ({stock} minus the quantity is not above 0)")
+            }
         }
     }
 }

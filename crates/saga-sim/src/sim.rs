@@ -8,7 +8,9 @@
 use crate::bus::BusLog;
 use crate::checker::{Checker, Violation};
 use crate::command::{Command, DecisionTrap, Fault};
-use crate::config::{LinkFaults, MAX_STOCK, PlacementMode, SimConfig, StuckStrategy, sanitize_faults};
+use crate::config::{
+    DeliverySemantics, LinkFaults, MAX_STOCK, PlacementMode, SimConfig, StuckStrategy, sanitize_faults,
+};
 use crate::consumer::{Consumer, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::message::{EventType, Message};
@@ -222,6 +224,9 @@ pub enum StepResult {
     Idle,
 }
 
+/// How long a flaky client waits for an answer before sending its request again.
+pub const CLIENT_RETRY_MS: u64 = 400;
+
 /// The simulation.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -256,6 +261,8 @@ pub struct Sim {
     next_batch: u64,
     next_key: u64,
     pub(crate) placement: PlacementMode,
+    /// Whether the client's network loses Order's answers (and the client resubmits).
+    pub(crate) flaky_client: bool,
     trace: VecDeque<TraceRecord>,
     trace_discarded: u64,
     hasher: StableHasher,
@@ -304,7 +311,7 @@ impl Sim {
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
             nodes: [node.clone(), node.clone(), node.clone(), node],
             order: OrderService::new(&initial),
-            product: ProductService::new(&initial),
+            product: ProductService { restock_rule: config.restock_rule, ..ProductService::new(&initial) },
             delivery: DeliveryService::default(),
             coordinator: Coordinator::new(config.protocol, config.two_phase),
             rpc_wires: Vec::new(),
@@ -324,6 +331,7 @@ impl Sim {
             next_batch: 0,
             next_key: ENGINE_KEY_BASE,
             placement: config.placement,
+            flaky_client: false,
             trace: VecDeque::new(),
             trace_discarded: 0,
             hasher: StableHasher::default(),
@@ -701,6 +709,7 @@ impl Sim {
             Command::SetStock { product, stock } => self.set_stock(product, stock),
             Command::SetPlacementMode { mode } => self.placement = mode,
             Command::Resolve { order, commit } => self.resolve_by_hand(order, commit),
+            Command::SetFlakyClient { on } => self.flaky_client = on,
             Command::Fault(fault) => self.apply_fault(fault),
         }
     }
@@ -733,8 +742,20 @@ impl Sim {
             self.order.place(req, &mut ctx)
         };
         self.commit_emitted(ServiceId::Order);
-        self.reply(reply);
+        if let (true, Reply::Accepted { .. }) = (self.flaky_client, reply) {
+            // The order exists; only its answer is lost. The client tries again with the same
+            // key, and Order must recognise it instead of making a second order.
+            self.reply_lost(key, product, quantity);
+        } else {
+            self.reply(reply);
+        }
         self.pump_relay(ServiceId::Order);
+    }
+
+    fn reply_lost(&mut self, key: IdempotencyKey, product: ProductId, quantity: u32) {
+        let resubmit_at_ms = self.now_ms.saturating_add(CLIENT_RETRY_MS);
+        self.record(TraceEvent::ReplyLost { key, resubmit_at_ms });
+        self.schedule(resubmit_at_ms, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
     }
 
     fn set_stock(&mut self, product: ProductId, stock: i64) {
@@ -808,7 +829,18 @@ impl Sim {
         }
         n.up = false;
         n.epoch = n.epoch.wrapping_add(1);
-        n.consumer.in_hand = None;
+        let in_hand = n.consumer.in_hand.take();
+        if let (DeliverySemantics::AtMostOnce, Some(h)) = (self.config.delivery, in_hand)
+            && let Some(record) = self.log.get(h.offset).copied()
+            && interested(self.config.protocol, service, record.message.event.event_type())
+        {
+            // Its offset was committed before handling: after the restart the consumer starts
+            // past it, and nothing will ever deliver it again.
+            let message = record.message.id;
+            self.record(TraceEvent::RecordLost { service, offset: h.offset, message });
+            self.checker.event_lost(self.now_ms, record.message.event.order(), service);
+        }
+        let n = &mut self.nodes[service.index()];
         n.consumer.fetched_until = Offset(0);
         n.commit_scheduled = false;
         n.outbox.forget_in_flight();
@@ -1147,6 +1179,14 @@ impl Sim {
         });
         let epoch = n.epoch;
         self.at(done_at, TimerKind::HandleDone { service, epoch, offset: position });
+        if self.config.delivery == DeliverySemantics::AtMostOnce && relevant && !redeliver {
+            // At-most-once: the offset is committed before the record is handled.
+            let c = &mut self.nodes[service.index()].consumer;
+            c.position = Offset(position.0 + 1);
+            c.committed = c.committed.max(c.position);
+            let offset = c.committed;
+            self.record(TraceEvent::OffsetCommitted { service, offset });
+        }
     }
 
     /// Fetches the next batch of records from `position`, as a Kafka consumer's poll does: one

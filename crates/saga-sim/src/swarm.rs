@@ -5,7 +5,8 @@
 
 use crate::command::{Command, DecisionTrap, Fault, TimedCommand};
 use crate::config::{
-    LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, SimConfig, StuckStrategy, TwoPhaseConfig,
+    DeliverySemantics, LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, RestockRule, SimConfig,
+    StuckStrategy, TwoPhaseConfig,
 };
 use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
 use crate::protocol::Protocol;
@@ -28,11 +29,24 @@ pub struct SwarmKnobs {
     pub min_duplicate_probability: f64,
     /// The protocol under test.
     pub protocol: Protocol,
+    /// When consumers commit (at-most-once is the unsafe setting).
+    pub delivery: DeliverySemantics,
+    /// How Product decides to restock (the guess is the unsafe setting).
+    pub restock_rule: RestockRule,
+    /// Whether the client's network loses Order's answers from the start (safe: keys).
+    pub flaky_client: bool,
 }
 
 impl Default for SwarmKnobs {
     fn default() -> Self {
-        SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.0, protocol: Protocol::Choreography }
+        SwarmKnobs {
+            idempotent_consumers: true,
+            min_duplicate_probability: 0.0,
+            protocol: Protocol::Choreography,
+            delivery: DeliverySemantics::AtLeastOnce,
+            restock_rule: RestockRule::CausationId,
+            flaky_client: false,
+        }
     }
 }
 
@@ -95,6 +109,8 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         retry_backoff_max_ms: r.in_range(800, 5_000),
         batch_max: r.in_range(1, 16) as u32,
         protocol: knobs.protocol,
+        delivery: knobs.delivery,
+        restock_rule: knobs.restock_rule,
         ..SimConfig::default()
     };
     // Drawn after everything above, so choreography plans are the same as before this knob.
@@ -136,6 +152,9 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
     let fault_phase_ms = r.in_range(5_000, 40_000);
     let mut commands = Vec::new();
     let mut push = |at_ms: u64, command: Command| commands.push(TimedCommand { at_ms, command });
+    if knobs.flaky_client {
+        push(0, Command::SetFlakyClient { on: true });
+    }
 
     let mut weather = LinkFaults {
         drop_probability: if on(&mut r) { prob(&mut r, 300) } else { 0.0 },

@@ -5,7 +5,7 @@
 
 use crate::checker::Violation;
 use crate::command::Command;
-use crate::ids::{MessageId, Offset, OrderId, ProductId, ServiceId};
+use crate::ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, ServiceId};
 use crate::message::{EventType, Message};
 use crate::outcome::Outcome;
 use crate::rpc::{Rpc, RpcResult};
@@ -25,7 +25,8 @@ pub enum LossCause {
     ReceiverDown,
 }
 
-/// One thing that happened.
+/// One thing that happened. New variants go last: the pinned trace hashes cover each
+/// variant's index.
 #[derive(Clone, Copy, Debug, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum TraceEvent {
@@ -230,6 +231,24 @@ pub enum TraceEvent {
         /// What the participant answered.
         result: RpcResult,
     },
+    /// A consumer that had committed a record's offset before handling it crashed while handling
+    /// it: at-most-once delivery lost the record for good.
+    RecordLost {
+        /// The consumer.
+        service: ServiceId,
+        /// The record.
+        offset: Offset,
+        /// Its message.
+        message: MessageId,
+    },
+    /// Order's answer to a new order never reached the flaky client, which will send the same
+    /// request again.
+    ReplyLost {
+        /// The request's idempotency key.
+        key: IdempotencyKey,
+        /// When the client resubmits.
+        resubmit_at_ms: u64,
+    },
 }
 
 /// What a lost packet carried.
@@ -373,6 +392,12 @@ impl fmt::Display for TraceRecord {
             TraceEvent::SagaDecided { order, decision } => write!(f, "Coordinator, saga {order}: {decision}"),
             TraceEvent::SweptOwnReservation { service, order, status, result } => {
                 write!(f, "{service} sweeper: {order} is {status:?} -> {result:?}")
+            }
+            TraceEvent::RecordLost { service, offset, message } => {
+                write!(f, "{service} crashed handling {offset} {message}, already committed: the record is LOST")
+            }
+            TraceEvent::ReplyLost { key, resubmit_at_ms } => {
+                write!(f, "reply to k{} LOST on the client's flaky network: it resends at t={resubmit_at_ms}", key.0)
             }
             TraceEvent::AppliedByHand { service, order, rpc, result } => {
                 write!(f, "operator applies {rpc} for {order} at {service} by hand -> {result:?}")

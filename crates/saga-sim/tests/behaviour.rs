@@ -100,6 +100,15 @@ fn tcc_config(c: &mut SimConfig) {
     c.protocol = saga_sim::Protocol::Tcc;
 }
 
+fn guess_restock(c: &mut SimConfig) {
+    c.restock_rule = saga_sim::config::RestockRule::GuessFromStock;
+}
+
+fn at_most_once(c: &mut SimConfig) {
+    fixed_timing(c);
+    c.delivery = saga_sim::config::DeliverySemantics::AtMostOnce;
+}
+
 fn tcc_operator(c: &mut SimConfig) {
     tcc_config(c);
     c.two_phase.strategy = saga_sim::StuckStrategy::OperatorAlert;
@@ -489,6 +498,66 @@ fn cases() -> Vec<Case> {
             config: tcc_config,
             commands: vec![place(0, 0, 3), cancel(50, 0)],
             expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
+        },
+        Case {
+            name: "the reference example's guess loses the last units on a legitimate cancel",
+            config: guess_restock,
+            // Monitor has 3: the order takes all of them, then the customer cancels.
+            commands: vec![place(0, 1, 3), cancel(2_000, 0)],
+            expect: vec![
+                Decided(ServiceId::Product, Outcome::GuessedNoRestock { stock: 0 }),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(1, 0),
+                Violated(Invariant::StockConserved),
+                Violated(Invariant::StockMatchesOrder),
+            ],
+        },
+        Case {
+            name: "the causation-id rule gives the last units back on the same cancel",
+            config: default,
+            commands: vec![place(0, 1, 3), cancel(2_000, 0)],
+            expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(1, 3), Clean],
+        },
+        Case {
+            name: "a flaky client resubmits; the same idempotency key gives exactly one order",
+            config: default,
+            commands: vec![cmd(0, Command::SetFlakyClient { on: true }), place(10, 0, 2)],
+            expect: vec![
+                Traced("reply lost", |e| matches!(e, TraceEvent::ReplyLost { .. })),
+                Replied(Reply::AlreadyPlaced { order: OrderId(0) }),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 8),
+                Clean,
+            ],
+        },
+        Case {
+            name: "at-most-once: a consumer that committed before handling and crashed loses the record",
+            config: at_most_once,
+            commands: vec![
+                fault(0, Fault::SetHandleTime { service: ServiceId::Product, handle_ms: 2_000 }),
+                place(10, 0, 1),
+                crash(800, ServiceId::Product),
+                restart(3_000, ServiceId::Product),
+                fault(3_000, Fault::SetHandleTime { service: ServiceId::Product, handle_ms: 10 }),
+            ],
+            expect: vec![
+                Traced("record lost", |e| matches!(e, TraceEvent::RecordLost { service: ServiceId::Product, .. })),
+                Violated(Invariant::NoEventLost),
+                Order(0, OrderStatus::Pending),
+                Stock(0, 10),
+            ],
+        },
+        Case {
+            name: "at-least-once: the same crash makes the bus deliver the record again",
+            config: fixed_timing,
+            commands: vec![
+                fault(0, Fault::SetHandleTime { service: ServiceId::Product, handle_ms: 2_000 }),
+                place(10, 0, 1),
+                crash(800, ServiceId::Product),
+                restart(3_000, ServiceId::Product),
+                fault(3_000, Fault::SetHandleTime { service: ServiceId::Product, handle_ms: 10 }),
+            ],
+            expect: vec![NotViolated(Invariant::NoEventLost), Order(0, OrderStatus::Confirmed), Stock(0, 9), Clean],
         },
         Case {
             name: "TCC: a parcel handed over while Confirm is stuck can be confirmed by hand, never cancelled",

@@ -4,6 +4,7 @@
 //! `cargo run -p saga-cli -- swarm --seeds S..S+1`.
 
 use saga_sim::Protocol;
+use saga_sim::config::{DeliverySemantics, RestockRule};
 use saga_sim::swarm::{SWARM_CONVERGENCE_BOUND_MS, SwarmKnobs, run_seed};
 
 fn seed_range() -> std::ops::Range<u64> {
@@ -69,6 +70,44 @@ fn checker_has_teeth_without_idempotency() {
     let knobs = SwarmKnobs { idempotent_consumers: false, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };
     let caught = (0..100u64).find(|&seed| run_seed(seed, knobs).violations > 0);
     assert!(caught.is_some(), "no violation found in 100 seeds with idempotency off and duplication on");
+}
+
+#[test]
+fn checker_has_teeth_with_at_most_once_delivery() {
+    // Commit before handling and crashes: a record handled by a consumer that crashes is lost.
+    let knobs = SwarmKnobs { delivery: DeliverySemantics::AtMostOnce, ..SwarmKnobs::default() };
+    let caught = (0..100u64).find(|&seed| run_seed(seed, knobs).violations > 0);
+    assert!(caught.is_some(), "no violation found in 100 seeds with at-most-once delivery");
+}
+
+#[test]
+fn checker_has_teeth_with_the_guessing_restock_rule() {
+    // The reference example's rule loses the last units on a cancel, or restocks what an
+    // operator's restock already covers; the checker must notice within 100 seeds.
+    let knobs = SwarmKnobs { restock_rule: RestockRule::GuessFromStock, ..SwarmKnobs::default() };
+    let caught = (0..100u64).find(|&seed| {
+        let r = run_seed(seed, knobs);
+        r.violations > 0 || !r.converged
+    });
+    assert!(caught.is_some(), "no violation found in 100 seeds with the guessing restock rule");
+}
+
+#[test]
+fn a_flaky_client_is_safe_with_idempotency_keys() {
+    // Every answer to a new order is lost and the client resubmits: still exactly one order.
+    for protocol in Protocol::ALL {
+        let knobs = SwarmKnobs { flaky_client: true, ..SwarmKnobs::for_protocol(protocol) };
+        for seed in seed_range() {
+            let r = run_seed(seed, knobs);
+            assert!(
+                r.violations == 0 && r.converged,
+                "{} seed {seed}: {:?} {:?}",
+                protocol.name(),
+                r.first_violation,
+                r.unmet
+            );
+        }
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! ones, and decides "restock or not" from the cancellation's causation id.
 
 use super::{Ctx, slot};
+use crate::config::RestockRule;
 use crate::ids::{MessageId, OrderId, ProductId, ServiceId};
 use crate::message::{Event, Message, StockChange};
 use crate::outcome::Outcome;
@@ -91,6 +92,8 @@ pub struct ProductService {
     pub lock_ms_total: u64,
     /// TCC: total time reservations stayed open before Confirm or Cancel.
     pub reserved_ms_total: u64,
+    /// How a cancellation's restock is decided.
+    pub restock_rule: RestockRule,
 }
 
 impl ProductService {
@@ -105,6 +108,7 @@ impl ProductService {
             locks: vec![None; n],
             lock_ms_total: 0,
             reserved_ms_total: 0,
+            restock_rule: RestockRule::CausationId,
         }
     }
 
@@ -412,6 +416,54 @@ impl ProductService {
         Outcome::StockTaken { product, quantity, stock_after, again: already > 0 }
     }
 
+    /// The reference example's rule: no ledger, no ids, just the stock level. Restock when the
+    /// stock minus the order's quantity is above zero. That happens to skip the out-of-stock
+    /// echo, but it also skips a legitimate cancel of the last units, which are then lost.
+    fn guess_restock(
+        &mut self,
+        msg: &Message,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        ctx: &mut Ctx<'_>,
+    ) -> Outcome {
+        let Some(stock) = self.stock.get_mut(usize::from(product.0)) else {
+            return Outcome::UnknownOrder { order };
+        };
+        if *stock - i64::from(quantity) <= 0 {
+            return Outcome::GuessedNoRestock { stock: *stock };
+        }
+        *stock += i64::from(quantity);
+        let stock_after = *stock;
+        let row = slot(&mut self.ledger, order);
+        let again = matches!(*row, Ledger::Restored { .. });
+        if let Ledger::Taken { .. } | Ledger::None | Ledger::OutOfStock { .. } = *row {
+            *row = Ledger::Restored { product, units: quantity };
+        }
+        Self::restored(msg, order, product, quantity, stock_after, again, ctx)
+    }
+
+    /// Publishes the restock (ProductChanged, a compensation) and says what happened.
+    fn restored(
+        msg: &Message,
+        order: OrderId,
+        product: ProductId,
+        quantity: u32,
+        stock_after: i64,
+        again: bool,
+        ctx: &mut Ctx<'_>,
+    ) -> Outcome {
+        let event = Event::ProductChanged {
+            order: Some(order),
+            product,
+            quantity: i64::from(quantity),
+            change: StockChange::Restored,
+            stock_after,
+        };
+        ctx.emit(ServiceId::Product, event, Some(msg.id));
+        Outcome::StockRestored { product, quantity, stock_after, again }
+    }
+
     fn restore(
         &mut self,
         msg: &Message,
@@ -420,6 +472,9 @@ impl ProductService {
         quantity: u32,
         ctx: &mut Ctx<'_>,
     ) -> Outcome {
+        if self.restock_rule == RestockRule::GuessFromStock {
+            return self.guess_restock(msg, order, product, quantity, ctx);
+        }
         let row = slot(&mut self.ledger, order);
         let again = match *row {
             // The seed's rule, decided from ids: this cancellation's causation id is the
@@ -448,14 +503,6 @@ impl ProductService {
         *stock += i64::from(quantity);
         let stock_after = *stock;
         *row = Ledger::Restored { product, units: quantity };
-        let event = Event::ProductChanged {
-            order: Some(order),
-            product,
-            quantity: i64::from(quantity),
-            change: StockChange::Restored,
-            stock_after,
-        };
-        ctx.emit(ServiceId::Product, event, Some(msg.id));
-        Outcome::StockRestored { product, quantity, stock_after, again }
+        Self::restored(msg, order, product, quantity, stock_after, again, ctx)
     }
 }
