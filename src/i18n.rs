@@ -661,6 +661,13 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 }
             }
             F::HealAll => t(lang, Key::HealAll).to_string(),
+            F::CrashAfterCommit { service: s } => {
+                if ko {
+                    format!("장애 예약: {}가 다음 커밋 직후, 발행 전에 중단", svc(s))
+                } else {
+                    format!("fault armed: {} crashes right after its next commit, before publishing", svc(s))
+                }
+            }
             F::AtNextDecision { then } => match (then, ko) {
                 (saga_sim::DecisionTrap::CrashCoordinator, false) => {
                     "fault armed: the coordinator crashes at its next decision".into()
@@ -1079,6 +1086,13 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                     svc(s),
                     offset.0
                 )
+            }
+        }
+        E::EventLost { service: s, message } => {
+            if ko {
+                format!("{}: {message} 커밋했지만 발행하지 못함: 이벤트 유실", svc(s))
+            } else {
+                format!("{} committed {message} but never published it: the event is LOST", svc(s))
             }
         }
         E::ReplyLost { key, resubmit_at_ms } => {

@@ -53,6 +53,12 @@ pub enum Fault {
         /// What happens then.
         then: DecisionTrap,
     },
+    /// Armed now, fired once: `service` crashes right after its next local transaction that
+    /// emits events commits, before a single event is published.
+    CrashAfterCommit {
+        /// The service.
+        service: ServiceId,
+    },
 }
 
 /// What an armed `AtNextDecision` fault does.
@@ -159,6 +165,9 @@ impl fmt::Display for Fault {
             Fault::HealAll => f.write_str("fault: heal everything"),
             Fault::AtNextDecision { then: DecisionTrap::CrashCoordinator } => {
                 f.write_str("fault armed: crash the coordinator at its next decision")
+            }
+            Fault::CrashAfterCommit { service } => {
+                write!(f, "fault armed: {service} crashes after its next commit, before publishing")
             }
             Fault::AtNextDecision { then: DecisionTrap::Partition { service } } => {
                 write!(f, "fault armed: cut {service} off at the coordinator's next decision")

@@ -116,6 +116,18 @@ impl Default for OrchestrationConfig {
     }
 }
 
+/// How a service gets the events of a local transaction onto the bus (seed 003).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PublishMode {
+    /// Transactional outbox: the event rows are written in the same local transaction as the
+    /// data; a relay publishes them and deletes them once the bus acknowledges.
+    #[default]
+    Outbox,
+    /// Dual write: commit the tables, then publish as a separate step, once. A crash or a lost
+    /// packet in between loses the event.
+    DualWrite,
+}
+
 /// When a consumer commits its offset, relative to handling the record (seed 003).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DeliverySemantics {
@@ -249,6 +261,8 @@ pub struct SimConfig {
     pub restock_rule: RestockRule,
     /// When consumers commit their offsets: after handling, or before.
     pub delivery: DeliverySemantics,
+    /// How Order, Product and Delivery (in that order) publish their events.
+    pub publish: [PublishMode; 3],
     /// The orchestrator's retry and compensation settings (TCC and 2PC retry the same way).
     pub orchestration: OrchestrationConfig,
     /// TCC's stuck-order strategy and reservation lifetime.
@@ -276,6 +290,7 @@ impl Default for SimConfig {
             protocol: Protocol::Choreography,
             restock_rule: RestockRule::CausationId,
             delivery: DeliverySemantics::AtLeastOnce,
+            publish: [PublishMode::Outbox; 3],
             orchestration: OrchestrationConfig::default(),
             two_phase: TwoPhaseConfig::default(),
         }

@@ -9,7 +9,7 @@ use crate::bus::BusLog;
 use crate::checker::{Checker, Violation};
 use crate::command::{Command, DecisionTrap, Fault};
 use crate::config::{
-    DeliverySemantics, LinkFaults, MAX_STOCK, PlacementMode, SimConfig, StuckStrategy, sanitize_faults,
+    DeliverySemantics, LinkFaults, MAX_STOCK, PlacementMode, PublishMode, SimConfig, StuckStrategy, sanitize_faults,
 };
 use crate::consumer::{Consumer, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, RequestId, ServiceId};
@@ -59,6 +59,9 @@ pub(crate) struct Node {
     pub outbox_full_reported: bool,
     /// A commit timer is pending (memory).
     pub commit_scheduled: bool,
+    /// Dual write: events of committed local transactions not yet published (memory: a crash
+    /// loses them).
+    pub unpublished: Vec<Message>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -147,6 +150,11 @@ pub(crate) enum TimerKind {
         service: ServiceId,
         epoch: u32,
     },
+    /// Dual write: the separate publishing step after a local transaction committed.
+    DualPublish {
+        service: ServiceId,
+        epoch: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,6 +232,10 @@ pub enum StepResult {
     Idle,
 }
 
+/// Dual write: how long after a local transaction commits its events are published, the window
+/// in which a crash loses them.
+pub const DUAL_WRITE_GAP_MS: u64 = 30;
+
 /// How long a flaky client waits for an answer before sending its request again.
 pub const CLIENT_RETRY_MS: u64 = 400;
 
@@ -276,6 +288,9 @@ pub struct Sim {
     pub(crate) lock_waiters: Vec<VecDeque<u32>>,
     /// A fault armed to fire at the coordinator's next decision.
     pub(crate) decision_trap: Option<DecisionTrap>,
+    /// A service armed to crash after its next committing local transaction, and one whose
+    /// crash is due at the end of this step.
+    pub(crate) crash_after_commit: (Option<ServiceId>, Option<ServiceId>),
 }
 
 impl Sim {
@@ -299,6 +314,7 @@ impl Sim {
             outbox: Outbox::default(),
             outbox_full_reported: false,
             commit_scheduled: false,
+            unpublished: Vec::new(),
         };
         let mut sim = Sim {
             rng: SimRng::new(seed),
@@ -343,6 +359,7 @@ impl Sim {
             stats: Stats::default(),
             lock_waiters: vec![VecDeque::new(); initial.len()],
             decision_trap: None,
+            crash_after_commit: (None, None),
             config,
         };
         for service in [ServiceId::Product, ServiceId::Delivery] {
@@ -533,7 +550,7 @@ impl Sim {
             && self.acks_in_flight == 0
             && self.commits_in_flight == 0
             && self.rpc_live == 0
-            && self.nodes.iter().all(|n| n.outbox.rows.is_empty() && n.consumer.in_hand.is_none())
+            && self.nodes.iter().all(|n| n.outbox.rows.is_empty() && n.consumer.in_hand.is_none() && n.unpublished.is_empty())
             // Checked last: they cost a scan of the saga table and the deliveries.
             && (!self.config.protocol.has_coordinator() || self.coordinator.active() == 0)
             && !self.sweep_pending()
@@ -602,6 +619,11 @@ impl Sim {
     }
 
     fn end_step(&mut self) {
+        if let Some(service) = self.crash_after_commit.1.take() {
+            let fault = Fault::Crash { service };
+            self.record(TraceEvent::Command { command: Command::Fault(fault) });
+            self.crash(service);
+        }
         while let Some(o) = self.touched_orders.pop() {
             self.checker.touch_order(self.now_ms, o, &self.order, &self.product, &self.delivery);
         }
@@ -660,13 +682,68 @@ impl Sim {
 
     /// Writes the messages a local transaction emitted into `service`'s outbox.
     fn commit_emitted(&mut self, service: ServiceId) {
+        if self.emitted.is_empty() {
+            return;
+        }
+        let dual_write = self.config.publish.get(service.index()) == Some(&PublishMode::DualWrite);
         for i in 0..self.emitted.len() {
             let message = self.emitted[i];
-            self.nodes[service.index()].outbox.push(message);
+            if dual_write {
+                self.nodes[service.index()].unpublished.push(message);
+            } else {
+                self.nodes[service.index()].outbox.push(message);
+            }
             self.stats.emitted += 1;
             self.record(TraceEvent::Emitted { message });
         }
         self.emitted.clear();
+        if dual_write {
+            // Publishing is a separate step after the commit: the window the seeds warn about.
+            let epoch = self.nodes[service.index()].epoch;
+            self.at(self.now_ms.saturating_add(DUAL_WRITE_GAP_MS), TimerKind::DualPublish { service, epoch });
+        }
+        if self.crash_after_commit.0 == Some(service) {
+            // The armed crash strikes after this commit and before any publishing.
+            self.crash_after_commit = (None, Some(service));
+        }
+    }
+
+    /// Dual write's publishing step: every event committed since the last one goes out once,
+    /// with no outbox row to retry from.
+    fn dual_publish(&mut self, service: ServiceId) {
+        let mut messages = std::mem::take(&mut self.nodes[service.index()].unpublished);
+        let Some(&first) = messages.first() else { return };
+        self.next_batch += 1;
+        let batch = self.next_batch;
+        let count = messages.len() as u32;
+        let latency = self.latency();
+        let fate = self.transit(service).map(|extra| self.now_ms.saturating_add(latency + extra));
+        let arrives_at_ms = fate.ok();
+        self.record(TraceEvent::BatchSent {
+            service,
+            batch,
+            messages: count,
+            first: first.id,
+            attempt: 1,
+            arrives_at_ms,
+            detour: false,
+        });
+        match fate {
+            Ok(at) => self.send_packet(service, batch, messages, at),
+            Err(cause) => {
+                self.stats.lost += 1;
+                self.record(TraceEvent::Lost { service, what: Lost::Batch { batch }, cause });
+                for m in messages.drain(..) {
+                    self.unpublished_lost(service, m);
+                }
+            }
+        }
+    }
+
+    /// A dual write's event that will never be published: its table change stands alone.
+    fn unpublished_lost(&mut self, service: ServiceId, message: Message) {
+        self.record(TraceEvent::EventLost { service, message: message.id });
+        self.checker.event_lost(self.now_ms, message.event.order(), service);
     }
 
     fn outbox_full(&self, service: ServiceId) -> bool {
@@ -807,8 +884,10 @@ impl Sim {
                 self.nodes[service.index()].handle_ms = handle_ms.min(crate::config::MAX_DURATION_MS);
             }
             Fault::AtNextDecision { then } => self.decision_trap = Some(then),
+            Fault::CrashAfterCommit { service } => self.crash_after_commit = (Some(service), None),
             Fault::HealAll => {
                 self.decision_trap = None;
+                self.crash_after_commit.0 = None;
                 for &s in self.nodes_in_play() {
                     let n = &mut self.nodes[s.index()];
                     n.faults = LinkFaults::NONE;
@@ -830,6 +909,7 @@ impl Sim {
         n.up = false;
         n.epoch = n.epoch.wrapping_add(1);
         let in_hand = n.consumer.in_hand.take();
+        let unpublished = std::mem::take(&mut n.unpublished);
         if let (DeliverySemantics::AtMostOnce, Some(h)) = (self.config.delivery, in_hand)
             && let Some(record) = self.log.get(h.offset).copied()
             && interested(self.config.protocol, service, record.message.event.event_type())
@@ -839,6 +919,9 @@ impl Sim {
             let message = record.message.id;
             self.record(TraceEvent::RecordLost { service, offset: h.offset, message });
             self.checker.event_lost(self.now_ms, record.message.event.order(), service);
+        }
+        for m in unpublished {
+            self.unpublished_lost(service, m);
         }
         let n = &mut self.nodes[service.index()];
         n.consumer.fetched_until = Offset(0);
@@ -975,6 +1058,12 @@ impl Sim {
                     self.coord_effects = fx;
                 }
             }
+            TimerKind::DualPublish { service, epoch } => {
+                let n = &self.nodes[service.index()];
+                if n.up && n.epoch == epoch {
+                    self.dual_publish(service);
+                }
+            }
             TimerKind::Sweep { service, epoch } => {
                 let n = &self.nodes[service.index()];
                 if n.up && n.epoch == epoch {
@@ -994,6 +1083,10 @@ impl Sim {
 
     /// Sends the relay's next batches while nothing blocks it.
     fn pump_relay(&mut self, service: ServiceId) {
+        if self.crash_after_commit.1 == Some(service) {
+            // The armed crash comes before the relay's next poll.
+            return;
+        }
         loop {
             let n = &self.nodes[service.index()];
             if !n.up || n.outbox.blocked() || n.outbox.rows.is_empty() {

@@ -5,8 +5,8 @@
 
 use crate::command::{Command, DecisionTrap, Fault, TimedCommand};
 use crate::config::{
-    DeliverySemantics, LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, RestockRule, SimConfig,
-    StuckStrategy, TwoPhaseConfig,
+    DeliverySemantics, LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, RestockRule,
+    SimConfig, StuckStrategy, TwoPhaseConfig,
 };
 use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
 use crate::protocol::Protocol;
@@ -35,6 +35,8 @@ pub struct SwarmKnobs {
     pub restock_rule: RestockRule,
     /// Whether the client's network loses Order's answers from the start (safe: keys).
     pub flaky_client: bool,
+    /// How the services publish (dual write is the unsafe setting).
+    pub publish: PublishMode,
 }
 
 impl Default for SwarmKnobs {
@@ -46,6 +48,7 @@ impl Default for SwarmKnobs {
             delivery: DeliverySemantics::AtLeastOnce,
             restock_rule: RestockRule::CausationId,
             flaky_client: false,
+            publish: PublishMode::Outbox,
         }
     }
 }
@@ -111,6 +114,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         protocol: knobs.protocol,
         delivery: knobs.delivery,
         restock_rule: knobs.restock_rule,
+        publish: [knobs.publish; 3],
         ..SimConfig::default()
     };
     // Drawn after everything above, so choreography plans are the same as before this knob.

@@ -241,6 +241,14 @@ pub enum TraceEvent {
         /// Its message.
         message: MessageId,
     },
+    /// Dual write: an event whose local transaction committed was never published (a crash in
+    /// the gap, or its one packet lost).
+    EventLost {
+        /// The service that committed it.
+        service: ServiceId,
+        /// The event.
+        message: MessageId,
+    },
     /// Order's answer to a new order never reached the flaky client, which will send the same
     /// request again.
     ReplyLost {
@@ -395,6 +403,9 @@ impl fmt::Display for TraceRecord {
             }
             TraceEvent::RecordLost { service, offset, message } => {
                 write!(f, "{service} crashed handling {offset} {message}, already committed: the record is LOST")
+            }
+            TraceEvent::EventLost { service, message } => {
+                write!(f, "{service} committed {message} but never published it: the event is LOST")
             }
             TraceEvent::ReplyLost { key, resubmit_at_ms } => {
                 write!(f, "reply to k{} LOST on the client's flaky network: it resends at t={resubmit_at_ms}", key.0)

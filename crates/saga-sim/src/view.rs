@@ -365,6 +365,7 @@ impl Sim {
                 | TimerKind::RpcTimeout { .. }
                 | TimerKind::CoordWake { .. }
                 | TimerKind::Sweep { .. }
+                | TimerKind::DualPublish { .. }
                 | TimerKind::BatchTimeout { .. }
                 | TimerKind::CommitCheck { .. } => {}
             }

@@ -109,6 +109,10 @@ fn at_most_once(c: &mut SimConfig) {
     c.delivery = saga_sim::config::DeliverySemantics::AtMostOnce;
 }
 
+fn order_dual_write(c: &mut SimConfig) {
+    c.publish[ServiceId::Order.index()] = saga_sim::config::PublishMode::DualWrite;
+}
+
 fn tcc_operator(c: &mut SimConfig) {
     tcc_config(c);
     c.two_phase.strategy = saga_sim::StuckStrategy::OperatorAlert;
@@ -558,6 +562,43 @@ fn cases() -> Vec<Case> {
                 fault(3_000, Fault::SetHandleTime { service: ServiceId::Product, handle_ms: 10 }),
             ],
             expect: vec![NotViolated(Invariant::NoEventLost), Order(0, OrderStatus::Confirmed), Stock(0, 9), Clean],
+        },
+        Case {
+            name: "dual write: a crash between commit and publish loses OrderPlaced; the order is PENDING for ever",
+            config: order_dual_write,
+            commands: vec![
+                fault(0, Fault::CrashAfterCommit { service: ServiceId::Order }),
+                place(10, 0, 1),
+                restart(1_000, ServiceId::Order),
+            ],
+            expect: vec![
+                Traced("event lost", |e| matches!(e, TraceEvent::EventLost { service: ServiceId::Order, .. })),
+                Violated(Invariant::NoEventLost),
+                Violated(Invariant::EveryOrderFinal),
+                Order(0, OrderStatus::Pending),
+                Stock(0, 10),
+            ],
+        },
+        Case {
+            name: "outbox: the same crash loses nothing; the relay publishes after the restart",
+            config: default,
+            commands: vec![
+                fault(0, Fault::CrashAfterCommit { service: ServiceId::Order }),
+                place(10, 0, 1),
+                restart(1_000, ServiceId::Order),
+            ],
+            expect: vec![NotViolated(Invariant::NoEventLost), Order(0, OrderStatus::Confirmed), Stock(0, 9), Clean],
+        },
+        Case {
+            name: "outbox: a relay that crashes before the ack publishes twice; idempotent consumers absorb it",
+            config: fixed_timing,
+            commands: vec![place(0, 0, 1), crash(60, ServiceId::Order), restart(300, ServiceId::Order)],
+            expect: vec![
+                Decided(ServiceId::Product, Outcome::DuplicateIgnored),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 9),
+                Clean,
+            ],
         },
         Case {
             name: "TCC: a parcel handed over while Confirm is stuck can be confirmed by hand, never cancelled",

@@ -100,6 +100,30 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 ],
             ),
         ),
+        // Seed 003: dual write. Order commits the order, then crashes before publishing:
+        // OrderPlaced is lost and the order stays PENDING for ever.
+        (
+            "dual_write_loss",
+            Scenario {
+                seed: 19,
+                config: {
+                    let mut c = saga_sim::SimConfig::default();
+                    c.publish[ServiceId::Order.index()] = saga_sim::config::PublishMode::DualWrite;
+                    c
+                },
+                commands: vec![
+                    fault(0, saga_sim::Fault::CrashAfterCommit { service: ServiceId::Order }),
+                    place(10, 0, 1),
+                    restart(1_000, ServiceId::Order),
+                ],
+            },
+        ),
+        // Seed 003: the outbox's relay crashes after sending and before the acknowledgement; after
+        // the restart it publishes the rows again, and idempotent consumers ignore the copies.
+        (
+            "outbox_double_publish",
+            scenario(20, vec![place(0, 0, 1), crash(60, ServiceId::Order), restart(300, ServiceId::Order)]),
+        ),
         // Two-phase commit: everyone prepares and locks, then commits.
         ("two_pc_place", two_pc(15, vec![place(0, 0, 2)])),
         // Product votes no: abort ripples out to everyone.

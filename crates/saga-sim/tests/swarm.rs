@@ -4,7 +4,7 @@
 //! `cargo run -p saga-cli -- swarm --seeds S..S+1`.
 
 use saga_sim::Protocol;
-use saga_sim::config::{DeliverySemantics, RestockRule};
+use saga_sim::config::{DeliverySemantics, PublishMode, RestockRule};
 use saga_sim::swarm::{SWARM_CONVERGENCE_BOUND_MS, SwarmKnobs, run_seed};
 
 fn seed_range() -> std::ops::Range<u64> {
@@ -78,6 +78,14 @@ fn checker_has_teeth_with_at_most_once_delivery() {
     let knobs = SwarmKnobs { delivery: DeliverySemantics::AtMostOnce, ..SwarmKnobs::default() };
     let caught = (0..100u64).find(|&seed| run_seed(seed, knobs).violations > 0);
     assert!(caught.is_some(), "no violation found in 100 seeds with at-most-once delivery");
+}
+
+#[test]
+fn checker_has_teeth_with_dual_writes() {
+    // Publish after commit, once: a crash in the gap or a dropped packet loses the event.
+    let knobs = SwarmKnobs { publish: PublishMode::DualWrite, ..SwarmKnobs::default() };
+    let caught = (0..100u64).find(|&seed| run_seed(seed, knobs).violations > 0);
+    assert!(caught.is_some(), "no violation found in 100 seeds with dual writes");
 }
 
 #[test]
