@@ -661,6 +661,19 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 }
             }
             F::HealAll => t(lang, Key::HealAll).to_string(),
+            F::FailHandling { service: s, on } => match (ko, on) {
+                (false, true) => format!("fault: {}'s handler fails on every message", svc(s)),
+                (false, false) => format!("{}'s handler works again", svc(s)),
+                (true, true) => format!("장애: {} 핸들러가 모든 메시지에서 실패", svc(s)),
+                (true, false) => format!("{} 핸들러 복구", svc(s)),
+            },
+            F::PoisonNextEvent { service: s } => {
+                if ko {
+                    format!("장애: {}의 다음 이벤트는 독 메시지", svc(s))
+                } else {
+                    format!("fault: {}'s next event is a poison message", svc(s))
+                }
+            }
             F::CrashAfterCommit { service: s } => {
                 if ko {
                     format!("장애 예약: {}가 다음 커밋 직후, 발행 전에 중단", svc(s))
@@ -681,6 +694,20 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 }
             },
         },
+        C::ReplayDeadLetter { service: s, message } => {
+            if ko {
+                format!("운영자가 {}의 데드 레터 {message} 재처리", svc(s))
+            } else {
+                format!("operator replays dead letter {message} at {}", svc(s))
+            }
+        }
+        C::DiscardDeadLetter { service: s, message } => {
+            if ko {
+                format!("운영자가 {}의 데드 레터 {message} 폐기", svc(s))
+            } else {
+                format!("operator discards dead letter {message} at {}", svc(s))
+            }
+        }
         C::SetFlakyClient { on } => match (ko, on) {
             (false, true) => "the client's network turns flaky: answers get lost".into(),
             (false, false) => "the client's network is steady again".into(),
@@ -719,6 +746,8 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::ContradictsLog, Lang::Ko) => "코디네이터가 이미 반대 결정을 기록했습니다. 기록을 따르세요",
         (Refusal::NotAllPrepared, Lang::En) => "cannot commit: some participant holds nothing to commit",
         (Refusal::NotAllPrepared, Lang::Ko) => "커밋 불가: 준비되지 않은 참여자가 있습니다",
+        (Refusal::NoSuchDeadLetter, Lang::En) => "no such message in that dead-letter queue",
+        (Refusal::NoSuchDeadLetter, Lang::Ko) => "데드 레터 큐에 그런 메시지가 없습니다",
         (Refusal::AlreadyDelivered, Lang::En) => "cannot cancel: the parcel was already handed over",
         (Refusal::AlreadyDelivered, Lang::Ko) => "취소 불가: 이미 배송이 완료되었습니다",
         (Refusal::StockPromised, Lang::En) => {
@@ -765,6 +794,9 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             }
             NoDanglingReservation => ("No dangling reservation", "No stock or delivery slot is left held by Try."),
             NoParticipantInDoubt => ("No participant in doubt", "No participant is left prepared, holding its locks."),
+            DeadLetterQueueEmpty => {
+                ("Dead-letter queue empty", "No message waits in a dead-letter queue for a person.")
+            }
             NoEventLost => (
                 "No event lost",
                 "No event was lost between a commit and the bus, or by a consumer that committed first.",
@@ -799,6 +831,7 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             StockCoversReservations => ("예약은 재고 안에서", "예약 수량은 음수가 아니고 재고를 넘지 않습니다."),
             NoDanglingReservation => ("남은 예약 없음", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다."),
             NoParticipantInDoubt => ("불확실한 참여자 없음", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다."),
+            DeadLetterQueueEmpty => ("데드 레터 큐 비어 있음", "사람을 기다리는 데드 레터 메시지가 없습니다."),
             NoEventLost => {
                 ("잃어버린 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 잃은 이벤트가 없습니다.")
             }
@@ -927,9 +960,9 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         },
         E::Emitted { message: m } => {
             if ko {
-                format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event, m.id)
+                format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id)
             } else {
-                format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event, m.id)
+                format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event.event_type(), m.id)
             }
         }
         E::BatchSent { service: s, messages, attempt, arrives_at_ms, .. } => {
@@ -1086,6 +1119,32 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                     svc(s),
                     offset.0
                 )
+            }
+        }
+        E::HandlerFailed { service: s, offset, message, attempt, retry_at_ms } => {
+            let then = match (retry_at_ms, ko) {
+                (Some(t), false) => format!("retry at t={}", crate::format::duration(t)),
+                (Some(t), true) => format!("t={}에 재시도", crate::format::duration(t)),
+                (None, false) => "to the dead-letter queue".into(),
+                (None, true) => "데드 레터 큐로".into(),
+            };
+            if ko {
+                format!("{}: {message}(오프셋 {}) 처리 실패, 시도 {attempt}: {then}", svc(s), offset.0)
+            } else {
+                format!("{}'s handler FAILED on {message} (offset {}), attempt {attempt}: {then}", svc(s), offset.0)
+            }
+        }
+        E::DeadLetter { service: s, message, action } => {
+            use saga_sim::trace::DeadLetterAction as A;
+            match (action, ko) {
+                (A::Queued { attempts }, false) => {
+                    format!("{}: {message} dead-lettered after {attempts} attempts", svc(s))
+                }
+                (A::Queued { attempts }, true) => format!("{}: {message} {attempts}번 실패 후 데드 레터 큐로", svc(s)),
+                (A::Replayed, false) => format!("{}: dead letter {message} replayed", svc(s)),
+                (A::Replayed, true) => format!("{}: 데드 레터 {message} 재처리", svc(s)),
+                (A::Discarded, false) => format!("{}: dead letter {message} discarded", svc(s)),
+                (A::Discarded, true) => format!("{}: 데드 레터 {message} 폐기", svc(s)),
             }
         }
         E::EventLost { service: s, message } => {

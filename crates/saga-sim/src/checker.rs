@@ -66,11 +66,13 @@ pub enum Invariant {
     /// No event was lost on its way: not between a commit and its publication (dual write),
     /// not by a consumer that committed before handling and then crashed (at-most-once).
     NoEventLost,
+    /// No message waits in a dead-letter queue (its effect has not happened).
+    DeadLetterQueueEmpty,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 17] = [
+    pub const ALL: [Invariant; 18] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
@@ -86,6 +88,7 @@ impl Invariant {
         Invariant::NoConsumerLag,
         Invariant::NothingInFlight,
         Invariant::RegistryEmpty,
+        Invariant::DeadLetterQueueEmpty,
         Invariant::NoDanglingReservation,
         Invariant::NoParticipantInDoubt,
     ];
@@ -135,6 +138,7 @@ impl Invariant {
             Invariant::NoDanglingReservation => "NoDanglingReservation",
             Invariant::NoParticipantInDoubt => "NoParticipantInDoubt",
             Invariant::NoEventLost => "NoEventLost",
+            Invariant::DeadLetterQueueEmpty => "DeadLetterQueueEmpty",
         }
     }
 }
@@ -262,6 +266,7 @@ pub struct Checker {
     lag_zero: bool,
     nothing_in_flight: bool,
     registry_len: usize,
+    dead_letters: usize,
     history: usize,
     new_violations: Vec<Violation>,
     changed: Option<bool>,
@@ -293,6 +298,7 @@ impl Checker {
             lag_zero: true,
             nothing_in_flight: true,
             registry_len: 0,
+            dead_letters: 0,
             history: history.max(1),
             new_violations: Vec::new(),
             changed: None,
@@ -471,11 +477,19 @@ impl Checker {
     }
 
     /// Re-evaluates the verdict at the end of a step, given the engine's flow state.
-    pub fn evaluate(&mut self, at_ms: u64, quiet: bool, lag_zero: bool, nothing_in_flight: bool, registry_len: usize) {
+    pub fn evaluate(
+        &mut self,
+        at_ms: u64,
+        quiet: bool,
+        lag_zero: bool,
+        nothing_in_flight: bool,
+        (registry_len, dead_letters): (usize, usize),
+    ) {
         self.quiet = quiet;
         self.lag_zero = lag_zero;
         self.nothing_in_flight = nothing_in_flight;
         self.registry_len = registry_len;
+        self.dead_letters = dead_letters;
         for inv in Invariant::ALL {
             if inv.kind() != InvariantKind::Convergence {
                 continue;
@@ -538,6 +552,7 @@ impl Checker {
             Invariant::NoConsumerLag => self.lag_zero,
             Invariant::NothingInFlight => self.nothing_in_flight,
             Invariant::RegistryEmpty => self.registry_len == 0,
+            Invariant::DeadLetterQueueEmpty => self.dead_letters == 0,
             other => self.failing[other.index()] == 0,
         }
     }
@@ -636,7 +651,7 @@ mod tests {
     fn verdict_when_quiet(w: &(OrderService, ProductService, DeliveryService)) -> Vec<Invariant> {
         let mut c = Checker::new(&[5], 16);
         c.touch_order(0, OrderId(0), &w.0, &w.1, &w.2);
-        c.evaluate(1, true, true, true, 0);
+        c.evaluate(1, true, true, true, (0, 0));
         c.recent_violations().map(|v| v.invariant).collect()
     }
 

@@ -1,7 +1,7 @@
 //! What a user (or a fault schedule) can do to the world.
 
 use crate::config::{LinkFaults, PlacementMode};
-use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
+use crate::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -57,6 +57,18 @@ pub enum Fault {
     /// emits events commits, before a single event is published.
     CrashAfterCommit {
         /// The service.
+        service: ServiceId,
+    },
+    /// A service's handler fails on every message it acts on (or works again): an error switch.
+    FailHandling {
+        /// The service.
+        service: ServiceId,
+        /// Failing or not.
+        on: bool,
+    },
+    /// The next event `service` emits is poison: every consumer's handler fails on it, always.
+    PoisonNextEvent {
+        /// The producer.
         service: ServiceId,
     },
 }
@@ -125,6 +137,20 @@ pub enum Command {
         /// Flaky or not.
         on: bool,
     },
+    /// A person hands a dead-lettered message back to its service's handler.
+    ReplayDeadLetter {
+        /// The consumer it was dead-lettered at.
+        service: ServiceId,
+        /// The message.
+        message: MessageId,
+    },
+    /// A person throws a dead-lettered message away: its effect will never happen.
+    DiscardDeadLetter {
+        /// The consumer it was dead-lettered at.
+        service: ServiceId,
+        /// The message.
+        message: MessageId,
+    },
 }
 
 /// A command to apply at a virtual time.
@@ -166,6 +192,10 @@ impl fmt::Display for Fault {
             Fault::AtNextDecision { then: DecisionTrap::CrashCoordinator } => {
                 f.write_str("fault armed: crash the coordinator at its next decision")
             }
+            Fault::FailHandling { service, on } => {
+                write!(f, "fault: {service}'s handler {}", if on { "fails" } else { "works again" })
+            }
+            Fault::PoisonNextEvent { service } => write!(f, "fault: {service}'s next event is poison"),
             Fault::CrashAfterCommit { service } => {
                 write!(f, "fault armed: {service} crashes after its next commit, before publishing")
             }
@@ -194,6 +224,8 @@ impl fmt::Display for Command {
                 write!(f, "operator resolves {order}: {}", if commit { "confirm" } else { "cancel" })
             }
             Command::Fault(fault) => fault.fmt(f),
+            Command::ReplayDeadLetter { service, message } => write!(f, "operator replays {message} at {service}"),
+            Command::DiscardDeadLetter { service, message } => write!(f, "operator discards {message} at {service}"),
             Command::SetFlakyClient { on } => write!(f, "client network {}", if on { "flaky" } else { "steady" }),
         }
     }

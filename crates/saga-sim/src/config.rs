@@ -138,6 +138,22 @@ pub enum DeliverySemantics {
     AtMostOnce,
 }
 
+/// How a consumer retries a handler that fails before it dead-letters the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HandlerRetry {
+    /// Attempts before the message goes to the dead-letter queue.
+    pub max_attempts: u32,
+    /// The first back-off; it doubles with each attempt.
+    pub backoff_ms: u64,
+}
+
+impl Default for HandlerRetry {
+    fn default() -> Self {
+        HandlerRetry { max_attempts: 3, backoff_ms: 200 }
+    }
+}
+
 /// How Product decides whether an OrderCancelled gives stock back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RestockRule {
@@ -208,6 +224,8 @@ pub struct Limits {
     pub scheduled_commands: u32,
     /// 2PC prepares one locked product row keeps waiting; beyond it Product votes no.
     pub lock_waiters: u32,
+    /// Messages the dead-letter queue holds; beyond it the oldest is discarded (and counted).
+    pub dead_letters: u32,
 }
 
 impl Default for Limits {
@@ -221,6 +239,7 @@ impl Default for Limits {
             checker_history: 256,
             scheduled_commands: 100_000,
             lock_waiters: 64,
+            dead_letters: 256,
         }
     }
 }
@@ -263,6 +282,8 @@ pub struct SimConfig {
     pub delivery: DeliverySemantics,
     /// How Order, Product and Delivery (in that order) publish their events.
     pub publish: [PublishMode; 3],
+    /// How a failing handler is retried before its message is dead-lettered.
+    pub handler_retry: HandlerRetry,
     /// The orchestrator's retry and compensation settings (TCC and 2PC retry the same way).
     pub orchestration: OrchestrationConfig,
     /// TCC's stuck-order strategy and reservation lifetime.
@@ -291,6 +312,7 @@ impl Default for SimConfig {
             restock_rule: RestockRule::CausationId,
             delivery: DeliverySemantics::AtLeastOnce,
             publish: [PublishMode::Outbox; 3],
+            handler_retry: HandlerRetry::default(),
             orchestration: OrchestrationConfig::default(),
             two_phase: TwoPhaseConfig::default(),
         }
@@ -391,6 +413,7 @@ impl SimConfig {
             ("limits.checker_history", l.checker_history, 1, 100_000),
             ("limits.scheduled_commands", l.scheduled_commands, 1, 10_000_000),
             ("limits.lock_waiters", l.lock_waiters, 1, 100_000),
+            ("limits.dead_letters", l.dead_letters, 1, 100_000),
         ] {
             if !(min..=max).contains(&v) {
                 bad(field, format!("must be between {min} and {max}, got {v}"));
@@ -438,6 +461,9 @@ impl SimConfig {
         l.checker_history = l.checker_history.clamp(1, 100_000);
         l.scheduled_commands = l.scheduled_commands.clamp(1, 10_000_000);
         l.lock_waiters = l.lock_waiters.clamp(1, 100_000);
+        l.dead_letters = l.dead_letters.clamp(1, 100_000);
+        c.handler_retry.max_attempts = c.handler_retry.max_attempts.clamp(1, 20);
+        c.handler_retry.backoff_ms = c.handler_retry.backoff_ms.clamp(1, MAX_DURATION_MS);
         c
     }
 }

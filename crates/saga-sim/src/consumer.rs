@@ -19,6 +19,8 @@ pub struct InHand {
     pub done_at_ms: u64,
     /// The duplicate fault struck: the offset will not advance, so the record comes again.
     pub redeliver: bool,
+    /// Handling attempts so far (a failing handler is retried before dead-lettering).
+    pub attempt: u32,
 }
 
 /// The ids a consumer has handled, bounded: the oldest are forgotten first.

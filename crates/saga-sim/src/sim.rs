@@ -12,7 +12,7 @@ use crate::config::{
     DeliverySemantics, LinkFaults, MAX_STOCK, PlacementMode, PublishMode, SimConfig, StuckStrategy, sanitize_faults,
 };
 use crate::consumer::{Consumer, InHand, ProcessedTable};
-use crate::ids::{IdempotencyKey, Offset, OrderId, ProductId, RequestId, ServiceId};
+use crate::ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::message::{EventType, Message};
 use crate::outbox::{BatchInFlight, Outbox};
 use crate::outcome::Outcome;
@@ -24,11 +24,14 @@ use crate::services::delivery::DeliveryService;
 use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
 use crate::services::product::ProductService;
 use crate::stable_hash::StableHasher;
-use crate::trace::{LossCause, Lost, Refusal, TraceEvent, TraceRecord};
+use crate::trace::{DeadLetterAction, LossCause, Lost, Refusal, TraceEvent, TraceRecord};
 use command_link::RpcWire;
+use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
-use std::hash::{Hash, Hasher};
+#[cfg(feature = "trace-hash")]
+use std::hash::Hash;
+use std::hash::Hasher;
 
 mod command_link;
 mod two_phase;
@@ -62,6 +65,8 @@ pub(crate) struct Node {
     /// Dual write: events of committed local transactions not yet published (memory: a crash
     /// loses them).
     pub unpublished: Vec<Message>,
+    /// The error switch: its handler fails on every message it acts on.
+    pub failing: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -236,6 +241,9 @@ pub enum StepResult {
 /// in which a crash loses them.
 pub const DUAL_WRITE_GAP_MS: u64 = 30;
 
+/// Poison message ids remembered.
+const POISON_KEPT: usize = 64;
+
 /// How long a flaky client waits for an answer before sending its request again.
 pub const CLIENT_RETRY_MS: u64 = 400;
 
@@ -291,6 +299,29 @@ pub struct Sim {
     /// A service armed to crash after its next committing local transaction, and one whose
     /// crash is due at the end of this step.
     pub(crate) crash_after_commit: (Option<ServiceId>, Option<ServiceId>),
+    /// Messages every handler fails on (the most recent `POISON_KEPT`), and a producer whose
+    /// next event will be one.
+    pub(crate) poison: (VecDeque<MessageId>, Option<ServiceId>),
+    /// The dead-letter queue, oldest first (bounded by `limits.dead_letters`).
+    pub(crate) dead_letters: VecDeque<DeadLetterEntry>,
+}
+
+/// A message a consumer gave up on after its handler kept failing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetterEntry {
+    /// The consumer.
+    pub service: ServiceId,
+    /// The record it came from.
+    pub offset: Offset,
+    /// The message.
+    pub message: Message,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Whether the message itself is poison (it fails everywhere, every time) rather than the
+    /// service's handler being broken.
+    pub poison: bool,
+    /// When it was queued.
+    pub at_ms: u64,
 }
 
 impl Sim {
@@ -300,7 +331,7 @@ impl Sim {
         let config = config.sanitized();
         let initial: Vec<i64> = config.products.iter().map(|p| p.initial_stock).collect();
         let limits = config.limits;
-        let node = Node {
+        let node = |_| Node {
             up: true,
             partitioned: false,
             epoch: 0,
@@ -315,6 +346,7 @@ impl Sim {
             outbox_full_reported: false,
             commit_scheduled: false,
             unpublished: Vec::new(),
+            failing: false,
         };
         let mut sim = Sim {
             rng: SimRng::new(seed),
@@ -325,7 +357,7 @@ impl Sim {
             schedule: BinaryHeap::new(),
             log: BusLog::new(limits.log_retention_records as usize),
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
-            nodes: [node.clone(), node.clone(), node.clone(), node],
+            nodes: std::array::from_fn(node),
             order: OrderService::new(&initial),
             product: ProductService { restock_rule: config.restock_rule, ..ProductService::new(&initial) },
             delivery: DeliveryService::default(),
@@ -360,6 +392,8 @@ impl Sim {
             lock_waiters: vec![VecDeque::new(); initial.len()],
             decision_trap: None,
             crash_after_commit: (None, None),
+            poison: (VecDeque::new(), None),
+            dead_letters: VecDeque::new(),
             config,
         };
         for service in [ServiceId::Product, ServiceId::Delivery] {
@@ -423,7 +457,8 @@ impl Sim {
         }
     }
 
-    /// A hash of every trace event so far: equal hashes mean identical runs.
+    /// A hash of every trace event so far: equal hashes mean identical runs. Without the
+    /// `trace-hash` feature (the browser app's build) nothing is hashed and this stays constant.
     pub fn trace_hash(&self) -> u64 {
         fmix64(self.hasher.finish())
     }
@@ -536,7 +571,10 @@ impl Sim {
 
     /// Whether nothing is in flight, no consumer lags and every outbox is empty.
     pub fn is_quiet(&self) -> bool {
-        self.nothing_in_flight() && self.lag_zero() && self.coordinator.registry.is_empty()
+        self.nothing_in_flight()
+            && self.lag_zero()
+            && self.coordinator.registry.is_empty()
+            && self.dead_letters.is_empty()
     }
 
     /// Whether a sweeper still has a reservation to settle (only when participants sweep: then
@@ -575,6 +613,11 @@ impl Sim {
         self.coordinator.txs.iter().flatten().filter_map(stuck).collect()
     }
 
+    /// The dead-letter queue's messages, oldest first, with the consumer each waits at.
+    pub fn dead_letter_ids(&self) -> Vec<(ServiceId, MessageId)> {
+        self.dead_letters.iter().map(|e| (e.service, e.message.id)).collect()
+    }
+
     /// Whether the checker finds every present-state invariant holding now.
     pub fn consistent(&self) -> bool {
         self.checker.consistent()
@@ -610,6 +653,7 @@ impl Sim {
 
     pub(crate) fn record(&mut self, event: TraceEvent) {
         let rec = TraceRecord { at_ms: self.now_ms, event };
+        #[cfg(feature = "trace-hash")]
         rec.hash(&mut self.hasher);
         if self.trace.len() >= self.config.limits.trace_buffer as usize {
             self.trace.pop_front();
@@ -631,8 +675,14 @@ impl Sim {
             self.checker.touch_product(self.now_ms, p, &self.product);
         }
         let (nothing, lag) = (self.nothing_in_flight(), self.lag_zero());
-        let registry = self.coordinator.registry.len();
-        self.checker.evaluate(self.now_ms, nothing && lag && registry == 0, lag, nothing, registry);
+        let (registry, dead) = (self.coordinator.registry.len(), self.dead_letters.len());
+        self.checker.evaluate(
+            self.now_ms,
+            nothing && lag && registry == 0 && dead == 0,
+            lag,
+            nothing,
+            (registry, dead),
+        );
         let changed = self.checker.take_news(&mut self.news);
         for i in 0..self.news.len() {
             let violation = self.news[i];
@@ -686,6 +736,7 @@ impl Sim {
             return;
         }
         let dual_write = self.config.publish.get(service.index()) == Some(&PublishMode::DualWrite);
+        let first = self.emitted[0].id;
         for i in 0..self.emitted.len() {
             let message = self.emitted[i];
             if dual_write {
@@ -701,6 +752,13 @@ impl Sim {
             // Publishing is a separate step after the commit: the window the seeds warn about.
             let epoch = self.nodes[service.index()].epoch;
             self.at(self.now_ms.saturating_add(DUAL_WRITE_GAP_MS), TimerKind::DualPublish { service, epoch });
+        }
+        if self.poison.1 == Some(service) {
+            self.poison.1 = None;
+            if self.poison.0.len() == POISON_KEPT {
+                self.poison.0.pop_front();
+            }
+            self.poison.0.push_back(first);
         }
         if self.crash_after_commit.0 == Some(service) {
             // The armed crash strikes after this commit and before any publishing.
@@ -787,6 +845,8 @@ impl Sim {
             Command::SetPlacementMode { mode } => self.placement = mode,
             Command::Resolve { order, commit } => self.resolve_by_hand(order, commit),
             Command::SetFlakyClient { on } => self.flaky_client = on,
+            Command::ReplayDeadLetter { service, message } => self.settle_dead_letter(service, message, true),
+            Command::DiscardDeadLetter { service, message } => self.settle_dead_letter(service, message, false),
             Command::Fault(fault) => self.apply_fault(fault),
         }
     }
@@ -885,9 +945,15 @@ impl Sim {
             }
             Fault::AtNextDecision { then } => self.decision_trap = Some(then),
             Fault::CrashAfterCommit { service } => self.crash_after_commit = (Some(service), None),
+            Fault::FailHandling { service, on } => self.nodes[service.index()].failing = on,
+            Fault::PoisonNextEvent { service } => self.poison.1 = Some(service),
             Fault::HealAll => {
                 self.decision_trap = None;
                 self.crash_after_commit.0 = None;
+                self.poison.1 = None;
+                for n in &mut self.nodes {
+                    n.failing = false;
+                }
                 for &s in self.nodes_in_play() {
                     let n = &mut self.nodes[s.index()];
                     n.faults = LinkFaults::NONE;
@@ -1269,6 +1335,7 @@ impl Sim {
             delivered_at_ms: delivered_at,
             done_at_ms: done_at,
             redeliver,
+            attempt: 1,
         });
         let epoch = n.epoch;
         self.at(done_at, TimerKind::HandleDone { service, epoch, offset: position });
@@ -1331,20 +1398,50 @@ impl Sim {
         };
         let msg = record.message;
         let event_type = msg.event.event_type();
+        let Some(outcome) = self.run_handler(service, &msg) else {
+            return self.handler_failed(service, in_hand, msg);
+        };
+        let c = &mut self.nodes[service.index()].consumer;
+        c.handled_total += 1;
+        c.handled_until = c.handled_until.max(Offset(in_hand.offset.0 + 1));
+        self.stats.handled += 1;
+        self.record(TraceEvent::Handled {
+            service,
+            offset: in_hand.offset,
+            message: msg.id,
+            event_type,
+            delivered_at_ms: in_hand.delivered_at_ms,
+            outcome,
+        });
+        self.after_handler(service);
+        let c = &mut self.nodes[service.index()].consumer;
+        if !in_hand.redeliver {
+            c.position = Offset(in_hand.offset.0 + 1);
+            self.schedule_commit(service);
+        }
+    }
+
+    /// The handler's part of a consumer's local transaction: the processed-message check, the
+    /// service's handler and the processed mark. None when the handler failed (the error switch,
+    /// or a poison message), leaving nothing changed.
+    fn run_handler(&mut self, service: ServiceId, msg: &Message) -> Option<Outcome> {
+        let event_type = msg.event.event_type();
         let idempotent = self.config.idempotent_consumers;
         let relevant = interested(self.config.protocol, service, event_type);
         let outcome = if relevant && idempotent && self.nodes[service.index()].consumer.processed.contains(msg.id) {
             Outcome::DuplicateIgnored
+        } else if relevant && (self.nodes[service.index()].failing || self.poison.0.contains(&msg.id)) {
+            return None;
         } else {
             let mut ctx =
                 Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
             let outcome = match (self.config.protocol, service) {
-                (_, ServiceId::Coordinator) => self.coordinator_event(&msg),
+                (_, ServiceId::Coordinator) => self.coordinator_event(msg),
                 // Under orchestration the participants act on commands, not on bus events.
                 (Protocol::Orchestration | Protocol::Tcc | Protocol::TwoPc, _) => Outcome::NotForMe,
-                (Protocol::Choreography, ServiceId::Order) => self.order.handle(&msg, &mut ctx),
-                (Protocol::Choreography, ServiceId::Product) => self.product.handle(&msg, &mut ctx),
-                (Protocol::Choreography, ServiceId::Delivery) => self.delivery.handle(&msg, &mut ctx),
+                (Protocol::Choreography, ServiceId::Order) => self.order.handle(msg, &mut ctx),
+                (Protocol::Choreography, ServiceId::Product) => self.product.handle(msg, &mut ctx),
+                (Protocol::Choreography, ServiceId::Delivery) => self.delivery.handle(msg, &mut ctx),
             };
             if relevant && idempotent {
                 self.nodes[service.index()].consumer.processed.insert(msg.id);
@@ -1364,30 +1461,91 @@ impl Sim {
         ) {
             self.checker.duplicate_effect(self.now_ms, msg.event.order(), service);
         }
-        let c = &mut self.nodes[service.index()].consumer;
-        c.handled_total += 1;
-        c.handled_until = c.handled_until.max(Offset(in_hand.offset.0 + 1));
-        self.stats.handled += 1;
-        self.record(TraceEvent::Handled {
-            service,
-            offset: in_hand.offset,
-            message: msg.id,
-            event_type,
-            delivered_at_ms: in_hand.delivered_at_ms,
-            outcome,
-        });
-        // The outbox rows belong to the same local transaction; they are traced after the
-        // handling line so the trace reads cause, then effect. The coordinator's commands too.
+        Some(outcome)
+    }
+
+    /// The rest of the local transaction: the handler's outbox rows, traced after the handling
+    /// line so the trace reads cause, then effect; the coordinator's commands too.
+    fn after_handler(&mut self, service: ServiceId) {
         self.commit_emitted(service);
         if !self.coord_effects.is_empty() {
             let mut fx = std::mem::take(&mut self.coord_effects);
             self.run_coord_effects(&mut fx);
             self.coord_effects = fx;
         }
+    }
+
+    /// The handler failed: retry with back-off, or after the last attempt move the message to
+    /// the dead-letter queue and go on to the next record.
+    fn handler_failed(&mut self, service: ServiceId, in_hand: InHand, msg: Message) {
+        let retry = self.config.handler_retry;
+        let (offset, attempt) = (in_hand.offset, in_hand.attempt);
+        if attempt < retry.max_attempts {
+            let backoff = retry.backoff_ms.saturating_mul(1 << attempt.saturating_sub(1).min(12));
+            let at = self.now_ms.saturating_add(backoff);
+            self.record(TraceEvent::HandlerFailed { service, offset, message: msg.id, attempt, retry_at_ms: Some(at) });
+            let n = &mut self.nodes[service.index()];
+            n.consumer.in_hand = Some(InHand { attempt: attempt + 1, done_at_ms: at, ..in_hand });
+            let epoch = n.epoch;
+            return self.at(at, TimerKind::HandleDone { service, epoch, offset });
+        }
+        self.record(TraceEvent::HandlerFailed { service, offset, message: msg.id, attempt, retry_at_ms: None });
+        self.dead_letter(service, offset, msg, attempt);
         let c = &mut self.nodes[service.index()].consumer;
+        c.handled_until = c.handled_until.max(Offset(offset.0 + 1));
         if !in_hand.redeliver {
-            c.position = Offset(in_hand.offset.0 + 1);
+            c.position = Offset(offset.0 + 1);
             self.schedule_commit(service);
+        }
+    }
+
+    fn dead_letter(&mut self, service: ServiceId, offset: Offset, message: Message, attempts: u32) {
+        if self.dead_letters.len() >= self.config.limits.dead_letters as usize
+            && let Some(old) = self.dead_letters.pop_front()
+        {
+            let action = DeadLetterAction::Discarded;
+            self.record(TraceEvent::DeadLetter { service: old.service, message: old.message.id, action });
+        }
+        let poison = self.poison.0.contains(&message.id);
+        self.dead_letters.push_back(DeadLetterEntry { service, offset, message, attempts, poison, at_ms: self.now_ms });
+        let action = DeadLetterAction::Queued { attempts };
+        self.record(TraceEvent::DeadLetter { service, message: message.id, action });
+        if let Some(o) = message.event.order() {
+            self.touched_orders.push(o);
+        }
+    }
+
+    /// A person replays or discards a dead-lettered message. A replay goes back to the
+    /// service's handler (the normal path, processed-message check included); if it fails
+    /// again it is queued again.
+    pub(crate) fn settle_dead_letter(&mut self, service: ServiceId, message: MessageId, replay: bool) {
+        let Some(i) = self.dead_letters.iter().position(|e| e.service == service && e.message.id == message) else {
+            return self.record(TraceEvent::Refused { reason: Refusal::NoSuchDeadLetter });
+        };
+        if replay && !self.nodes[service.index()].up {
+            return self.record(TraceEvent::Refused { reason: Refusal::ServiceDown });
+        }
+        let Some(entry) = self.dead_letters.remove(i) else { return };
+        if !replay {
+            let action = DeadLetterAction::Discarded;
+            return self.record(TraceEvent::DeadLetter { service, message, action });
+        }
+        self.record(TraceEvent::DeadLetter { service, message, action: DeadLetterAction::Replayed });
+        let msg = entry.message;
+        match self.run_handler(service, &msg) {
+            Some(outcome) => {
+                let (offset, event_type) = (entry.offset, msg.event.event_type());
+                self.stats.handled += 1;
+                let delivered_at_ms = self.now_ms;
+                self.record(TraceEvent::Handled { service, offset, message, event_type, delivered_at_ms, outcome });
+                self.after_handler(service);
+                self.pump_relay(service);
+            }
+            None => {
+                let (offset, attempt) = (entry.offset, entry.attempts + 1);
+                self.record(TraceEvent::HandlerFailed { service, offset, message, attempt, retry_at_ms: None });
+                self.dead_letter(service, offset, msg, attempt);
+            }
         }
     }
 

@@ -37,6 +37,9 @@ pub struct SwarmKnobs {
     pub flaky_client: bool,
     /// How the services publish (dual write is the unsafe setting).
     pub publish: PublishMode,
+    /// Whether handlers fail for a while (retries, then the dead-letter queue, which the swarm's
+    /// operator replays after the heal).
+    pub handler_errors: bool,
 }
 
 impl Default for SwarmKnobs {
@@ -49,6 +52,7 @@ impl Default for SwarmKnobs {
             restock_rule: RestockRule::CausationId,
             flaky_client: false,
             publish: PublishMode::Outbox,
+            handler_errors: false,
         }
     }
 }
@@ -158,6 +162,14 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
     let mut push = |at_ms: u64, command: Command| commands.push(TimedCommand { at_ms, command });
     if knobs.flaky_client {
         push(0, Command::SetFlakyClient { on: true });
+    }
+    if knobs.handler_errors {
+        for _ in 0..r.in_range(1, 3) {
+            let service = ServiceId::ALL[r.in_range(0, 2) as usize];
+            let at = r.in_range(0, fault_phase_ms);
+            push(at, Command::Fault(Fault::FailHandling { service, on: true }));
+            push(at + r.in_range(500, 8_000), Command::Fault(Fault::FailHandling { service, on: false }));
+        }
     }
 
     let mut weather = LinkFaults {
@@ -274,8 +286,9 @@ pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
     let mut sim = plan.scenario.start();
     sim.advance_until(plan.heal_at_ms);
     let deadline = plan.heal_at_ms + SWARM_CONVERGENCE_BOUND_MS;
-    let quiet = if knobs.protocol.is_two_phase() {
-        // The swarm plays the operator: every alert is answered with the logged decision.
+    let quiet = if knobs.protocol.is_two_phase() || knobs.handler_errors {
+        // The swarm plays the operator: every alert is answered with the logged decision, and
+        // every dead letter is replayed (the heal fixed the handlers).
         loop {
             let quiet = sim.run_until_quiet(sim.now_ms().saturating_add(OPERATOR_ROUND_MS).min(deadline));
             if quiet || sim.now_ms() >= deadline {
@@ -283,6 +296,9 @@ pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
             }
             for (order, commit) in sim.alerts() {
                 sim.apply(Command::Resolve { order, commit });
+            }
+            for (service, message) in sim.dead_letter_ids() {
+                sim.apply(Command::ReplayDeadLetter { service, message });
             }
         }
     } else {

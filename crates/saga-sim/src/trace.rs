@@ -241,6 +241,28 @@ pub enum TraceEvent {
         /// Its message.
         message: MessageId,
     },
+    /// A handler failed on a record; it is retried at `retry_at_ms`, or dead-lettered (None).
+    HandlerFailed {
+        /// The consumer.
+        service: ServiceId,
+        /// The record.
+        offset: Offset,
+        /// Its message.
+        message: MessageId,
+        /// The attempt that failed.
+        attempt: u32,
+        /// When it is tried again; None when it goes to the dead-letter queue.
+        retry_at_ms: Option<u64>,
+    },
+    /// The dead-letter queue changed.
+    DeadLetter {
+        /// The consumer.
+        service: ServiceId,
+        /// The message.
+        message: MessageId,
+        /// What happened to it.
+        action: DeadLetterAction,
+    },
     /// Dual write: an event whose local transaction committed was never published (a crash in
     /// the gap, or its one packet lost).
     EventLost {
@@ -257,6 +279,20 @@ pub enum TraceEvent {
         /// When the client resubmits.
         resubmit_at_ms: u64,
     },
+}
+
+/// What happened to a dead-lettered message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeadLetterAction {
+    /// Queued after this many failed attempts.
+    Queued {
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A person replayed it; it went back to the handler.
+    Replayed,
+    /// A person discarded it, or the full queue dropped it: its effect will never happen.
+    Discarded,
 }
 
 /// What a lost packet carried.
@@ -314,6 +350,8 @@ pub enum Refusal {
     NotAllPrepared,
     /// An operator tried to cancel an order whose parcel was already handed over.
     AlreadyDelivered,
+    /// No such message in that service's dead-letter queue.
+    NoSuchDeadLetter,
     /// Not a refusal of the whole command: the stock was set, but no lower than the units
     /// reserved or prepared for open transactions.
     StockPromised,
@@ -403,6 +441,16 @@ impl fmt::Display for TraceRecord {
             }
             TraceEvent::RecordLost { service, offset, message } => {
                 write!(f, "{service} crashed handling {offset} {message}, already committed: the record is LOST")
+            }
+            TraceEvent::HandlerFailed { service, offset, message, attempt, retry_at_ms } => {
+                write!(f, "{service} handler FAILED on {offset} {message}, attempt {attempt}")?;
+                match retry_at_ms {
+                    Some(t) => write!(f, ": retry at t={t}"),
+                    None => f.write_str(": to the dead-letter queue"),
+                }
+            }
+            TraceEvent::DeadLetter { service, message, action } => {
+                write!(f, "{service} dead-letter {message}: {action:?}")
             }
             TraceEvent::EventLost { service, message } => {
                 write!(f, "{service} committed {message} but never published it: the event is LOST")

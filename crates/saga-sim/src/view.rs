@@ -202,6 +202,8 @@ pub struct View {
     pub metrics: crate::metrics::Metrics,
     /// A fault armed for the coordinator's next decision, if any.
     pub decision_trap: Option<crate::command::DecisionTrap>,
+    /// The dead-letter queue, oldest first.
+    pub dead_letters: Vec<crate::sim::DeadLetterEntry>,
     /// The bus.
     pub log: LogView,
     /// Every packet on a wire and every record in a consumer's hands, by arrival time.
@@ -286,6 +288,7 @@ impl Sim {
             two_phase: self.config.two_phase,
             metrics: self.metrics(),
             decision_trap: self.decision_trap,
+            dead_letters: self.dead_letters.iter().copied().collect(),
             log: LogView {
                 start: self.log.start(),
                 end: log_end,

@@ -3,8 +3,8 @@
 mod support;
 
 use saga_sim::{
-    CancelReason, Command, DeliveryStatus, Fault, IdempotencyKey, Invariant, MsRange, OrderId, OrderStatus, Outcome,
-    PlacementMode, ProductId, Rejection, Reply, Scenario, ServiceId, SimConfig, TimedCommand, TraceEvent,
+    CancelReason, Command, DeliveryStatus, Fault, IdempotencyKey, Invariant, MessageId, MsRange, OrderId, OrderStatus,
+    Outcome, PlacementMode, ProductId, Rejection, Reply, Scenario, ServiceId, SimConfig, TimedCommand, TraceEvent,
 };
 use support::*;
 
@@ -598,6 +598,50 @@ fn cases() -> Vec<Case> {
                 Order(0, OrderStatus::Confirmed),
                 Stock(0, 9),
                 Clean,
+            ],
+        },
+        Case {
+            name: "a failing handler is retried, then dead-lettered; once fixed, a replay completes the order",
+            config: default,
+            commands: vec![
+                fault(0, Fault::FailHandling { service: ServiceId::Product, on: true }),
+                place(10, 0, 1),
+                fault(3_000, Fault::FailHandling { service: ServiceId::Product, on: false }),
+                cmd(3_500, Command::ReplayDeadLetter { service: ServiceId::Product, message: MessageId(0) }),
+            ],
+            expect: vec![
+                Traced("dead-lettered after 3 attempts", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::DeadLetter {
+                            action: saga_sim::trace::DeadLetterAction::Queued { attempts: 3 },
+                            ..
+                        }
+                    )
+                }),
+                OrderAt(3_400, 0, OrderStatus::Pending),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 9),
+                Clean,
+            ],
+        },
+        Case {
+            name: "a poison message is dead-lettered everywhere; discarding it leaves the order PENDING for ever",
+            config: default,
+            commands: vec![
+                fault(0, Fault::PoisonNextEvent { service: ServiceId::Order }),
+                place(10, 0, 1),
+                cmd(4_000, Command::ReplayDeadLetter { service: ServiceId::Product, message: MessageId(0) }),
+                cmd(4_100, Command::DiscardDeadLetter { service: ServiceId::Product, message: MessageId(0) }),
+                cmd(4_100, Command::DiscardDeadLetter { service: ServiceId::Delivery, message: MessageId(0) }),
+            ],
+            expect: vec![
+                Traced("replayed poison fails again", |e| {
+                    matches!(e, TraceEvent::HandlerFailed { attempt: 4, retry_at_ms: None, .. })
+                }),
+                Order(0, OrderStatus::Pending),
+                Violated(Invariant::EveryOrderFinal),
+                NotViolated(Invariant::NoEventLost),
             ],
         },
         Case {

@@ -124,6 +124,27 @@ fn cases() -> Vec<(&'static str, Scenario)> {
             "outbox_double_publish",
             scenario(20, vec![place(0, 0, 1), crash(60, ServiceId::Order), restart(300, ServiceId::Order)]),
         ),
+        // Seeds 003/004: Product's handler fails; the consumer retries with back-off, then moves
+        // the message to the dead-letter queue and goes on. Once the handler is fixed, a person
+        // replays it and the order completes.
+        (
+            "dead_letter_round_trip",
+            scenario(
+                21,
+                vec![
+                    fault(0, saga_sim::Fault::FailHandling { service: ServiceId::Product, on: true }),
+                    place(10, 0, 1),
+                    fault(3_000, saga_sim::Fault::FailHandling { service: ServiceId::Product, on: false }),
+                    saga_sim::TimedCommand {
+                        at_ms: 3_500,
+                        command: Command::ReplayDeadLetter {
+                            service: ServiceId::Product,
+                            message: saga_sim::MessageId(0),
+                        },
+                    },
+                ],
+            ),
+        ),
         // Two-phase commit: everyone prepares and locks, then commits.
         ("two_pc_place", two_pc(15, vec![place(0, 0, 2)])),
         // Product votes no: abort ripples out to everyone.

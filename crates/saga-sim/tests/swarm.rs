@@ -81,6 +81,14 @@ fn checker_has_teeth_with_at_most_once_delivery() {
 }
 
 #[test]
+fn failing_handlers_retry_then_dead_letter_and_a_replay_converges() {
+    // Handlers fail for a while; messages are retried, then dead-lettered; after the heal the
+    // swarm's operator replays every dead letter, and the system converges.
+    let protocols = [Protocol::Choreography, Protocol::Orchestration];
+    assert_clean_with(&protocols, |p| SwarmKnobs { handler_errors: true, ..SwarmKnobs::for_protocol(p) });
+}
+
+#[test]
 fn checker_has_teeth_with_dual_writes() {
     // Publish after commit, once: a crash in the gap or a dropped packet loses the event.
     let knobs = SwarmKnobs { publish: PublishMode::DualWrite, ..SwarmKnobs::default() };
@@ -100,22 +108,21 @@ fn checker_has_teeth_with_the_guessing_restock_rule() {
     assert!(caught.is_some(), "no violation found in 100 seeds with the guessing restock rule");
 }
 
+/// Every seed of the range converges cleanly under `knobs` for each of `protocols`.
+fn assert_clean_with(protocols: &[Protocol], knobs: impl Fn(Protocol) -> SwarmKnobs) {
+    for &protocol in protocols {
+        for seed in seed_range() {
+            let r = run_seed(seed, knobs(protocol));
+            let why = (r.first_violation, r.unmet);
+            assert!(r.violations == 0 && r.converged, "{} seed {seed}: {why:?}", protocol.name());
+        }
+    }
+}
+
 #[test]
 fn a_flaky_client_is_safe_with_idempotency_keys() {
     // Every answer to a new order is lost and the client resubmits: still exactly one order.
-    for protocol in Protocol::ALL {
-        let knobs = SwarmKnobs { flaky_client: true, ..SwarmKnobs::for_protocol(protocol) };
-        for seed in seed_range() {
-            let r = run_seed(seed, knobs);
-            assert!(
-                r.violations == 0 && r.converged,
-                "{} seed {seed}: {:?} {:?}",
-                protocol.name(),
-                r.first_violation,
-                r.unmet
-            );
-        }
-    }
+    assert_clean_with(&Protocol::ALL, |p| SwarmKnobs { flaky_client: true, ..SwarmKnobs::for_protocol(p) });
 }
 
 #[test]
