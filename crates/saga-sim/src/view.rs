@@ -311,10 +311,11 @@ impl Sim {
     /// Everything on a wire or in a consumer's hands, ordered by when it is due. Cheaper than
     /// `view()`: an animation frame can afford it.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let mut timers: Vec<_> = self.timers.iter().map(|r| r.0).collect();
-        timers.sort();
+        // The heap's own sort (largest first under Reverse, so earliest last) keeps a second
+        // sorting routine out of the WebAssembly.
+        let timers = self.timers.clone().into_sorted_vec();
         let mut in_flight = Vec::new();
-        for t in timers {
+        for std::cmp::Reverse(t) in timers.into_iter().rev() {
             match t.kind {
                 TimerKind::ProduceArrive { packet } => {
                     if let Some(Some(p)) = self.packets.get(packet as usize) {
