@@ -199,8 +199,12 @@ impl Driver {
     pub fn apply(&mut self, command: Command) {
         self.sim.apply(command);
         self.collect();
-        // An operator's decision is about this run's own stuck orders; the others have theirs.
-        if matches!(command, Command::Resolve { .. }) {
+        // An operator's decision is about this run's own stuck orders and dead letters; the
+        // other runs have theirs.
+        if matches!(
+            command,
+            Command::Resolve { .. } | Command::ReplayDeadLetter { .. } | Command::DiscardDeadLetter { .. }
+        ) {
             return;
         }
         if self.commands.len() < COMMAND_LOG_LIMIT {

@@ -994,6 +994,8 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (LossCause::Partitioned, true) => "연결 끊김",
                 (LossCause::ReceiverDown, false) => "receiver down",
                 (LossCause::ReceiverDown, true) => "수신자 장애",
+                (LossCause::HandlerError, false) => "handler failed",
+                (LossCause::HandlerError, true) => "핸들러 실패",
             };
             if ko {
                 format!("{0} 링크에서 {1} 손실 ({2})", svc(s), what, cause)
@@ -1145,6 +1147,12 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (A::Replayed, true) => format!("{}: 데드 레터 {message} 재처리", svc(s)),
                 (A::Discarded, false) => format!("{}: dead letter {message} discarded", svc(s)),
                 (A::Discarded, true) => format!("{}: 데드 레터 {message} 폐기", svc(s)),
+                (A::Overflowed, false) => format!("{}: dead letter {message} dropped, the queue is full", svc(s)),
+                (A::Overflowed, true) => format!("{}: 큐가 가득 차 데드 레터 {message} 버려짐", svc(s)),
+                (A::HandledAnyway, false) => {
+                    format!("{}: {message} handled after all; its dead letter is gone", svc(s))
+                }
+                (A::HandledAnyway, true) => format!("{}: {message} 결국 처리됨, 데드 레터 삭제", svc(s)),
             }
         }
         E::EventLost { service: s, message } => {

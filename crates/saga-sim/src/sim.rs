@@ -241,6 +241,11 @@ pub enum StepResult {
 /// in which a crash loses them.
 pub const DUAL_WRITE_GAP_MS: u64 = 30;
 
+/// Keys the flaky client remembers while it waits for their answers.
+const RESUBMISSIONS_KEPT: usize = 256;
+/// Emptied message vectors kept for reuse.
+const SPARE_VECS_KEPT: usize = 64;
+
 /// Poison message ids remembered.
 const POISON_KEPT: usize = 64;
 
@@ -304,6 +309,8 @@ pub struct Sim {
     pub(crate) poison: (VecDeque<MessageId>, Option<ServiceId>),
     /// The dead-letter queue, oldest first (bounded by `limits.dead_letters`).
     pub(crate) dead_letters: VecDeque<DeadLetterEntry>,
+    /// Keys of requests the flaky client is still waiting to hear about (bounded).
+    pub(crate) resubmitting: VecDeque<IdempotencyKey>,
 }
 
 /// A message a consumer gave up on after its handler kept failing.
@@ -394,6 +401,7 @@ impl Sim {
             crash_after_commit: (None, None),
             poison: (VecDeque::new(), None),
             dead_letters: VecDeque::new(),
+            resubmitting: VecDeque::new(),
             config,
         };
         for service in [ServiceId::Product, ServiceId::Delivery] {
@@ -718,6 +726,13 @@ impl Sim {
             self.replies.pop_front();
         }
         self.replies.push_back((self.now_ms, reply));
+        self.note_reply(reply);
+        self.record(TraceEvent::Reply { reply });
+    }
+
+    /// Order's own side of an answer (what changed, what to count), whether or not the answer
+    /// reaches the client.
+    fn note_reply(&mut self, reply: Reply) {
         match reply {
             Reply::Accepted { order } => {
                 self.stats.orders_accepted += 1;
@@ -727,7 +742,6 @@ impl Sim {
             Reply::AlreadyPlaced { .. } => self.stats.duplicates_recognised += 1,
             Reply::Rejected { .. } => self.stats.requests_rejected += 1,
         }
-        self.record(TraceEvent::Reply { reply });
     }
 
     /// Writes the messages a local transaction emitted into `service`'s outbox.
@@ -800,6 +814,7 @@ impl Sim {
 
     /// A dual write's event that will never be published: its table change stands alone.
     fn unpublished_lost(&mut self, service: ServiceId, message: Message) {
+        self.touched_orders.extend(message.event.order());
         self.record(TraceEvent::EventLost { service, message: message.id });
         self.checker.event_lost(self.now_ms, message.event.order(), service);
     }
@@ -854,6 +869,10 @@ impl Sim {
     fn place_order(&mut self, product: ProductId, quantity: u32, key: Option<IdempotencyKey>) {
         if !self.nodes[0].up {
             self.reply(Reply::Rejected { reason: Rejection::OrderServiceDown });
+            if let Some(key) = key.filter(|k| self.resubmitting.contains(k)) {
+                // A client still waiting for its lost answer tries again later.
+                self.resubmit(key, product, quantity);
+            }
             return;
         }
         let key = key.unwrap_or_else(|| {
@@ -879,12 +898,23 @@ impl Sim {
             self.order.place(req, &mut ctx)
         };
         self.commit_emitted(ServiceId::Order);
-        if let (true, Reply::Accepted { .. }) = (self.flaky_client, reply) {
-            // The order exists; only its answer is lost. The client tries again with the same
-            // key, and Order must recognise it instead of making a second order.
-            self.reply_lost(key, product, quantity);
-        } else {
-            self.reply(reply);
+        let resubmitted = self.resubmitting.contains(&key);
+        match reply {
+            Reply::Accepted { .. } if self.flaky_client => {
+                // The order exists; only its answer is lost. The client tries again with the
+                // same key, and Order must recognise it instead of making a second order.
+                self.note_reply(reply);
+                self.reply_lost(key, product, quantity);
+            }
+            // Order could not answer at all: a client waiting for its lost answer keeps trying.
+            Reply::Rejected { reason: Rejection::OrderServiceDown | Rejection::OutboxFull } if resubmitted => {
+                self.reply(reply);
+                self.resubmit(key, product, quantity);
+            }
+            _ => {
+                self.resubmitting.retain(|k| *k != key);
+                self.reply(reply);
+            }
         }
         self.pump_relay(ServiceId::Order);
     }
@@ -892,7 +922,19 @@ impl Sim {
     fn reply_lost(&mut self, key: IdempotencyKey, product: ProductId, quantity: u32) {
         let resubmit_at_ms = self.now_ms.saturating_add(CLIENT_RETRY_MS);
         self.record(TraceEvent::ReplyLost { key, resubmit_at_ms });
-        self.schedule(resubmit_at_ms, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
+        self.resubmit(key, product, quantity);
+    }
+
+    /// The flaky client sends its request again later, until it hears an answer for that key.
+    fn resubmit(&mut self, key: IdempotencyKey, product: ProductId, quantity: u32) {
+        if !self.resubmitting.contains(&key) {
+            if self.resubmitting.len() == RESUBMISSIONS_KEPT {
+                self.resubmitting.pop_front();
+            }
+            self.resubmitting.push_back(key);
+        }
+        let at = self.now_ms.saturating_add(CLIENT_RETRY_MS);
+        self.schedule(at, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
     }
 
     fn set_stock(&mut self, product: ProductId, stock: i64) {
@@ -977,12 +1019,15 @@ impl Sim {
         let in_hand = n.consumer.in_hand.take();
         let unpublished = std::mem::take(&mut n.unpublished);
         if let (DeliverySemantics::AtMostOnce, Some(h)) = (self.config.delivery, in_hand)
+            && !h.redeliver
+            && n.consumer.handled_until <= h.offset
             && let Some(record) = self.log.get(h.offset).copied()
             && interested(self.config.protocol, service, record.message.event.event_type())
         {
             // Its offset was committed before handling: after the restart the consumer starts
             // past it, and nothing will ever deliver it again.
             let message = record.message.id;
+            self.touched_orders.extend(record.message.event.order());
             self.record(TraceEvent::RecordLost { service, offset: h.offset, message });
             self.checker.event_lost(self.now_ms, record.message.event.order(), service);
         }
@@ -1252,6 +1297,12 @@ impl Sim {
             self.stats.lost += 1;
             let what = Lost::Batch { batch: packet.batch };
             self.record(TraceEvent::Lost { service, what, cause: LossCause::Partitioned });
+            if self.config.publish.get(service.index()) == Some(&PublishMode::DualWrite) {
+                // No outbox row will send it again.
+                for i in 0..packet.messages.len() {
+                    self.unpublished_lost(service, packet.messages[i]);
+                }
+            }
         } else {
             for i in 0..packet.messages.len() {
                 let message = packet.messages[i];
@@ -1287,13 +1338,15 @@ impl Sim {
             }
         }
         packet.messages.clear();
-        self.spare_vecs.push(packet.messages);
+        if self.spare_vecs.len() < SPARE_VECS_KEPT {
+            self.spare_vecs.push(packet.messages);
+        }
     }
 
     /// Starts handling the next record if the consumer is free, up, connected and has one.
     fn pump_consumer(&mut self, service: ServiceId) {
         let n = &self.nodes[service.index()];
-        if !n.up || n.partitioned || n.consumer.in_hand.is_some() {
+        if !n.up || n.partitioned || n.consumer.in_hand.is_some() || self.crash_after_commit.1 == Some(service) {
             return;
         }
         let position = n.consumer.position;
@@ -1320,7 +1373,9 @@ impl Sim {
         // The duplicate fault delivers a record a second time, never a third, and only records
         // the service acts on; otherwise a 100 % chance would hold the consumer on one offset.
         let relevant = interested(self.config.protocol, service, event_type);
+        // At most once means at most once: the consumer never takes a record twice.
         let redeliver = relevant
+            && self.config.delivery == DeliverySemantics::AtLeastOnce
             && self.nodes[service.index()].consumer.redelivered != Some(position)
             && self.rng.chance(self.nodes[service.index()].chances.duplicate);
         let n = &mut self.nodes[service.index()];
@@ -1401,6 +1456,12 @@ impl Sim {
         let Some(outcome) = self.run_handler(service, &msg) else {
             return self.handler_failed(service, in_hand, msg);
         };
+        if let Some(i) = self.dead_letters.iter().position(|e| e.service == service && e.message.id == msg.id) {
+            // Read again after a crash and handled this time: the letter has nothing left to do.
+            self.dead_letters.remove(i);
+            let action = DeadLetterAction::HandledAnyway;
+            self.record(TraceEvent::DeadLetter { service, message: msg.id, action });
+        }
         let c = &mut self.nodes[service.index()].consumer;
         c.handled_total += 1;
         c.handled_until = c.handled_until.max(Offset(in_hand.offset.0 + 1));
@@ -1491,20 +1552,29 @@ impl Sim {
         }
         self.record(TraceEvent::HandlerFailed { service, offset, message: msg.id, attempt, retry_at_ms: None });
         self.dead_letter(service, offset, msg, attempt);
+        // The consumer moves on past this record, even a redelivered one: it is in the queue.
         let c = &mut self.nodes[service.index()].consumer;
         c.handled_until = c.handled_until.max(Offset(offset.0 + 1));
-        if !in_hand.redeliver {
-            c.position = Offset(offset.0 + 1);
-            self.schedule_commit(service);
-        }
+        c.position = c.position.max(Offset(offset.0 + 1));
+        c.redelivered = Some(offset);
+        self.schedule_commit(service);
     }
 
     fn dead_letter(&mut self, service: ServiceId, offset: Offset, message: Message, attempts: u32) {
+        // One entry per message and consumer: a message that comes back and fails again only
+        // adds to its attempts.
+        if let Some(e) = self.dead_letters.iter_mut().find(|e| e.service == service && e.message.id == message.id) {
+            e.attempts += attempts;
+            let action = DeadLetterAction::Queued { attempts: e.attempts };
+            return self.record(TraceEvent::DeadLetter { service, message: message.id, action });
+        }
         if self.dead_letters.len() >= self.config.limits.dead_letters as usize
             && let Some(old) = self.dead_letters.pop_front()
         {
-            let action = DeadLetterAction::Discarded;
+            // Nobody chose to drop it: its effect is lost, and the checker says so.
+            let action = DeadLetterAction::Overflowed;
             self.record(TraceEvent::DeadLetter { service: old.service, message: old.message.id, action });
+            self.checker.event_lost(self.now_ms, old.message.event.order(), old.service);
         }
         let poison = self.poison.0.contains(&message.id);
         self.dead_letters.push_back(DeadLetterEntry { service, offset, message, attempts, poison, at_ms: self.now_ms });
@@ -1524,6 +1594,9 @@ impl Sim {
         };
         if replay && !self.nodes[service.index()].up {
             return self.record(TraceEvent::Refused { reason: Refusal::ServiceDown });
+        }
+        if replay && self.outbox_full(service) {
+            return self.record(TraceEvent::Refused { reason: Refusal::OutboxFull });
         }
         let Some(entry) = self.dead_letters.remove(i) else { return };
         if !replay {

@@ -165,7 +165,8 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
     }
     if knobs.handler_errors {
         for _ in 0..r.in_range(1, 3) {
-            let service = ServiceId::ALL[r.in_range(0, 2) as usize];
+            // Under the coordinator protocols the coordinator is the bus consumer that acts.
+            let service = nodes[r.in_range(0, nodes.len() as u64 - 1) as usize];
             let at = r.in_range(0, fault_phase_ms);
             push(at, Command::Fault(Fault::FailHandling { service, on: true }));
             push(at + r.in_range(500, 8_000), Command::Fault(Fault::FailHandling { service, on: false }));

@@ -23,6 +23,8 @@ pub enum LossCause {
     Partitioned,
     /// The receiving service was down.
     ReceiverDown,
+    /// The receiving service's handler failed (the error switch): no answer goes out.
+    HandlerError,
 }
 
 /// One thing that happened. New variants go last: the pinned trace hashes cover each
@@ -291,8 +293,12 @@ pub enum DeadLetterAction {
     },
     /// A person replayed it; it went back to the handler.
     Replayed,
-    /// A person discarded it, or the full queue dropped it: its effect will never happen.
+    /// A person discarded it: its effect will never happen.
     Discarded,
+    /// The full queue dropped it, the oldest: its effect is lost.
+    Overflowed,
+    /// Read again after a crash, it was handled this time: the letter is gone.
+    HandledAnyway,
 }
 
 /// What a lost packet carried.

@@ -535,6 +535,33 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "a flaky client keeps resubmitting while Order is down, until its key is recognised",
+            config: default,
+            commands: vec![
+                cmd(0, Command::SetFlakyClient { on: true }),
+                place(10, 0, 1),
+                crash(200, ServiceId::Order),
+                restart(1_000, ServiceId::Order),
+            ],
+            expect: vec![
+                Replied(Reply::Rejected { reason: Rejection::OrderServiceDown }),
+                Replied(Reply::AlreadyPlaced { order: OrderId(0) }),
+                Order(0, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "a flaky client's order whose OrderPlaced a dual write lost is still reported PENDING",
+            config: order_dual_write,
+            commands: vec![
+                cmd(0, Command::SetFlakyClient { on: true }),
+                fault(0, Fault::CrashAfterCommit { service: ServiceId::Order }),
+                place(10, 0, 1),
+                restart(1_000, ServiceId::Order),
+            ],
+            expect: vec![Violated(Invariant::NoEventLost), Violated(Invariant::EveryOrderFinal)],
+        },
+        Case {
             name: "at-most-once: a consumer that committed before handling and crashed loses the record",
             config: at_most_once,
             commands: vec![

@@ -134,3 +134,31 @@ fn same_knobs_with_idempotency_on_are_safe() {
         assert!(r.violations == 0 && r.converged, "seed {seed}: {:?}", r.first_violation);
     }
 }
+
+#[test]
+fn a_flaky_client_never_makes_two_orders_for_one_key() {
+    // The property itself: every answer to a new order is lost and the client resubmits, and
+    // each idempotency key still names exactly one order. Ignoring keys would fail here.
+    let (mut lost, mut recognised) = (0, 0);
+    for protocol in Protocol::ALL {
+        for seed in 0..100u64 {
+            let plan =
+                saga_sim::swarm::plan(seed, SwarmKnobs { flaky_client: true, ..SwarmKnobs::for_protocol(protocol) });
+            let mut sim = plan.scenario.start();
+            sim.advance_until(plan.heal_at_ms + SWARM_CONVERGENCE_BOUND_MS);
+            for r in sim.drain_trace() {
+                match r.event {
+                    saga_sim::TraceEvent::ReplyLost { .. } => lost += 1,
+                    saga_sim::TraceEvent::Reply { reply: saga_sim::Reply::AlreadyPlaced { .. } } => recognised += 1,
+                    _ => {}
+                }
+            }
+            let mut keys: Vec<_> = sim.view().orders.iter().map(|o| o.idempotency_key).collect();
+            let total = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), total, "{} seed {seed}: two orders share a key", protocol.name());
+        }
+    }
+    assert!(lost > 0 && recognised > 0, "the resubmission path ran ({lost} answers lost, {recognised} recognised)");
+}

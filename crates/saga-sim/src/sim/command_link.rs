@@ -209,6 +209,11 @@ impl Sim {
             // It crashed while handling: nothing was committed, no answer goes out.
             return;
         }
+        if self.nodes[wire.to.index()].failing {
+            // The error switch: the command's local transaction fails, nothing is committed,
+            // and the coordinator hears nothing (a technical failure it retries).
+            return self.rpc_lost(wire.to, wire.packet.request, LossCause::HandlerError);
+        }
         let (order, rpc) = (wire.packet.order, wire.packet.rpc);
         let result = self.participant_command(wire.to, order, &rpc);
         self.record(TraceEvent::RpcHandled { service: wire.to, packet: wire.packet, result });
