@@ -306,7 +306,8 @@ pub struct Coordinator {
     pub registry: VecDeque<RegistryEntry>,
     /// TCC and 2PC transactions, indexed by order id: the coordinator's log.
     pub txs: Vec<Option<TxRow>>,
-    active_txs: usize,
+    /// Unfinished transactions, sorted by order id: wake-ups visit these, not the whole log.
+    active_txs: Vec<OrderId>,
     outstanding: Requests,
     protocol: Protocol,
     two_phase: TwoPhaseConfig,
@@ -320,7 +321,7 @@ impl Coordinator {
 
     /// Sagas and transactions not yet finished.
     pub fn active(&self) -> usize {
-        self.active_txs + self.sagas.iter().flatten().filter(|s| !s.finished()).count()
+        self.active_txs.len() + self.sagas.iter().flatten().filter(|s| !s.finished()).count()
     }
 
     /// The saga of `order`.

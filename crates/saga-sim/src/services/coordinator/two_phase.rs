@@ -160,7 +160,21 @@ impl TxRow {
 impl Coordinator {
     /// Transactions not yet finished.
     pub fn active_txs(&self) -> usize {
-        self.active_txs
+        self.active_txs.len()
+    }
+
+    fn activate(&mut self, order: OrderId) {
+        if let Err(i) = self.active_txs.binary_search(&order) {
+            self.active_txs.insert(i, order);
+        }
+    }
+
+    /// Takes a finished transaction off the active list (a field of its own, so it can be
+    /// borrowed beside a row of the log).
+    fn deactivate(active: &mut Vec<OrderId>, order: OrderId) {
+        if let Ok(i) = active.binary_search(&order) {
+            active.remove(i);
+        }
     }
 
     /// The transaction of `order`.
@@ -189,7 +203,7 @@ impl Coordinator {
             send(&mut row, i, rpc, out);
         }
         *slot = Some(row);
-        self.active_txs += 1;
+        self.activate(order);
     }
 
     /// The customer cancelled. Before phase one reaches Order its vote will be no; after the
@@ -215,7 +229,7 @@ impl Coordinator {
         match row.phase {
             TxPhase::Committed => {
                 refund(row, protocol, out);
-                self.active_txs += 1;
+                self.activate(order);
             }
             // Order confirmed and the customer cancelled before the others heard: give it all
             // back once they have.
@@ -262,7 +276,7 @@ impl Coordinator {
                     ));
                 }
                 if progress(row, protocol, out) {
-                    self.active_txs -= 1;
+                    Self::deactivate(&mut self.active_txs, row.order);
                 }
             }
             TxPhase::Committed | TxPhase::Aborted => {}
@@ -310,7 +324,7 @@ impl Coordinator {
                 part.state = PartState::GaveUp;
                 out.push(CoordEffect::Decision(row.order, SagaDecision::LeftToSweeper { at }));
                 if progress(row, protocol, out) {
-                    self.active_txs -= 1;
+                    Self::deactivate(&mut self.active_txs, row.order);
                 }
             }
             TxPhase::Deciding { commit } => {
@@ -329,7 +343,8 @@ impl Coordinator {
         let (protocol, tp) = (self.protocol, self.two_phase);
         let mut next: Option<u64> = None;
         let mut soonest = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
-        for row in self.txs.iter_mut().flatten().filter(|r| !r.finished()) {
+        for &order in &self.active_txs {
+            let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { continue };
             if let (TxPhase::Stuck { commit }, Some(since)) = (row.phase, row.stuck_at_ms)
                 && !row.alerted
             {
@@ -364,7 +379,8 @@ impl Coordinator {
     /// After a restart: every unfinished transaction's outstanding commands go out again.
     pub(super) fn tx_resume(&mut self, now_ms: u64, max_attempts: u32, out: &mut Vec<CoordEffect>) {
         let (protocol, tp) = (self.protocol, self.two_phase);
-        for row in self.txs.iter_mut().flatten().filter(|r| !r.finished()) {
+        for &order in &self.active_txs {
+            let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { continue };
             if let (TxPhase::Stuck { .. }, false) = (row.phase, row.alerted) {
                 let since = row.stuck_at_ms.unwrap_or(now_ms);
                 out.push(CoordEffect::WakeAt(since.saturating_add(tp.pending_timeout_ms).max(now_ms)));
@@ -433,7 +449,7 @@ impl Coordinator {
         }
         out.push(CoordEffect::WakeAt(now_ms));
         if progress(row, protocol, out) {
-            self.active_txs -= 1;
+            Self::deactivate(&mut self.active_txs, row.order);
         }
     }
 }
