@@ -15,6 +15,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The test command checks formatting and lints; a minimal rustup profile lacks both tools.
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    step "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
   step "installing trunk $TRUNK_VERSION (several minutes on 2 cores)"
   cargo install --locked "trunk@$TRUNK_VERSION"

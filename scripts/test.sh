@@ -24,6 +24,7 @@ suite() { # name, command...
 }
 
 suite "native tests" cargo test --locked --quiet
+suite "rustfmt" cargo fmt --all -- --check
 suite "clippy (native)" cargo clippy --locked --quiet --all-targets -- -D warnings
 suite "clippy (web app)" cargo clippy --locked --quiet --target wasm32-unknown-unknown -p saga-lab --all-targets -- -D warnings
 suite "bench (100,000 orders under faults, then heal)" cargo run --release --locked -q -p saga-cli -- bench --orders 100000 --seed 1

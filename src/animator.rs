@@ -92,11 +92,17 @@ impl Animator {
                     self.place_command(key, packet, x, y)?;
                     count += 1;
                 }
-                InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, .. } => {
+                InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, repeat, .. } => {
                     let arrived = now_ms >= *delivered_at_ms as f64;
                     let p = if arrived { 1.0 } else { self.progress(now_ms, *fetched_at_ms, *delivered_at_ms) };
                     let (x, y) = layout::along(*service, false, p);
-                    let extra = if arrived { " handling" } else { "" };
+                    // A message this consumer met before travels as a ghost copy.
+                    let extra = match (arrived, *repeat) {
+                        (true, true) => " handling ghost",
+                        (true, false) => " handling",
+                        (false, true) => " ghost",
+                        (false, false) => "",
+                    };
                     self.place_message(
                         TokenKey::Delivery { service: *service, offset: offset.0 },
                         message,

@@ -14,7 +14,7 @@ use crate::components::toolbar::Toolbar;
 use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
-use crate::state::{Action, Filters, Notice, Snapshot, UiState};
+use crate::state::{Action, Filters, Notice, Reliability, Snapshot, UiState};
 use saga_sim::{Protocol, SimConfig, StuckStrategy, TraceEvent};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -76,7 +76,15 @@ fn config(idempotent: bool, protocol: Protocol, notify_first: bool, strategy: St
 }
 
 fn config_of(state: &UiState) -> SimConfig {
-    config(state.idempotent, state.protocol, state.notify_first, state.strategy)
+    with_reliability(config(state.idempotent, state.protocol, state.notify_first, state.strategy), state.reliability)
+}
+
+fn with_reliability(mut c: SimConfig, r: Reliability) -> SimConfig {
+    use saga_sim::config::{DeliverySemantics, RestockRule};
+    c.publish = crate::components::delivery_options::publish_modes(r.publish);
+    c.delivery = if r.at_most_once { DeliverySemantics::AtMostOnce } else { DeliverySemantics::AtLeastOnce };
+    c.restock_rule = if r.guess_restock { RestockRule::GuessFromStock } else { RestockRule::CausationId };
+    c
 }
 
 fn snapshot(d: &Driver) -> Snapshot {
@@ -116,6 +124,7 @@ pub fn App() -> Html {
                 protocol: d.config.protocol,
                 notify_first: false,
                 strategy: StuckStrategy::default(),
+                reliability: Reliability::default(),
             }
         })
     };
@@ -185,7 +194,7 @@ pub fn App() -> Html {
                     <div class="controls">
                         <OrderForm lang={lang} products={products} on={on.clone()} />
                         <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
-                            notify_first={state.notify_first} on={on.clone()} />
+                            notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
                     </div>
                     <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} on={on.clone()} />
                 </div>
@@ -307,7 +316,9 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         UiMsg::SetNotifyFirst(on) => dispatcher.dispatch(Action::SetNotifyFirst(on)),
         UiMsg::SetProtocol(protocol, strategy) => {
             let seed = driver.borrow().seed;
-            driver.borrow_mut().reset(config(state.idempotent, protocol, state.notify_first, strategy), seed);
+            let c =
+                with_reliability(config(state.idempotent, protocol, state.notify_first, strategy), state.reliability);
+            driver.borrow_mut().reset(c, seed);
             dispatcher.dispatch(Action::SetStrategy(strategy));
             dispatcher.dispatch(Action::SetProtocol(protocol));
             dispatcher.dispatch(Action::SetNotice(None));
@@ -319,6 +330,7 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             }
             refresh(driver, &dispatcher);
         }
+        UiMsg::SetReliability(r) => dispatcher.dispatch(Action::SetReliability(r)),
         UiMsg::BadInput(text) => notice(&dispatcher, text, true),
         UiMsg::DismissNotice => dispatcher.dispatch(Action::SetNotice(None)),
     }

@@ -55,7 +55,8 @@ macro_rules! keys {
         const EN: &[&str] = &[$($en),*];
         const KO: &[&str] = &[$($ko),*];
 
-        /// The text of `key` in `lang`.
+        /// The text of `key` in `lang`. Kept out of line: it is called from hundreds of places.
+        #[inline(never)]
         pub fn t(lang: Lang, key: Key) -> &'static str {
             let table = if lang == Lang::Ko { KO } else { EN };
             table.get(key as usize).copied().unwrap_or_default()
@@ -245,6 +246,49 @@ keys! {
     CrashAtDecision => "Crash coordinator", "코디네이터 중단";
     CutProductAtDecision => "Cut Product", "상품 연결 끊기";
     Armed => "armed", "예약됨";
+    DeliveryGuarantees => "Delivery guarantees (seeds 003, 004)", "전달 보장 (시드 003, 004)";
+    Publishing => "Publishing (on reset)", "발행 방식 (초기화 시 적용)";
+    PublishOutbox => "transactional outbox everywhere", "모든 서비스에 트랜잭셔널 아웃박스";
+    DualWriteOrder => "dual write at Order", "주문 서비스에서 이중 쓰기";
+    DualWriteProduct => "dual write at Product", "상품 서비스에서 이중 쓰기";
+    DualWriteDelivery => "dual write at Delivery", "배송 서비스에서 이중 쓰기";
+    DualWriteAll => "dual write everywhere", "모든 서비스에서 이중 쓰기";
+    PublishFirstProduct => "publish first, then commit, at Product", "상품 서비스에서 먼저 발행 후 커밋";
+    PublishFirstDelivery => "publish first, then commit, at Delivery", "배송 서비스에서 먼저 발행 후 커밋";
+    AtMostOnce => "At-most-once: commit before handling (on reset)", "최대 한 번: 처리 전에 커밋 (초기화 시 적용)";
+    GuessRestock => "Restock by guessing from the stock level, as the original example does (on reset)", "원래 예제처럼 재고량으로 재고 복구를 추측 (초기화 시 적용)";
+    FlakyClient => "Flaky client network (answers get lost)", "불안정한 클라이언트 네트워크 (응답 유실)";
+    ProductHandlerFails => "Product's handler fails", "상품 서비스 핸들러 실패";
+    PoisonNextOrder => "Poison the next order", "다음 주문을 독 메시지로";
+    CrashAtNextCommit => "Crash at its next commit", "다음 커밋 시점에 중단";
+    DeadLetters => "Dead letters", "데드 레터";
+    NoDeadLetters => "The dead-letter queue is empty.", "데드 레터 큐가 비어 있습니다.";
+    Consumer => "Consumer", "소비자";
+    Replay => "Replay", "재처리";
+    Discard => "Discard", "폐기";
+    Poison => "poison message", "독 메시지";
+    HandlerError => "handler error", "핸들러 오류";
+    RelayStopped => "relay stopped (service down)", "릴레이 중지 (서비스 다운)";
+    RelayAwaitsAck => "relay waits for the ack of batch", "릴레이가 배치 ack 대기 중:";
+    RelayPolling => "relay polling", "릴레이 폴링 중";
+    RelayIdle => "relay idle", "릴레이 대기";
+    OutboxTable => "outbox table", "아웃박스 테이블";
+    OutboxEmpty => "The outbox is empty: every event has been published.", "아웃박스가 비어 있습니다. 모든 이벤트가 발행되었습니다.";
+    RowUnsent => "waiting", "대기";
+    RowSent => "sent in batch", "전송됨, 배치";
+    AtMostOnceShort => "at-most-once (commits, then handles)", "최대 한 번 (커밋 후 처리)";
+    AtLeastOnceShort => "at-least-once (handles, then commits)", "최소 한 번 (처리 후 커밋)";
+    ProcessedTable => "processed-message table", "처리 완료 메시지 테이블";
+    NoProcessedTable => "no processed-message table: duplicates are applied again", "처리 완료 테이블 없음: 중복이 다시 반영됩니다";
+    OutboxAndDlq => "Outbox & DLQ", "아웃박스·DLQ";
+    LegendGhost => "duplicate (ghost copy)", "중복 (유령 사본)";
+    Recognised => "recognised", "재요청 인식";
+    FlakyShort => "flaky network", "불안정한 네트워크";
+    HandlerFailsShort => "handler fails", "핸들러 실패 중";
+    DuplicateApplied => "duplicate applied!", "중복 반영!";
+    DuplicateIgnored => "duplicate ignored", "중복 무시";
+    DualWriteShort => "dual write", "이중 쓰기";
+    Unpublished => "unsent", "미발행";
     MetricOutcome => "Confirmed / cancelled / pending", "확정 / 취소 / 진행 중";
     MetricConsistent => "Consistent since", "일관 상태 시작";
     MetricInconsistent => "Time inconsistent (total)", "불일치였던 시간 (합계)";
@@ -280,6 +324,17 @@ pub fn reason(lang: Lang, r: CancelReason) -> &'static str {
         (CancelReason::OutOfStock, Lang::Ko) => "재고 부족",
         (CancelReason::SagaFailed, Lang::En) => "a step kept failing",
         (CancelReason::SagaFailed, Lang::Ko) => "단계가 계속 실패함",
+    }
+}
+
+/// How a service publishes, in a few words.
+pub fn publish_mode(lang: Lang, mode: saga_sim::config::PublishMode) -> &'static str {
+    use saga_sim::config::PublishMode as P;
+    match (mode, lang) {
+        (P::Outbox, _) => t(lang, Key::Outbox),
+        (P::DualWrite, _) => t(lang, Key::DualWriteShort),
+        (P::PublishFirst, Lang::En) => "publish first",
+        (P::PublishFirst, Lang::Ko) => "먼저 발행",
     }
 }
 
@@ -676,9 +731,15 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             }
             F::CrashAfterCommit { service: s } => {
                 if ko {
-                    format!("장애 예약: {}가 다음 커밋 직후, 발행 전에 중단", svc(s))
+                    format!(
+                        "장애 예약: {}가 다음 커밋 시점에 중단 (커밋 후 발행 전, 먼저 발행했다면 커밋 실패)",
+                        svc(s)
+                    )
                 } else {
-                    format!("fault armed: {} crashes right after its next commit, before publishing", svc(s))
+                    format!(
+                        "fault armed: {} crashes at its next commit (after the commit, before publishing; or, publishing first, the commit fails)",
+                        svc(s)
+                    )
                 }
             }
             F::AtNextDecision { then } => match (then, ko) {
@@ -801,6 +862,10 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
                 "No event lost",
                 "No event was lost between a commit and the bus, or by a consumer that committed first.",
             ),
+            NoPhantomEvent => (
+                "No phantom event",
+                "No event went out for a change that then rolled back (publish first, then a failed commit).",
+            ),
         },
         Lang::Ko => match i {
             StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
@@ -834,6 +899,9 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             DeadLetterQueueEmpty => ("데드 레터 큐 비어 있음", "사람을 기다리는 데드 레터 메시지가 없습니다."),
             NoEventLost => {
                 ("잃어버린 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 잃은 이벤트가 없습니다.")
+            }
+            NoPhantomEvent => {
+                ("유령 이벤트 없음", "롤백된 변경에 대한 이벤트가 발행되지 않았습니다 (먼저 발행한 뒤 커밋 실패).")
             }
         },
     }
@@ -1160,6 +1228,16 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 format!("{}: {message} 커밋했지만 발행하지 못함: 이벤트 유실", svc(s))
             } else {
                 format!("{} committed {message} but never published it: the event is LOST", svc(s))
+            }
+        }
+        E::RolledBack { service: s, first, messages } => {
+            if ko {
+                format!("{}: 이벤트 {messages}개({first}~)를 먼저 발행한 뒤 커밋 실패: 롤백됨 (유령 이벤트)", svc(s))
+            } else {
+                format!(
+                    "{}'s commit fails after it published {messages} event(s) from {first}: ROLLED BACK (a phantom event)",
+                    svc(s)
+                )
             }
         }
         E::ReplyLost { key, resubmit_at_ms } => {

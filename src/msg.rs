@@ -41,6 +41,8 @@ pub enum UiMsg {
     SetNotifyFirst(bool),
     /// Turn the compare view on or off.
     SetCompare(bool),
+    /// Change the reliable-delivery switches for the next reset.
+    SetReliability(crate::state::Reliability),
     /// Report bad input the component could not turn into a command.
     BadInput(String),
     /// Dismiss the notice.

@@ -44,6 +44,17 @@ pub struct Filters {
     pub transport: bool,
 }
 
+/// The reliable-delivery switches for the next reset (seeds 003, 004).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reliability {
+    /// The publishing choice: an index into the menu (0 = the outbox everywhere).
+    pub publish: u8,
+    /// Consumers commit before handling.
+    pub at_most_once: bool,
+    /// Product guesses "restock?" from the stock level, as the original example does.
+    pub guess_restock: bool,
+}
+
 /// The UI state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
@@ -77,6 +88,8 @@ pub struct UiState {
     pub notify_first: bool,
     /// TCC's strategy for stuck orders.
     pub strategy: saga_sim::StuckStrategy,
+    /// The reliable-delivery switches for the next reset.
+    pub reliability: Reliability,
 }
 
 /// Something that changes the UI state.
@@ -108,6 +121,8 @@ pub enum Action {
     SetNotifyFirst(bool),
     /// The run restarted with this TCC strategy.
     SetStrategy(saga_sim::StuckStrategy),
+    /// The reliable-delivery switches changed (applied on reset).
+    SetReliability(Reliability),
 }
 
 impl Reducible for UiState {
@@ -149,6 +164,7 @@ impl Reducible for UiState {
             }
             Action::SetNotifyFirst(on) => s.notify_first = on,
             Action::SetStrategy(strategy) => s.strategy = strategy,
+            Action::SetReliability(r) => s.reliability = r,
         }
         Rc::new(s)
     }

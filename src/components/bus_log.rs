@@ -1,6 +1,8 @@
-//! The bus log's tail, newest first, with each consumer's committed offset.
+//! The bus log's tail, newest first, with each consumer's committed offset. It only displays,
+//! so it is written as markup text (see `markup`).
 
 use crate::i18n::{self, Key, Lang, t};
+use crate::markup::Markup;
 use crate::state::Snapshot;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -21,57 +23,64 @@ pub struct BusLogProps {
 pub fn BusLog(p: &BusLogProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
-    let consumers = view.services.iter().map(|s| {
-        html! {
-            <li>
-                <strong>{ i18n::service(lang, s.id) }</strong>
-                { format!(" {} {} · {} {}", t(lang, Key::Offset), s.consumer.committed.0, t(lang, Key::Lag), s.consumer.lag) }
-            </li>
-        }
-    });
-    let rows = view.log.tail.iter().rev().map(|r| {
-        let m = &r.message;
-        let comp = m.event.is_compensation();
-        let markers: Vec<&str> = view
-            .services
-            .iter()
-            .filter(|s| s.consumer.committed == r.offset)
-            .map(|s| i18n::service(lang, s.id))
-            .collect();
-        html! {
-            <tr key={r.offset.0} class={classes!(p.chain.contains(&m.id).then_some("chain"))}>
-                <th scope="row" class="num">{ r.offset.0 }</th>
-                <td class="mono">{ m.id.to_string() }</td>
-                <td class={classes!(comp.then_some("comp"))}>
-                    if comp { <span aria-hidden="true">{ "↩ " }</span><span class="visually-hidden">{ t(lang, Key::Compensation) }{ " " }</span> }
-                    { m.event.event_type().name() }
-                    if r.copy { <span class="tag">{ " " }{ t(lang, Key::CopyRecord) }</span> }
-                </td>
-                <td>{ i18n::service(lang, m.source) }</td>
-                <td class="mono">{ m.correlation_id.map(|o| o.to_string()).unwrap_or_default() }</td>
-                <td>{ if markers.is_empty() { String::new() } else { format!("◀ {}", markers.join(", ")) } }</td>
-            </tr>
-        }
-    });
-    html! {
-        <div>
-            <ul class="consumers" aria-label={t(lang, Key::Committed)}>{ for consumers }</ul>
-            if view.log.tail.is_empty() {
-                <p class="empty">{ t(lang, Key::EmptyLog) }</p>
-            } else {
-                <table class="data">
-                    <caption class="visually-hidden">{ t(lang, Key::BusLog) }</caption>
-                    <thead><tr>
-                        <th scope="col">{ t(lang, Key::Offset) }</th>
-                        <th scope="col">{ t(lang, Key::Message) }</th>
-                        <th scope="col">{ t(lang, Key::Type) }</th>
-                        <th scope="col">{ t(lang, Key::Source) }</th>
-                        <th scope="col">{ t(lang, Key::Order) }</th>
-                        <th scope="col">{ t(lang, Key::Committed) }</th>
-                    </tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            }
-        </div>
+    let mut m = Markup::default();
+    m.open("div", "");
+    m.0.push_str("<ul class=\"consumers\" aria-label=\"");
+    m.text(t(lang, Key::Committed));
+    m.0.push_str("\">");
+    for s in &view.services {
+        m.open("li", "");
+        m.el("strong", "", i18n::service(lang, s.id));
+        let offsets =
+            format!(" {} {} · {} {}", t(lang, Key::Offset), s.consumer.committed.0, t(lang, Key::Lag), s.consumer.lag);
+        m.text(&offsets);
+        m.close("li");
     }
+    m.close("ul");
+    if view.log.tail.is_empty() {
+        m.el("p", "class=\"empty\"", t(lang, Key::EmptyLog));
+    } else {
+        m.start_table(
+            t(lang, Key::BusLog),
+            &[
+                t(lang, Key::Offset),
+                t(lang, Key::Message),
+                t(lang, Key::Type),
+                t(lang, Key::Source),
+                t(lang, Key::Order),
+                t(lang, Key::Committed),
+            ],
+        );
+        for r in view.log.tail.iter().rev() {
+            let msg = &r.message;
+            let comp = msg.event.is_compensation();
+            m.open("tr", if p.chain.contains(&msg.id) { "class=\"chain\"" } else { "" });
+            m.el("th", "scope=\"row\" class=\"num\"", &r.offset.0.to_string());
+            m.el("td", "class=\"mono\"", &msg.id.to_string());
+            m.open("td", if comp { "class=\"comp\"" } else { "" });
+            if comp {
+                m.0.push_str("<span aria-hidden=\"true\">↩ </span>");
+                m.el("span", "class=\"visually-hidden\"", &format!("{} ", t(lang, Key::Compensation)));
+            }
+            m.text(msg.event.event_type().name());
+            if r.copy {
+                m.el("span", "class=\"tag\"", &format!(" {}", t(lang, Key::CopyRecord)));
+            }
+            m.close("td");
+            m.el("td", "", i18n::service(lang, msg.source));
+            m.el("td", "class=\"mono\"", &msg.correlation_id.map(|o| o.to_string()).unwrap_or_default());
+            let markers: Vec<&str> = view
+                .services
+                .iter()
+                .filter(|s| s.consumer.committed == r.offset)
+                .map(|s| i18n::service(lang, s.id))
+                .collect();
+            let mark = if markers.is_empty() { String::new() } else { format!("◀ {}", markers.join(", ")) };
+            m.el("td", "", &mark);
+            m.close("tr");
+        }
+        m.end_table();
+    }
+    m.close("div");
+    Html::from_html_unchecked(m.0.into())
 }

@@ -3,8 +3,10 @@
 
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
+use crate::markup::Markup;
 use crate::state::Snapshot;
 use saga_sim::InvariantKind;
+use std::fmt::Write;
 use yew::prelude::*;
 
 /// Props of [`ConsistencyPanel`].
@@ -28,8 +30,16 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     } else {
         format!("{} {}", t(lang, Key::InconsistentFor), format::duration(now.saturating_sub(v.since_ms)))
     };
-    let group = |kind: InvariantKind| {
-        v.invariants.iter().filter(move |s| s.kind == kind).map(move |s| {
+    // The lists and the strip only display, so they are written as markup text; the verdict
+    // stays a live element so screen readers hear it change.
+    let mut m = Markup::default();
+    m.open("div", "class=\"invariants\"");
+    for (kind, title) in
+        [(InvariantKind::Safety, Key::SafetyInvariants), (InvariantKind::Convergence, Key::ConvergenceInvariants)]
+    {
+        m.el("h3", "", t(lang, title));
+        m.open("ul", "");
+        for s in v.invariants.iter().filter(|s| s.kind == kind) {
             let (name, meaning) = i18n::invariant(lang, s.invariant);
             let (class, icon, word) = if s.holds {
                 ("holds", "✔", t(lang, Key::Holds))
@@ -38,27 +48,62 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
             } else {
                 ("violated", "✖", t(lang, Key::Violated))
             };
-            html! {
-                <li class={class} title={meaning} data-invariant={s.invariant.name()}>
-                    <span class="mark" aria-hidden="true">{ icon }</span>
-                    <span class="name">{ name }</span>
-                    <span class="word">{ word }</span>
-                    if s.violations > 0 { <span class="tag">{ format!("×{}", s.violations) }</span> }
-                </li>
+            let _ = write!(m.0, "<li class=\"{class}\" data-invariant=\"{}\" title=\"", s.invariant.name());
+            m.text(meaning);
+            let _ = write!(m.0, "\"><span class=\"mark\" aria-hidden=\"true\">{icon}</span>");
+            m.el("span", "class=\"name\"", name);
+            m.el("span", "class=\"word\"", word);
+            if s.violations > 0 {
+                m.el("span", "class=\"tag\"", &format!("×{}", s.violations));
             }
-        })
-    };
+            m.close("li");
+        }
+        m.close("ul");
+    }
+    m.close("div");
+    // The strip moves with time, so it is a string of its own: the lists above are rebuilt only
+    // when a mark changes, and a screen reader's place in them survives the ticking clock.
+    let lists = m;
+    let mut m = Markup::default();
+    m.el("h3", "", t(lang, Key::Windows));
+    let label = format!(
+        "{}: {} · {}: {}",
+        t(lang, Key::Windows),
+        v.windows_total,
+        t(lang, Key::Longest),
+        format::duration(v.longest_window_ms)
+    );
+    m.0.push_str("<svg class=\"strip\" role=\"img\" aria-label=\"");
+    m.text(&label);
+    m.0.push_str(concat!(
+        "\"><defs><pattern id=\"strip-hatch\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" ",
+        "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" class=\"strip-hatch-bg\"/>",
+        "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" class=\"strip-hatch-line\"/></pattern></defs>",
+        "<rect x=\"0\" y=\"2\" width=\"100%\" height=\"16\" class=\"strip-bg\"/>"
+    ));
     // The strip maps 0..now onto 0..100 %.
     let span = now.max(1) as f64;
-    let windows = v.windows.iter().map(|w| {
+    for w in &v.windows {
         let from = w.from_ms as f64 / span * 100.0;
         let to = w.to_ms.unwrap_or(now) as f64 / span * 100.0;
-        html! { <rect x={format!("{}%", format::fixed(from, 2))} width={format!("{}%", format::fixed((to - from).max(0.3), 2))} y="2" height="16" class="window" /> }
-    });
-    let marks = v.violations.iter().map(|x| {
-        let at = x.at_ms as f64 / span * 100.0;
-        html! { <text x={format!("{}%", format::fixed(at, 2))} y="30" class="vmark">{ "▲" }</text> }
-    });
+        let (x, width) = (format::fixed(from, 2), format::fixed((to - from).max(0.3), 2));
+        let _ = write!(m.0, "<rect x=\"{x}%\" width=\"{width}%\" y=\"2\" height=\"16\" class=\"window\"/>");
+    }
+    for x in &v.violations {
+        let at = format::fixed(x.at_ms as f64 / span * 100.0, 2);
+        let _ = write!(m.0, "<text x=\"{at}%\" y=\"30\" class=\"vmark\">▲</text>");
+    }
+    m.0.push_str("</svg>");
+    let summary = format!(
+        "{}: {} · {}: {} · {}: {}",
+        t(lang, Key::Windows),
+        v.windows_total,
+        t(lang, Key::Longest),
+        format::duration(v.longest_window_ms),
+        t(lang, Key::Violations),
+        v.violations_total
+    );
+    m.el("p", "class=\"small\"", &summary);
     html! {
         <section class={classes!("panel", "consistency", if v.consistent { "ok" } else { "bad" })} aria-labelledby="cons-h">
             <h2 id="cons-h">{ t(lang, Key::Consistency) }</h2>
@@ -71,28 +116,8 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
                 <span class="since">{ headline }</span>
                 <span class="quiet">{ if v.quiet { t(lang, Key::Quiet) } else { t(lang, Key::Busy) } }</span>
             </p>
-            <div class="invariants">
-                <h3>{ t(lang, Key::SafetyInvariants) }</h3>
-                <ul>{ for group(InvariantKind::Safety) }</ul>
-                <h3>{ t(lang, Key::ConvergenceInvariants) }</h3>
-                <ul>{ for group(InvariantKind::Convergence) }</ul>
-            </div>
-            <h3>{ t(lang, Key::Windows) }</h3>
-            <svg class="strip" role="img" aria-label={format!("{}: {} · {}: {}", t(lang, Key::Windows), v.windows_total, t(lang, Key::Longest), format::duration(v.longest_window_ms))}>
-                <defs>
-                    <pattern id="strip-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
-                        <rect width="6" height="6" class="strip-hatch-bg" />
-                        <line x1="0" y1="0" x2="0" y2="6" class="strip-hatch-line" />
-                    </pattern>
-                </defs>
-                <rect x="0" y="2" width="100%" height="16" class="strip-bg" />
-                { for windows }
-                { for marks }
-            </svg>
-            <p class="small">
-                { format!("{}: {} · {}: {} · {}: {}", t(lang, Key::Windows), v.windows_total, t(lang, Key::Longest),
-                    format::duration(v.longest_window_ms), t(lang, Key::Violations), v.violations_total) }
-            </p>
+            { Html::from_html_unchecked(lists.0.into()) }
+            { Html::from_html_unchecked(m.0.into()) }
         </section>
     }
 }

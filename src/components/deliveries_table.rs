@@ -41,7 +41,7 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
                 <th scope="row">{ order.to_string() }</th>
                 <td><span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ i18n::delivery_status(lang, d.status) }</span></td>
                 <td class={classes!("num", (d.parcels > 1).then_some("alarm"))}>{ d.parcels }</td>
-                <td class="num">{ format::duration(d.updated_at_ms) }</td>
+                { super::cells::td("num", format::duration(d.updated_at_ms)) }
                 <td>
                     if d.status == DeliveryStatus::Started {
                         <button class="small" onclick={complete} aria-label={format!("{} {order}", t(lang, Key::CompleteNamed))}>
@@ -55,13 +55,7 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
     html! {
         <table class="data">
             <caption class="visually-hidden">{ t(lang, Key::Deliveries) }</caption>
-            <thead><tr>
-                <th scope="col">{ t(lang, Key::Order) }</th>
-                <th scope="col">{ t(lang, Key::Status) }</th>
-                <th scope="col">{ t(lang, Key::Parcels) }</th>
-                <th scope="col">{ t(lang, Key::UpdatedAt) }</th>
-                <th scope="col">{ t(lang, Key::Actions) }</th>
-            </tr></thead>
+            { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Status), t(lang, Key::Parcels), t(lang, Key::UpdatedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
     }

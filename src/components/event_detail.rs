@@ -3,6 +3,7 @@
 use crate::driver::DriverHandle;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
+use crate::markup::Markup;
 use crate::msg::UiMsg;
 use saga_sim::MessageId;
 use std::rc::Rc;
@@ -34,38 +35,60 @@ pub fn EventDetail(p: &EventDetailProps) -> Html {
     };
     let clear = p.on.reform(|_: MouseEvent| UiMsg::Select(None));
     let line = store.entry(seq).map(|e| i18n::trace_line(lang, &e.rec.event)).unwrap_or_default();
-    let msg = message.and_then(|m| store.message(m));
-    let chain = p.chain.iter().filter_map(|id| store.message(*id)).map(|m| {
-        html! {
-            <li class={classes!(m.event.is_compensation().then_some("comp"), (Some(m.id) == message).then_some("self"))}>
-                <span class="mono">{ m.id.to_string() }</span>{ " " }
-                if m.event.is_compensation() { <span aria-hidden="true">{ "↩ " }</span><span class="visually-hidden">{ t(lang, Key::Compensation) }{ " " }</span> }
-                { m.event.event_type().name() }
-                <span class="muted">{ format!(" · {} · {}", i18n::service(lang, m.source), format::duration(m.emitted_at_ms)) }</span>
-            </li>
+    // Everything below the heading only displays, so it is written as markup text.
+    let mut b = Markup::default();
+    b.el("p", "", &line);
+    if let Some(m) = message.and_then(|m| store.message(m)) {
+        b.open("dl", "");
+        let none = t(lang, Key::NoneValue);
+        let rows = [
+            (Key::MessageId, "class=\"mono\"", m.id.to_string()),
+            (Key::CorrelationId, "class=\"mono\"", m.correlation_id.map_or_else(|| none.into(), |o| o.to_string())),
+            (
+                Key::CausationId,
+                "class=\"mono\"",
+                m.causation_id.map_or_else(|| t(lang, Key::CausedByUser).into(), |c| c.to_string()),
+            ),
+            (Key::Source, "", i18n::service(lang, m.source).into()),
+            (Key::EmittedAt, "", format::duration(m.emitted_at_ms)),
+            (Key::Payload, "class=\"mono\"", i18n::payload(lang, &m.event)),
+        ];
+        for (key, attrs, value) in rows {
+            b.el("dt", "", t(lang, key));
+            b.el("dd", attrs, &value);
         }
-    });
+        b.close("dl");
+        b.el("h4", "", t(lang, Key::Chain));
+        b.open("ol", "class=\"chain-list\"");
+        for c in p.chain.iter().filter_map(|id| store.message(*id)) {
+            let comp = c.event.is_compensation();
+            let class = match (comp, Some(c.id) == message) {
+                (true, true) => "class=\"comp self\"",
+                (true, false) => "class=\"comp\"",
+                (false, true) => "class=\"self\"",
+                (false, false) => "",
+            };
+            b.open("li", class);
+            b.el("span", "class=\"mono\"", &c.id.to_string());
+            b.text(" ");
+            if comp {
+                b.0.push_str("<span aria-hidden=\"true\">↩ </span>");
+                b.el("span", "class=\"visually-hidden\"", &format!("{} ", t(lang, Key::Compensation)));
+            }
+            b.text(c.event.event_type().name());
+            let muted = format!(" · {} · {}", i18n::service(lang, c.source), format::duration(c.emitted_at_ms));
+            b.el("span", "class=\"muted\"", &muted);
+            b.close("li");
+        }
+        b.close("ol");
+    }
     html! {
         <section class="detail" aria-label={t(lang, Key::Details)}>
             <div class="detail-head">
                 <h3>{ t(lang, Key::Details) }</h3>
                 <button class="small" onclick={clear}>{ t(lang, Key::ClearSelection) }</button>
             </div>
-            <p>{ line }</p>
-            if let Some(m) = msg {
-                <dl>
-                    <dt>{ t(lang, Key::MessageId) }</dt><dd class="mono">{ m.id.to_string() }</dd>
-                    <dt>{ t(lang, Key::CorrelationId) }</dt>
-                    <dd class="mono">{ m.correlation_id.map(|o| o.to_string()).unwrap_or_else(|| t(lang, Key::NoneValue).into()) }</dd>
-                    <dt>{ t(lang, Key::CausationId) }</dt>
-                    <dd class="mono">{ m.causation_id.map(|c| c.to_string()).unwrap_or_else(|| t(lang, Key::CausedByUser).to_string()) }</dd>
-                    <dt>{ t(lang, Key::Source) }</dt><dd>{ i18n::service(lang, m.source) }</dd>
-                    <dt>{ t(lang, Key::EmittedAt) }</dt><dd>{ format::duration(m.emitted_at_ms) }</dd>
-                    <dt>{ t(lang, Key::Payload) }</dt><dd class="mono">{ i18n::payload(lang, &m.event) }</dd>
-                </dl>
-                <h4>{ t(lang, Key::Chain) }</h4>
-                <ol class="chain-list">{ for chain }</ol>
-            }
+            { Html::from_html_unchecked(b.0.into()) }
         </section>
     }
 }

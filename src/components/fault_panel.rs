@@ -1,9 +1,11 @@
 //! Fault injection: crash and restart, cut and heal, slow a service, network weather, the CAP
 //! choice, and idempotent consumers (applied on reset).
 
+use super::delivery_options::DeliveryOptions;
 use super::weather_form::WeatherForm;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
+use crate::state::Reliability;
 use crate::state::Snapshot;
 use saga_sim::{Command, DecisionTrap, Fault, PlacementMode, ServiceId};
 use web_sys::HtmlInputElement;
@@ -23,6 +25,8 @@ pub struct FaultPanelProps {
     pub idempotent: bool,
     /// Whether the next reset runs the irreversible step first.
     pub notify_first: bool,
+    /// The reliable-delivery switches for the next reset.
+    pub reliability: Reliability,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -101,6 +105,8 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
             if view.protocol == saga_sim::Protocol::Orchestration {
                 <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
             }
+            <DeliveryOptions lang={lang} next={p.reliability} flaky_client={view.flaky_client}
+                product_failing={view.services.iter().any(|s| s.id == ServiceId::Product && s.failing)} on={p.on.clone()} />
             if view.protocol.is_two_phase() {
                 <div class="traps" role="group" aria-label={t(lang, Key::AtDecision)}>
                     <span>{ t(lang, Key::AtDecision) }{ ":" }</span>

@@ -1,9 +1,12 @@
 //! The app's components, one per file.
 
 pub mod bus_log;
+pub mod cells;
 pub mod compare_panel;
 pub mod consistency_panel;
+pub mod dead_letters_table;
 pub mod deliveries_table;
+pub mod delivery_options;
 pub mod event_detail;
 pub mod event_log;
 pub mod fault_panel;
@@ -11,6 +14,7 @@ pub mod help_overlay;
 pub mod notice_bar;
 pub mod order_form;
 pub mod orders_table;
+pub mod outbox_panel;
 pub mod sagas_table;
 pub mod stage;
 pub mod stock_row;

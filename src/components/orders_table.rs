@@ -52,14 +52,14 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
             <tr key={id.0} data-order={id.0.to_string()}>
                 <th scope="row">{ id.to_string() }</th>
                 <td>{ product }</td>
-                <td class="num">{ o.quantity }</td>
+                { super::cells::td("num", o.quantity.to_string()) }
                 <td>
                     { status_badge(lang, o.status) }
                     if o.locked { <span class="tag lock">{ " " }{ t(lang, Key::Locked) }</span> }
                 </td>
                 <td>{ reason }</td>
-                <td class="mono">{ format!("k{}", o.idempotency_key.0 & 0xffff) }</td>
-                <td class="num">{ format::duration(o.placed_at_ms) }</td>
+                { super::cells::td("mono", format!("k{}", o.idempotency_key.0 & 0xffff)) }
+                { super::cells::td("num", format::duration(o.placed_at_ms)) }
                 <td>
                     if cancellable {
                         <button class="small" onclick={cancel} aria-label={format!("{} {id}", t(lang, Key::CancelOrderNamed))}>
@@ -73,16 +73,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
     html! {
         <table class="data">
             <caption class="visually-hidden">{ t(lang, Key::Orders) }</caption>
-            <thead><tr>
-                <th scope="col">{ t(lang, Key::Order) }</th>
-                <th scope="col">{ t(lang, Key::Product) }</th>
-                <th scope="col">{ t(lang, Key::Quantity) }</th>
-                <th scope="col">{ t(lang, Key::Status) }</th>
-                <th scope="col">{ t(lang, Key::Reason) }</th>
-                <th scope="col">{ t(lang, Key::Idempotency) }</th>
-                <th scope="col">{ t(lang, Key::PlacedAt) }</th>
-                <th scope="col">{ t(lang, Key::Actions) }</th>
-            </tr></thead>
+            { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Product), t(lang, Key::Quantity), t(lang, Key::Status), t(lang, Key::Reason), t(lang, Key::Idempotency), t(lang, Key::PlacedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
     }

@@ -62,7 +62,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             <td class="num strong">{ p.stock }</td>
             if p.protocol == Protocol::Tcc {
                 <td class={classes!("num", (p.reserved > 0).then_some("held"))}>{ p.reserved }</td>
-                <td class="num">{ p.stock - p.reserved }</td>
+                { super::cells::td("num", (p.stock - p.reserved).to_string()) }
             }
             if p.protocol == Protocol::TwoPc {
                 <td class="lock-cell">
@@ -78,7 +78,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
                     }
                 </td>
             }
-            <td class="num">{ p.initial }</td>
+            { super::cells::td("num", p.initial.to_string()) }
             <td class="num">
                 { p.replica }
                 if stale { <span class="tag">{ " " }{ t(lang, Key::Stale) }</span> }

@@ -31,23 +31,18 @@ pub fn StockTable(p: &StockTableProps) -> Html {
                 on={p.on.clone()} />
         }
     });
+    let mut cols = vec![t(lang, Key::Product), t(lang, Key::Stock)];
+    if protocol == Protocol::Tcc {
+        cols.extend([t(lang, Key::Reserved), t(lang, Key::Available)]);
+    }
+    if protocol == Protocol::TwoPc {
+        cols.push(t(lang, Key::RowLock));
+    }
+    cols.extend([t(lang, Key::InitialStock), t(lang, Key::ReplicaInOrder), t(lang, Key::Actions)]);
     html! {
         <table class="data">
             <caption class="visually-hidden">{ t(lang, Key::Stock) }</caption>
-            <thead><tr>
-                <th scope="col">{ t(lang, Key::Product) }</th>
-                <th scope="col">{ t(lang, Key::Stock) }</th>
-                if protocol == Protocol::Tcc {
-                    <th scope="col">{ t(lang, Key::Reserved) }</th>
-                    <th scope="col">{ t(lang, Key::Available) }</th>
-                }
-                if protocol == Protocol::TwoPc {
-                    <th scope="col">{ t(lang, Key::RowLock) }</th>
-                }
-                <th scope="col">{ t(lang, Key::InitialStock) }</th>
-                <th scope="col">{ t(lang, Key::ReplicaInOrder) }</th>
-                <th scope="col">{ t(lang, Key::Actions) }</th>
-            </tr></thead>
+            { super::cells::head(&cols) }
             <tbody>{ for rows }</tbody>
         </table>
     }

@@ -2,8 +2,10 @@
 
 use super::bus_log::BusLog;
 use super::compare_panel::ComparePanel;
+use super::dead_letters_table::DeadLettersTable;
 use super::deliveries_table::DeliveriesTable;
 use super::orders_table::OrdersTable;
+use super::outbox_panel::OutboxPanel;
 use super::sagas_table::SagasTable;
 use super::stock_table::StockTable;
 use super::tx_table::TxTable;
@@ -20,11 +22,13 @@ enum Tab {
     Deliveries,
     Bus,
     Sagas,
+    Reliability,
     Compare,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas, Tab::Compare];
+    const ALL: [Tab; 7] =
+        [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas, Tab::Reliability, Tab::Compare];
 
     fn key(self) -> Key {
         match self {
@@ -33,6 +37,7 @@ impl Tab {
             Tab::Deliveries => Key::Deliveries,
             Tab::Bus => Key::BusLog,
             Tab::Sagas => Key::Sagas,
+            Tab::Reliability => Key::OutboxAndDlq,
             Tab::Compare => Key::Compare,
         }
     }
@@ -44,6 +49,7 @@ impl Tab {
             Tab::Deliveries => "deliveries",
             Tab::Bus => "bus",
             Tab::Sagas => "sagas",
+            Tab::Reliability => "reliability",
             Tab::Compare => "compare",
         }
     }
@@ -74,6 +80,10 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Bus => p.snapshot.view.log.end.0 as usize,
         Tab::Sagas if p.snapshot.view.protocol.is_two_phase() => p.snapshot.view.txs.len(),
         Tab::Sagas => p.snapshot.view.sagas.len(),
+        Tab::Reliability => {
+            p.snapshot.view.dead_letters.len()
+                + p.snapshot.view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum::<usize>()
+        }
         Tab::Compare => p.snapshot.compare.len(),
     };
     let two_phase = p.snapshot.view.protocol.is_two_phase();
@@ -121,6 +131,13 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Bus => html! { <BusLog lang={lang} snapshot={p.snapshot.clone()} chain={p.chain.clone()} /> },
         Tab::Sagas if two_phase => html! { <TxTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Sagas => html! { <SagasTable lang={lang} snapshot={p.snapshot.clone()} /> },
+        Tab::Reliability => html! {
+            <>
+                <OutboxPanel lang={lang} snapshot={p.snapshot.clone()} />
+                <h3>{ t(lang, Key::DeadLetters) }</h3>
+                <DeadLettersTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} />
+            </>
+        },
         Tab::Compare => html! {
             <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />
         },

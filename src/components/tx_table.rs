@@ -151,11 +151,11 @@ pub fn TxTable(p: &TxTableProps) -> Html {
             <tr key={order.0} data-order={order.0.to_string()} class={classes!(tx.alerted.then_some("alert-row"))}>
                 <th scope="row">{ order.to_string() }</th>
                 <td>
-                    <span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ label }</span>
+                    { super::cells::badge(class, icon, label.to_string()) }
                     if tx.alerted { <span class="badge alarm">{ " ⚠ " }{ t(lang, Key::AlertBadge) }</span> }
                 </td>
                 { for parts }
-                <td class="num">{ if attempt > 0 { attempt.to_string() } else { String::new() } }</td>
+                { super::cells::td("num", if attempt > 0 { attempt.to_string() } else { String::new() }) }
                 <td>{ operator.unwrap_or_default() }</td>
             </tr>
         }

@@ -68,17 +68,20 @@ pub enum Invariant {
     NoEventLost,
     /// No message waits in a dead-letter queue (its effect has not happened).
     DeadLetterQueueEmpty,
+    /// No event went out for a change that then rolled back (publish first, then commit).
+    NoPhantomEvent,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 18] = [
+    pub const ALL: [Invariant; 19] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
         Invariant::AtMostOnceEffect,
         Invariant::NoMessageLostToRetention,
         Invariant::NoEventLost,
+        Invariant::NoPhantomEvent,
         Invariant::NoNotificationForCancelledOrder,
         Invariant::StockCoversReservations,
         Invariant::EveryOrderFinal,
@@ -103,7 +106,8 @@ impl Invariant {
             | Invariant::NoMessageLostToRetention
             | Invariant::NoNotificationForCancelledOrder
             | Invariant::StockCoversReservations
-            | Invariant::NoEventLost => InvariantKind::Safety,
+            | Invariant::NoEventLost
+            | Invariant::NoPhantomEvent => InvariantKind::Safety,
             _ => InvariantKind::Convergence,
         }
     }
@@ -111,7 +115,13 @@ impl Invariant {
     /// Whether the invariant is about history (once broken, it stays broken) rather than the
     /// present state; such invariants do not decide whether the system is consistent now.
     pub const fn is_historical(self) -> bool {
-        matches!(self, Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention | Invariant::NoEventLost)
+        matches!(
+            self,
+            Invariant::AtMostOnceEffect
+                | Invariant::NoMessageLostToRetention
+                | Invariant::NoEventLost
+                | Invariant::NoPhantomEvent
+        )
     }
 
     const fn index(self) -> usize {
@@ -139,6 +149,7 @@ impl Invariant {
             Invariant::NoParticipantInDoubt => "NoParticipantInDoubt",
             Invariant::NoEventLost => "NoEventLost",
             Invariant::DeadLetterQueueEmpty => "DeadLetterQueueEmpty",
+            Invariant::NoPhantomEvent => "NoPhantomEvent",
         }
     }
 }
@@ -452,6 +463,11 @@ impl Checker {
         self.violate(at_ms, Invariant::NoEventLost, order, None, Some(service));
     }
 
+    /// A published event's change rolled back: the world heard of something that never happened.
+    pub fn phantom_event(&mut self, at_ms: u64, order: Option<OrderId>, service: ServiceId) {
+        self.violate(at_ms, Invariant::NoPhantomEvent, order, None, Some(service));
+    }
+
     /// Retention deleted records a consumer had not read.
     pub fn lost_to_retention(&mut self, at_ms: u64, service: ServiceId) {
         self.violate(at_ms, Invariant::NoMessageLostToRetention, None, None, Some(service));
@@ -546,9 +562,10 @@ impl Checker {
     /// Whether `invariant` holds right now.
     pub fn holds(&self, invariant: Invariant) -> bool {
         match invariant {
-            Invariant::AtMostOnceEffect | Invariant::NoMessageLostToRetention | Invariant::NoEventLost => {
-                self.violation_counts[invariant.index()] == 0
-            }
+            Invariant::AtMostOnceEffect
+            | Invariant::NoMessageLostToRetention
+            | Invariant::NoEventLost
+            | Invariant::NoPhantomEvent => self.violation_counts[invariant.index()] == 0,
             Invariant::NoConsumerLag => self.lag_zero,
             Invariant::NothingInFlight => self.nothing_in_flight,
             Invariant::RegistryEmpty => self.registry_len == 0,

@@ -197,7 +197,10 @@ impl fmt::Display for Fault {
             }
             Fault::PoisonNextEvent { service } => write!(f, "fault: {service}'s next event is poison"),
             Fault::CrashAfterCommit { service } => {
-                write!(f, "fault armed: {service} crashes after its next commit, before publishing")
+                write!(
+                    f,
+                    "fault armed: {service} crashes at its next commit (before publishing, or failing it if it publishes first)"
+                )
             }
             Fault::AtNextDecision { then: DecisionTrap::Partition { service } } => {
                 write!(f, "fault armed: cut {service} off at the coordinator's next decision")

@@ -126,6 +126,10 @@ pub enum PublishMode {
     /// Dual write: commit the tables, then publish as a separate step, once. A crash or a lost
     /// packet in between loses the event.
     DualWrite,
+    /// Publish first, then commit: a commit that fails after the publish (the crash-after-commit
+    /// fault) rolls the tables back, and the event tells of a change that never happened.
+    /// Modelled at Product and Delivery; Order's client requests always use the outbox.
+    PublishFirst,
 }
 
 /// When a consumer commits its offset, relative to handling the record (seed 003).
@@ -403,6 +407,9 @@ impl SimConfig {
                 bad(&format!("link_faults.{field}"), format!("must be a probability in [0, 1], got {p}"));
             }
         }
+        if self.publish.first() == Some(&PublishMode::PublishFirst) {
+            bad("publish[0]", "publish-first is modelled at Product and Delivery, not at Order".into());
+        }
         let l = &self.limits;
         for (field, v, min, max) in [
             ("limits.log_retention_records", l.log_retention_records, 16, 10_000_000),
@@ -430,6 +437,9 @@ impl SimConfig {
             c.products = SimConfig::default().products;
         }
         c.products.truncate(MAX_PRODUCTS);
+        if c.publish[0] == PublishMode::PublishFirst {
+            c.publish[0] = PublishMode::Outbox;
+        }
         for p in &mut c.products {
             p.initial_stock = p.initial_stock.clamp(0, MAX_STOCK);
         }

@@ -97,4 +97,17 @@ pub struct Consumer {
     pub handled_until: Offset,
     /// The last offset the duplicate fault redelivered (memory): a record comes twice at most.
     pub redelivered: Option<Offset>,
+    /// The last duplicate this consumer met, for the screen's badge (not part of the trace).
+    pub last_duplicate: Option<DuplicateSeen>,
+}
+
+/// A duplicate a consumer met: ignored thanks to its processed-message table, or applied again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DuplicateSeen {
+    /// When it was handled.
+    pub at_ms: u64,
+    /// The message.
+    pub message: MessageId,
+    /// True when the handler changed its tables a second time.
+    pub applied: bool,
 }

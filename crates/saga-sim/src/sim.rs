@@ -11,7 +11,7 @@ use crate::command::{Command, DecisionTrap, Fault};
 use crate::config::{
     DeliverySemantics, LinkFaults, MAX_STOCK, PlacementMode, PublishMode, SimConfig, StuckStrategy, sanitize_faults,
 };
-use crate::consumer::{Consumer, InHand, ProcessedTable};
+use crate::consumer::{Consumer, DuplicateSeen, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::message::{EventType, Message};
 use crate::outbox::{BatchInFlight, Outbox};
@@ -69,6 +69,15 @@ pub(crate) struct Node {
     pub unpublished: Vec<Message>,
     /// The error switch: its handler fails on every message it acts on.
     pub failing: bool,
+}
+
+/// Publish first: a service's tables before a step, for a failed commit to roll back to.
+#[derive(Clone, Debug)]
+struct Rollback {
+    product: Option<ProductService>,
+    delivery: Option<DeliveryService>,
+    processed: ProcessedTable,
+    handled_until: Offset,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -306,6 +315,10 @@ pub struct Sim {
     /// A service armed to crash after its next committing local transaction, and one whose
     /// crash is due at the end of this step.
     pub(crate) crash_after_commit: (Option<ServiceId>, Option<ServiceId>),
+    /// Publish first: the armed service's tables before its local transaction, to roll back to.
+    rollback: Option<Box<Rollback>>,
+    /// Publish first: the service whose commit failed in this step, if any.
+    rolled_back: Option<ServiceId>,
     /// Messages every handler fails on (the most recent `POISON_KEPT`), and a producer whose
     /// next event will be one.
     pub(crate) poison: (VecDeque<MessageId>, Option<ServiceId>),
@@ -383,6 +396,8 @@ impl Sim {
             lock_waiters: vec![VecDeque::new(); initial.len()],
             decision_trap: None,
             crash_after_commit: (None, None),
+            rollback: None,
+            rolled_back: None,
             poison: (VecDeque::new(), None),
             dead_letters: VecDeque::new(),
             resubmitting: VecDeque::new(),
@@ -650,6 +665,8 @@ impl Sim {
     }
 
     fn end_step(&mut self) {
+        self.rollback = None;
+        self.rolled_back = None;
         if let Some(service) = self.crash_after_commit.1.take() {
             let fault = Fault::Crash { service };
             self.record(TraceEvent::Command { command: Command::Fault(fault) });
@@ -728,11 +745,14 @@ impl Sim {
         if self.emitted.is_empty() {
             return;
         }
-        let dual_write = self.config.publish.get(service.index()) == Some(&PublishMode::DualWrite);
+        let mode = self.publish_mode(service);
         let first = self.emitted[0].id;
+        let failing_commit = mode == PublishMode::PublishFirst && self.crash_after_commit.0 == Some(service);
+        let phantoms: Vec<Option<OrderId>> =
+            if failing_commit { self.emitted.iter().map(|m| m.event.order()).collect() } else { Vec::new() };
         for i in 0..self.emitted.len() {
             let message = self.emitted[i];
-            if dual_write {
+            if mode != PublishMode::Outbox {
                 self.nodes[service.index()].unpublished.push(message);
             } else {
                 self.nodes[service.index()].outbox.push(message);
@@ -741,10 +761,17 @@ impl Sim {
             self.record(TraceEvent::Emitted { message });
         }
         self.emitted.clear();
-        if dual_write {
+        if mode == PublishMode::DualWrite {
             // Publishing is a separate step after the commit: the window the seeds warn about.
             let epoch = self.nodes[service.index()].epoch;
             self.at(self.now_ms.saturating_add(DUAL_WRITE_GAP_MS), TimerKind::DualPublish { service, epoch });
+        }
+        if mode == PublishMode::PublishFirst {
+            // The events leave before the commit; an armed crash then fails the commit.
+            let sent = self.dual_publish(service, failing_commit);
+            if failing_commit {
+                self.roll_back(service, first, phantoms, sent);
+            }
         }
         if self.poison.1 == Some(service) {
             self.poison.1 = None;
@@ -756,6 +783,58 @@ impl Sim {
         if self.crash_after_commit.0 == Some(service) {
             // The armed crash strikes after this commit and before any publishing.
             self.crash_after_commit = (None, Some(service));
+        }
+    }
+
+    /// How `service` publishes (the coordinator always through its outbox).
+    fn publish_mode(&self, service: ServiceId) -> PublishMode {
+        self.config.publish.get(service.index()).copied().unwrap_or_default()
+    }
+
+    /// The start of `service`'s local transaction. Publish first, with the crash-after-commit
+    /// fault armed there: remembers its tables, so the commit that fails can roll back to them.
+    /// Taken only then, so an armed fault costs nothing on other steps.
+    pub(crate) fn begin_local_tx(&mut self, service: ServiceId) {
+        if self.crash_after_commit.0 != Some(service) || self.publish_mode(service) != PublishMode::PublishFirst {
+            return;
+        }
+        let c = &self.nodes[service.index()].consumer;
+        self.rollback = Some(Box::new(Rollback {
+            product: (service == ServiceId::Product).then(|| self.product.clone()),
+            delivery: (service == ServiceId::Delivery).then(|| self.delivery.clone()),
+            processed: c.processed.clone(),
+            handled_until: c.handled_until,
+        }));
+    }
+
+    /// The commit after a publish fails: the tables go back to where they were, the events
+    /// already sent stay sent, and the service crashes at the end of the step.
+    fn roll_back(&mut self, service: ServiceId, first: MessageId, orders: Vec<Option<OrderId>>, sent: bool) {
+        self.crash_after_commit = (None, Some(service));
+        debug_assert!(
+            self.rollback.is_some(),
+            "every local transaction that publishes first begins with begin_local_tx"
+        );
+        let Some(r) = self.rollback.take() else { return };
+        self.rolled_back = Some(service);
+        let Rollback { product, delivery, processed, handled_until } = *r;
+        if let Some(p) = product {
+            self.product = p;
+        }
+        if let Some(d) = delivery {
+            self.delivery = d;
+        }
+        let c = &mut self.nodes[service.index()].consumer;
+        c.processed = processed;
+        c.handled_until = handled_until;
+        self.record(TraceEvent::RolledBack { service, first, messages: orders.len() as u32 });
+        if !sent {
+            // The events were lost on the way too: nobody heard of the change that never was.
+            return;
+        }
+        for order in orders {
+            self.touched_orders.extend(order);
+            self.checker.phantom_event(self.now_ms, order, service);
         }
     }
 
@@ -894,6 +973,7 @@ impl Sim {
             self.record(TraceEvent::Refused { reason: Refusal::OutboxFull });
             return;
         }
+        self.begin_local_tx(ServiceId::Product);
         let mut ctx =
             Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
         let applied = self.product.set_stock(product, stock, &mut ctx).unwrap_or(stock);
@@ -1112,7 +1192,7 @@ impl Sim {
             TimerKind::DualPublish { service, epoch } => {
                 let n = &self.nodes[service.index()];
                 if n.up && n.epoch == epoch {
-                    self.dual_publish(service);
+                    self.dual_publish(service, false);
                 }
             }
             TimerKind::Sweep { service, epoch } => {
@@ -1237,7 +1317,7 @@ impl Sim {
             self.stats.lost += 1;
             let what = Lost::Batch { batch: packet.batch };
             self.record(TraceEvent::Lost { service, what, cause: LossCause::Partitioned });
-            if self.config.publish.get(service.index()) == Some(&PublishMode::DualWrite) {
+            if self.publish_mode(service) != PublishMode::Outbox {
                 // No outbox row will send it again.
                 for i in 0..packet.messages.len() {
                     self.unpublished_lost(service, packet.messages[i]);
@@ -1393,10 +1473,10 @@ impl Sim {
         };
         let msg = record.message;
         let event_type = msg.event.event_type();
+        self.begin_local_tx(service);
         let Some(outcome) = self.run_handler(service, &msg) else {
             return self.handler_failed(service, in_hand, msg);
         };
-        self.letter_handled_anyway(service, msg.id);
         let c = &mut self.nodes[service.index()].consumer;
         c.handled_total += 1;
         c.handled_until = c.handled_until.max(Offset(in_hand.offset.0 + 1));
@@ -1410,6 +1490,18 @@ impl Sim {
             outcome,
         });
         self.after_handler(service);
+        if self.rolled_back == Some(service) {
+            // Publish first and the commit failed: nothing of this handling stands. At least
+            // once, the record is read again after the restart; at most once, its offset was
+            // committed before handling, so it is gone.
+            if self.config.delivery == DeliverySemantics::AtMostOnce && !in_hand.redeliver {
+                let (offset, message) = (in_hand.offset, msg.id);
+                self.record(TraceEvent::RecordLost { service, offset, message });
+                self.checker.event_lost(self.now_ms, msg.event.order(), service);
+            }
+            return;
+        }
+        self.letter_handled_anyway(service, msg.id);
         let c = &mut self.nodes[service.index()].consumer;
         if !in_hand.redeliver {
             c.position = Offset(in_hand.offset.0 + 1);
@@ -1449,13 +1541,18 @@ impl Sim {
         {
             self.touched_orders.push(o);
         }
-        if matches!(
+        let applied = matches!(
             outcome,
             Outcome::StockTaken { again: true, .. }
                 | Outcome::StockRestored { again: true, .. }
                 | Outcome::DeliveryStarted { again: true }
-        ) {
+        );
+        if applied {
             self.checker.duplicate_effect(self.now_ms, msg.event.order(), service);
+        }
+        if applied || outcome == Outcome::DuplicateIgnored {
+            let seen = DuplicateSeen { at_ms: self.now_ms, message: msg.id, applied };
+            self.nodes[service.index()].consumer.last_duplicate = Some(seen);
         }
         Some(outcome)
     }

@@ -35,7 +35,8 @@ pub struct SwarmKnobs {
     pub restock_rule: RestockRule,
     /// Whether the client's network loses Order's answers from the start (safe: keys).
     pub flaky_client: bool,
-    /// How the services publish (dual write is the unsafe setting).
+    /// How the services publish (dual write and publish-first are the unsafe settings; Order
+    /// keeps its outbox under publish-first).
     pub publish: PublishMode,
     /// Whether handlers fail for a while (retries, then the dead-letter queue, which the swarm's
     /// operator replays after the heal).
@@ -198,6 +199,16 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         let at = r.in_range(0, fault_phase_ms);
         push(at, Command::Fault(Fault::Crash { service: s }));
         push(at + r.in_range(50, 8_000), Command::Fault(Fault::Restart { service: s }));
+    }
+    if knobs.publish == PublishMode::PublishFirst {
+        // Publish first fails only when a commit fails after the publish: aim that fault. Drawn
+        // only for this setting, so the other settings' plans (and pinned hashes) stay the same.
+        for _ in 0..r.in_range(1, 3) {
+            let s = if r.in_range(0, 1) == 0 { ServiceId::Product } else { ServiceId::Delivery };
+            let at = r.in_range(0, fault_phase_ms);
+            push(at, Command::Fault(Fault::CrashAfterCommit { service: s }));
+            push(at + r.in_range(500, 8_000), Command::Fault(Fault::Restart { service: s }));
+        }
     }
     for _ in 0..r.in_range(0, 4) {
         let s = service(&mut r);

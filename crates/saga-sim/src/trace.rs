@@ -281,6 +281,16 @@ pub enum TraceEvent {
         /// When the client resubmits.
         resubmit_at_ms: u64,
     },
+    /// Publish first: a local transaction's events went out, then its commit failed and its
+    /// table changes rolled back. The events speak of a change that never happened.
+    RolledBack {
+        /// The service.
+        service: ServiceId,
+        /// The first event published.
+        first: MessageId,
+        /// How many events it published.
+        messages: u32,
+    },
 }
 
 /// What happened to a dead-lettered message.
@@ -463,6 +473,9 @@ impl fmt::Display for TraceRecord {
             }
             TraceEvent::ReplyLost { key, resubmit_at_ms } => {
                 write!(f, "reply to k{} LOST on the client's flaky network: it resends at t={resubmit_at_ms}", key.0)
+            }
+            TraceEvent::RolledBack { service, first, messages } => {
+                write!(f, "{service} commit fails after publishing {messages} event(s) from {first}: ROLLED BACK")
             }
             TraceEvent::AppliedByHand { service, order, rpc, result } => {
                 write!(f, "operator applies {rpc} for {order} at {service} by hand -> {result:?}")

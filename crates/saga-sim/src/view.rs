@@ -57,6 +57,8 @@ pub struct ConsumerView {
     pub fetched_until: Offset,
     /// Records handled so far.
     pub handled_total: u64,
+    /// The last duplicate it met.
+    pub last_duplicate: Option<crate::consumer::DuplicateSeen>,
 }
 
 /// One service as the screen shows it.
@@ -70,6 +72,12 @@ pub struct ServiceView {
     pub partitioned: bool,
     /// Time it spends per message.
     pub handle_ms: u64,
+    /// Whether its handler fails on every message (the error switch).
+    pub failing: bool,
+    /// How it publishes its events.
+    pub publish: crate::config::PublishMode,
+    /// Dual write: events committed and not yet published.
+    pub unpublished: usize,
     /// Faults on its link.
     pub link_faults: LinkFaults,
     /// Its consumer.
@@ -124,6 +132,10 @@ pub enum InFlight {
         delivered_at_ms: u64,
         /// When handling completes.
         done_at_ms: u64,
+        /// True when this consumer has handled this record before (a redelivery, or a re-read
+        /// after a restart), or the record is a second copy in the log. The screen draws it as a
+        /// ghost.
+        repeat: bool,
     },
     /// A coordinator command (or its answer) on a command link.
     Command {
@@ -173,6 +185,12 @@ pub struct View {
     pub seed: u64,
     /// The CAP choice in force.
     pub placement: PlacementMode,
+    /// Whether the client's network loses Order's answers.
+    pub flaky_client: bool,
+    /// When consumers commit their offsets.
+    pub delivery: crate::config::DeliverySemantics,
+    /// How Product decides whether a cancel restocks.
+    pub restock_rule: crate::config::RestockRule,
     /// Whether consumers are idempotent.
     pub idempotent_consumers: bool,
     /// Order's table.
@@ -232,6 +250,9 @@ impl Sim {
                     up: n.up,
                     partitioned: n.partitioned,
                     handle_ms: n.handle_ms,
+                    failing: n.failing,
+                    publish: self.config.publish.get(id.index()).copied().unwrap_or_default(),
+                    unpublished: n.unpublished.len(),
                     link_faults: n.faults,
                     consumer: ConsumerView {
                         position: n.consumer.position,
@@ -240,6 +261,7 @@ impl Sim {
                         in_hand: n.consumer.in_hand,
                         fetched_until: n.consumer.fetched_until,
                         handled_total: n.consumer.handled_total,
+                        last_duplicate: n.consumer.last_duplicate,
                     },
                     outbox: n.outbox.rows.iter().copied().collect(),
                     processed_count: n.consumer.processed.len(),
@@ -251,6 +273,9 @@ impl Sim {
             now_ms: self.now_ms,
             seed: self.seed,
             placement: self.placement,
+            flaky_client: self.flaky_client,
+            delivery: self.config.delivery,
+            restock_rule: self.config.restock_rule,
             idempotent_consumers: self.config.idempotent_consumers,
             orders: self.order.orders.clone(),
             products: self
@@ -346,6 +371,7 @@ impl Sim {
                             fetched_at_ms: h.fetched_at_ms,
                             delivered_at_ms: h.delivered_at_ms,
                             done_at_ms: h.done_at_ms,
+                            repeat: offset < n.consumer.handled_until || r.copy,
                         });
                     }
                 }
@@ -375,5 +401,39 @@ impl Sim {
             }
         }
         in_flight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{Command, Fault};
+    use crate::config::{LinkFaults, SimConfig};
+    use crate::ids::ProductId;
+
+    /// Each delivery Product is handling at the moment, as (offset, repeat), sampled every ms.
+    fn product_deliveries(sim: &mut Sim, until_ms: u64) -> Vec<(u64, bool)> {
+        let mut seen = Vec::new();
+        for t in 1..=until_ms {
+            sim.advance_until(t);
+            for f in sim.in_flight() {
+                if let InFlight::Delivery { service: ServiceId::Product, offset, repeat, .. } = f
+                    && seen.last() != Some(&(offset.0, repeat))
+                {
+                    seen.push((offset.0, repeat));
+                }
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn a_redelivered_record_is_a_ghost_the_first_delivery_is_not() {
+        let mut sim = Sim::new(SimConfig::default(), 3);
+        let faults = LinkFaults { duplicate_probability: 1.0, ..LinkFaults::NONE };
+        sim.apply(Command::Fault(Fault::SetLinkFaults { service: Some(ServiceId::Product), faults }));
+        sim.apply(Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None });
+        let seen = product_deliveries(&mut sim, 1_500);
+        assert_eq!(&seen[..2], &[(0, false), (0, true)], "OrderPlaced at offset 0, then its ghost: {seen:?}");
     }
 }

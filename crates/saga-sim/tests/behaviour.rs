@@ -109,6 +109,15 @@ fn at_most_once(c: &mut SimConfig) {
     c.delivery = saga_sim::config::DeliverySemantics::AtMostOnce;
 }
 
+fn product_publishes_first(c: &mut SimConfig) {
+    c.publish[ServiceId::Product.index()] = saga_sim::config::PublishMode::PublishFirst;
+}
+
+fn product_publishes_first_commits_at_once(c: &mut SimConfig) {
+    product_publishes_first(c);
+    c.commit_interval_ms = 0;
+}
+
 fn order_dual_write(c: &mut SimConfig) {
     c.publish[ServiceId::Order.index()] = saga_sim::config::PublishMode::DualWrite;
 }
@@ -605,6 +614,71 @@ fn cases() -> Vec<Case> {
                 Order(0, OrderStatus::Pending),
                 Stock(0, 10),
             ],
+        },
+        Case {
+            name: "publish first: Product's commit fails after ProductChanged went out; Order confirms an order with no stock taken",
+            config: product_publishes_first,
+            commands: vec![fault(0, Fault::CrashAfterCommit { service: ServiceId::Product }), place(10, 0, 1)],
+            expect: vec![
+                Traced("rolled back", |e| {
+                    matches!(e, TraceEvent::RolledBack { service: ServiceId::Product, messages: 1, .. })
+                }),
+                Violated(Invariant::NoPhantomEvent),
+                Violated(Invariant::NoConfirmedOrderWithoutStock),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 10),
+            ],
+        },
+        Case {
+            name: "publish first: after the restart Product handles OrderPlaced again and takes the stock",
+            config: product_publishes_first,
+            commands: vec![
+                fault(0, Fault::CrashAfterCommit { service: ServiceId::Product }),
+                place(10, 0, 1),
+                restart(1_000, ServiceId::Product),
+            ],
+            expect: vec![Violated(Invariant::NoPhantomEvent), Order(0, OrderStatus::Confirmed), Stock(0, 9)],
+        },
+        Case {
+            name: "publish first, offsets committed at once: the rolled-back record is still read again after the restart",
+            config: product_publishes_first_commits_at_once,
+            commands: vec![
+                fault(0, Fault::CrashAfterCommit { service: ServiceId::Product }),
+                place(10, 0, 1),
+                restart(1_000, ServiceId::Product),
+            ],
+            expect: vec![Violated(Invariant::NoPhantomEvent), Order(0, OrderStatus::Confirmed), Stock(0, 9)],
+        },
+        Case {
+            name: "publish first: a dead letter replayed into a failing commit stays in the queue, and a second replay lands",
+            config: product_publishes_first,
+            commands: vec![
+                fault(0, Fault::FailHandling { service: ServiceId::Product, on: true }),
+                place(10, 0, 1),
+                fault(3_000, Fault::FailHandling { service: ServiceId::Product, on: false }),
+                fault(3_000, Fault::CrashAfterCommit { service: ServiceId::Product }),
+                cmd(3_500, Command::ReplayDeadLetter { service: ServiceId::Product, message: MessageId(0) }),
+                restart(4_000, ServiceId::Product),
+                cmd(4_500, Command::ReplayDeadLetter { service: ServiceId::Product, message: MessageId(0) }),
+            ],
+            expect: vec![
+                Traced("rolled back", |e| matches!(e, TraceEvent::RolledBack { service: ServiceId::Product, .. })),
+                Traced("the second replay", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::Handled { service: ServiceId::Product, outcome: Outcome::StockTaken { .. }, .. }
+                    )
+                }),
+                NotViolated(Invariant::NoEventLost),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 9),
+            ],
+        },
+        Case {
+            name: "publish first without a failing commit behaves like the outbox",
+            config: product_publishes_first,
+            commands: vec![place(10, 0, 1)],
+            expect: vec![NotViolated(Invariant::NoPhantomEvent), Order(0, OrderStatus::Confirmed), Stock(0, 9), Clean],
         },
         Case {
             name: "outbox: the same crash loses nothing; the relay publishes after the restart",

@@ -118,6 +118,25 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 ],
             },
         ),
+        // Seed 003, the other ordering: Product publishes ProductChanged first, then its commit
+        // fails and rolls back. Order confirms on the strength of a change that never happened;
+        // after the restart Product handles OrderPlaced again and the stock is finally taken.
+        (
+            "publish_first_rollback",
+            Scenario {
+                seed: 22,
+                config: {
+                    let mut c = saga_sim::SimConfig::default();
+                    c.publish[ServiceId::Product.index()] = saga_sim::config::PublishMode::PublishFirst;
+                    c
+                },
+                commands: vec![
+                    fault(0, saga_sim::Fault::CrashAfterCommit { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    restart(1_000, ServiceId::Product),
+                ],
+            },
+        ),
         // Seed 003: the outbox's relay crashes after sending and before the acknowledgement; after
         // the restart it publishes the rows again, and idempotent consumers ignore the copies.
         (

@@ -355,6 +355,19 @@ impl ProductService {
         }
     }
 
+    /// A prepare's local transaction failed: the lock handed to it for the attempt goes back,
+    /// or the row would stay locked by a transaction that never prepared.
+    pub fn release_if_unprepared(&mut self, order: OrderId, now_ms: u64) {
+        if matches!(self.ledger_of(order), Ledger::Prepared { .. }) {
+            return;
+        }
+        for i in 0..self.locks.len() {
+            if self.locks[i].is_some_and(|l| l.holder == order) {
+                self.unlock(ProductId(i as u16), order, now_ms);
+            }
+        }
+    }
+
     fn unlock(&mut self, product: ProductId, order: OrderId, now_ms: u64) {
         let lock = &mut self.locks[usize::from(product.0)];
         if let Some(l) = *lock

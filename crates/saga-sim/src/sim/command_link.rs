@@ -211,7 +211,12 @@ impl Sim {
         }
         if self.nodes[wire.to.index()].failing {
             // The error switch: the command's local transaction fails, nothing is committed,
-            // and the coordinator hears nothing (a technical failure it retries).
+            // and the coordinator hears nothing (a technical failure it retries). A row lock
+            // handed to this prepare for the attempt goes to the next in line.
+            if wire.to == ServiceId::Product {
+                self.product.release_if_unprepared(wire.packet.order, self.now_ms);
+                self.wake_lock_waiters();
+            }
             return self.rpc_lost(wire.to, wire.packet.request, LossCause::HandlerError);
         }
         let (order, rpc) = (wire.packet.order, wire.packet.rpc);

@@ -102,6 +102,7 @@ impl Sim {
         }
         self.record(TraceEvent::DeadLetter { service, message, action: DeadLetterAction::Replayed });
         let msg = entry.message;
+        self.begin_local_tx(service);
         match self.run_handler(service, &msg) {
             Some(outcome) => {
                 let (offset, event_type) = (entry.offset, msg.event.event_type());
@@ -109,6 +110,11 @@ impl Sim {
                 let delivered_at_ms = self.now_ms;
                 self.record(TraceEvent::Handled { service, offset, message, event_type, delivered_at_ms, outcome });
                 self.after_handler(service);
+                if self.rolled_back == Some(service) {
+                    // Publish first and the commit failed: the letter is still owed.
+                    self.dead_letters.insert(i, entry);
+                    return;
+                }
                 self.pump_relay(service);
             }
             None => {

@@ -7,11 +7,13 @@ use crate::message::Message;
 use crate::trace::{Lost, TraceEvent};
 
 impl Sim {
-    /// Dual write's publishing step: every event committed since the last one goes out once,
-    /// with no outbox row to retry from.
-    pub(super) fn dual_publish(&mut self, service: ServiceId) {
+    /// Dual write's publishing step (and publish-first's, before the commit): every event
+    /// committed since the last one goes out once, with no outbox row to retry from. Returns
+    /// whether the batch left. When `rolls_back`, the change the events tell of is about to be
+    /// undone, so losing them loses nothing.
+    pub(super) fn dual_publish(&mut self, service: ServiceId, rolls_back: bool) -> bool {
         let mut messages = std::mem::take(&mut self.nodes[service.index()].unpublished);
-        let Some(&first) = messages.first() else { return };
+        let Some(&first) = messages.first() else { return false };
         self.next_batch += 1;
         let batch = self.next_batch;
         let count = messages.len() as u32;
@@ -28,13 +30,17 @@ impl Sim {
             detour: false,
         });
         match fate {
-            Ok(at) => self.send_packet(service, batch, messages, at),
+            Ok(at) => {
+                self.send_packet(service, batch, messages, at);
+                true
+            }
             Err(cause) => {
                 self.stats.lost += 1;
                 self.record(TraceEvent::Lost { service, what: Lost::Batch { batch }, cause });
-                for m in messages.drain(..) {
+                for m in messages.drain(..).filter(|_| !rolls_back) {
                     self.unpublished_lost(service, m);
                 }
+                false
             }
         }
     }
