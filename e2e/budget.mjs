@@ -2,7 +2,7 @@
 // hard limit (the one budget the issues make a failing test); the other figures are reported.
 //   gzipped wasm + JS + CSS            goal <= 140 KB, fails above 200 KB
 //   navigation -> first interactive    (cold cache, headless Chromium)
-//   p95 frame time, 200 in flight      goal <= 16.7 ms
+//   p95 frame time, 200 and 2,000 in flight  goal <= 16.7 ms
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -40,9 +40,10 @@ try {
   samples.sort((a, b) => a - b);
   report('navigation -> first interactive render', `${samples[2].toFixed(0)} ms (median of 5, cold cache; min ${samples[0].toFixed(0)}, max ${samples[4].toFixed(0)})`, 'reported', true);
 
-  // 3. Frame time with about 200 messages in flight. At x0.01 with every batch delayed 15-60 s of
-  // virtual time and sent on a detour (reorder 100 %), each order puts one more message on the
-  // wire and none arrives or times out during the measurement; the tokens still move every frame.
+  // 3. Frame time with about 200, then about 2,000 messages in flight. At x0.01 with every batch
+  // delayed 15-60 s of virtual time and sent on a detour (reorder 100 %), each order puts one
+  // more message on the wire and none arrives or times out during the measurement; the tokens
+  // still move every frame.
   const w = await watchedPage(browser);
   const { page } = w;
   await page.goto(`${url}?lang=en`);
@@ -52,41 +53,49 @@ try {
   await page.fill('input[name=reorder]', '100');
   await page.fill('input[name=delay_ms]', '60000');
   await page.getByRole('button', { name: 'Apply' }).click();
-  const place = page.getByRole('button', { name: 'Place order' });
   const inFlight = () => page.evaluate(() => Number(document.querySelector('g.tokens')?.dataset.inFlight ?? 0));
-  for (let i = 0; i < 400 && (await inFlight()) < 200; i++) await place.click();
-  const count = await inFlight();
-  // Two figures: the interval between frames (what a person sees; 16.7 ms at 60 Hz, so jitter of
-  // a few tenths of a millisecond around it is the display clock, not a dropped frame) and the
-  // work the app's frame callback did (how much of the 16.7 ms budget it uses).
-  const { intervals, work } = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const intervals = [];
-        const work = [];
-        const layer = document.querySelector('g.tokens');
-        let last = performance.now();
-        const start = last;
-        function frame(now) {
-          intervals.push(now - last);
-          work.push(Number(layer.dataset.frameWorkMs ?? NaN));
-          last = now;
-          if (now - start < 3000) requestAnimationFrame(frame);
-          else resolve({ intervals, work });
-        }
-        requestAnimationFrame(frame);
-      }),
-  );
-  const pct = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)];
-  const p95 = pct(intervals, 0.95);
-  const fps = intervals.length / 3;
-  report(
-    `p95 frame interval, ${count} messages in flight`,
-    `${p95.toFixed(1)} ms (${fps.toFixed(0)} frames/s; median ${pct(intervals, 0.5).toFixed(1)} ms)`,
-    '<= 16.7 ms (+0.5 ms display-clock jitter)',
-    p95 <= 17.2,
-  );
-  report(`p95 work per frame, ${count} messages in flight`, `${pct(work, 0.95).toFixed(2)} ms (median ${pct(work, 0.5).toFixed(2)} ms)`, 'well under 16.7 ms', pct(work, 0.95) <= 8);
+  for (const target of [200, 2000]) {
+    // Clicks from inside the page, a batch at a time: the same handler a person's click runs.
+    for (let i = 0; i < 40 && (await inFlight()) < target; i++) {
+      await page.evaluate((n) => {
+        const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Place order');
+        for (let k = 0; k < n; k++) b.click();
+      }, Math.min(100, Math.max(1, target - (await inFlight()))));
+      await page.waitForTimeout(50);
+    }
+    const count = await inFlight();
+    // Two figures: the interval between frames (what a person sees; 16.7 ms at 60 Hz, so
+    // jitter of a few tenths of a millisecond around it is the display clock, not a dropped
+    // frame) and the work the app's frame callback did (how much of the 16.7 ms it uses).
+    const { intervals, work } = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const intervals = [];
+          const work = [];
+          const layer = document.querySelector('g.tokens');
+          let last = performance.now();
+          const start = last;
+          function frame(now) {
+            intervals.push(now - last);
+            work.push(Number(layer.dataset.frameWorkMs ?? NaN));
+            last = now;
+            if (now - start < 3000) requestAnimationFrame(frame);
+            else resolve({ intervals, work });
+          }
+          requestAnimationFrame(frame);
+        }),
+    );
+    const pct = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)];
+    const p95 = pct(intervals, 0.95);
+    const fps = intervals.length / 3;
+    report(
+      `p95 frame interval, ${count} messages in flight`,
+      `${p95.toFixed(1)} ms (${fps.toFixed(0)} frames/s; median ${pct(intervals, 0.5).toFixed(1)} ms)`,
+      '<= 16.7 ms (+0.5 ms display-clock jitter)',
+      p95 <= 17.2,
+    );
+    report(`p95 work per frame, ${count} messages in flight`, `${pct(work, 0.95).toFixed(2)} ms (median ${pct(work, 0.5).toFixed(2)} ms)`, 'well under 16.7 ms', pct(work, 0.95) <= 8);
+  }
   if (w.problems.length) {
     console.log(`budget page problems: ${w.problems.join('; ')}`);
     failed = true;

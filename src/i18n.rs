@@ -817,6 +817,8 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::StockPromised, Lang::Ko) => {
             "재고를 설정했지만, 진행 중인 주문에 예약되거나 잠긴 수량보다 낮출 수는 없습니다"
         }
+        (Refusal::NotInPlay, Lang::En) => "this protocol does not run that service",
+        (Refusal::NotInPlay, Lang::Ko) => "이 프로토콜에는 그 서비스가 없습니다",
     }
 }
 

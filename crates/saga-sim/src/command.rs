@@ -74,6 +74,25 @@ pub enum Fault {
 }
 
 /// What an armed `AtNextDecision` fault does.
+impl Fault {
+    /// The one service the fault is aimed at, if it names one (`SetLinkFaults` for all links,
+    /// `HealAll` and the decision traps do not).
+    pub fn service(&self) -> Option<ServiceId> {
+        match *self {
+            Fault::Crash { service }
+            | Fault::Restart { service }
+            | Fault::Partition { service }
+            | Fault::Heal { service }
+            | Fault::SetHandleTime { service, .. }
+            | Fault::CrashAfterCommit { service }
+            | Fault::FailHandling { service, .. }
+            | Fault::PoisonNextEvent { service } => Some(service),
+            Fault::SetLinkFaults { service, .. } => service,
+            Fault::HealAll | Fault::AtNextDecision { .. } => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DecisionTrap {
     /// The coordinator crashes: every participant that voted yes is left in doubt.

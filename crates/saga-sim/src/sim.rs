@@ -987,6 +987,13 @@ impl Sim {
     }
 
     fn apply_fault(&mut self, fault: Fault) {
+        if let Some(service) = fault.service()
+            && !self.nodes_in_play().contains(&service)
+        {
+            // A node outside the protocol stays out of it: healing the coordinator's link under
+            // choreography must not start a consumer that runs sagas nobody asked for.
+            return self.record(TraceEvent::Refused { reason: Refusal::NotInPlay });
+        }
         match fault {
             Fault::Crash { service } => self.crash(service),
             Fault::Restart { service } => self.restart(service),

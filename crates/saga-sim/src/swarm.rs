@@ -294,11 +294,19 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
 
 /// Runs one swarm seed: faults, heal, then convergence within the bound.
 pub fn run_seed(seed: u64, knobs: SwarmKnobs) -> SwarmResult {
-    let plan = plan(seed, knobs);
+    run_plan(&plan(seed, knobs), knobs.handler_errors)
+}
+
+/// Runs a plan: faults until the heal, then convergence within [`SWARM_CONVERGENCE_BOUND_MS`],
+/// with an operator answering alerts and replaying dead letters (under TCC and 2PC, or when
+/// `handler_errors`). The plan may come from [`plan`] or be written out by hand, as the
+/// property tests over explicit fault schedules do.
+pub fn run_plan(plan: &SwarmPlan, handler_errors: bool) -> SwarmResult {
+    let seed = plan.scenario.seed;
     let mut sim = plan.scenario.start();
     sim.advance_until(plan.heal_at_ms);
     let deadline = plan.heal_at_ms + SWARM_CONVERGENCE_BOUND_MS;
-    let quiet = if knobs.protocol.is_two_phase() || knobs.handler_errors {
+    let quiet = if sim.protocol().is_two_phase() || handler_errors {
         // The swarm plays the operator: every alert is answered with the logged decision, and
         // every dead letter is replayed (the heal fixed the handlers).
         loop {

@@ -371,6 +371,9 @@ pub enum Refusal {
     /// Not a refusal of the whole command: the stock was set, but no lower than the units
     /// reserved or prepared for open transactions.
     StockPromised,
+    /// The fault names a service this protocol does not run (the coordinator under
+    /// choreography): nothing happens.
+    NotInPlay,
 }
 
 /// A trace event with its virtual time.

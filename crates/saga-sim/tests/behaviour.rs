@@ -675,6 +675,24 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            // Found by the property test over fault schedules: healing the coordinator's link
+            // under choreography used to start its consumer, which ran an orchestrated saga too.
+            name: "a fault aimed at a service the protocol does not run is refused and changes nothing",
+            config: default,
+            commands: vec![
+                place(0, 0, 1),
+                fault(0, Fault::Partition { service: ServiceId::Coordinator }),
+                fault(2_000, Fault::Heal { service: ServiceId::Coordinator }),
+                fault(2_000, Fault::Restart { service: ServiceId::Coordinator }),
+            ],
+            expect: vec![
+                Traced("refused", |e| matches!(e, TraceEvent::Refused { reason: saga_sim::trace::Refusal::NotInPlay })),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 9),
+                Clean,
+            ],
+        },
+        Case {
             name: "publish first without a failing commit behaves like the outbox",
             config: product_publishes_first,
             commands: vec![place(10, 0, 1)],
