@@ -14,14 +14,23 @@ use web_sys::{Document, Element};
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// Messages of one batch are fanned out by this much so each stays visible.
 const FAN_PX: f64 = 4.0;
+/// With more than this many things in flight, each lane draws only its first
+/// [`DRAWN_PER_LANE`] and sums up the rest in one "+n" token, so a frame stays within budget
+/// however busy the run (and the screen says so rather than dropping frames silently).
+const CROWD_ABOVE: usize = 400;
+/// Tokens drawn per lane when crowded: the soonest to arrive.
+const DRAWN_PER_LANE: usize = 30;
+/// Lanes: each node's link to the bus both ways, and its command link both ways.
+const LANES: usize = 16;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum TokenKey {
     Batch { batch: u64, arrives_at_ms: u64, index: usize },
     Ack { batch: u64, arrives_at_ms: u64 },
     Commit { service: ServiceId, offset: u64, arrives_at_ms: u64 },
     Delivery { service: ServiceId, offset: u64 },
     Command { request: u64, answer: bool },
+    Crowd { lane: usize },
 }
 
 struct Token {
@@ -51,7 +60,15 @@ impl Animator {
             t.alive = false;
         }
         let mut count = 0;
+        let crowded = items.len() > CROWD_ABOVE;
+        let mut per_lane = [0usize; LANES];
         for item in items {
+            let lane = lane_of(item);
+            per_lane[lane] += 1;
+            if crowded && per_lane[lane] > DRAWN_PER_LANE {
+                count += 1;
+                continue;
+            }
             match item {
                 InFlight::Batch { service, batch, messages, sent_at_ms, arrives_at_ms } => {
                     let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
@@ -115,6 +132,14 @@ impl Animator {
                 }
             }
         }
+        let mut summed = 0;
+        for (lane, &n) in per_lane.iter().enumerate() {
+            if crowded && n > DRAWN_PER_LANE {
+                let hidden = n - DRAWN_PER_LANE;
+                summed += hidden;
+                self.place_crowd(lane, hidden)?;
+            }
+        }
         self.tokens.0.retain(|(_, t)| {
             if !t.alive {
                 t.el.remove();
@@ -124,8 +149,35 @@ impl Animator {
         if count != self.last_count {
             self.last_count = count;
             self.layer.set_attribute("data-in-flight", &count.to_string())?;
+            self.layer.set_attribute("data-summed", &summed.to_string())?;
         }
         Ok(())
+    }
+
+    /// The "+n" token in the middle of a crowded lane.
+    fn place_crowd(&mut self, lane: usize, hidden: usize) -> Result<(), JsValue> {
+        let key = TokenKey::Crowd { lane };
+        let label = format!("+{hidden}");
+        let fresh = !self.tokens.contains_key(&key);
+        if fresh {
+            let g = self.pill(&label, false, 0)?;
+            self.layer.append_child(&g)?;
+            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true });
+        }
+        let service = ServiceId::NODES[lane % 4];
+        let (x, y) = match lane / 4 {
+            0 => layout::along(service, true, 0.5),
+            1 => layout::along(service, false, 0.5),
+            2 => layout::along_command(service, true, 0.5),
+            _ => layout::along_command(service, false, 0.5),
+        };
+        if let Some(t) = self.tokens.get_mut(&key)
+            && !fresh
+            && let Some(text) = t.el.last_element_child()
+        {
+            text.set_text_content(Some(&label));
+        }
+        self.update(key, x, y, "token crowd".into())
     }
 
     /// Records how long the last frame's work took, for the budget script to read.
@@ -246,21 +298,45 @@ impl Animator {
     }
 }
 
-/// The tokens on the stage by key: a few hundred at most, so a vector searched in order costs
-/// less download than a hash map's code and little time.
+/// Which lane a thing in flight travels: a node's link to the bus (up or down) or its command
+/// link (out or back), as `direction * 4 + node`.
+fn lane_of(item: &InFlight) -> usize {
+    let node = |s: &ServiceId| match s {
+        ServiceId::Order => 0,
+        ServiceId::Product => 1,
+        ServiceId::Delivery => 2,
+        ServiceId::Coordinator => 3,
+    };
+    match item {
+        InFlight::Batch { service, .. } | InFlight::Commit { service, .. } => node(service),
+        InFlight::Ack { service, .. } | InFlight::Delivery { service, .. } => 4 + node(service),
+        InFlight::Command { from, to, .. } if *from == ServiceId::Coordinator => 8 + node(to),
+        InFlight::Command { from, .. } => 12 + node(from),
+    }
+}
+
+/// The tokens on the stage by key, kept sorted: a binary search per token keeps a frame with
+/// thousands of them cheap, with less download than a hash map's code.
 #[derive(Default)]
 struct TokenMap(Vec<(TokenKey, Token)>);
 
 impl TokenMap {
+    fn find(&self, key: &TokenKey) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
     fn contains_key(&self, key: &TokenKey) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.find(key).is_ok()
     }
 
     fn insert(&mut self, key: TokenKey, token: Token) {
-        self.0.push((key, token));
+        if let Err(i) = self.find(&key) {
+            self.0.insert(i, (key, token));
+        }
     }
 
     fn get_mut(&mut self, key: &TokenKey) -> Option<&mut Token> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, t)| t)
+        let i = self.find(key).ok()?;
+        self.0.get_mut(i).map(|(_, t)| t)
     }
 }

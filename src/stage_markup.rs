@@ -20,7 +20,7 @@ use std::fmt::Write;
 /// Records of the log drawn inside the bus node.
 const MINI_LOG_ROWS: usize = 12;
 /// Outbox rows drawn as cells in a service's node; more show as "+n".
-const OUTBOX_CELLS: usize = 8;
+const OUTBOX_CELLS: usize = 6;
 /// How long a "duplicate ignored / applied" badge stays up, in virtual time.
 pub const BADGE_MS: u64 = 2_000;
 

@@ -44,7 +44,8 @@ fn fault() -> impl Strategy<Value = Fault> {
         service().prop_map(|service| Fault::Restart { service }),
         service().prop_map(|service| Fault::Partition { service }),
         service().prop_map(|service| Fault::Heal { service }),
-        (proptest::option::of(service()), weather()).prop_map(|(service, faults)| Fault::SetLinkFaults { service, faults }),
+        (proptest::option::of(service()), weather())
+            .prop_map(|(service, faults)| Fault::SetLinkFaults { service, faults }),
         (service(), 0u64..2_000).prop_map(|(service, handle_ms)| Fault::SetHandleTime { service, handle_ms }),
     ]
 }
@@ -62,12 +63,7 @@ fn order() -> impl Strategy<Value = Command> {
 }
 
 fn protocol() -> impl Strategy<Value = Protocol> {
-    prop_oneof![
-        Just(Protocol::Choreography),
-        Just(Protocol::Orchestration),
-        Just(Protocol::Tcc),
-        Just(Protocol::TwoPc),
-    ]
+    prop_oneof![Just(Protocol::Choreography), Just(Protocol::Orchestration), Just(Protocol::Tcc), Just(Protocol::TwoPc),]
 }
 
 /// The scenario: orders and faults at their times, then the heal.
