@@ -3,9 +3,13 @@
 //   gzipped wasm + JS + CSS            goal <= 140 KB, fails above 200 KB
 //   navigation -> first interactive    (cold cache, headless Chromium)
 //   p95 frame time, 200 and 2,000 in flight  goal <= 16.7 ms
+//   native throughput, 100,000 orders      goal >= 2,000,000 events/s
+//   the same run as wasm in Node            goal native / wasm <= 2
+//   wasm memory over an hour at x100        flat
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { serve, launch, watchedPage, DIST } from './lib.mjs';
 
 const KB = 1024;
@@ -101,11 +105,69 @@ try {
     failed = true;
   }
   await w.context.close();
+
+  // 5. Memory over a long run: an hour of virtual time at x100 under network weather, with
+  // orders coming all along. The WebAssembly memory only ever grows, so equal sizes at 20 and
+  // at 60 minutes mean every queue, log and table stays bounded.
+  const m = await watchedPage(browser);
+  await m.page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__sagaWasm = e.detail.wasm; }));
+  await m.page.goto(`${url}?lang=en`);
+  await m.page.waitForSelector('body[data-ready=true]');
+  for (const [name, value] of [['drop', '5'], ['duplicate', '5'], ['delay', '10'], ['reorder', '5'], ['delay_ms', '2000']]) {
+    await m.page.fill(`input[name=${name}]`, value);
+  }
+  await m.page.getByRole('button', { name: 'Apply' }).click();
+  await m.page.locator('.toolbar input[type=range]').fill('2');
+  const minutes = async () => {
+    const text = await m.page.locator('.clock').textContent();
+    const min = /(\d+) min/.exec(text);
+    return min ? Number(min[1]) : 0;
+  };
+  const heapAt = {};
+  for (let i = 0; i < 2000 && (await minutes()) < 60; i++) {
+    await m.page.evaluate(() => {
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Place order');
+      for (let k = 0; k < 3; k++) b.click();
+    });
+    await m.page.waitForTimeout(100);
+    const now = await minutes();
+    for (const mark of [20, 40, 60]) {
+      if (now >= mark && heapAt[mark] === undefined) heapAt[mark] = await m.page.evaluate(() => window.__sagaWasm.memory.buffer.byteLength);
+    }
+  }
+  const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
+  const flat = heapAt[60] !== undefined && heapAt[60] === heapAt[20];
+  report(
+    'wasm memory over an hour of virtual time at x100',
+    `20 min ${mb(heapAt[20] ?? NaN)}, 40 min ${mb(heapAt[40] ?? NaN)}, 60 min ${mb(heapAt[60] ?? NaN)}`,
+    'flat (no growth after 20 min)',
+    flat,
+  );
+  if (m.problems.length) {
+    console.log(`memory page problems: ${m.problems.join('; ')}`);
+    failed = true;
+  }
+  await m.context.close();
 } finally {
   await browser.close();
   server.close();
 }
 
+
+// 4. Simulation throughput: the benchmark run natively, and the same run compiled to
+// WebAssembly and timed in Node, both as the browser build compiles it (everything for size)
+// and with the engine optimised for speed (as the native build is).
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const native = JSON.parse(run('cargo', ['run', '--release', '--locked', '-q', '-p', 'saga-cli', '--', 'bench', '--orders', '100000', '--seed', '1']));
+report('native throughput, 100,000 orders under faults', `${(native.events_per_s / 1e6).toFixed(2)} M events/s`, '>= 2,000,000 events/s', native.events_per_s >= 2e6);
+for (const [profile, label] of [['web', 'as shipped, opt-level z'], ['release', 'engine at opt-level 3']]) {
+  const out = run('cargo', ['test', '--locked', '--profile', profile, '--target', 'wasm32-unknown-unknown', '-p', 'saga-lab', '--test', 'wasm_throughput', '--', '--nocapture']);
+  const line = out.split('\n').find((l) => l.includes('wasm-throughput '));
+  const wasm = JSON.parse(line.slice(line.indexOf('{')));
+  const ratio = native.events_per_s / wasm.events_per_s;
+  report(`wasm throughput in Node (${label})`, `${(wasm.events_per_s / 1e6).toFixed(2)} M events/s, native / wasm = ${ratio.toFixed(2)}`, 'ratio <= 2', ratio <= 2);
+}
 
 for (const r of rows) console.log(`${r.verdict === 'ok' ? 'ok  ' : 'OVER'} ${r.name}: ${r.value} [goal ${r.goal}]`);
 process.exit(failed ? 1 : 0);
