@@ -3,6 +3,7 @@
 
 use crate::format;
 use crate::i18n::{Key, Lang, t};
+use crate::markup::Markup;
 use crate::msg::UiMsg;
 use saga_sim::{Metrics, Protocol};
 use std::rc::Rc;
@@ -20,6 +21,9 @@ pub struct ComparePanelProps {
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
+
+/// How one figure is printed from a run's metrics.
+type Figure = fn(&Metrics, Lang) -> String;
 
 fn protocol_name(lang: Lang, p: Protocol) -> &'static str {
     t(
@@ -39,49 +43,56 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
     let lang = p.lang;
     let comparing = !p.rows.is_empty();
     let toggle = p.on.reform(move |_: MouseEvent| UiMsg::SetCompare(!comparing));
-    // One row per figure: its label and each protocol's value, printed.
-    let row = |key: Key, show: fn(&Metrics, Lang) -> String| {
-        html! {
-            <tr>
-                <th scope="row">{ t(lang, key) }</th>
-                { for p.rows.iter().map(|(pr, m)| html! {
-                    <td class={classes!("num", (*pr == p.current).then_some("current"))}>{ show(m, lang) }</td>
-                }) }
-            </tr>
+    // The table only displays, so it is written as markup (see `markup`): one row per figure,
+    // its label and each protocol's value.
+    let mut m = Markup::default();
+    if comparing {
+        m.0.push_str("<table class=\"data compare-table\" data-testid=\"compare-table\">");
+        m.el("caption", "class=\"visually-hidden\"", t(lang, Key::Compare));
+        m.0.push_str("<thead><tr><td></td>");
+        for (pr, _) in p.rows.iter() {
+            m.el(
+                "th",
+                if *pr == p.current { "scope=\"col\" class=\"current\"" } else { "scope=\"col\"" },
+                protocol_name(lang, *pr),
+            );
         }
-    };
-    let body = [
-        row(Key::MetricOutcome, |m, _| format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending)),
-        row(Key::MetricConsistent, |m, l| {
-            if m.consistent { format::duration(m.verdict_since_ms) } else { t(l, Key::NotYet).into() }
-        }),
-        row(Key::MetricInconsistent, |m, _| format::duration(m.inconsistent_ms)),
-        row(Key::MetricLongestPending, |m, _| format::duration(m.longest_pending_ms)),
-        row(Key::MetricLatency, |m, _| format::duration(m.mean_latency_ms)),
-        row(Key::MetricMessages, |m, _| m.messages.to_string()),
-        row(Key::MetricLockTime, |m, _| format::duration(m.lock_ms)),
-        row(Key::MetricReservedTime, |m, _| format::duration(m.reserved_ms)),
-        row(Key::MetricOperator, |m, _| format!("{} ({})", m.operator_actions, m.open_alerts)),
-        row(Key::MetricViolations, |m, _| m.violations.to_string()),
-    ];
+        m.0.push_str("</tr></thead><tbody>");
+        let figures: [(Key, Figure); 10] = [
+            (Key::MetricOutcome, |m, _| format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending)),
+            (Key::MetricConsistent, |m, l| {
+                if m.consistent { format::duration(m.verdict_since_ms) } else { t(l, Key::NotYet).into() }
+            }),
+            (Key::MetricInconsistent, |m, _| format::duration(m.inconsistent_ms)),
+            (Key::MetricLongestPending, |m, _| format::duration(m.longest_pending_ms)),
+            (Key::MetricLatency, |m, _| format::duration(m.mean_latency_ms)),
+            (Key::MetricMessages, |m, _| m.messages.to_string()),
+            (Key::MetricLockTime, |m, _| format::duration(m.lock_ms)),
+            (Key::MetricReservedTime, |m, _| format::duration(m.reserved_ms)),
+            (Key::MetricOperator, |m, _| format!("{} ({})", m.operator_actions, m.open_alerts)),
+            (Key::MetricViolations, |m, _| m.violations.to_string()),
+        ];
+        for (key, show) in figures {
+            m.open("tr", "");
+            m.el("th", "scope=\"row\"", t(lang, key));
+            for (pr, metrics) in p.rows.iter() {
+                m.el(
+                    "td",
+                    if *pr == p.current { "class=\"num current\"" } else { "class=\"num\"" },
+                    &show(metrics, lang),
+                );
+            }
+            m.close("tr");
+        }
+        m.0.push_str("</tbody></table>");
+    }
     html! {
         <div class="compare">
             if !comparing { <p class="intro">{ t(lang, Key::CompareIntro) }</p> }
             <button class={classes!("small", comparing.then_some("on"))} onclick={toggle} aria-pressed={comparing.to_string()}>
                 { t(lang, if comparing { Key::CompareStop } else { Key::CompareStart }) }
             </button>
-            if comparing {
-                <table class="data compare-table" data-testid="compare-table">
-                    <caption class="visually-hidden">{ t(lang, Key::Compare) }</caption>
-                    <thead><tr>
-                        <td></td>
-                        { for p.rows.iter().map(|(pr, _)| html! {
-                            <th scope="col" class={classes!((*pr == p.current).then_some("current"))}>{ protocol_name(lang, *pr) }</th>
-                        }) }
-                    </tr></thead>
-                    <tbody>{ for body }</tbody>
-                </table>
-            }
+            { Html::from_html_unchecked(m.0.into()) }
         </div>
     }
 }

@@ -1,7 +1,9 @@
 //! The keyboard shortcuts, as a modal dialog.
 
 use crate::i18n::{Key, Lang, t};
+use crate::markup::{Markup, escape};
 use crate::msg::UiMsg;
+use std::fmt::Write;
 use yew::prelude::*;
 
 /// Props of [`HelpOverlay`].
@@ -38,24 +40,29 @@ pub fn HelpOverlay(p: &HelpOverlayProps) -> Html {
         });
     }
     let close = p.on.reform(|_: MouseEvent| UiMsg::Help(false));
-    let rows = [
+    // The text only displays, so it is written as markup (see `markup`); the button stays a
+    // Yew element so it can take focus.
+    let mut m = Markup::default();
+    m.el("p", "", t(lang, Key::ShortcutsWhen));
+    m.0.push_str("<table class=\"shortcuts\"><tbody>");
+    for (k, d) in [
         ("Space", Key::ShortcutPlay),
         ("→", Key::ShortcutStep),
         ("+ / −", Key::ShortcutFaster),
         ("L", Key::ShortcutLang),
         ("?", Key::ShortcutHelp),
         ("Esc", Key::ShortcutEscape),
-    ];
+    ] {
+        let _ = write!(m.0, "<tr><th scope=\"row\"><kbd>{}</kbd></th>", escape(k));
+        m.el("td", "", t(lang, d));
+        m.close("tr");
+    }
+    m.0.push_str("</tbody></table>");
     html! {
         <div class="overlay">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-h">
                 <h2 id="help-h">{ t(lang, Key::Help) }</h2>
-                <p>{ t(lang, Key::ShortcutsWhen) }</p>
-                <table class="shortcuts">
-                    <tbody>
-                        { for rows.iter().map(|(k, d)| html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ t(lang, *d) }</td></tr> }) }
-                    </tbody>
-                </table>
+                { Html::from_html_unchecked(m.0.into()) }
                 <button ref={close_ref} class="primary" onclick={close}>{ t(lang, Key::Close) }</button>
             </div>
         </div>
