@@ -171,6 +171,11 @@ pub fn App() -> Html {
             if let Some(body) = w.document().and_then(|d| d.body()) {
                 let _ = body.set_attribute("data-ready", "true");
             }
+            // `?panic-test` makes the app panic on purpose once it is running, so the end-to-end
+            // tests can prove the panic hook turns a bug into a readable message, not a dead page.
+            if w.location().search().is_ok_and(|q| q.contains("panic-test")) {
+                panic!("a deliberate panic, asked for by ?panic-test");
+            }
         }
     });
 

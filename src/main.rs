@@ -37,10 +37,12 @@ use wasm_bindgen::JsCast;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// If anything ever panics, the page says so in words instead of freezing silently.
+/// If anything ever panics, the page says so in words instead of freezing silently. Installed
+/// through Yew: a hook set with `std::panic::set_hook` is replaced by Yew's own (a console
+/// message only) when the app renders, as the end-to-end test of this hook found.
 #[cfg(target_arch = "wasm32")]
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         // Both languages: the panic may come before the app knows which one the person reads.
         let text = format!(
             "Saga Lab stopped because of a bug. Reload the page to start again. / 사가 랩이 오류로 멈췄습니다. 페이지를 새로 고치세요. ({info})"

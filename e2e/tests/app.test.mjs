@@ -222,6 +222,22 @@ test('a malformed link opens the app with a clear message', async () => {
   await finish(w, 'bad-link');
 });
 
+test('a panic shows a readable message over the page instead of leaving it dead', async () => {
+  const w = await open('lang=en&panic-test');
+  const { page } = w;
+  const alert = page.locator('#panic[role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Saga Lab stopped because of a bug\. Reload the page to start again\./);
+  assert.match(await alert.textContent(), /사가 랩이 오류로 멈췄습니다/);
+  assert.match(await alert.textContent(), /a deliberate panic, asked for by \?panic-test/);
+  assert.equal(await page.locator('body').getAttribute('data-panicked'), 'true');
+  assert.ok(await page.locator('g.service').first().isVisible(), 'the last picture stays on screen');
+  await page.screenshot({ path: path.join(SHOTS, 'panic.png') });
+  // The panic itself is the expected console error; the trap after it the expected page error.
+  assert.ok(w.problems.length >= 1 && w.problems.every((p) => /panic|unreachable|bug/i.test(p)), w.problems.join('; '));
+  await w.context.close();
+});
+
 test('reduced motion: tokens do not glide, they sit at fixed points', async () => {
   const w = await open('lang=en', { reducedMotion: 'reduce' });
   const { page } = w;
