@@ -168,21 +168,10 @@ fn run_cmd(file: &str, trace: bool) -> ExitCode {
     exit_for(outcome.violations_total, true)
 }
 
-/// Reads and checks a scenario file; the error names the field and the problem.
+/// Reads and checks a scenario file; the error names the file, the field and the problem.
 fn load(file: &str) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." { format!("{file}: {inner}") } else { format!("{file}: field `{path}`: {inner}") }
-    })?;
-    let problems = scenario.problems();
-    if let Some(p) = problems.first() {
-        let more = if problems.len() > 1 { format!(" (and {} more)", problems.len() - 1) } else { String::new() };
-        return Err(format!("{file}: field `{}`: {}{more}", p.field, p.problem));
-    }
-    Ok(scenario)
+    saga_cli::parse_scenario(&text).map_err(|e| format!("{file}: {e}"))
 }
 
 fn exit_for(violations: u64, converged: bool) -> ExitCode {
