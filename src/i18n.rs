@@ -281,7 +281,7 @@ keys! {
     ProcessedTable => "processed-message table", "처리 완료 메시지 테이블";
     NoProcessedTable => "no processed-message table: duplicates are applied again", "처리 완료 테이블 없음: 중복이 다시 반영됩니다";
     OutboxAndDlq => "Outbox & DLQ", "아웃박스·DLQ";
-    LegendGhost => "duplicate (ghost copy)", "중복 (유령 사본)";
+    LegendGhost => "ghost copy", "유령 사본";
     Recognised => "recognised", "재요청 인식";
     FlakyShort => "flaky network", "불안정한 네트워크";
     HandlerFailsShort => "handler fails", "핸들러 실패 중";
