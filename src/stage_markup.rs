@@ -57,6 +57,12 @@ pub fn summary(lang: Lang, view: &View) -> String {
     out
 }
 
+/// About how wide `text` is in the stage's small type, without measuring it: Hangul and other
+/// wide characters take about twice a Latin letter's width.
+fn text_width(text: &str) -> f64 {
+    text.chars().map(|c| if c.is_ascii() { 6.1 } else { 11.0 }).sum()
+}
+
 /// A consumer's one-letter marker, in the display language.
 fn initial(lang: Lang, s: ServiceId) -> char {
     i18n::service(lang, s).chars().next().unwrap_or('?')
@@ -207,7 +213,7 @@ impl Svg {
             let (class, key) =
                 if d.applied { ("dup-badge bad", Key::DuplicateApplied) } else { ("dup-badge", Key::DuplicateIgnored) };
             let label = format!("{} {}", d.message, t(lang, key));
-            let w = 12.0 + 6.2 * label.chars().count() as f64;
+            let w = 12.0 + text_width(&label);
             self.open(class, None);
             self.rect("", b.cx - w / 2.0, b.top() - 10.0, w, 18.0, 9);
             self.text(b.cx, b.top() + 3.0, "", &label);
@@ -230,7 +236,7 @@ impl Svg {
         }
         let label = t(lang, Key::Outbox);
         let cells = s.outbox.len().min(OUTBOX_CELLS);
-        let label_w = 6.0 * label.chars().count() as f64;
+        let label_w = text_width(label);
         let total_w = label_w + 8.0 + 10.0 * cells.max(1) as f64 + 18.0;
         let x0 = b.cx - total_w / 2.0;
         let _ = write!(self.0, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
@@ -382,6 +388,11 @@ mod tests {
         let cut = Command::Fault(Fault::Partition { service: ServiceId::Product });
         let (view, _) = svg_after(SimConfig::default(), &[cut], 0);
         assert_eq!(summary(Lang::En, &view), "Order: UP, lag 0; Product: UP, link cut, lag 0; Delivery: UP, lag 0");
+    }
+
+    #[test]
+    fn hangul_counts_wider_than_latin() {
+        assert!(text_width("아웃박스") > text_width("outbox"));
     }
 
     #[test]
