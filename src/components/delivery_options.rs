@@ -64,6 +64,8 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
     html! {
         <details class="delivery-options">
             <summary>{ t(lang, Key::DeliveryGuarantees) }</summary>
+            // A box of its own: a <details> element cannot lay out its content as a flex box.
+            <div class="options">
             <label>
                 <span>{ t(lang, Key::Publishing) }</span>
                 <select onchange={publish}>
@@ -91,6 +93,7 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
                     }
                 }) }
             </span>
+            </div>
         </details>
     }
 }

@@ -81,14 +81,6 @@ fn checker_has_teeth_with_at_most_once_delivery() {
 }
 
 #[test]
-fn failing_handlers_retry_then_dead_letter_and_a_replay_converges() {
-    // Handlers fail for a while; messages are retried, then dead-lettered; after the heal the
-    // swarm's operator replays every dead letter, and the system converges.
-    let protocols = [Protocol::Choreography, Protocol::Orchestration];
-    assert_clean_with(&protocols, |p| SwarmKnobs { handler_errors: true, ..SwarmKnobs::for_protocol(p) });
-}
-
-#[test]
 fn checker_has_teeth_with_dual_writes() {
     // Publish after commit, once: a crash in the gap or a dropped packet loses the event.
     let knobs = SwarmKnobs { publish: PublishMode::DualWrite, ..SwarmKnobs::default() };
@@ -131,8 +123,9 @@ fn assert_clean_with(protocols: &[Protocol], knobs: impl Fn(Protocol) -> SwarmKn
 #[test]
 fn every_combination_of_safe_settings_converges() {
     // The safe side of each switch (the outbox, at-least-once delivery with idempotent consumers,
-    // the causation-id restock rule) holds whatever else is on: a flaky client, failing
-    // handlers whose dead letters are replayed, under every protocol.
+    // the causation-id restock rule) holds whatever else is on, under every protocol: a flaky
+    // client resubmitting (each key still makes one order), and handlers that fail for a while,
+    // retry, dead-letter, and are replayed after the heal.
     for flaky_client in [false, true] {
         for handler_errors in [false, true] {
             assert_clean_with(&Protocol::ALL, |p| SwarmKnobs {
@@ -142,12 +135,6 @@ fn every_combination_of_safe_settings_converges() {
             });
         }
     }
-}
-
-#[test]
-fn a_flaky_client_is_safe_with_idempotency_keys() {
-    // Every answer to a new order is lost and the client resubmits: still exactly one order.
-    assert_clean_with(&Protocol::ALL, |p| SwarmKnobs { flaky_client: true, ..SwarmKnobs::for_protocol(p) });
 }
 
 #[test]
