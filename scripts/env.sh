@@ -6,3 +6,5 @@ TRUNK_VERSION="0.21.14"
 # wasm-bindgen-cli must match the wasm-bindgen version Cargo.lock pins, exactly.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# The release build (scripts/build.sh) uses nightly Rust to compile the standard library for size.
+NIGHTLY_TOOLCHAIN="${NIGHTLY_TOOLCHAIN:-nightly}"

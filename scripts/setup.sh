@@ -23,6 +23,21 @@ for component in clippy rustfmt; do
   fi
 done
 
+# The release build (scripts/build.sh) compiles the standard library for size: that takes the
+# nightly toolchain with its sources and the wasm32 target, and the standard library's own crates.
+if ! rustup run "$NIGHTLY_TOOLCHAIN" rustc --version >/dev/null 2>&1; then
+  step "installing the $NIGHTLY_TOOLCHAIN toolchain"
+  rustup toolchain install "$NIGHTLY_TOOLCHAIN" --profile minimal
+fi
+if ! rustup component list --installed --toolchain "$NIGHTLY_TOOLCHAIN" | grep -q "^rust-src"; then
+  step "adding rust-src to $NIGHTLY_TOOLCHAIN"
+  rustup component add rust-src --toolchain "$NIGHTLY_TOOLCHAIN"
+fi
+if ! rustup target list --installed --toolchain "$NIGHTLY_TOOLCHAIN" | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target to $NIGHTLY_TOOLCHAIN"
+  rustup target add wasm32-unknown-unknown --toolchain "$NIGHTLY_TOOLCHAIN"
+fi
+
 if ! trunk --version 2>/dev/null | grep -qF "$TRUNK_VERSION"; then
   step "installing trunk $TRUNK_VERSION (several minutes on 2 cores)"
   cargo install --locked "trunk@$TRUNK_VERSION"
@@ -50,3 +65,6 @@ fi
 
 step "fetching crates"
 cargo fetch --locked --quiet
+# The crates the standard library is built from, for scripts/build.sh's offline build.
+cargo +"$NIGHTLY_TOOLCHAIN" fetch --quiet \
+  --manifest-path "$(rustc +"$NIGHTLY_TOOLCHAIN" --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"

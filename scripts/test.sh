@@ -33,7 +33,7 @@ suite "swarm, orchestration (1,000 seeds)" cargo run --release --locked -q -p sa
 suite "swarm, TCC (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol tcc
 suite "swarm, two-phase commit (1,000 seeds)" cargo run --release --locked -q -p saga-cli -- swarm --seeds 0..1000 --protocol 2pc
 suite "app tests in headless Chromium" cargo test --locked --target wasm32-unknown-unknown -p saga-lab --bin saga-lab
-suite "release build" trunk build --release
+suite "release build (scripts/build.sh)" bash scripts/build.sh
 suite "end-to-end tests (release build under /demo/)" bash -c 'cd e2e && node --test --test-concurrency=1 tests/'
 suite "budgets" node e2e/budget.mjs
 
