@@ -120,8 +120,9 @@ try {
   await m.page.locator('.toolbar input[type=range]').fill('2');
   const minutes = async () => {
     const text = await m.page.locator('.clock').textContent();
-    const min = /(\d+) min/.exec(text);
-    return min ? Number(min[1]) : 0;
+    // "t = 30:02" past a minute, "t = 1:02:03" past an hour.
+    const hms = /(?:(\d+):)?(\d+):\d\d\s*$/.exec(text);
+    return hms ? Number(hms[1] ?? 0) * 60 + Number(hms[2]) : 0;
   };
   const heapAt = {};
   for (let i = 0; i < 2000 && (await minutes()) < 60; i++) {

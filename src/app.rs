@@ -4,6 +4,7 @@
 use crate::animator::Animator;
 use crate::components::consistency_panel::ConsistencyPanel;
 use crate::components::event_log::EventLog;
+use crate::components::fast_forward_form::FastForwardForm;
 use crate::components::fault_panel::FaultPanel;
 use crate::components::help_overlay::HelpOverlay;
 use crate::components::notice_bar::NoticeBar;
@@ -24,6 +25,9 @@ use yew::prelude::*;
 
 /// While playing, the tables refresh at most this often (the tokens move every frame).
 const REFRESH_MS: f64 = 100.0;
+/// A fast-forward computes for about this long per frame, so no task nears 50 ms and the page
+/// keeps drawing and answering (Pause included) while it runs.
+const FAST_FORWARD_SLICE_MS: f64 = 24.0;
 /// One keyboard notch of speed: a factor of about 1.78 (a quarter of a decade).
 const SPEED_NOTCH: f64 = 0.25;
 /// The seed when the URL names none.
@@ -125,6 +129,7 @@ pub fn App() -> Html {
                 notify_first: false,
                 strategy: StuckStrategy::default(),
                 reliability: Reliability::default(),
+                fast_forward: None,
             }
         })
     };
@@ -132,10 +137,20 @@ pub fn App() -> Html {
     let chain_for_animator: Rc<RefCell<Rc<crate::store::Chain>>> = use_mut_ref(Rc::default);
     *chain_for_animator.borrow_mut() = state.chain.clone();
 
+    // One callback for the app's whole life, reading the newest state when called: a new one
+    // each render would make every component's props differ, and every component redraw
+    // whenever anything changed (the fast-forward's progress ten times a second, say).
+    let latest_state = use_mut_ref(|| state.clone());
+    *latest_state.borrow_mut() = state.clone();
     let on = {
-        let driver = driver.clone();
-        let state = state.clone();
-        Callback::from(move |msg: UiMsg| handle(msg, &driver, &state))
+        let (driver, latest_state) = (driver.clone(), latest_state.clone());
+        (*use_memo((), move |_| {
+            Callback::from(move |msg: UiMsg| {
+                let state = latest_state.borrow().clone();
+                handle(msg, &driver, &state)
+            })
+        }))
+        .clone()
     };
     // Listeners installed once call the newest `on`, which sees the newest state.
     let latest_on = use_mut_ref(|| on.clone());
@@ -181,8 +196,9 @@ pub fn App() -> Html {
 
     let lang = state.lang;
     let snap = state.snapshot.clone();
-    let handle_version = driver.borrow().version;
-    let log = DriverHandle { driver: driver.clone(), version: handle_version };
+    // The log redraws with the snapshot, not with every change of the driver: while a
+    // fast-forward runs, the driver changes each frame and the snapshot waits for its end.
+    let log = DriverHandle { driver: driver.clone(), version: snap.version };
     let products: Vec<(String, i64)> = snap.view.products.iter().map(|p| (p.name.clone(), p.stock)).collect();
     html! {
         <div class={classes!("app", state.help_open.then_some("modal-open"))}>
@@ -198,8 +214,11 @@ pub fn App() -> Html {
                     <Stage lang={lang} snapshot={snap.clone()} layer={layer.clone()} chain={state.chain.clone()} />
                     <div class="controls">
                         <OrderForm lang={lang} products={products} on={on.clone()} />
-                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
-                            notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
+                        <div class="stack">
+                            <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
+                                notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
+                            <FastForwardForm lang={lang} status={state.fast_forward} on={on.clone()} />
+                        </div>
                     </div>
                     <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} on={on.clone()} />
                 </div>
@@ -218,12 +237,13 @@ pub fn App() -> Html {
 }
 
 fn refresh(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiState>) {
-    let (snap, playing, speed_exp) = {
+    let (snap, playing, speed_exp, fast_forward) = {
         let d = driver.borrow();
-        (snapshot(&d), d.playing, d.speed_exp)
+        (snapshot(&d), d.playing, d.speed_exp, d.fast_forward_status())
     };
     dispatcher.dispatch(Action::Transport { playing, speed_exp });
     dispatcher.dispatch(Action::Refresh(snap));
+    dispatcher.dispatch(Action::FastForward(fast_forward));
 }
 
 fn notice(dispatcher: &UseReducerDispatcher<UiState>, text: String, problem: bool) {
@@ -336,6 +356,26 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             refresh(driver, &dispatcher);
         }
         UiMsg::SetReliability(r) => dispatcher.dispatch(Action::SetReliability(r)),
+        UiMsg::FastForward(text) => {
+            let max = saga_sim::chaos::MAX_ORDERS;
+            let started = text.trim().parse::<u32>().ok().map(|n| driver.borrow_mut().start_fast_forward(n));
+            if let Some(Ok(())) = started {
+                // A fast-forward runs only while the run plays.
+                let mut d = driver.borrow_mut();
+                if !d.playing {
+                    d.set_playing(true);
+                }
+            } else {
+                let text = format!(
+                    "{}: {}: 1–{}",
+                    t(lang, Key::ChaosOrders),
+                    t(lang, Key::NumberInvalid),
+                    crate::format::count(max.into())
+                );
+                notice(&dispatcher, text, true);
+            }
+            refresh(driver, &dispatcher);
+        }
         UiMsg::BadInput(text) => notice(&dispatcher, text, true),
         UiMsg::DismissNotice => dispatcher.dispatch(Action::SetNotice(None)),
     }
@@ -364,14 +404,19 @@ fn start_animation(
     let mut animator = animator;
     let mut published_version = 0u64;
     let mut published_at = f64::NEG_INFINITY;
+    let mut refresh_due = false;
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
             return;
         }
         let perf = web_sys::window().and_then(|w| w.performance());
         let started = perf.as_ref().map_or(0.0, |p| p.now());
-        let publish = {
+        let (publish, fast_forwarding, just_finished) = {
             let mut d = driver.borrow_mut();
+            let was_fast_forwarding = d.fast_forwarding();
+            if let Some(p) = perf.as_ref() {
+                d.fast_forward_slice(&|| p.now(), FAST_FORWARD_SLICE_MS);
+            }
             d.tick(now);
             if let Some(a) = animator.as_mut() {
                 let items = d.sim.in_flight();
@@ -382,11 +427,22 @@ fn start_animation(
             }
             let changed = d.version != published_version;
             let clock_moved = d.playing && now - published_at >= REFRESH_MS * 2.5;
-            (changed && now - published_at >= REFRESH_MS) || clock_moved
+            let publish = (changed && now - published_at >= REFRESH_MS) || clock_moved || refresh_due;
+            let fast_forwarding = d.fast_forwarding();
+            (publish, fast_forwarding, was_fast_forwarding && !fast_forwarding)
         };
-        if publish {
+        if just_finished || (publish && fast_forwarding) {
+            // Only the progress (or the verdict): the tables would be redrawn whole for the
+            // thousands of orders each slice adds. After the last slice the whole page is
+            // redrawn in the next frame, so the slice and the redraw are two tasks, not one.
+            let status = driver.borrow().fast_forward_status();
+            dispatcher.dispatch(Action::FastForward(status));
+            published_at = now;
+            refresh_due = just_finished;
+        } else if publish {
             published_at = now;
             published_version = driver.borrow().version;
+            refresh_due = false;
             refresh(&driver, &dispatcher);
         }
         if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {

@@ -2,6 +2,7 @@
 //! store. No DOM here; the animation loop and the components call into it.
 
 use crate::store::EventStore;
+use saga_sim::chaos::{ChaosProgress, ChaosRefusal, ChaosRun};
 use saga_sim::trace::{TraceEvent, TraceRecord};
 use saga_sim::{Command, Metrics, Protocol, Sim, SimConfig};
 
@@ -32,6 +33,20 @@ pub const SPEED_EXP_MAX: f64 = 2.0;
 const MAX_FRAME_GAP_MS: f64 = 250.0;
 /// A single "step" runs at most this many engine steps looking for something visible.
 const STEP_LIMIT: usize = 10_000;
+/// A fast-forward looks at the wall clock after this many engine steps (well under a
+/// millisecond of work each time).
+const FAST_FORWARD_CHUNK_STEPS: u32 = 1_000;
+
+/// A fast-forward ("run N orders under chaos"): where it stands and the wall time it has taken.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FastForwardStatus {
+    /// Orders asked for.
+    pub orders: u32,
+    /// Where it stands.
+    pub progress: ChaosProgress,
+    /// Wall time while it ran (pauses excluded), in milliseconds.
+    pub elapsed_ms: f64,
+}
 
 /// The simulation with its clock.
 pub struct Driver {
@@ -58,6 +73,11 @@ pub struct Driver {
     /// The same run under the other protocols, advanced in step with `sim` (compare view).
     compare: Option<Vec<Sim>>,
     compare_scratch: Vec<TraceRecord>,
+    /// False once something the command log cannot replay happened (a fast-forward).
+    replayable: bool,
+    fast_forward: Option<(ChaosRun, FastForwardStatus)>,
+    /// When the last fast-forward slice ended, to count the wall time between slices.
+    fast_forward_wall_ms: Option<f64>,
 }
 
 impl Driver {
@@ -77,6 +97,9 @@ impl Driver {
             commands: Vec::new(),
             compare: None,
             compare_scratch: Vec::new(),
+            replayable: true,
+            fast_forward: None,
+            fast_forward_wall_ms: None,
         }
     }
 
@@ -89,6 +112,8 @@ impl Driver {
         self.last_wall_ms = None;
         self.store.clear();
         self.commands.clear();
+        self.replayable = true;
+        self.fast_forward = None;
         self.version += 1;
         if self.compare.is_some() {
             self.set_compare(true);
@@ -98,7 +123,7 @@ impl Driver {
     /// Turns the compare view on or off. Turning it on replays every command so far under each
     /// other protocol; false when the run is too long to replay.
     pub fn set_compare(&mut self, on: bool) -> bool {
-        if !on || self.commands.len() >= COMMAND_LOG_LIMIT {
+        if !on || !self.replayable || self.commands.len() >= COMMAND_LOG_LIMIT {
             self.compare = None;
             return !on;
         }
@@ -162,10 +187,11 @@ impl Driver {
         self.last_wall_ms = None;
     }
 
-    /// Advances virtual time by the wall time since the last frame times the speed.
+    /// Advances virtual time by the wall time since the last frame times the speed. While a
+    /// fast-forward runs, it owns the clock and this does nothing.
     pub fn tick(&mut self, wall_ms: f64) {
         let last = self.last_wall_ms.replace(wall_ms);
-        if !self.playing {
+        if !self.playing || self.fast_forwarding() {
             return;
         }
         let Some(last) = last else { return };
@@ -217,6 +243,60 @@ impl Driver {
             sim.drain_trace_into(&mut self.compare_scratch);
             self.compare_scratch.clear();
         }
+    }
+
+    /// Starts running `orders` orders under chaos from now (see `saga_sim::chaos`). The compare
+    /// view stops: the run no longer is the replay of its commands.
+    pub fn start_fast_forward(&mut self, orders: u32) -> Result<(), ChaosRefusal> {
+        if self.fast_forwarding() {
+            return Ok(());
+        }
+        let run = ChaosRun::new(&mut self.sim, orders)?;
+        let progress = ChaosProgress::Running { placed: 0, healed: false };
+        self.fast_forward = Some((run, FastForwardStatus { orders, progress, elapsed_ms: 0.0 }));
+        self.fast_forward_wall_ms = None;
+        self.replayable = false;
+        self.compare = None;
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Whether a fast-forward is under way (paused or not).
+    pub fn fast_forwarding(&self) -> bool {
+        self.fast_forward.as_ref().is_some_and(|(_, s)| matches!(s.progress, ChaosProgress::Running { .. }))
+    }
+
+    /// The current or last fast-forward, if any since the reset.
+    pub fn fast_forward_status(&self) -> Option<FastForwardStatus> {
+        self.fast_forward.as_ref().map(|(_, s)| *s)
+    }
+
+    /// Runs the fast-forward for about `budget_ms` of wall time as `clock` reads it (checked
+    /// every few hundred microseconds of work), then returns so the page can draw and answer
+    /// input. Does nothing while paused or when no fast-forward runs.
+    pub fn fast_forward_slice(&mut self, clock: &dyn Fn() -> f64, budget_ms: f64) {
+        if !self.playing {
+            self.fast_forward_wall_ms = None;
+            return;
+        }
+        let Some((mut run, mut status)) = self.fast_forward.take() else { return };
+        if matches!(status.progress, ChaosProgress::Running { .. }) {
+            let start = clock();
+            loop {
+                status.progress = run.run(&mut self.sim, FAST_FORWARD_CHUNK_STEPS);
+                self.collect();
+                if matches!(status.progress, ChaosProgress::Done(_)) || clock() - start >= budget_ms {
+                    break;
+                }
+            }
+            let end = clock();
+            // The time between slices counts too (the page drawing), but not a pause.
+            status.elapsed_ms += end - self.fast_forward_wall_ms.unwrap_or(start);
+            self.fast_forward_wall_ms = Some(end);
+            self.virtual_ms = self.sim.now_ms() as f64;
+            self.version += 1;
+        }
+        self.fast_forward = Some((run, status));
     }
 
     /// A refusal among the events of the last `apply`, for a notice on screen.
@@ -337,5 +417,103 @@ mod tests {
         assert!(matches!(d.last_problem(), Some(TraceEvent::Reply { .. })));
         d.apply(place());
         assert_eq!(d.last_problem(), None);
+    }
+
+    /// A clock that moves one millisecond each time it is read.
+    fn ticking_clock() -> impl Fn() -> f64 {
+        let t = std::cell::Cell::new(0.0);
+        move || {
+            t.set(t.get() + 1.0);
+            t.get()
+        }
+    }
+
+    #[test]
+    fn a_fast_forward_runs_in_slices_to_its_verdict() {
+        let mut d = Driver::new(SimConfig::default(), 5);
+        let clock = ticking_clock();
+        assert_eq!(d.start_fast_forward(0), Err(ChaosRefusal::OrdersOutOfRange));
+        assert_eq!(d.start_fast_forward(300), Ok(()));
+        assert!(d.fast_forwarding());
+        let mut slices = 0;
+        while d.fast_forwarding() {
+            let before = d.sim.now_ms();
+            d.tick(f64::from(slices) * 16.0);
+            assert_eq!(d.sim.now_ms(), before, "the fast-forward owns the clock");
+            d.fast_forward_slice(&clock, 4.0);
+            slices += 1;
+            assert!(slices < 10_000);
+        }
+        assert!(slices > 1, "it took more than one slice");
+        let status = d.fast_forward_status().unwrap();
+        let ChaosProgress::Done(outcome) = status.progress else { panic!("{status:?}") };
+        assert!(outcome.consistent && outcome.settled_at_ms.is_some(), "{outcome:?}");
+        assert_eq!(outcome.accepted, 300);
+        assert!(status.elapsed_ms >= f64::from(slices));
+        assert_eq!(d.virtual_ms, d.sim.now_ms() as f64);
+        assert!(d.store.newest_first().count() > 0, "the log shows what happened");
+        assert!(!d.set_compare(true), "a fast-forwarded run cannot be replayed to compare");
+        d.reset(SimConfig::default(), 5);
+        assert_eq!(d.fast_forward_status(), None);
+        assert!(d.set_compare(true));
+    }
+
+    #[test]
+    fn pause_holds_a_fast_forward() {
+        let mut d = Driver::new(SimConfig::default(), 5);
+        let clock = ticking_clock();
+        d.start_fast_forward(100).unwrap();
+        d.fast_forward_slice(&clock, 2.0);
+        let (at, status) = (d.sim.now_ms(), d.fast_forward_status());
+        d.set_playing(false);
+        for _ in 0..10 {
+            d.fast_forward_slice(&clock, 2.0);
+        }
+        assert_eq!((d.sim.now_ms(), d.fast_forward_status()), (at, status), "nothing moves while paused");
+        d.set_playing(true);
+        d.fast_forward_slice(&clock, 2.0);
+        assert!(d.sim.now_ms() > at);
+    }
+
+    /// Where a fast-forward's time goes, natively: `cargo test --release -p saga-lab
+    /// fast_forward_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn fast_forward_cost() {
+        let timed = |store: bool| {
+            let mut d = Driver::new(SimConfig::default(), 1);
+            d.start_fast_forward(10_000).unwrap();
+            let start = std::time::Instant::now();
+            let (mut run, _) = d.fast_forward.take().unwrap();
+            loop {
+                let p = run.run(&mut d.sim, FAST_FORWARD_CHUNK_STEPS);
+                if store {
+                    d.collect();
+                } else {
+                    d.scratch.clear();
+                    d.sim.drain_trace_into(&mut d.scratch);
+                }
+                if let ChaosProgress::Done(o) = p {
+                    return (start.elapsed(), o.events, o.steps);
+                }
+            }
+        };
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.start_fast_forward(10_000).unwrap();
+        let (mut run, _) = d.fast_forward.take().unwrap();
+        while !matches!(run.run(&mut d.sim, 1_000), ChaosProgress::Done(_)) {
+            d.collect();
+        }
+        let t = std::time::Instant::now();
+        let v = d.sim.view();
+        println!("view at 10,000 orders: {:?} ({} orders)", t.elapsed(), v.orders.len());
+        let t = std::time::Instant::now();
+        let _ = d.sim.metrics();
+        println!("metrics: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = d.sim.in_flight();
+        println!("in flight: {:?}", t.elapsed());
+        println!("engine and trace only: {:?}", timed(false));
+        println!("with the event store:  {:?}", timed(true));
     }
 }

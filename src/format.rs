@@ -50,6 +50,30 @@ pub fn duration(ms: u64) -> String {
     }
 }
 
+/// The toolbar's clock: like [`duration`] under a minute, then "30:02" and "1:02:03", which
+/// keep the toolbar one line wide however long the run.
+pub fn clock(ms: u64) -> String {
+    let s = ms / 1_000;
+    match ms {
+        0..60_000 => duration(ms),
+        60_000..3_600_000 => format!("{}:{:02}", s / 60, s % 60),
+        _ => format!("{}:{:02}:{:02}", s / 3_600, s / 60 % 60, s % 60),
+    }
+}
+
+/// A count with thousands separators: "10,000" (English and Korean both write it so).
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A speed multiplier: "×0.01", "×1", "×3.2", "×32".
 pub fn speed(mult: f64) -> String {
     if mult >= 10.0 {
@@ -65,6 +89,22 @@ pub fn speed(mult: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clock_stays_short() {
+        for (ms, want) in
+            [(850, "850 ms"), (12_400, "12.4 s"), (60_000, "1:00"), (1_802_000, "30:02"), (3_723_000, "1:02:03")]
+        {
+            assert_eq!(clock(ms), want);
+        }
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        for (n, want) in [(0, "0"), (999, "999"), (1_000, "1,000"), (10_000, "10,000"), (1_234_567, "1,234,567")] {
+            assert_eq!(count(n), want);
+        }
+    }
 
     #[test]
     fn powers_of_ten() {

@@ -300,7 +300,54 @@ keys! {
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
     NotYet => "not yet", "아직 아님";
+    NewestShown => "Newest shown", "최근 항목만 표시";
+    FastForward => "Fast-forward", "빨리 감기";
+    ChaosOrders => "Orders under chaos", "장애 속 주문 수";
+    RunChaos => "Run", "실행";
+    ChaosHint => "Crashes, cut links, lost, repeated and late messages and a stock-out, then everything heals.", "서비스 중단, 링크 단절, 메시지 유실·중복·지연, 재고 소진을 겪은 뒤 모두 복구됩니다.";
+    ChaosPlaced => "orders placed", "건 주문됨";
+    ChaosSettling => "Healed; settling…", "복구됨, 안정되는 중…";
     ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
+}
+
+/// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
+pub fn chaos_outcome(lang: Lang, o: &saga_sim::chaos::ChaosOutcome, elapsed_ms: f64) -> [String; 3] {
+    use crate::format::{count, duration};
+    let (orders, rejected) = (count(o.orders.into()), count(u64::from(o.orders) - o.accepted.min(u64::from(o.orders))));
+    let (confirmed, cancelled, pending) =
+        (count(u64::from(o.confirmed)), count(u64::from(o.cancelled)), count(u64::from(o.pending)));
+    let events = count(o.events);
+    let rate = count((o.events as f64 / (elapsed_ms.max(1.0) / 1_000.0)) as u64);
+    let wall = format!("{} s", crate::format::fixed(elapsed_ms / 1_000.0, 2));
+    let virt = duration(o.virtual_ms);
+    let violations = count(o.violations);
+    let settled = o.settled_at_ms.map(|at| duration(at.saturating_sub(o.healed_at_ms)));
+    match lang {
+        Lang::En => [
+            format!(
+                "{orders} orders, {rejected} rejected: {confirmed} confirmed, {cancelled} cancelled, {pending} pending"
+            ),
+            match (settled, o.consistent) {
+                (Some(after), true) => format!("✔ Settled {after} after the heal: consistent, {violations} violations"),
+                (Some(after), false) => {
+                    format!("✖ Settled {after} after the heal, but inconsistent: {violations} violations")
+                }
+                (None, _) => {
+                    format!("… Not settled: it waits for an operator or for more time ({violations} violations)")
+                }
+            },
+            format!("{events} events and {virt} of virtual time in {wall} ({rate} events/s)"),
+        ],
+        Lang::Ko => [
+            format!("주문 {orders}건, 거절 {rejected}건: 확정 {confirmed}, 취소 {cancelled}, 진행 중 {pending}"),
+            match (settled, o.consistent) {
+                (Some(after), true) => format!("✔ 복구 {after} 뒤 안정: 일관됨, 위반 {violations}건"),
+                (Some(after), false) => format!("✖ 복구 {after} 뒤 안정했지만 불일치: 위반 {violations}건"),
+                (None, _) => format!("… 안정되지 않음: 운영자나 더 많은 시간이 필요합니다 (위반 {violations}건)"),
+            },
+            format!("이벤트 {events}건, 가상 시간 {virt}, 실제 {wall} (초당 {rate}건)"),
+        ],
+    }
 }
 
 /// An order status badge's text.

@@ -43,6 +43,8 @@ pub enum UiMsg {
     SetCompare(bool),
     /// Change the reliable-delivery switches for the next reset.
     SetReliability(crate::state::Reliability),
+    /// Run this many orders under chaos (the text typed, validated by the app).
+    FastForward(String),
     /// Report bad input the component could not turn into a command.
     BadInput(String),
     /// Dismiss the notice.

@@ -90,6 +90,10 @@ pub struct UiState {
     pub strategy: saga_sim::StuckStrategy,
     /// The reliable-delivery switches for the next reset.
     pub reliability: Reliability,
+    /// The current or last fast-forward, if any since the reset. Updated on its own while a
+    /// fast-forward runs: the rest of the page waits for its end instead of redrawing every
+    /// table for thousands of orders ten times a second.
+    pub fast_forward: Option<crate::driver::FastForwardStatus>,
 }
 
 /// Something that changes the UI state.
@@ -123,6 +127,8 @@ pub enum Action {
     SetStrategy(saga_sim::StuckStrategy),
     /// The reliable-delivery switches changed (applied on reset).
     SetReliability(Reliability),
+    /// Where the fast-forward stands.
+    FastForward(Option<crate::driver::FastForwardStatus>),
 }
 
 impl Reducible for UiState {
@@ -165,6 +171,12 @@ impl Reducible for UiState {
             Action::SetNotifyFirst(on) => s.notify_first = on,
             Action::SetStrategy(strategy) => s.strategy = strategy,
             Action::SetReliability(r) => s.reliability = r,
+            Action::FastForward(status) => {
+                if status == s.fast_forward {
+                    return self;
+                }
+                s.fast_forward = status;
+            }
         }
         Rc::new(s)
     }

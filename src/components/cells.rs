@@ -23,3 +23,20 @@ pub fn td(class: &'static str, text: String) -> Html {
 pub fn badge(class: &'static str, icon: &'static str, label: String) -> Html {
     html! { <span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ label }</span> }
 }
+
+/// Under a table that shows only its newest rows: how many of how many, so nobody looks for
+/// an older row that is not drawn. Nothing when every row is shown.
+#[inline(never)]
+pub fn newest_note(lang: crate::i18n::Lang, total: usize) -> Html {
+    let shown = super::orders_table::ROWS_SHOWN;
+    if total <= shown {
+        return Html::default();
+    }
+    let text = format!(
+        "{}: {} / {}",
+        crate::i18n::t(lang, crate::i18n::Key::NewestShown),
+        crate::format::count(shown as u64),
+        crate::format::count(total as u64)
+    );
+    html! { <p class="newest-note">{ text }</p> }
+}

@@ -53,10 +53,13 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
         }
     });
     html! {
+        <>
         <table class="data">
             <caption class="visually-hidden">{ t(lang, Key::Deliveries) }</caption>
             { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Status), t(lang, Key::Parcels), t(lang, Key::UpdatedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
+        { super::cells::newest_note(lang, view.deliveries.len()) }
+        </>
     }
 }

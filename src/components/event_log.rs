@@ -14,8 +14,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Lines drawn at most.
-const LINES_SHOWN: usize = 150;
+/// Lines drawn at most (the store keeps more, for the filters and the causal chains).
+const LINES_SHOWN: usize = 100;
 
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq)]

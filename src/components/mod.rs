@@ -9,6 +9,7 @@ pub mod deliveries_table;
 pub mod delivery_options;
 pub mod event_detail;
 pub mod event_log;
+pub mod fast_forward_form;
 pub mod fault_panel;
 pub mod help_overlay;
 pub mod notice_bar;

@@ -7,8 +7,10 @@ use crate::state::Snapshot;
 use saga_sim::{Command, OrderStatus};
 use yew::prelude::*;
 
-/// Rows drawn at most; the newest are shown.
-pub const ROWS_SHOWN: usize = 200;
+/// Rows drawn at most; the newest are shown. A hundred fill several screens of a scrolled
+/// table, and drawing them after a fast-forward of thousands of orders stays within a frame or
+/// three.
+pub const ROWS_SHOWN: usize = 100;
 
 /// Props of [`OrdersTable`].
 #[derive(Properties, PartialEq)]
@@ -71,10 +73,13 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
         }
     });
     html! {
+        <>
         <table class="data">
             <caption class="visually-hidden">{ t(lang, Key::Orders) }</caption>
             { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Product), t(lang, Key::Quantity), t(lang, Key::Status), t(lang, Key::Reason), t(lang, Key::Idempotency), t(lang, Key::PlacedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
+        { super::cells::newest_note(lang, view.orders.len()) }
+        </>
     }
 }

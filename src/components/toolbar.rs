@@ -103,7 +103,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                 </label>
                 <span class="clock" title={t(lang, Key::VirtualTime)}>
                     <span class="visually-hidden">{ t(lang, Key::VirtualTime) }{ " " }</span>
-                    { format!("t = {}", format::duration(p.now_ms)) }
+                    { format!("t = {}", format::clock(p.now_ms)) }
                 </span>
             </div>
             <label class="protocol">

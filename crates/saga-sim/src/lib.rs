@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod bus;
+pub mod chaos;
 pub mod checker;
 pub mod command;
 pub mod config;

@@ -576,6 +576,11 @@ impl Sim {
         }
     }
 
+    /// Commands waiting in the schedule (a user's, a scenario's or a fast-forward's).
+    pub fn scheduled_commands(&self) -> usize {
+        self.schedule.len()
+    }
+
     /// Whether nothing is in flight, no consumer lags and every outbox is empty.
     pub fn is_quiet(&self) -> bool {
         self.nothing_in_flight()

@@ -1,0 +1,338 @@
+//! Fast-forward: many orders under chaos from the current moment, then a heal, run in slices.
+//!
+//! This is the app's "run N orders under chaos" action, in the spirit of TigerBeetle's
+//! simulator: faults are on while the orders come, then everything heals, and the system must
+//! settle within a bound. The plan is drawn from the run's seed and the moment it starts, so the
+//! same run fast-forwards the same way. [`ChaosRun::run`] does at most a given number of steps
+//! per call (sans-IO: the caller owns the wall clock and decides how long a slice may take), and
+//! slicing never changes the trace.
+
+use crate::command::{Command, Fault, TimedCommand};
+use crate::config::{LinkFaults, MsRange};
+use crate::ids::{OrderId, ProductId};
+use crate::metrics::Metrics;
+use crate::rng::{Chance, SimRng};
+use crate::sim::{Sim, Stats};
+
+/// The most orders one fast-forward places.
+pub const MAX_ORDERS: u32 = 10_000;
+/// Virtual time between two orders, at least.
+pub const MIN_ORDER_SPACING_MS: u64 = 10;
+/// Orders come this many handling times apart: Order's consumer handles about two records per
+/// order, so the services run at about two thirds of their capacity and a backlog drains.
+const SPACING_HANDLE_TIMES: u64 = 3;
+/// Orders per block: each block restocks, may run a product out and may crash or cut a service.
+pub const BLOCK_ORDERS: u32 = 500;
+/// The heal comes this long after the last order.
+pub const HEAL_AFTER_LAST_ORDER_MS: u64 = 2_000;
+/// After the heal the system must settle within this much virtual time.
+pub const CONVERGENCE_BOUND_MS: u64 = 120_000;
+/// The share of orders the client cancels shortly after placing them.
+const CANCEL_PROBABILITY: f64 = 0.1;
+
+/// The network weather while the orders come.
+const WEATHER: LinkFaults = LinkFaults {
+    drop_probability: 0.03,
+    duplicate_probability: 0.03,
+    delay_probability: 0.05,
+    delay_ms: MsRange { min_ms: 0, max_ms: 400 },
+    reorder_probability: 0.03,
+};
+
+/// Why a fast-forward cannot start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChaosRefusal {
+    /// The number of orders is not in `1..=MAX_ORDERS`.
+    OrdersOutOfRange,
+    /// The schedule has no room for the plan (`limits.scheduled_commands`).
+    ScheduleFull,
+}
+
+/// Where a fast-forward stands after a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChaosProgress {
+    /// Still going: how many of the orders were placed, and whether the heal came.
+    Running {
+        /// Orders placed so far.
+        placed: u32,
+        /// Whether everything has healed (the run is settling).
+        healed: bool,
+    },
+    /// Finished.
+    Done(ChaosOutcome),
+}
+
+/// How a fast-forward ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChaosOutcome {
+    /// Orders asked for.
+    pub orders: u32,
+    /// Of those, orders Order accepted (the rest it rejected, for example at its order limit).
+    pub accepted: u64,
+    /// Orders that became CONFIRMED during the fast-forward.
+    pub confirmed: u32,
+    /// Orders that became CANCELLED during the fast-forward.
+    pub cancelled: u32,
+    /// Orders still PENDING at the end (any order of the run).
+    pub pending: u32,
+    /// Records handled by consumers during the fast-forward ("events").
+    pub events: u64,
+    /// Engine steps taken.
+    pub steps: u64,
+    /// Virtual time the fast-forward covered.
+    pub virtual_ms: u64,
+    /// When everything healed.
+    pub healed_at_ms: u64,
+    /// When the system was quiet with nothing left to do, if it got there within the bound.
+    pub settled_at_ms: Option<u64>,
+    /// Whether the checker found the system consistent at the end.
+    pub consistent: bool,
+    /// Checker violations during the fast-forward.
+    pub violations: u64,
+}
+
+/// A fast-forward in progress: its plan sits in the simulation's own schedule.
+#[derive(Clone, Debug)]
+pub struct ChaosRun {
+    orders: u32,
+    start_ms: u64,
+    first_order_at_ms: u64,
+    spacing_ms: u64,
+    heal_at_ms: u64,
+    deadline_ms: u64,
+    at_start: (Stats, u64, Metrics),
+    outcome: Option<ChaosOutcome>,
+}
+
+impl ChaosRun {
+    /// Plans `orders` orders under chaos for `sim` from its current time, into its schedule.
+    pub fn new(sim: &mut Sim, orders: u32) -> Result<ChaosRun, ChaosRefusal> {
+        if !(1..=MAX_ORDERS).contains(&orders) {
+            return Err(ChaosRefusal::OrdersOutOfRange);
+        }
+        let start_ms = sim.now_ms();
+        let spacing_ms = (sim.config().handle_ms * SPACING_HANDLE_TIMES).max(MIN_ORDER_SPACING_MS);
+        let plan = plan(sim.seed() ^ start_ms.rotate_left(32), start_ms, spacing_ms, orders, sim);
+        let room = (sim.config().limits.scheduled_commands as usize).saturating_sub(sim.scheduled_commands());
+        if plan.len() > room {
+            return Err(ChaosRefusal::ScheduleFull);
+        }
+        let at_start = (sim.stats(), sim.violations_total(), sim.metrics());
+        let heal_at_ms = plan.last().map_or(start_ms, |c| c.at_ms);
+        // The schedule orders the plan by time, and commands at the same instant in the order
+        // they were drawn; one at the same instant as a timer goes first.
+        for c in plan {
+            sim.schedule(c.at_ms, c.command);
+        }
+        Ok(ChaosRun {
+            orders,
+            start_ms,
+            first_order_at_ms: start_ms + 2,
+            spacing_ms,
+            heal_at_ms,
+            deadline_ms: heal_at_ms + CONVERGENCE_BOUND_MS,
+            at_start,
+            outcome: None,
+        })
+    }
+
+    /// Runs at most `max_steps` engine steps and says where the fast-forward stands. Once
+    /// done, further calls do nothing and report the outcome.
+    pub fn run(&mut self, sim: &mut Sim, max_steps: u32) -> ChaosProgress {
+        for _ in 0..max_steps {
+            if self.outcome.is_some() {
+                break;
+            }
+            let settled = sim.is_quiet() && sim.scheduled_commands() == 0;
+            match sim.next_due_ms() {
+                Some(due) if !settled && due <= self.deadline_ms => {
+                    sim.step();
+                }
+                // Settled, out of time, or stuck with nothing left to happen (an operator's turn).
+                _ => self.finish(sim, settled),
+            }
+        }
+        match self.outcome {
+            Some(outcome) => ChaosProgress::Done(outcome),
+            None => {
+                let now = sim.now_ms();
+                let placed = match now.checked_sub(self.first_order_at_ms) {
+                    Some(since) => (since / self.spacing_ms + 1).min(u64::from(self.orders)) as u32,
+                    None => 0,
+                };
+                ChaosProgress::Running { placed, healed: now >= self.heal_at_ms }
+            }
+        }
+    }
+
+    fn finish(&mut self, sim: &Sim, settled: bool) {
+        let (stats, metrics) = (sim.stats(), sim.metrics());
+        let (s0, violations0, m0) = &self.at_start;
+        self.outcome = Some(ChaosOutcome {
+            orders: self.orders,
+            accepted: stats.orders_accepted - s0.orders_accepted,
+            confirmed: metrics.confirmed.saturating_sub(m0.confirmed),
+            cancelled: metrics.cancelled.saturating_sub(m0.cancelled),
+            pending: metrics.pending,
+            events: stats.handled - s0.handled,
+            steps: stats.steps - s0.steps,
+            virtual_ms: sim.now_ms() - self.start_ms,
+            healed_at_ms: self.heal_at_ms,
+            settled_at_ms: settled.then(|| sim.now_ms()),
+            consistent: sim.consistent(),
+            violations: sim.violations_total() - violations0,
+        });
+    }
+}
+
+/// Draws the plan: weather on, then per block a restock (one product may run out), maybe a
+/// crash and a cut, the orders with some cancelled, and finally `HealAll`, last.
+fn plan(seed: u64, start_ms: u64, spacing_ms: u64, orders: u32, sim: &Sim) -> Vec<TimedCommand> {
+    let mut r = SimRng::new(seed ^ 0x4348_414f_535f_5255);
+    let nodes = sim.nodes_in_play();
+    let products = sim.config().products.len().max(1) as u64;
+    let first_order = sim.stats().orders_accepted as u32;
+    // Enough stock for a block's orders (1 to 3 units each) and a fifth more.
+    let block_units = (u64::from(BLOCK_ORDERS) * 2 * 6 / 5 / products) as i64;
+    let heal_at_ms = start_ms + 2 + u64::from(orders) * spacing_ms + HEAL_AFTER_LAST_ORDER_MS;
+    let mut commands = Vec::with_capacity(orders as usize * 12 / 10 + 64);
+    let mut push = |at_ms: u64, command: Command| {
+        if at_ms < heal_at_ms {
+            commands.push(TimedCommand { at_ms, command });
+        }
+    };
+    let t0 = start_ms + 1;
+    push(t0, Command::Fault(Fault::SetLinkFaults { service: None, faults: WEATHER }));
+    let block_ms = u64::from(BLOCK_ORDERS) * spacing_ms;
+    for block in 0..orders.div_ceil(BLOCK_ORDERS) {
+        let at = t0 + u64::from(block) * block_ms;
+        let short = r.chance(Chance::from_probability(0.5)).then(|| r.in_range(0, products - 1));
+        for p in 0..products {
+            let stock = if short == Some(p) { 0 } else { block_units };
+            push(at, Command::SetStock { product: ProductId(p as u16), stock });
+        }
+        let node = |r: &mut SimRng| nodes[r.in_range(0, nodes.len() as u64 - 1) as usize];
+        if r.chance(Chance::from_probability(0.5)) {
+            let (service, down) = (node(&mut r), at + r.in_range(0, block_ms));
+            push(down, Command::Fault(Fault::Crash { service }));
+            push(down + r.in_range(300, 3_000), Command::Fault(Fault::Restart { service }));
+        }
+        if r.chance(Chance::from_probability(0.5)) {
+            let (service, cut) = (node(&mut r), at + r.in_range(0, block_ms));
+            push(cut, Command::Fault(Fault::Partition { service }));
+            push(cut + r.in_range(300, 3_000), Command::Fault(Fault::Heal { service }));
+        }
+    }
+    let cancel = Chance::from_probability(CANCEL_PROBABILITY);
+    for i in 0..orders {
+        let at = t0 + 1 + u64::from(i) * spacing_ms;
+        let product = ProductId(r.in_range(0, products - 1) as u16);
+        let quantity = r.in_range(1, 3) as u32;
+        push(at, Command::PlaceOrder { product, quantity, idempotency_key: None });
+        if r.chance(cancel) {
+            // Ids come in acceptance order; when Order rejected an earlier one, the guess misses
+            // and the cancel is refused, as a real client's stale id would be.
+            let order = OrderId(first_order.saturating_add(i));
+            push(at + r.in_range(20, 2_000), Command::CancelOrder { order });
+        }
+    }
+    commands.push(TimedCommand { at_ms: heal_at_ms, command: Command::Fault(Fault::HealAll) });
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SimConfig;
+    use crate::protocol::Protocol;
+
+    fn finish(sim: &mut Sim, run: &mut ChaosRun, slice: u32) -> ChaosOutcome {
+        for _ in 0..10_000_000 {
+            if let ChaosProgress::Done(o) = run.run(sim, slice) {
+                return o;
+            }
+            sim.drain_trace();
+        }
+        panic!("the fast-forward did not end");
+    }
+
+    #[test]
+    fn the_number_of_orders_is_bounded() {
+        let mut sim = Sim::new(SimConfig::default(), 1);
+        assert_eq!(ChaosRun::new(&mut sim, 0).err(), Some(ChaosRefusal::OrdersOutOfRange));
+        assert_eq!(ChaosRun::new(&mut sim, MAX_ORDERS + 1).err(), Some(ChaosRefusal::OrdersOutOfRange));
+        assert_eq!(sim.scheduled_commands(), 0, "a refused plan leaves nothing behind");
+        assert!(ChaosRun::new(&mut sim, MAX_ORDERS).is_ok());
+        let mut small = SimConfig::default();
+        small.limits.scheduled_commands = 100;
+        let mut sim = Sim::new(small, 1);
+        assert_eq!(ChaosRun::new(&mut sim, 1_000).err(), Some(ChaosRefusal::ScheduleFull));
+        assert_eq!(sim.scheduled_commands(), 0);
+    }
+
+    #[test]
+    fn every_protocol_settles_consistent_after_the_chaos() {
+        for protocol in Protocol::ALL {
+            let mut sim = Sim::new(SimConfig { protocol, ..SimConfig::default() }, 7);
+            let mut run = ChaosRun::new(&mut sim, 2_000).unwrap();
+            let o = finish(&mut sim, &mut run, 5_000);
+            assert!(o.settled_at_ms.is_some(), "{protocol:?} settled: {o:?}");
+            assert!(o.consistent && o.violations == 0, "{protocol:?}: {o:?}");
+            assert_eq!(o.accepted, 2_000, "{protocol:?}");
+            assert_eq!((o.confirmed + o.cancelled, o.pending), (2_000, 0), "{protocol:?}: every order final");
+            assert!(o.confirmed > 1_000 && o.cancelled > 100, "{protocol:?}: {o:?}");
+            assert!(o.events > 2_000 && o.healed_at_ms <= o.settled_at_ms.unwrap());
+        }
+    }
+
+    #[test]
+    fn slicing_does_not_change_the_run() {
+        let outcome = |slice: u32| {
+            let mut sim = Sim::new(SimConfig::default(), 3);
+            sim.apply(Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None });
+            sim.advance_until(1_234);
+            let mut run = ChaosRun::new(&mut sim, 700).unwrap();
+            let o = finish(&mut sim, &mut run, slice);
+            (o, sim.trace_hash(), sim.now_ms())
+        };
+        let whole = outcome(u32::MAX);
+        for slice in [1, 7, 100, 4_096] {
+            assert_eq!(outcome(slice), whole, "slices of {slice} steps");
+        }
+    }
+
+    #[test]
+    fn the_plan_holds_the_chaos_it_promises() {
+        let sim = Sim::new(SimConfig::default(), 11);
+        let plan = plan(11, 0, 180, 5_000, &sim);
+        let count = |f: &dyn Fn(&Command) -> bool| plan.iter().filter(|c| f(&c.command)).count();
+        assert_eq!(count(&|c| matches!(c, Command::PlaceOrder { .. })), 5_000);
+        assert!(count(&|c| matches!(c, Command::CancelOrder { .. })) > 300);
+        assert!(count(&|c| matches!(c, Command::Fault(Fault::Crash { .. }))) >= 1);
+        assert!(count(&|c| matches!(c, Command::Fault(Fault::Partition { .. }))) >= 1);
+        let heal_at = plan.last().map(|c| c.at_ms).unwrap();
+        assert!(plan.iter().all(|c| c.at_ms <= heal_at), "the heal comes last");
+        assert!(matches!(plan.last().map(|c| c.command), Some(Command::Fault(Fault::HealAll))));
+        let runs_out = |seed| {
+            super::plan(seed, 0, 180, 1_000, &sim)
+                .iter()
+                .any(|c| matches!(c.command, Command::SetStock { stock: 0, .. }))
+        };
+        assert!((0..10).filter(|&seed| runs_out(seed)).count() >= 5, "a product often runs out");
+    }
+
+    #[test]
+    fn an_operator_protocol_that_gets_stuck_ends_and_says_so() {
+        // TCC with an operator alert: a stuck order waits for a person, so the fast-forward
+        // stops when nothing is left to happen, and reports that it did not settle.
+        let mut config = SimConfig { protocol: Protocol::Tcc, ..SimConfig::default() };
+        config.two_phase.strategy = crate::config::StuckStrategy::OperatorAlert;
+        let found = (0..40).any(|seed| {
+            let mut sim = Sim::new(config.clone(), seed);
+            let mut run = ChaosRun::new(&mut sim, 1_000).unwrap();
+            let o = finish(&mut sim, &mut run, 10_000);
+            o.settled_at_ms.is_none() && !sim.alerts().is_empty()
+        });
+        assert!(found, "some seed leaves an order for the operator");
+    }
+}
