@@ -201,7 +201,7 @@ pub fn App() -> Html {
     let log = DriverHandle { driver: driver.clone(), version: snap.version };
     let products: Vec<(String, i64)> = snap.view.products.iter().map(|p| (p.name.clone(), p.stock)).collect();
     html! {
-        <div class={classes!("app", state.help_open.then_some("modal-open"))}>
+        <div class={if state.help_open { "app modal-open" } else { "app" }}>
             <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
                 seed={state.seed} protocol={state.protocol} strategy={state.strategy} on={on.clone()} />

@@ -40,3 +40,9 @@ pub fn newest_note(lang: crate::i18n::Lang, total: usize) -> Html {
     );
     html! { <p class="newest-note">{ text }</p> }
 }
+
+/// A small toggle button's classes: "small", and "on" while its fault or mode is on. Plain
+/// strings rather than `classes!`, which would bring a hash set's code into the download.
+pub fn small_button(on: bool) -> &'static str {
+    if on { "small on" } else { "small" }
+}

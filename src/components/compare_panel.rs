@@ -89,7 +89,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
     html! {
         <div class="compare">
             if !comparing { <p class="intro">{ t(lang, Key::CompareIntro) }</p> }
-            <button class={classes!("small", comparing.then_some("on"))} onclick={toggle} aria-pressed={comparing.to_string()}>
+            <button class={super::cells::small_button(comparing)} onclick={toggle} aria-pressed={comparing.to_string()}>
                 { t(lang, if comparing { Key::CompareStop } else { Key::CompareStart }) }
             </button>
             { Html::from_html_unchecked(m.0.into()) }

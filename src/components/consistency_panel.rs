@@ -105,7 +105,7 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     );
     m.el("p", "class=\"small\"", &summary);
     html! {
-        <section class={classes!("panel", "consistency", if v.consistent { "ok" } else { "bad" })} aria-labelledby="cons-h">
+        <section class={if v.consistent { "panel consistency ok" } else { "panel consistency bad" }} aria-labelledby="cons-h">
             <h2 id="cons-h">{ t(lang, Key::Consistency) }</h2>
             <p class="verdict">
                 // Only the verdict itself is announced; the ticking duration beside it is not.

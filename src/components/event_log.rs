@@ -60,7 +60,7 @@ pub fn EventLog(p: &EventLogProps) -> Html {
                 store.message(message.unwrap_or(MessageId(u64::MAX))).map(|m| m.event.is_compensation()),
             );
             html! {
-                <li key={seq} class={classes!(class, selected.then_some("selected"), in_chain.then_some("chain"))}>
+                <li key={seq} class={format!("{class}{}{}", if selected { " selected" } else { "" }, if in_chain { " chain" } else { "" })}>
                     <button onclick={select} aria-pressed={selected.to_string()}>
                         <span class="time">{ format::duration(e.rec.at_ms) }</span>
                         <span class="icon" aria-hidden="true">{ icon }</span>

@@ -56,17 +56,17 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
             sim(Command::Fault(Fault::SetHandleTime { service: id, handle_ms: if slow_now { base } else { SLOW_HANDLE_MS } }))
         });
         html! {
-            <div class={classes!("svc", (!s.up).then_some("down"))} role="group" aria-label={format!("{}: {name}", t(lang, Key::Faults))}>
+            <div class={if s.up { "svc" } else { "svc down" }} role="group" aria-label={format!("{}: {name}", t(lang, Key::Faults))}>
                 <span class="svc-name">{ name }</span>
-                <button class={classes!("small", (!s.up).then_some("on"))} onclick={crash}>
+                <button class={super::cells::small_button(!s.up)} onclick={crash}>
                     { if s.up { t(lang, Key::Crash) } else { t(lang, Key::Restart) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
-                <button class={classes!("small", s.partitioned.then_some("on"))} onclick={cut}>
+                <button class={super::cells::small_button(s.partitioned)} onclick={cut}>
                     { if s.partitioned { t(lang, Key::Heal) } else { t(lang, Key::Partition) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
-                <button class={classes!("small", slow_now.then_some("on"))} onclick={slow} aria-pressed={slow_now.to_string()}>
+                <button class={super::cells::small_button(slow_now)} onclick={slow} aria-pressed={slow_now.to_string()}>
                     { t(lang, Key::Slow) }<span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
             </div>
@@ -81,7 +81,7 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
         let armed = view.decision_trap == Some(then);
         let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::AtNextDecision { then })));
         html! {
-            <button class={classes!("small", armed.then_some("on"))} onclick={click} aria-pressed={armed.to_string()}
+            <button class={super::cells::small_button(armed)} onclick={click} aria-pressed={armed.to_string()}
                 aria-label={format!("{}: {}", t(lang, Key::AtDecision), t(lang, key))}>
                 { t(lang, key) }
             </button>

@@ -24,7 +24,7 @@ pub fn NoticeBar(p: &NoticeBarProps) -> Html {
     html! {
         <div class="notice-area" role="status" aria-live="polite">
             if let Some(n) = &p.notice {
-                <div class={classes!("notice", n.problem.then_some("problem"))}>
+                <div class={if n.problem { "notice problem" } else { "notice" }}>
                     <span aria-hidden="true">{ if n.problem { "⚠ " } else { "ℹ " } }</span>
                     <span class="text">{ &n.text }</span>
                     <button class="small" onclick={dismiss}>{ t(p.lang, Key::Close) }</button>

@@ -61,7 +61,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             <th scope="row">{ &p.name }</th>
             <td class="num strong">{ p.stock }</td>
             if p.protocol == Protocol::Tcc {
-                <td class={classes!("num", (p.reserved > 0).then_some("held"))}>{ p.reserved }</td>
+                <td class={if p.reserved > 0 { "num held" } else { "num" }}>{ p.reserved }</td>
                 { super::cells::td("num", (p.stock - p.reserved).to_string()) }
             }
             if p.protocol == Protocol::TwoPc {

@@ -100,7 +100,7 @@ pub fn Tables(p: &TablesProps) -> Html {
         html! {
             <button role="tab" id={format!("tab-{}", tb.id())} aria-selected={selected.to_string()}
                 aria-controls={format!("panel-{}", tb.id())} tabindex={if selected { "0" } else { "-1" }}
-                class={classes!(selected.then_some("selected"))} onclick={select}>
+                class={selected.then_some("selected")} onclick={select}>
                 { t(lang, if tb == Tab::Sagas && two_phase { Key::Transactions } else { tb.key() }) }
                 if tb != Tab::Compare { <span class="count">{ format!(" {}", counts(tb)) }</span> }
             </button>

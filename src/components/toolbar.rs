@@ -87,7 +87,7 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                 <span class="subtitle">{ t(lang, Key::AppSubtitle) }</span>
             </div>
             <div class="transport" role="group" aria-label={t(lang, Key::Speed)}>
-                <button class={classes!("primary", p.playing.then_some("on"))} onclick={toggle}
+                <button class={if p.playing { "primary on" } else { "primary" }} onclick={toggle}
                     aria-pressed={p.playing.to_string()} aria-keyshortcuts="Space" title={format!("{play_label} (Space)")}>
                     <span aria-hidden="true">{ if p.playing { "❚❚ " } else { "▶ " } }</span>{ play_label }
                 </button>

@@ -148,7 +148,7 @@ pub fn TxTable(p: &TxTableProps) -> Html {
             }
         });
         html! {
-            <tr key={order.0} data-order={order.0.to_string()} class={classes!(tx.alerted.then_some("alert-row"))}>
+            <tr key={order.0} data-order={order.0.to_string()} class={tx.alerted.then_some("alert-row")}>
                 <th scope="row">{ order.to_string() }</th>
                 <td>
                     { super::cells::badge(class, icon, label.to_string()) }
