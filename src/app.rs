@@ -4,7 +4,6 @@
 use crate::animator::Animator;
 use crate::components::consistency_panel::ConsistencyPanel;
 use crate::components::event_log::EventLog;
-use crate::components::fast_forward_form::FastForwardForm;
 use crate::components::fault_panel::FaultPanel;
 use crate::components::help_overlay::HelpOverlay;
 use crate::components::notice_bar::NoticeBar;
@@ -16,6 +15,7 @@ use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::{Action, Filters, Notice, Reliability, Snapshot, UiState};
+use crate::url_params::{LangParam, ParamProblem};
 use saga_sim::{Protocol, SimConfig, StuckStrategy, TraceEvent};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -39,6 +39,7 @@ struct Boot {
     lang: Lang,
     seed: u64,
     notice: Option<String>,
+    panic_test: bool,
 }
 
 impl Boot {
@@ -51,24 +52,23 @@ impl Boot {
         let browser = window.as_ref().and_then(|w| w.navigator().language()).unwrap_or_default();
         let mut lang = Lang::from_tag(stored.as_deref().unwrap_or(&browser));
         let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-        let get = |k: &str| params.as_ref().and_then(|p| p.get(k));
-        let mut problems = Vec::new();
-        match get("lang").as_deref() {
+        let params = crate::url_params::parse(&search);
+        match params.lang {
+            Some(LangParam::En) => lang = Lang::En,
+            Some(LangParam::Ko) => lang = Lang::Ko,
             None => {}
-            Some("en") => lang = Lang::En,
-            Some("ko") => lang = Lang::Ko,
-            Some(other) => problems.push(format!("lang=\"{other}\": {}", t(lang, Key::LangParamHint))),
         }
-        let mut seed = DEFAULT_SEED;
-        if let Some(s) = get("seed") {
-            match s.trim().parse::<u64>() {
-                Ok(v) => seed = v,
-                Err(_) => problems.push(format!("seed=\"{s}\": {}", t(lang, Key::SeedInvalid))),
-            }
-        }
+        let problems: Vec<String> = params
+            .problems
+            .iter()
+            .map(|p| match p {
+                ParamProblem::Lang(v) => format!("lang=\"{v}\": {}", t(lang, Key::LangParamHint)),
+                ParamProblem::Seed(v) => format!("seed=\"{v}\": {}", t(lang, Key::SeedInvalid)),
+            })
+            .collect();
+        let seed = params.seed.unwrap_or(DEFAULT_SEED);
         let notice = (!problems.is_empty()).then(|| problems.join(" · "));
-        Boot { lang, seed, notice }
+        Boot { lang, seed, notice, panic_test: params.panic_test }
     }
 }
 
@@ -177,7 +177,8 @@ pub fn App() -> Html {
             }
         });
     }
-    use_effect_with((), |_| {
+    let panic_test = boot.panic_test;
+    use_effect_with((), move |_| {
         // The budget script measures navigation to this mark: the first render, with handlers.
         if let Some(w) = web_sys::window() {
             if let Some(p) = w.performance() {
@@ -188,7 +189,7 @@ pub fn App() -> Html {
             }
             // `?panic-test` makes the app panic on purpose once it is running, so the end-to-end
             // tests can prove the panic hook turns a bug into a readable message, not a dead page.
-            if w.location().search().is_ok_and(|q| q.contains("panic-test")) {
+            if panic_test {
                 panic!("a deliberate panic, asked for by ?panic-test");
             }
         }
@@ -214,18 +215,15 @@ pub fn App() -> Html {
                     <Stage lang={lang} snapshot={snap.clone()} layer={layer.clone()} chain={state.chain.clone()} />
                     <div class="controls">
                         <OrderForm lang={lang} products={products} on={on.clone()} />
-                        <div class="stack">
-                            <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
-                                notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
-                            <FastForwardForm lang={lang} status={state.fast_forward} on={on.clone()} />
-                        </div>
+                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
+                            notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
                     </div>
-                    <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} on={on.clone()} />
+                    <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} fast_forward={state.fast_forward} on={on.clone()} />
                 </div>
                 <div class="right">
                     <ConsistencyPanel lang={lang} snapshot={snap.clone()} />
                     <EventLog lang={lang} log={log} filters={state.filters} selected={state.selected}
-                        chain={state.chain.clone()} order_count={snap.view.orders.len() as u32} on={on.clone()} />
+                        chain={state.chain.clone()} order_count={snap.view.orders_total} on={on.clone()} />
                 </div>
             </main>
             </div>

@@ -998,6 +998,7 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             GuessedNoRestock { stock } => {
                 format!("no restock: guessed from the stock level ({stock} minus the quantity is not above 0)")
             }
+            Archived => "order settled and archived: ignored".into(),
         },
         Lang::Ko => match *o {
             NotForMe => "관심 없는 이벤트".into(),
@@ -1033,6 +1034,7 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             GuessedNoRestock { stock } => {
                 format!("재고 복구 안 함: 재고량({stock})에서 수량을 뺀 값이 0보다 크지 않다고 추측")
             }
+            Archived => "이미 정리되어 보관된 주문: 무시".into(),
         },
     }
 }

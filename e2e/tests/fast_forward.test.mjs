@@ -8,6 +8,8 @@ import { open, finish } from './harness.mjs';
 
 const form = (page) => page.locator('form.fast-forward');
 const status = (page) => form(page).locator('.ff-status');
+/** The fast-forward is a tab beside the tables (a tool, like Compare). */
+const openTab = (page, name = 'Fast-forward') => page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 
 async function run(page, orders) {
   await form(page).getByLabel('Orders under chaos').fill(String(orders));
@@ -17,6 +19,7 @@ async function run(page, orders) {
 test('10,000 orders under chaos run to a consistent verdict, with the figures', async () => {
   const w = await open();
   const { page } = w;
+  await openTab(page);
   // Long tasks (over 50 ms) while the fast-forward runs: it works in slices, so none.
   await page.evaluate(() => {
     window.__longTasks = [];
@@ -44,6 +47,7 @@ test('10,000 orders under chaos run to a consistent verdict, with the figures', 
 test('Pause holds a fast-forward mid-run, Play resumes it', async () => {
   const w = await open();
   const { page } = w;
+  await openTab(page);
   await form(page).getByLabel('Orders under chaos').fill('10000');
   // 10,000 orders take well under a second here, faster than a test can click: the page itself
   // presses Pause three frames after Run, as a person would press it mid-run.
@@ -58,6 +62,10 @@ test('Pause holds a fast-forward mid-run, Play resumes it', async () => {
   const held = await placed();
   assert.match(held, /^[\d,]+ \/ 10,000 orders placed$/);
   assert.notEqual(held, '0 / 10,000 orders placed', 'it had started');
+  // Another tab open: the fast-forward's tab still says how far it is.
+  await page.getByRole('tab', { name: /^Orders/ }).click();
+  assert.match(await page.getByRole('tab', { name: /^Fast-forward/ }).textContent(), /^Fast-forward \d+%$/);
+  await openTab(page);
   await page.waitForTimeout(600);
   assert.equal(await placed(), held, 'nothing moves while paused');
   assert.equal(await form(page).getByRole('button', { name: 'Run', exact: true }).isDisabled(), true);
@@ -70,6 +78,7 @@ test('Pause holds a fast-forward mid-run, Play resumes it', async () => {
 test('a number of orders out of range is refused with a message, and the run keeps its state', async () => {
   const w = await open();
   const { page } = w;
+  await openTab(page);
   const clock = await page.locator('.clock').textContent();
   for (const bad of ['0', '10001', '', '-5', '2.5']) {
     await run(page, bad);
@@ -84,6 +93,7 @@ test('a number of orders out of range is refused with a message, and the run kee
 test('Korean: the fast-forward speaks Korean', async () => {
   const w = await open('lang=ko');
   const { page } = w;
+  await openTab(page, '빨리 감기');
   await form(page).getByLabel('장애 속 주문 수').fill('300');
   await form(page).getByRole('button', { name: '실행', exact: true }).click();
   await form(page).locator('.ff-verdict').waitFor({ timeout: 60000 });

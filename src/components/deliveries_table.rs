@@ -59,7 +59,7 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
             { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Status), t(lang, Key::Parcels), t(lang, Key::UpdatedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
-        { super::cells::newest_note(lang, view.deliveries.len()) }
+        { super::cells::newest_note(lang, view.deliveries_total as usize) }
         </>
     }
 }

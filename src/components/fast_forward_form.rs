@@ -37,8 +37,7 @@ pub fn FastForwardForm(p: &FastForwardFormProps) -> Html {
     let running = p.status.is_some_and(|s| matches!(s.progress, ChaosProgress::Running { .. }));
     let body = Html::from_html_unchecked(status_markup(lang, p.status).0.into());
     html! {
-        <form class="panel fast-forward" onsubmit={submit} aria-labelledby="ff-h" novalidate=true>
-            <h2 id="ff-h">{ t(lang, Key::FastForward) }</h2>
+        <form class="fast-forward" onsubmit={submit} aria-labelledby="tab-fast-forward" novalidate=true>
             <div class="row">
                 <div class="field">
                     <label for="ff-orders">{ t(lang, Key::ChaosOrders) }</label>

@@ -79,7 +79,7 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
             { super::cells::head(&[t(lang, Key::Order), t(lang, Key::Product), t(lang, Key::Quantity), t(lang, Key::Status), t(lang, Key::Reason), t(lang, Key::Idempotency), t(lang, Key::PlacedAt), t(lang, Key::Actions)]) }
             <tbody>{ for rows }</tbody>
         </table>
-        { super::cells::newest_note(lang, view.orders.len()) }
+        { super::cells::newest_note(lang, view.orders_total as usize) }
         </>
     }
 }

@@ -1,9 +1,11 @@
-//! The services' tables behind tabs: orders, stock, deliveries, bus log.
+//! The services' tables behind tabs: orders, stock, deliveries, bus log, sagas, outbox and DLQ;
+//! and two tools: the compare view and the fast-forward.
 
 use super::bus_log::BusLog;
 use super::compare_panel::ComparePanel;
 use super::dead_letters_table::DeadLettersTable;
 use super::deliveries_table::DeliveriesTable;
+use super::fast_forward_form::FastForwardForm;
 use super::orders_table::OrdersTable;
 use super::outbox_panel::OutboxPanel;
 use super::sagas_table::SagasTable;
@@ -24,11 +26,20 @@ enum Tab {
     Sagas,
     Reliability,
     Compare,
+    FastForward,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] =
-        [Tab::Orders, Tab::Stock, Tab::Deliveries, Tab::Bus, Tab::Sagas, Tab::Reliability, Tab::Compare];
+    const ALL: [Tab; 8] = [
+        Tab::Orders,
+        Tab::Stock,
+        Tab::Deliveries,
+        Tab::Bus,
+        Tab::Sagas,
+        Tab::Reliability,
+        Tab::Compare,
+        Tab::FastForward,
+    ];
 
     fn key(self) -> Key {
         match self {
@@ -39,6 +50,7 @@ impl Tab {
             Tab::Sagas => Key::Sagas,
             Tab::Reliability => Key::OutboxAndDlq,
             Tab::Compare => Key::Compare,
+            Tab::FastForward => Key::FastForward,
         }
     }
 
@@ -51,6 +63,7 @@ impl Tab {
             Tab::Sagas => "sagas",
             Tab::Reliability => "reliability",
             Tab::Compare => "compare",
+            Tab::FastForward => "fast-forward",
         }
     }
 }
@@ -64,6 +77,8 @@ pub struct TablesProps {
     pub snapshot: Snapshot,
     /// The selected causal chain.
     pub chain: Rc<crate::store::Chain>,
+    /// The current or last fast-forward.
+    pub fast_forward: Option<crate::driver::FastForwardStatus>,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -74,9 +89,9 @@ pub fn Tables(p: &TablesProps) -> Html {
     let lang = p.lang;
     let tab = use_state(|| Tab::Orders);
     let counts = |tb: Tab| match tb {
-        Tab::Orders => p.snapshot.view.orders.len(),
+        Tab::Orders => p.snapshot.view.orders_total as usize,
         Tab::Stock => p.snapshot.view.products.len(),
-        Tab::Deliveries => p.snapshot.view.deliveries.len(),
+        Tab::Deliveries => p.snapshot.view.deliveries_total as usize,
         Tab::Bus => p.snapshot.view.log.end.0 as usize,
         Tab::Sagas if p.snapshot.view.protocol.is_two_phase() => p.snapshot.view.txs.len(),
         Tab::Sagas => p.snapshot.view.sagas.len(),
@@ -84,8 +99,15 @@ pub fn Tables(p: &TablesProps) -> Html {
             p.snapshot.view.dead_letters.len()
                 + p.snapshot.view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum::<usize>()
         }
-        Tab::Compare => p.snapshot.compare.len(),
+        Tab::Compare | Tab::FastForward => 0,
     };
+    // While a fast-forward runs, its tab shows how far it is, whichever tab is open.
+    let progress = p.fast_forward.and_then(|s| match s.progress {
+        saga_sim::chaos::ChaosProgress::Running { placed, .. } => {
+            Some(u64::from(placed) * 100 / u64::from(s.orders.max(1)))
+        }
+        saga_sim::chaos::ChaosProgress::Done(_) => None,
+    });
     let two_phase = p.snapshot.view.protocol.is_two_phase();
     // The Sagas tab exists only when a coordinator runs sagas.
     let has_sagas = p.snapshot.view.protocol.has_coordinator();
@@ -102,7 +124,11 @@ pub fn Tables(p: &TablesProps) -> Html {
                 aria-controls={format!("panel-{}", tb.id())} tabindex={if selected { "0" } else { "-1" }}
                 class={selected.then_some("selected")} onclick={select}>
                 { t(lang, if tb == Tab::Sagas && two_phase { Key::Transactions } else { tb.key() }) }
-                if tb != Tab::Compare { <span class="count">{ format!(" {}", counts(tb)) }</span> }
+                if tb == Tab::FastForward {
+                    if let Some(percent) = progress { <span class="count">{ format!(" {percent}%") }</span> }
+                } else if tb != Tab::Compare {
+                    <span class="count">{ format!(" {}", counts(tb)) }</span>
+                }
             </button>
         }
     });
@@ -141,6 +167,7 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Compare => html! {
             <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />
         },
+        Tab::FastForward => html! { <FastForwardForm lang={lang} status={p.fast_forward} on={p.on.clone()} /> },
     };
     html! {
         <section class="panel tables">

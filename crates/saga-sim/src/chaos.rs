@@ -286,6 +286,31 @@ mod tests {
     }
 
     #[test]
+    fn archiving_keeps_memory_bounded_and_changes_no_outcome() {
+        let run = |kept: u32| {
+            let mut config = SimConfig::default();
+            config.limits.orders_kept = kept;
+            let mut sim = Sim::new(config, 9);
+            let mut run = ChaosRun::new(&mut sim, 3_000).unwrap();
+            let mut most_kept = 0;
+            let o = loop {
+                if let ChaosProgress::Done(o) = run.run(&mut sim, 500) {
+                    break o;
+                }
+                most_kept = most_kept.max(sim.order.orders.len());
+                sim.drain_trace();
+            };
+            (o, sim.metrics(), most_kept, sim.trace_hash())
+        };
+        let (archived, archived_metrics, most_kept, archived_hash) = run(200);
+        let (kept, kept_metrics, _, kept_hash) = run(1_000_000);
+        assert!(most_kept <= 200 + 200 / 8 + 40, "the bound, an eighth, and the orders still open: {most_kept}");
+        assert_eq!(archived, kept, "the same fast-forward, with or without archiving");
+        assert_eq!(archived_metrics, kept_metrics, "the same figures from totals as from rows");
+        assert_eq!(archived_hash, kept_hash, "the same trace: no late message met an archived order");
+    }
+
+    #[test]
     fn slicing_does_not_change_the_run() {
         let outcome = |slice: u32| {
             let mut sim = Sim::new(SimConfig::default(), 3);

@@ -255,8 +255,8 @@ const IN_DOUBT: u16 = 256;
 #[derive(Clone, Debug)]
 pub struct Checker {
     initial_stock: Vec<i64>,
-    order_flags: Vec<u16>,
-    order_product: Vec<ProductId>,
+    order_flags: crate::order_table::OrderTable<u16>,
+    order_product: crate::order_table::OrderTable<ProductId>,
     confirmed_units: Vec<i64>,
     product_unbalanced: Vec<bool>,
     product_negative: Vec<bool>,
@@ -288,8 +288,8 @@ impl Checker {
     pub fn new(initial_stock: &[i64], history: usize) -> Checker {
         Checker {
             initial_stock: initial_stock.to_vec(),
-            order_flags: Vec::new(),
-            order_product: Vec::new(),
+            order_flags: Default::default(),
+            order_product: Default::default(),
             confirmed_units: vec![0; initial_stock.len()],
             product_unbalanced: vec![false; initial_stock.len()],
             product_negative: vec![false; initial_stock.len()],
@@ -314,6 +314,18 @@ impl Checker {
             new_violations: Vec::new(),
             changed: None,
         }
+    }
+
+    /// Whether every check on `order` passes (it may be CONFIRMED; nothing else is flagged).
+    /// An order the checker never looked at counts as settled.
+    pub fn order_settled(&self, order: OrderId) -> bool {
+        self.order_flags.get(order).is_none_or(|f| f & !CONFIRMED == 0)
+    }
+
+    /// Forgets the orders before `order` (archived; their confirmed units stay counted).
+    pub fn archive_before(&mut self, order: OrderId) {
+        self.order_flags.archive_before(order);
+        self.order_product.archive_before(order);
     }
 
     /// Re-examines one order after a step touched it.
@@ -375,14 +387,8 @@ impl Checker {
                 }
             }
         }
-        let i = order.0 as usize;
-        if self.order_flags.len() <= i {
-            self.order_flags.resize(i + 1, 0);
-            self.order_product.resize(i + 1, ProductId(0));
-        }
-        let old = self.order_flags[i];
-        self.order_flags[i] = flags;
-        self.order_product[i] = row.product;
+        let old = std::mem::replace(self.order_flags.slot(order), flags);
+        *self.order_product.slot(order) = row.product;
         let p = usize::from(row.product.0);
         if (old ^ flags) & CONFIRMED != 0 && p < self.confirmed_units.len() {
             let q = i64::from(row.quantity);
@@ -555,8 +561,8 @@ impl Checker {
             }
             _ => return (None, None),
         };
-        let i = self.order_flags.iter().position(|f| f & bit != 0);
-        (i.map(|i| OrderId(i as u32)), i.map(|i| self.order_product[i]))
+        let order = self.order_flags.iter_ids().find(|(_, f)| **f & bit != 0).map(|(order, _)| order);
+        (order, order.and_then(|o| self.order_product.get(o).copied()))
     }
 
     /// Whether `invariant` holds right now.

@@ -220,6 +220,9 @@ pub struct Limits {
     pub processed_table_capacity: u32,
     /// Orders the Order service accepts in one run; later requests are rejected with a reason.
     pub max_orders: u32,
+    /// Orders whose rows every table keeps. Beyond it the oldest order, once settled (final,
+    /// nothing held, its checks passing), is archived: its rows go and only totals stay.
+    pub orders_kept: u32,
     /// Trace events buffered between two drains; beyond it the oldest are discarded and counted.
     pub trace_buffer: u32,
     /// Violations and inconsistency windows kept in the checker's history.
@@ -238,7 +241,8 @@ impl Default for Limits {
             log_retention_records: 20_000,
             outbox_capacity: 4_096,
             processed_table_capacity: 8_192,
-            max_orders: 20_000,
+            max_orders: 1_000_000,
+            orders_kept: 2_000,
             trace_buffer: 65_536,
             checker_history: 256,
             scheduled_commands: 100_000,
@@ -416,6 +420,7 @@ impl SimConfig {
             ("limits.outbox_capacity", l.outbox_capacity, 3, 1_000_000),
             ("limits.processed_table_capacity", l.processed_table_capacity, 1, 10_000_000),
             ("limits.max_orders", l.max_orders, 1, 10_000_000),
+            ("limits.orders_kept", l.orders_kept, 16, 10_000_000),
             ("limits.trace_buffer", l.trace_buffer, 16, 10_000_000),
             ("limits.checker_history", l.checker_history, 1, 100_000),
             ("limits.scheduled_commands", l.scheduled_commands, 1, 10_000_000),
@@ -467,6 +472,7 @@ impl SimConfig {
         l.outbox_capacity = l.outbox_capacity.clamp(3, 1_000_000);
         l.processed_table_capacity = l.processed_table_capacity.clamp(1, 10_000_000);
         l.max_orders = l.max_orders.clamp(1, 10_000_000);
+        l.orders_kept = l.orders_kept.clamp(16, 10_000_000);
         l.trace_buffer = l.trace_buffer.clamp(16, 10_000_000);
         l.checker_history = l.checker_history.clamp(1, 100_000);
         l.scheduled_commands = l.scheduled_commands.clamp(1, 10_000_000);

@@ -9,7 +9,7 @@ use std::fmt;
 pub struct OrderId(pub u32);
 
 /// A product in the catalogue; the index into `SimConfig::products`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ProductId(pub u16);
 

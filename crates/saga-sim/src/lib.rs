@@ -16,6 +16,7 @@ pub mod consumer;
 pub mod ids;
 pub mod message;
 pub mod metrics;
+pub mod order_table;
 pub mod outbox;
 pub mod outcome;
 pub mod protocol;

@@ -16,6 +16,15 @@ pub enum CancelReason {
 }
 
 impl CancelReason {
+    /// The variant's name, as traces print it (not Debug: the browser build leaves Debug out).
+    pub const fn name(self) -> &'static str {
+        match self {
+            CancelReason::UserRequest => "UserRequest",
+            CancelReason::OutOfStock => "OutOfStock",
+            CancelReason::SagaFailed => "SagaFailed",
+        }
+    }
+
     /// The reason as the client sees it.
     pub const fn label(self) -> &'static str {
         match self {

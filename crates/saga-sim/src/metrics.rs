@@ -44,9 +44,15 @@ impl Sim {
     /// The run's summary figures. Costs O(orders); meant for a screen refresh, not every step.
     pub fn metrics(&self) -> Metrics {
         let now = self.now_ms;
-        let mut m = Metrics::default();
-        let mut latency_total = 0u64;
-        for o in &self.order.orders {
+        let archived = self.order.archived;
+        let mut m = Metrics {
+            confirmed: archived.confirmed,
+            cancelled: archived.cancelled,
+            longest_pending_ms: archived.longest_ms,
+            ..Metrics::default()
+        };
+        let mut latency_total = archived.latency_total_ms;
+        for o in self.order.orders.iter() {
             let open_ms = match o.status {
                 OrderStatus::Pending => {
                     m.pending += 1;

@@ -94,6 +94,8 @@ pub enum Outcome {
         /// The stock the guess looked at.
         stock: i64,
     },
+    /// The message is about an order settled long ago and archived: nothing to do.
+    Archived,
 }
 
 impl Outcome {
@@ -110,6 +112,7 @@ impl Outcome {
                 | Outcome::CancelTooLate
                 | Outcome::AlreadyFinal
                 | Outcome::GuessedNoRestock { .. }
+                | Outcome::Archived
         )
     }
 }
@@ -153,6 +156,7 @@ impl fmt::Display for Outcome {
             Outcome::GuessedNoRestock { stock } => {
                 write!(f, "no restock: guessed from the stock level ({stock} minus the quantity is not above 0)")
             }
+            Outcome::Archived => f.write_str("order settled and archived: ignored"),
         }
     }
 }

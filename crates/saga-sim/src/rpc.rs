@@ -224,11 +224,13 @@ impl fmt::Display for Rpc {
         match *self {
             Rpc::ReserveStock { product, quantity } => write!(f, "ReserveStock({product} x{quantity})"),
             Rpc::ReleaseStock { product, quantity } => write!(f, "ReleaseStock({product} x{quantity})"),
-            Rpc::RejectOrder { reason } => write!(f, "RejectOrder({reason:?})"),
+            Rpc::RejectOrder { reason } => write!(f, "RejectOrder({})", reason.name()),
             Rpc::Try { at, .. } | Rpc::Confirm { at } | Rpc::Prepare { at, .. } | Rpc::Commit { at } => {
                 write!(f, "{}@{at}", self.name())
             }
-            Rpc::Cancel { at, reason } | Rpc::Abort { at, reason } => write!(f, "{}@{at}({reason:?})", self.name()),
+            Rpc::Cancel { at, reason } | Rpc::Abort { at, reason } => {
+                write!(f, "{}@{at}({})", self.name(), reason.name())
+            }
             Rpc::QueryOrder { from } => write!(f, "QueryOrder from {from}"),
             other => f.write_str(other.name()),
         }

@@ -33,6 +33,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::hash::Hash;
 use std::hash::Hasher;
 
+mod archive;
 mod command_link;
 mod dead_letters;
 mod dual_write;
@@ -683,6 +684,7 @@ impl Sim {
         while let Some(p) = self.touched_products.pop() {
             self.checker.touch_product(self.now_ms, p, &self.product);
         }
+        self.archive_settled();
         let (nothing, lag) = (self.nothing_in_flight(), self.lag_zero());
         let (registry, dead) = (self.coordinator.registry.len(), self.dead_letters.len());
         self.checker.evaluate(
@@ -1532,6 +1534,10 @@ impl Sim {
             Outcome::DuplicateIgnored
         } else if relevant && (self.nodes[service.index()].failing || self.poison.0.contains(&msg.id)) {
             return None;
+        } else if msg.event.order().is_some_and(|o| self.order.orders.is_archived(o)) {
+            // A late copy about an order settled and archived: its rows are gone, so no handler
+            // may run (it would take stock for an order that no longer exists).
+            Outcome::Archived
         } else {
             let mut ctx =
                 Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };

@@ -195,6 +195,10 @@ pub struct View {
     pub idempotent_consumers: bool,
     /// Order's table.
     pub orders: Vec<OrderRow>,
+    /// Orders placed in the run, archived ones included (`orders` holds the kept ones).
+    pub orders_total: u32,
+    /// Deliveries in the run, archived ones included (`deliveries` holds the kept ones).
+    pub deliveries_total: u32,
     /// Product's stock table.
     pub products: Vec<ProductRow>,
     /// Product's ledger, per order id.
@@ -277,7 +281,9 @@ impl Sim {
             delivery: self.config.delivery,
             restock_rule: self.config.restock_rule,
             idempotent_consumers: self.config.idempotent_consumers,
-            orders: self.order.orders.clone(),
+            orders: self.order.orders.iter().cloned().collect(),
+            orders_total: self.order.orders.end(),
+            deliveries_total: self.delivery.archived + self.delivery.deliveries.iter().flatten().count() as u32,
             products: self
                 .config
                 .products
@@ -298,10 +304,9 @@ impl Sim {
             ledger: self
                 .product
                 .ledger
-                .iter()
-                .enumerate()
+                .iter_ids()
                 .filter(|(_, l)| **l != Ledger::None)
-                .map(|(i, l)| (OrderId(i as u32), *l))
+                .map(|(order, l)| (order, *l))
                 .collect(),
             deliveries: self.delivery.deliveries.iter().flatten().copied().collect(),
             services,

@@ -301,11 +301,11 @@ struct Outstanding {
 #[derive(Clone, Debug, Default)]
 pub struct Coordinator {
     /// Sagas, indexed by order id.
-    pub sagas: Vec<Option<SagaRow>>,
+    pub sagas: crate::order_table::OrderTable<Option<SagaRow>>,
     /// Compensations waiting for the scheduler (bounded: at most two per order).
     pub registry: VecDeque<RegistryEntry>,
     /// TCC and 2PC transactions, indexed by order id: the coordinator's log.
-    pub txs: Vec<Option<TxRow>>,
+    pub txs: crate::order_table::OrderTable<Option<TxRow>>,
     /// Unfinished transactions, sorted by order id: wake-ups visit these, not the whole log.
     active_txs: Vec<OrderId>,
     outstanding: Requests,
@@ -326,7 +326,7 @@ impl Coordinator {
 
     /// The saga of `order`.
     pub fn saga(&self, order: OrderId) -> Option<&SagaRow> {
-        self.sagas.get(order.0 as usize).and_then(Option::as_ref)
+        self.sagas.get(order).and_then(Option::as_ref)
     }
 
     /// The engine assigned `request` to a command it sent.
@@ -366,7 +366,7 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let slot = crate::services::slot(&mut self.sagas, order);
+        let slot = self.sagas.slot(order);
         if slot.is_some() {
             return;
         }
@@ -385,7 +385,7 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let slot = crate::services::slot(&mut self.sagas, order);
+        let slot = self.sagas.slot(order);
         let Some(row) = slot.as_mut() else {
             // The cancellation overtook the order on the bus (reordering). A tombstone makes the
             // late OrderPlaced start nothing, as the participants' tombstones do.
@@ -436,7 +436,7 @@ impl Coordinator {
             return;
         }
         let o = Outstanding { order, rpc, from_registry: false };
-        let Some(Some(row)) = self.sagas.get_mut(o.order.0 as usize) else { return };
+        let Some(Some(row)) = self.sagas.get_mut(o.order) else { return };
         if row.current != Some(o.rpc) {
             return;
         }
@@ -503,7 +503,7 @@ impl Coordinator {
             }
             return;
         }
-        let Some(Some(row)) = self.sagas.get_mut(o.order.0 as usize) else { return };
+        let Some(Some(row)) = self.sagas.get_mut(o.order) else { return };
         if row.current != Some(o.rpc) {
             return;
         }

@@ -1,7 +1,7 @@
 //! The Delivery service: starts a delivery for each placed order, cancels it when the order is
 //! cancelled.
 
-use super::{Ctx, slot};
+use super::Ctx;
 use crate::ids::{OrderId, ServiceId};
 use crate::message::{Event, Message};
 use crate::outcome::Outcome;
@@ -53,7 +53,9 @@ impl DeliveryRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryService {
     /// The deliveries, indexed by order id (None where no delivery exists).
-    pub deliveries: Vec<Option<DeliveryRow>>,
+    pub deliveries: crate::order_table::OrderTable<Option<DeliveryRow>>,
+    /// Deliveries of archived orders (their rows are gone).
+    pub archived: u32,
     /// TCC slots held right now, counted so "is anything held?" costs nothing.
     pub held: u32,
 }
@@ -61,12 +63,12 @@ pub struct DeliveryService {
 impl DeliveryService {
     /// The delivery of `order`, if any.
     pub fn get(&self, order: OrderId) -> Option<&DeliveryRow> {
-        self.deliveries.get(order.0 as usize).and_then(Option::as_ref)
+        self.deliveries.get(order).and_then(Option::as_ref)
     }
 
     /// A courier hands the parcel over. Only a STARTED delivery can complete.
     pub fn complete(&mut self, order: OrderId, now_ms: u64) -> bool {
-        match self.deliveries.get_mut(order.0 as usize) {
+        match self.deliveries.get_mut(order) {
             Some(Some(row)) if row.status == DeliveryStatus::Started => {
                 row.status = DeliveryStatus::Completed;
                 row.updated_at_ms = now_ms;
@@ -98,7 +100,7 @@ impl DeliveryService {
 
     fn command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
         use DeliveryStatus::{Cancelled, Completed, Held, Prepared, Started};
-        let row = slot(&mut self.deliveries, order);
+        let row = self.deliveries.slot(order);
         match (*rpc, row.as_mut()) {
             (Rpc::ScheduleDelivery, None) => {
                 *row = Some(DeliveryRow::new(order, Started, 1, now_ms));
@@ -166,7 +168,7 @@ impl DeliveryService {
         match msg.event {
             Event::OrderPlaced { order, .. } => {
                 let now = ctx.now_ms;
-                let row = slot(&mut self.deliveries, order);
+                let row = self.deliveries.slot(order);
                 let again = match row {
                     // A tombstone: the cancellation overtook the order.
                     Some(r) if r.status == DeliveryStatus::Cancelled && r.parcels == 0 => {
@@ -189,7 +191,7 @@ impl DeliveryService {
             }
             Event::OrderCancelled { order, .. } => {
                 let now = ctx.now_ms;
-                let row = slot(&mut self.deliveries, order);
+                let row = self.deliveries.slot(order);
                 match row {
                     None => {
                         *row = Some(DeliveryRow::new(order, DeliveryStatus::Cancelled, 0, now));

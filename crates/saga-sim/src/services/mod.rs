@@ -7,7 +7,7 @@ pub mod delivery;
 pub mod order;
 pub mod product;
 
-use crate::ids::{MessageId, OrderId, ServiceId};
+use crate::ids::{MessageId, ServiceId};
 use crate::message::{Event, Message};
 
 /// What a handler hands back to the engine: the messages to publish, written to the service's
@@ -37,13 +37,4 @@ impl Ctx<'_> {
         });
         id
     }
-}
-
-/// Grows a table indexed by order id so `order` has a slot, and returns that slot.
-pub(crate) fn slot<T: Default>(rows: &mut Vec<T>, order: OrderId) -> &mut T {
-    let i = order.0 as usize;
-    if rows.len() <= i {
-        rows.resize_with(i + 1, T::default);
-    }
-    &mut rows[i]
 }

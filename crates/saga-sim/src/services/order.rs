@@ -134,15 +134,44 @@ pub const MAX_QUANTITY: u32 = 1_000;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrderService {
     /// The orders, indexed by id.
-    pub orders: Vec<OrderRow>,
-    /// Idempotency keys of accepted requests.
+    pub orders: crate::order_table::OrderTable<OrderRow>,
+    /// Idempotency keys of accepted requests (an archived order's key is forgotten with it).
     #[serde(skip)]
     pub keys: FxHashMap<IdempotencyKey, OrderId>,
+    /// Totals of the orders archived (settled, rows dropped).
+    pub archived: ArchivedOrders,
     /// Order's own copy of each product's stock, as last reported by Product (may be stale).
     pub product_replica: Vec<i64>,
     /// The newest Product message applied to each replica row. Product emits in id order, so an
     /// older message overtaken on the way (reordering) cannot roll the copy back.
     pub replica_source: Vec<Option<MessageId>>,
+}
+
+/// What is left of archived orders: the totals the run's figures need.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedOrders {
+    /// Archived orders that were CONFIRMED.
+    pub confirmed: u32,
+    /// Archived orders that were CANCELLED.
+    pub cancelled: u32,
+    /// Their time from placing to final status, summed.
+    pub latency_total_ms: u64,
+    /// The longest of those times.
+    pub longest_ms: u64,
+}
+
+impl ArchivedOrders {
+    /// Counts a final order that leaves the tables.
+    pub fn add(&mut self, row: &OrderRow) {
+        match row.status {
+            OrderStatus::Confirmed => self.confirmed += 1,
+            OrderStatus::Cancelled(_) => self.cancelled += 1,
+            OrderStatus::Pending => return,
+        }
+        let ms = row.updated_at_ms.saturating_sub(row.placed_at_ms);
+        self.latency_total_ms += ms;
+        self.longest_ms = self.longest_ms.max(ms);
+    }
 }
 
 /// A place-order request as Order sees it, with what the engine knows about the world.
@@ -176,7 +205,7 @@ impl OrderService {
 
     /// The row of `order`, if it exists.
     pub fn get(&self, order: OrderId) -> Option<&OrderRow> {
-        self.orders.get(order.0 as usize)
+        self.orders.get(order)
     }
 
     /// Handles a place-order request: a local transaction that stores the order PENDING and
@@ -191,13 +220,13 @@ impl OrderService {
         if req.quantity == 0 || req.quantity > MAX_QUANTITY {
             return Reply::Rejected { reason: Rejection::BadQuantity };
         }
-        if self.orders.len() >= req.max_orders as usize {
+        if self.orders.end() >= req.max_orders {
             return Reply::Rejected { reason: Rejection::OrderLimitReached };
         }
         if req.mode == PlacementMode::Cp && !req.product_reachable {
             return Reply::Rejected { reason: Rejection::ProductUnreachable };
         }
-        let id = OrderId(self.orders.len() as u32);
+        let id = OrderId(self.orders.end());
         self.orders.push(OrderRow {
             id,
             product: req.product,
@@ -219,7 +248,7 @@ impl OrderService {
 
     /// Handles the client's cancel request: CANCELLED now, OrderCancelled out.
     pub fn cancel(&mut self, order: OrderId, ctx: &mut Ctx<'_>) -> Reply {
-        let Some(row) = self.orders.get_mut(order.0 as usize) else {
+        let Some(row) = self.orders.get_mut(order) else {
             return Reply::Rejected { reason: Rejection::UnknownOrder };
         };
         if matches!(row.status, OrderStatus::Cancelled(_)) {
@@ -241,7 +270,7 @@ impl OrderService {
 
     /// Handles a command from the coordinator (a local transaction), idempotently.
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64) -> RpcResult {
-        let Some(row) = self.orders.get_mut(order.0 as usize) else { return RpcResult::Refused };
+        let Some(row) = self.orders.get_mut(order) else { return RpcResult::Refused };
         match (*rpc, row.status) {
             (Rpc::QueryOrder { .. }, status) => RpcResult::Status { status },
             (Rpc::Try { .. } | Rpc::Prepare { .. }, OrderStatus::Pending) => {
@@ -299,7 +328,7 @@ impl OrderService {
             Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, ctx.now_ms),
             Event::ProductOutOfStock { order, product, available, .. } => {
                 self.update_replica(product, available, msg.id);
-                let Some(row) = self.orders.get_mut(order.0 as usize) else {
+                let Some(row) = self.orders.get_mut(order) else {
                     return Outcome::UnknownOrder { order };
                 };
                 if row.status != OrderStatus::Pending {
@@ -308,7 +337,7 @@ impl OrderService {
                 Self::cancel_row(row, CancelReason::OutOfStock, Some(msg.id), ctx);
                 Outcome::OrderCancelled { reason: CancelReason::OutOfStock }
             }
-            Event::DeliveryCancelled { order } => match self.orders.get(order.0 as usize) {
+            Event::DeliveryCancelled { order } => match self.orders.get(order) {
                 Some(_) => Outcome::AlreadyFinal,
                 None => Outcome::UnknownOrder { order },
             },
@@ -327,7 +356,7 @@ impl OrderService {
     }
 
     fn answer(&mut self, order: OrderId, answer: Answer, now_ms: u64) -> Outcome {
-        let Some(row) = self.orders.get_mut(order.0 as usize) else {
+        let Some(row) = self.orders.get_mut(order) else {
             return Outcome::UnknownOrder { order };
         };
         match answer {

@@ -1,7 +1,7 @@
 //! The Product (inventory) service: takes stock for placed orders, restores it for cancelled
 //! ones, and decides "restock or not" from the cancellation's causation id.
 
-use super::{Ctx, slot};
+use super::Ctx;
 use crate::config::RestockRule;
 use crate::ids::{MessageId, OrderId, ProductId, ServiceId};
 use crate::message::{Event, Message, StockChange};
@@ -83,7 +83,7 @@ pub struct ProductService {
     /// Net units added by operators (SetStock), per product, for the conservation check.
     pub adjustments: Vec<i64>,
     /// The ledger, indexed by order id.
-    pub ledger: Vec<Ledger>,
+    pub ledger: crate::order_table::OrderTable<Ledger>,
     /// TCC: units held by open reservations, per product (available = stock - reserved).
     pub reserved: Vec<i64>,
     /// 2PC: the lock on each product row, if a prepared transaction holds it.
@@ -103,7 +103,7 @@ impl ProductService {
         ProductService {
             stock: initial_stock.to_vec(),
             adjustments: vec![0; n],
-            ledger: Vec::new(),
+            ledger: Default::default(),
             reserved: vec![0; n],
             locks: vec![None; n],
             lock_ms_total: 0,
@@ -120,16 +120,16 @@ impl ProductService {
 
     /// TCC reservations whose time is up, oldest order first, at most `max`.
     pub fn stale_reservations(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
-        let stale = |(i, l): (usize, &Ledger)| match *l {
-            Ledger::Reserved { stale_at_ms, .. } if stale_at_ms <= now_ms => Some(OrderId(i as u32)),
+        let stale = |(order, l): (OrderId, &Ledger)| match *l {
+            Ledger::Reserved { stale_at_ms, .. } if stale_at_ms <= now_ms => Some(order),
             _ => None,
         };
-        self.ledger.iter().enumerate().filter_map(stale).take(max).collect()
+        self.ledger.iter_ids().filter_map(stale).take(max).collect()
     }
 
     /// The ledger row of `order`.
     pub fn ledger_of(&self, order: OrderId) -> Ledger {
-        self.ledger.get(order.0 as usize).copied().unwrap_or_default()
+        self.ledger.get(order).copied().unwrap_or_default()
     }
 
     /// Units Product holds for `order` (0 unless its ledger says Taken).
@@ -178,7 +178,7 @@ impl ProductService {
             Rpc::Cancel { .. } | Rpc::Abort { .. } => self.release(order, now_ms),
             Rpc::ReserveStock { product, quantity } => {
                 let Some(&available) = self.stock.get(usize::from(product.0)) else { return RpcResult::Refused };
-                let row = slot(&mut self.ledger, order);
+                let row = self.ledger.slot(order);
                 match *row {
                     Ledger::Taken { .. } => RpcResult::Done,
                     Ledger::Refused | Ledger::OutOfStock { .. } => RpcResult::OutOfStock { available },
@@ -200,7 +200,7 @@ impl ProductService {
                 }
             }
             Rpc::ReleaseStock { .. } => {
-                let row = slot(&mut self.ledger, order);
+                let row = self.ledger.slot(order);
                 match *row {
                     Ledger::Taken { product, units } => {
                         if let Some(s) = self.stock.get_mut(usize::from(product.0)) {
@@ -230,7 +230,7 @@ impl ProductService {
             return RpcResult::Refused;
         }
         let available = self.available(product);
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         match *row {
             Ledger::Reserved { .. } | Ledger::Taken { .. } => RpcResult::Done,
             Ledger::Refused => RpcResult::OutOfStock { available },
@@ -257,7 +257,7 @@ impl ProductService {
         let i = usize::from(product.0);
         let Some(&stock) = self.stock.get(i) else { return RpcResult::Refused };
         let lock = self.locks[i];
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         let result = match *row {
             Ledger::Prepared { .. } | Ledger::Taken { .. } => RpcResult::Done,
             Ledger::Refused => RpcResult::OutOfStock { available: stock },
@@ -285,7 +285,7 @@ impl ProductService {
 
     /// Confirm (TCC) or commit (2PC): the held units are taken for good.
     fn make_final(&mut self, order: OrderId, now_ms: u64) -> RpcResult {
-        let Some(&row) = self.ledger.get(order.0 as usize) else { return RpcResult::Refused };
+        let Some(&row) = self.ledger.get(order) else { return RpcResult::Refused };
         match row {
             Ledger::Reserved { product, units, reserved_at_ms, .. } => {
                 let i = usize::from(product.0);
@@ -301,7 +301,7 @@ impl ProductService {
             _ => return RpcResult::Refused,
         }
         if let Ledger::Reserved { product, units, .. } | Ledger::Prepared { product, units } = row {
-            self.ledger[order.0 as usize] = Ledger::Taken { product, units };
+            *self.ledger.slot(order) = Ledger::Taken { product, units };
         }
         RpcResult::Done
     }
@@ -309,7 +309,7 @@ impl ProductService {
     /// Cancel (TCC) or abort (2PC): held units are released; units already taken (after a
     /// confirm, when the customer or an operator cancels) are given back.
     fn release(&mut self, order: OrderId, now_ms: u64) -> RpcResult {
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         match *row {
             Ledger::Reserved { product, units, reserved_at_ms, .. } => {
                 self.reserved[usize::from(product.0)] -= i64::from(units);
@@ -396,7 +396,7 @@ impl ProductService {
         let Some(&available) = self.stock.get(usize::from(product.0)) else {
             return Outcome::UnknownOrder { order };
         };
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         let already = match *row {
             Ledger::CancelledFirst => return Outcome::PlacedAfterCancel,
             // Without a processed-message table a duplicate OrderPlaced reaches this point and is
@@ -448,7 +448,7 @@ impl ProductService {
         }
         *stock += i64::from(quantity);
         let stock_after = *stock;
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         let again = matches!(*row, Ledger::Restored { .. });
         if let Ledger::Taken { .. } | Ledger::None | Ledger::OutOfStock { .. } = *row {
             *row = Ledger::Restored { product, units: quantity };
@@ -488,7 +488,7 @@ impl ProductService {
         if self.restock_rule == RestockRule::GuessFromStock {
             return self.guess_restock(msg, order, product, quantity, ctx);
         }
-        let row = slot(&mut self.ledger, order);
+        let row = self.ledger.slot(order);
         let again = match *row {
             // The seed's rule, decided from ids: this cancellation's causation id is the
             // ProductOutOfStock Product itself published, so the saga began here and there is

@@ -257,6 +257,10 @@ impl Sim {
     /// question to Order).
     pub(super) fn participant_command(&mut self, service: ServiceId, order: OrderId, rpc: &Rpc) -> RpcResult {
         let (now, ttl) = (self.now_ms, self.config.two_phase.reservation_ttl_ms);
+        if self.order.orders.is_archived(order) {
+            // Settled long ago: a late copy of a command must not act on a row that is gone.
+            return RpcResult::Refused;
+        }
         let result = match service {
             ServiceId::Product => self.product.handle_command(order, rpc, now, ttl),
             ServiceId::Delivery => self.delivery.handle_command(order, rpc, now, ttl),

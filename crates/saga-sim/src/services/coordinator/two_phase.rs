@@ -179,7 +179,7 @@ impl Coordinator {
 
     /// The transaction of `order`.
     pub fn tx(&self, order: OrderId) -> Option<&TxRow> {
-        self.txs.get(order.0 as usize).and_then(Option::as_ref)
+        self.txs.get(order).and_then(Option::as_ref)
     }
 
     /// OrderPlaced arrived: phase one asks every participant to vote.
@@ -192,7 +192,7 @@ impl Coordinator {
         out: &mut Vec<CoordEffect>,
     ) {
         let protocol = self.protocol;
-        let slot = crate::services::slot(&mut self.txs, order);
+        let slot = self.txs.slot(order);
         if slot.is_some() {
             return;
         }
@@ -217,7 +217,7 @@ impl Coordinator {
         out: &mut Vec<CoordEffect>,
     ) {
         let protocol = self.protocol;
-        let slot = crate::services::slot(&mut self.txs, order);
+        let slot = self.txs.slot(order);
         let Some(row) = slot.as_mut() else {
             // The cancellation overtook the order on the bus: a tombstone keeps the late
             // OrderPlaced from starting anything.
@@ -242,7 +242,7 @@ impl Coordinator {
     pub fn tx_reply(&mut self, packet: RpcPacket, result: RpcResult, now_ms: u64, out: &mut Vec<CoordEffect>) {
         self.outstanding.remove(&packet.request);
         let protocol = self.protocol;
-        let Some(Some(row)) = self.txs.get_mut(packet.order.0 as usize) else { return };
+        let Some(Some(row)) = self.txs.get_mut(packet.order) else { return };
         let Some(i) = PARTICIPANTS.iter().position(|&s| s == packet.rpc.target()) else { return };
         if row.finished() || row.parts[i].rpc != Some(packet.rpc) || row.parts[i].state != PartState::Waiting {
             return;
@@ -293,7 +293,7 @@ impl Coordinator {
     ) {
         let Some(o) = self.outstanding.remove(&request) else { return };
         let (protocol, tp) = (self.protocol, self.two_phase);
-        let Some(Some(row)) = self.txs.get_mut(o.order.0 as usize) else { return };
+        let Some(Some(row)) = self.txs.get_mut(o.order) else { return };
         let Some(i) = PARTICIPANTS.iter().position(|&s| s == o.rpc.target()) else { return };
         if row.finished() || row.parts[i].rpc != Some(o.rpc) || row.parts[i].state != PartState::Waiting {
             return;
@@ -344,7 +344,7 @@ impl Coordinator {
         let mut next: Option<u64> = None;
         let mut soonest = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
         for &order in &self.active_txs {
-            let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { continue };
+            let Some(Some(row)) = self.txs.get_mut(order) else { continue };
             if let (TxPhase::Stuck { commit }, Some(since)) = (row.phase, row.stuck_at_ms)
                 && !row.alerted
             {
@@ -380,7 +380,7 @@ impl Coordinator {
     pub(super) fn tx_resume(&mut self, now_ms: u64, max_attempts: u32, out: &mut Vec<CoordEffect>) {
         let (protocol, tp) = (self.protocol, self.two_phase);
         for &order in &self.active_txs {
-            let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { continue };
+            let Some(Some(row)) = self.txs.get_mut(order) else { continue };
             if let (TxPhase::Stuck { .. }, false) = (row.phase, row.alerted) {
                 let since = row.stuck_at_ms.unwrap_or(now_ms);
                 out.push(CoordEffect::WakeAt(since.saturating_add(tp.pending_timeout_ms).max(now_ms)));
@@ -424,7 +424,7 @@ impl Coordinator {
         out: &mut Vec<CoordEffect>,
     ) {
         let protocol = self.protocol;
-        let Some(Some(row)) = self.txs.get_mut(order.0 as usize) else { return };
+        let Some(Some(row)) = self.txs.get_mut(order) else { return };
         if row.finished() {
             return;
         }
