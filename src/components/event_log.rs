@@ -14,8 +14,10 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Lines drawn at most (the store keeps more, for the filters and the causal chains).
-const LINES_SHOWN: usize = 100;
+/// Lines drawn at most (the store keeps more, for the filters and the causal chains). Fifty
+/// scroll back a good while; after a fast-forward every one of them is new, and drawing a
+/// hundred took the redraw past 50 ms on a slow machine.
+const LINES_SHOWN: usize = 50;
 
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq)]
