@@ -137,8 +137,7 @@ impl Svg {
         let (line1, line2) = match view.replies.last().map(|r| r.1) {
             Some(Reply::AlreadyPlaced { order }) => (format!("↻ {order}"), t(lang, Key::Recognised).to_string()),
             Some(Reply::Accepted { order } | Reply::Cancelled { order }) => {
-                let status =
-                    view.orders.get(order.0 as usize).map(|o| i18n::status(lang, o.status)).unwrap_or_default();
+                let status = view.order(order).map(|o| i18n::status(lang, o.status)).unwrap_or_default();
                 (order.to_string(), status.split(' ').next().unwrap_or_default().to_string())
             }
             Some(Reply::Rejected { .. }) => ("✕".to_string(), t(lang, Key::RejectedShort).to_string()),
@@ -388,6 +387,23 @@ mod tests {
         let cut = Command::Fault(Fault::Partition { service: ServiceId::Product });
         let (view, _) = svg_after(SimConfig::default(), &[cut], 0);
         assert_eq!(summary(Lang::En, &view), "Order: UP, lag 0; Product: UP, link cut, lag 0; Delivery: UP, lag 0");
+    }
+
+    #[test]
+    fn the_client_finds_its_order_after_older_ones_were_archived() {
+        let mut config = SimConfig::default();
+        config.products[0].initial_stock = 1_000;
+        (config.limits.orders_kept, config.limits.archive_after_ms) = (16, 0);
+        let mut sim = Sim::new(config, 7);
+        for k in 0..40 {
+            sim.apply(place());
+            sim.advance_until(k * 2_000);
+        }
+        sim.apply(place());
+        let view = sim.view();
+        assert!(view.orders[0].id.0 > 0, "older orders were archived");
+        let svg = stage_svg(Lang::En, &view, &Chain::default());
+        assert!(svg.contains(">o40<") && svg.contains(">PENDING<"), "{svg}");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn own_row(lang: Lang, view: &View, service: ServiceId, order: OrderId) -> Strin
             let row = view.deliveries.binary_search_by_key(&order, |d| d.order).ok().map(|i| view.deliveries[i]);
             row.map_or_else(|| "—".into(), |d| i18n::delivery_status(lang, d.status).to_string())
         }
-        _ => view.orders.get(order.0 as usize).map_or_else(
+        _ => view.order(order).map_or_else(
             || "—".into(),
             |o| {
                 format!(

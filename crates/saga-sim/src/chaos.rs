@@ -9,7 +9,7 @@
 
 use crate::command::{Command, Fault, TimedCommand};
 use crate::config::{LinkFaults, MsRange};
-use crate::ids::{OrderId, ProductId};
+use crate::ids::{IdempotencyKey, ProductId};
 use crate::metrics::Metrics;
 use crate::rng::{Chance, SimRng};
 use crate::sim::{Sim, Stats};
@@ -29,6 +29,11 @@ pub const HEAL_AFTER_LAST_ORDER_MS: u64 = 2_000;
 pub const CONVERGENCE_BOUND_MS: u64 = 120_000;
 /// The share of orders the client cancels shortly after placing them.
 const CANCEL_PROBABILITY: f64 = 0.1;
+/// How long after placing an order the client cancels it (mid-saga, as a rule).
+const CANCEL_AFTER_MS: u64 = 400;
+/// The fast-forward's idempotency keys: a range of their own (the engine's start at 2^62), then
+/// the start time and the order's number in the plan, so no two fast-forwards share one.
+const CHAOS_KEY_BASE: u64 = 3 << 62;
 
 /// The network weather while the orders come.
 const WEATHER: LinkFaults = LinkFaults {
@@ -101,6 +106,11 @@ pub struct ChaosRun {
     heal_at_ms: u64,
     deadline_ms: u64,
     at_start: (Stats, u64, Metrics),
+    /// The client's cancels, in time order, by the key of the order they cancel. They are not
+    /// in the schedule: the order's id is known only once Order accepted it (a crashed Order
+    /// rejects some, and later ids shift), so it is looked up by key when the cancel is due.
+    cancels: Vec<(u64, IdempotencyKey)>,
+    next_cancel: usize,
     outcome: Option<ChaosOutcome>,
 }
 
@@ -112,7 +122,7 @@ impl ChaosRun {
         }
         let start_ms = sim.now_ms();
         let spacing_ms = (sim.config().handle_ms * SPACING_HANDLE_TIMES).max(MIN_ORDER_SPACING_MS);
-        let plan = plan(sim.seed() ^ start_ms.rotate_left(32), start_ms, spacing_ms, orders, sim);
+        let (plan, cancels) = plan(sim.seed() ^ start_ms.rotate_left(32), start_ms, spacing_ms, orders, sim);
         let room = (sim.config().limits.scheduled_commands as usize).saturating_sub(sim.scheduled_commands());
         if plan.len() > room {
             return Err(ChaosRefusal::ScheduleFull);
@@ -132,6 +142,8 @@ impl ChaosRun {
             heal_at_ms,
             deadline_ms: heal_at_ms + CONVERGENCE_BOUND_MS,
             at_start,
+            cancels,
+            next_cancel: 0,
             outcome: None,
         })
     }
@@ -143,8 +155,20 @@ impl ChaosRun {
             if self.outcome.is_some() {
                 break;
             }
+            let due = sim.next_due_ms();
+            if let Some(&(at, key)) = self.cancels.get(self.next_cancel)
+                && due.is_none_or(|d| at <= d)
+            {
+                sim.advance_until(at);
+                // An order Order rejected, or one already archived, has nothing to cancel.
+                if let Some(&order) = sim.order.keys.get(&key) {
+                    sim.apply(Command::CancelOrder { order });
+                }
+                self.next_cancel += 1;
+                continue;
+            }
             let settled = sim.is_quiet() && sim.scheduled_commands() == 0;
-            match sim.next_due_ms() {
+            match due {
                 Some(due) if !settled && due <= self.deadline_ms => {
                     sim.step();
                 }
@@ -186,12 +210,18 @@ impl ChaosRun {
 }
 
 /// Draws the plan: weather on, then per block a restock (one product may run out), maybe a
-/// crash and a cut, the orders with some cancelled, and finally `HealAll`, last.
-fn plan(seed: u64, start_ms: u64, spacing_ms: u64, orders: u32, sim: &Sim) -> Vec<TimedCommand> {
+/// crash and a cut, the orders, and finally `HealAll`, last; and apart, in time order, the
+/// client's cancels of some orders, by key.
+fn plan(
+    seed: u64,
+    start_ms: u64,
+    spacing_ms: u64,
+    orders: u32,
+    sim: &Sim,
+) -> (Vec<TimedCommand>, Vec<(u64, IdempotencyKey)>) {
     let mut r = SimRng::new(seed ^ 0x4348_414f_535f_5255);
     let nodes = sim.nodes_in_play();
     let products = sim.config().products.len().max(1) as u64;
-    let first_order = sim.stats().orders_accepted as u32;
     // Enough stock for a block's orders (1 to 3 units each) and a fifth more.
     let block_units = (u64::from(BLOCK_ORDERS) * 2 * 6 / 5 / products) as i64;
     let heal_at_ms = start_ms + 2 + u64::from(orders) * spacing_ms + HEAL_AFTER_LAST_ORDER_MS;
@@ -224,20 +254,20 @@ fn plan(seed: u64, start_ms: u64, spacing_ms: u64, orders: u32, sim: &Sim) -> Ve
         }
     }
     let cancel = Chance::from_probability(CANCEL_PROBABILITY);
+    let mut cancels = Vec::with_capacity(orders as usize / 8);
+    let key_base = CHAOS_KEY_BASE | (start_ms & ((1 << 48) - 1)) << 14;
     for i in 0..orders {
         let at = t0 + 1 + u64::from(i) * spacing_ms;
         let product = ProductId(r.in_range(0, products - 1) as u16);
         let quantity = r.in_range(1, 3) as u32;
-        push(at, Command::PlaceOrder { product, quantity, idempotency_key: None });
+        let key = IdempotencyKey(key_base | u64::from(i));
+        push(at, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
         if r.chance(cancel) {
-            // Ids come in acceptance order; when Order rejected an earlier one, the guess misses
-            // and the cancel is refused, as a real client's stale id would be.
-            let order = OrderId(first_order.saturating_add(i));
-            push(at + r.in_range(20, 2_000), Command::CancelOrder { order });
+            cancels.push((at + CANCEL_AFTER_MS, key));
         }
     }
     commands.push(TimedCommand { at_ms: heal_at_ms, command: Command::Fault(Fault::HealAll) });
-    commands
+    (commands, cancels)
 }
 
 #[cfg(test)]
@@ -311,6 +341,44 @@ mod tests {
     }
 
     #[test]
+    fn every_protocol_settles_with_a_small_archive_and_leaves_no_lock_behind() {
+        for protocol in Protocol::ALL {
+            let mut config = SimConfig { protocol, ..SimConfig::default() };
+            (config.limits.orders_kept, config.limits.archive_after_ms) = (50, 0);
+            let mut sim = Sim::new(config, 12);
+            let mut run = ChaosRun::new(&mut sim, 1_500).unwrap();
+            let o = finish(&mut sim, &mut run, 5_000);
+            assert!(o.settled_at_ms.is_some() && o.consistent && o.violations == 0, "{protocol:?}: {o:?}");
+            assert_eq!(u64::from(o.confirmed + o.cancelled), o.accepted, "{protocol:?}");
+            assert!(sim.product.locks.iter().all(Option::is_none), "{protocol:?}: a row lock left held");
+            assert!(sim.order.orders.len() <= 50 + 50 / 8 + 10, "{protocol:?}: {}", sim.order.orders.len());
+        }
+    }
+
+    #[test]
+    fn the_client_cancels_the_orders_it_meant_even_after_rejections() {
+        // Order crashes in some blocks, so some placements are rejected and later ids shift;
+        // cancels go by key, so each still reaches the order it meant.
+        let (sim, o) = (0..40)
+            .map(|seed| {
+                let mut sim = Sim::new(SimConfig::default(), seed);
+                let mut run = ChaosRun::new(&mut sim, 2_000).unwrap();
+                let o = finish(&mut sim, &mut run, 5_000);
+                (sim, o)
+            })
+            .find(|(_, o)| o.accepted < 2_000)
+            .expect("some seed crashes Order while orders come");
+        assert!(o.consistent && o.violations == 0, "{o:?}");
+        let user_cancels = sim
+            .order
+            .orders
+            .iter()
+            .filter(|r| r.status == crate::OrderStatus::Cancelled(crate::CancelReason::UserRequest))
+            .count();
+        assert!(user_cancels * 100 >= 2_000 * 5, "about a tenth cancelled by the client: {user_cancels}");
+    }
+
+    #[test]
     fn slicing_does_not_change_the_run() {
         let outcome = |slice: u32| {
             let mut sim = Sim::new(SimConfig::default(), 3);
@@ -329,10 +397,10 @@ mod tests {
     #[test]
     fn the_plan_holds_the_chaos_it_promises() {
         let sim = Sim::new(SimConfig::default(), 11);
-        let plan = plan(11, 0, 180, 5_000, &sim);
+        let (plan, cancels) = plan(11, 0, 180, 5_000, &sim);
         let count = |f: &dyn Fn(&Command) -> bool| plan.iter().filter(|c| f(&c.command)).count();
         assert_eq!(count(&|c| matches!(c, Command::PlaceOrder { .. })), 5_000);
-        assert!(count(&|c| matches!(c, Command::CancelOrder { .. })) > 300);
+        assert!(cancels.len() > 300 && cancels.windows(2).all(|w| w[0].0 <= w[1].0), "cancels, in time order");
         assert!(count(&|c| matches!(c, Command::Fault(Fault::Crash { .. }))) >= 1);
         assert!(count(&|c| matches!(c, Command::Fault(Fault::Partition { .. }))) >= 1);
         let heal_at = plan.last().map(|c| c.at_ms).unwrap();
@@ -340,6 +408,7 @@ mod tests {
         assert!(matches!(plan.last().map(|c| c.command), Some(Command::Fault(Fault::HealAll))));
         let runs_out = |seed| {
             super::plan(seed, 0, 180, 1_000, &sim)
+                .0
                 .iter()
                 .any(|c| matches!(c.command, Command::SetStock { stock: 0, .. }))
         };

@@ -223,6 +223,8 @@ pub struct Limits {
     /// Orders whose rows every table keeps. Beyond it the oldest order, once settled (final,
     /// nothing held, its checks passing), is archived: its rows go and only totals stay.
     pub orders_kept: u32,
+    /// How long an order must have been final before it may be archived (virtual ms).
+    pub archive_after_ms: u64,
     /// Trace events buffered between two drains; beyond it the oldest are discarded and counted.
     pub trace_buffer: u32,
     /// Violations and inconsistency windows kept in the checker's history.
@@ -243,6 +245,7 @@ impl Default for Limits {
             processed_table_capacity: 8_192,
             max_orders: 1_000_000,
             orders_kept: 2_000,
+            archive_after_ms: 30_000,
             trace_buffer: 65_536,
             checker_history: 256,
             scheduled_commands: 100_000,

@@ -240,6 +240,13 @@ pub struct View {
     pub next_due_ms: Option<u64>,
 }
 
+impl View {
+    /// The row of `order`, when it is kept (rows are in id order).
+    pub fn order(&self, order: OrderId) -> Option<&OrderRow> {
+        self.orders.binary_search_by_key(&order, |o| o.id).ok().map(|i| &self.orders[i])
+    }
+}
+
 impl Sim {
     /// A snapshot of the world. Costs O(tables); call it when drawing, not on every step.
     pub fn view(&self) -> View {

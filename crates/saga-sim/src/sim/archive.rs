@@ -56,7 +56,29 @@ impl Sim {
             .is_some_and(|d| matches!(d.status, DeliveryStatus::Held | DeliveryStatus::Prepared));
         let saga_done = self.coordinator.sagas.get(order).and_then(Option::as_ref).is_none_or(|s| s.finished());
         let tx_done = self.coordinator.txs.get(order).and_then(Option::as_ref).is_none_or(|t| t.finished());
-        final_status && !holds_stock && !holds_slot && saga_done && tx_done && self.checker.order_settled(order)
+        // Long enough final that no message about it is still on its way, as a rule (a copy
+        // that comes later all the same is ignored): archiving must not change what happens.
+        let old_enough = self
+            .order
+            .orders
+            .get(order)
+            .is_some_and(|o| self.now_ms.saturating_sub(o.updated_at_ms) >= self.config.limits.archive_after_ms);
+        // A 2PC prepare may still hold or wait for a row lock after the transaction gave up.
+        let holds_lock = self.product.locks.iter().flatten().any(|l| l.holder == order);
+        let waits_for_lock = self
+            .lock_waiters
+            .iter()
+            .flatten()
+            .any(|&id| self.rpc_wires.get(id as usize).copied().flatten().is_some_and(|w| w.packet.order == order));
+        final_status
+            && old_enough
+            && !holds_stock
+            && !holds_slot
+            && !holds_lock
+            && !waits_for_lock
+            && saga_done
+            && tx_done
+            && self.checker.order_settled(order)
     }
 }
 
@@ -74,6 +96,7 @@ mod tests {
     fn run(orders_kept: u32) -> (Sim, usize) {
         let mut config = SimConfig::default();
         config.limits.orders_kept = orders_kept;
+        config.limits.archive_after_ms = 0;
         config.products[0].initial_stock = 1_000;
         let mut sim = Sim::new(config, 4);
         let weather = LinkFaults {

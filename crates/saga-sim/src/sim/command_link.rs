@@ -258,7 +258,10 @@ impl Sim {
     pub(super) fn participant_command(&mut self, service: ServiceId, order: OrderId, rpc: &Rpc) -> RpcResult {
         let (now, ttl) = (self.now_ms, self.config.two_phase.reservation_ttl_ms);
         if self.order.orders.is_archived(order) {
-            // Settled long ago: a late copy of a command must not act on a row that is gone.
+            // Settled long ago: a late copy of a command must not act on a row that is gone,
+            // and must not keep a row lock it was handed on its way in.
+            self.product.release_if_unprepared(order, now);
+            self.wake_lock_waiters();
             return RpcResult::Refused;
         }
         let result = match service {
