@@ -94,6 +94,9 @@ pub struct UiState {
     /// fast-forward runs: the rest of the page waits for its end instead of redrawing every
     /// table for thousands of orders ten times a second.
     pub fast_forward: Option<crate::driver::FastForwardStatus>,
+    /// The snapshot version the event log shows: it may lag one frame behind, so that the
+    /// redraw after a fast-forward is two tasks (the panels, then the log), not one long one.
+    pub log_version: u64,
 }
 
 /// Something that changes the UI state.
@@ -129,6 +132,10 @@ pub enum Action {
     SetReliability(Reliability),
     /// Where the fast-forward stands.
     FastForward(Option<crate::driver::FastForwardStatus>),
+    /// A new view for every panel but the event log, which catches up with `LogCatchUp`.
+    RefreshAllButLog(Snapshot),
+    /// The event log shows what the latest view shows.
+    LogCatchUp,
 }
 
 impl Reducible for UiState {
@@ -141,7 +148,20 @@ impl Reducible for UiState {
                 if snapshot == s.snapshot {
                     return self;
                 }
+                s.log_version = snapshot.version;
                 s.snapshot = snapshot;
+            }
+            Action::RefreshAllButLog(snapshot) => {
+                if snapshot == s.snapshot {
+                    return self;
+                }
+                s.snapshot = snapshot;
+            }
+            Action::LogCatchUp => {
+                if s.log_version == s.snapshot.version {
+                    return self;
+                }
+                s.log_version = s.snapshot.version;
             }
             Action::Transport { playing, speed_exp } => {
                 s.playing = playing;
