@@ -110,7 +110,7 @@ try {
   // 5. Fast-forward and memory over a long run. At the highest speed (x100), the fast-forward
   // runs 10,000 orders under chaos (about 33 minutes of virtual time) five times over. Each run
   // reports its wall time, and the longest task while it ran (it computes in slices of about
-  // 24 ms). The WebAssembly memory only ever grows, so equal sizes after the second and the
+  // 12 ms). The WebAssembly memory only ever grows, so equal sizes after the second and the
   // fifth run mean every queue, log and table stays bounded once its bound has filled.
   const m = await watchedPage(browser);
   await m.page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__sagaWasm = e.detail.wasm; }));
