@@ -369,6 +369,8 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
                 if !d.playing {
                     d.set_playing(true);
                 }
+                // An earlier complaint about the number no longer applies.
+                dispatcher.dispatch(Action::SetNotice(None));
             } else {
                 let text = format!(
                     "{}: {}: 1–{}",

@@ -474,46 +474,4 @@ mod tests {
         d.fast_forward_slice(&clock, 2.0);
         assert!(d.sim.now_ms() > at);
     }
-
-    /// Where a fast-forward's time goes, natively: `cargo test --release -p saga-lab
-    /// fast_forward_cost -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn fast_forward_cost() {
-        let timed = |store: bool| {
-            let mut d = Driver::new(SimConfig::default(), 1);
-            d.start_fast_forward(10_000).unwrap();
-            let start = std::time::Instant::now();
-            let (mut run, _) = d.fast_forward.take().unwrap();
-            loop {
-                let p = run.run(&mut d.sim, FAST_FORWARD_CHUNK_STEPS);
-                if store {
-                    d.collect();
-                } else {
-                    d.scratch.clear();
-                    d.sim.drain_trace_into(&mut d.scratch);
-                }
-                if let ChaosProgress::Done(o) = p {
-                    return (start.elapsed(), o.events, o.steps);
-                }
-            }
-        };
-        let mut d = Driver::new(SimConfig::default(), 1);
-        d.start_fast_forward(10_000).unwrap();
-        let (mut run, _) = d.fast_forward.take().unwrap();
-        while !matches!(run.run(&mut d.sim, 1_000), ChaosProgress::Done(_)) {
-            d.collect();
-        }
-        let t = std::time::Instant::now();
-        let v = d.sim.view();
-        println!("view at 10,000 orders: {:?} ({} orders)", t.elapsed(), v.orders.len());
-        let t = std::time::Instant::now();
-        let _ = d.sim.metrics();
-        println!("metrics: {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let _ = d.sim.in_flight();
-        println!("in flight: {:?}", t.elapsed());
-        println!("engine and trace only: {:?}", timed(false));
-        println!("with the event store:  {:?}", timed(true));
-    }
 }

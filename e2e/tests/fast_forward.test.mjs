@@ -87,6 +87,10 @@ test('a number of orders out of range is refused with a message, and the run kee
   }
   assert.match(await status(page).textContent(), /Crashes, cut links/);
   assert.ok((await page.locator('.clock').textContent()) >= clock);
+  // A good number then runs, and the complaint about the bad one goes.
+  await run(page, 200);
+  await form(page).locator('.ff-verdict').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('.notice').count(), 0, 'the old notice is gone');
   await finish(w, 'fast-forward-refused');
 });
 

@@ -1,5 +1,6 @@
 //! The standard workload for throughput figures: many orders under faults, then a heal.
-//! Shared by `saga-cli bench`, the divan benchmark and (later) the app's fast-forward.
+//! Shared by `saga-cli bench` and the divan benchmark. (The app's fast-forward is `chaos.rs`:
+//! the same idea, drawn from the run's seed and shaped for the run's own world.)
 
 use crate::command::{Command, Fault};
 use crate::config::{Limits, LinkFaults, MsRange, ProductSpec, SimConfig};
