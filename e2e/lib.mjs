@@ -4,6 +4,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -18,10 +19,20 @@ const TYPES = {
   '.css': 'text/css',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves DIST at http://127.0.0.1:PORT/demo/ and nothing else. */
-export async function serve() {
+/** Kinds of file a static host compresses (GitHub Pages and Netlify gzip these; not images). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.wasm', '.css', '.svg', '.json', '.txt']);
+
+/**
+ * Serves DIST at http://127.0.0.1:PORT/demo/ and nothing else, gzipping text and WebAssembly
+ * for a browser that accepts it, as GitHub Pages and Netlify do (at zlib's default level): the sizes and timings a test
+ * measures are the ones a visitor gets.
+ */
+export async function serve({ dist = DIST } = {}) {
+  const gzipped = new Map();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (!url.pathname.startsWith(SUBFOLDER)) {
@@ -29,15 +40,25 @@ export async function serve() {
       return;
     }
     let rel = decodeURIComponent(url.pathname.slice(SUBFOLDER.length)) || 'index.html';
-    const file = path.normalize(path.join(DIST, rel));
-    if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const file = path.normalize(path.join(dist, rel));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, {
-      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
+    const ext = path.extname(file);
+    const headers = { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store', vary: 'accept-encoding' };
+    if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      const stamp = fs.statSync(file).mtimeMs;
+      let entry = gzipped.get(file);
+      if (!entry || entry.stamp !== stamp) {
+        entry = { stamp, body: zlib.gzipSync(fs.readFileSync(file)) };
+        gzipped.set(file, entry);
+      }
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': entry.body.length });
+      res.end(entry.body);
+      return;
+    }
+    res.writeHead(200, headers);
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

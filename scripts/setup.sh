@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, and nothing that is already there:
 #   the wasm32 target, trunk, wasm-bindgen-cli (the lockfile's version), Debian's chromium and
-#   chromedriver, the npm packages (binaryen's wasm-opt, playwright-core, axe-core, terser), and every
+#   chromedriver, the npm packages (binaryen's wasm-opt, playwright-core, axe-core, terser, lighthouse), and every
 #   crate, so later builds run offline. Only crates.io, the npm registry, Debian's packages and
 #   the rustup target server are contacted.
 set -euo pipefail
@@ -58,7 +58,8 @@ if ! command -v "$CHROMIUM" >/dev/null || ! command -v chromedriver >/dev/null |
 fi
 
 if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ] \
-   || [ ! -d e2e/node_modules/terser ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+   || [ ! -d e2e/node_modules/terser ] || [ ! -d e2e/node_modules/lighthouse ] \
+   || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
   step "installing npm packages"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi

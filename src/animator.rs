@@ -1,10 +1,16 @@
 //! Moves message tokens across the stage from one requestAnimationFrame loop, by setting SVG
 //! transforms on elements it owns. Yew never renders these, so a frame costs a few attribute
 //! writes, not a re-render.
+//!
+//! Each message is a labelled pill in its link's pipe (see `layout`); the coordinator's commands
+//! and their answers are pills on the rail. `token_layout` keeps the pills of one lane from
+//! overlapping: they queue, and a crowded lane folds the tokens furthest from arriving into one
+//! "+n" pill. Acknowledgements and offset commits are dots on the pipe's edges.
 
 use crate::format::fixed;
-use crate::layout;
-use saga_sim::OrderStatus;
+use crate::i18n::{self, Key, Lang, t};
+use crate::layout::{self, Geometry, NODE_W, PILL_GAP, PILL_H};
+use crate::token_layout::{self, Want};
 use saga_sim::rpc::{RpcPacket, RpcResult};
 use saga_sim::view::InFlight;
 use saga_sim::{Message, ServiceId};
@@ -12,16 +18,8 @@ use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-/// Messages of one batch are fanned out by this much so each stays visible.
-const FAN_PX: f64 = 4.0;
-/// With more than this many things in flight, each lane draws only its first
-/// [`DRAWN_PER_LANE`] and sums up the rest in one "+n" token, so a frame stays within budget
-/// however busy the run (and the screen says so rather than dropping frames silently).
-const CROWD_ABOVE: usize = 400;
-/// Tokens drawn per lane when crowded: the soonest to arrive.
-const DRAWN_PER_LANE: usize = 30;
-/// Lanes: each node's link to the bus both ways, and its command link both ways.
-const LANES: usize = 16;
+/// How far a pipe's edge lines sit from its centre: acks and commits travel on them.
+const EDGE: f64 = NODE_W / 2.0 - 3.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum TokenKey {
@@ -33,10 +31,30 @@ enum TokenKey {
     Crowd { lane: usize },
 }
 
+/// A lane: a node's pipe (by node index) or a rail track (4 = commands, 5 = answers).
+const LANES: usize = 6;
+
 struct Token {
     el: Element,
     class: String,
     alive: bool,
+    /// The last position written, so an unmoved token costs no DOM write.
+    at: (i32, i32),
+}
+
+/// A pill that wants a place this frame.
+struct Pill<'a> {
+    key: TokenKey,
+    lane: usize,
+    want: Want,
+    /// The other coordinate (x in a pipe, y on a track).
+    across: f64,
+    kind: PillKind<'a>,
+}
+
+enum PillKind<'a> {
+    Message { message: &'a Message, extra: &'static str },
+    Command { packet: &'a RpcPacket },
 }
 
 /// The token layer and its elements.
@@ -46,98 +64,62 @@ pub struct Animator {
     tokens: TokenMap,
     reduced_motion: bool,
     last_count: usize,
+    lang: Lang,
 }
 
 impl Animator {
     /// An animator drawing into `layer` (an SVG `<g>` the stage leaves empty).
     pub fn new(doc: Document, layer: Element, reduced_motion: bool) -> Animator {
-        Animator { doc, layer, tokens: TokenMap::default(), reduced_motion, last_count: usize::MAX }
+        Animator { doc, layer, tokens: TokenMap::default(), reduced_motion, last_count: usize::MAX, lang: Lang::En }
     }
 
-    /// Draws `items` at virtual time `now_ms`, highlighting messages in `chain`.
-    pub fn draw(&mut self, items: &[InFlight], now_ms: f64, chain: &crate::store::Chain) -> Result<(), JsValue> {
+    /// Draws `items` at virtual time `now_ms` on the stage `g`, highlighting messages in `chain`.
+    pub fn draw(
+        &mut self,
+        g: &Geometry,
+        lang: Lang,
+        items: &[InFlight],
+        now_ms: f64,
+        chain: &crate::store::Chain,
+    ) -> Result<(), JsValue> {
+        if lang != self.lang {
+            // Labels are written once per token: start again in the new language.
+            for (_, t) in self.tokens.0.drain(..) {
+                t.el.remove();
+            }
+            self.lang = lang;
+        }
         for (_, t) in &mut self.tokens.0 {
             t.alive = false;
         }
+        let mut pills: Vec<Pill> = Vec::new();
         let mut count = 0;
-        let crowded = items.len() > CROWD_ABOVE;
-        let mut per_lane = [0usize; LANES];
         for item in items {
-            let lane = lane_of(item);
-            per_lane[lane] += 1;
-            if crowded && per_lane[lane] > DRAWN_PER_LANE {
-                count += 1;
+            count += self.collect(g, item, now_ms, &mut pills)?;
+        }
+        // Lay out each lane, then draw what it shows.
+        let mut summed = 0;
+        for lane in 0..LANES {
+            let mine: Vec<usize> = (0..pills.len()).filter(|&i| pills[i].lane == lane).collect();
+            if mine.is_empty() {
                 continue;
             }
-            match item {
-                InFlight::Batch { service, batch, messages, sent_at_ms, arrives_at_ms } => {
-                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                    for (index, m) in messages.iter().enumerate() {
-                        let key = TokenKey::Batch { batch: *batch, arrives_at_ms: *arrives_at_ms, index };
-                        let (x, y) = layout::along(*service, true, p);
-                        let fan = index as f64 * FAN_PX;
-                        self.place_message(key, m, x - fan, y - fan * 0.5, chain, "")?;
-                        count += 1;
-                    }
-                }
-                InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms } => {
-                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                    let (x, y) = layout::along(*service, false, p);
-                    self.place_control(TokenKey::Ack { batch: *batch, arrives_at_ms: *arrives_at_ms }, x, y, "ack")?;
-                    count += 1;
-                }
-                InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms } => {
-                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                    let (x, y) = layout::along(*service, true, p);
-                    let key = TokenKey::Commit { service: *service, offset: offset.0, arrives_at_ms: *arrives_at_ms };
-                    self.place_control(key, x, y, "commit")?;
-                    count += 1;
-                }
-                InFlight::Command { from, to, packet, sent_at_ms, arrives_at_ms } => {
-                    let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                    let (x, y) = match packet.rpc {
-                        // A sweeper's question to Order and its answer, on the participant's own
-                        // path to Order.
-                        saga_sim::rpc::Rpc::QueryOrder { from: asker } => layout::along_query(asker, *from == asker, p),
-                        _ => {
-                            let outbound = *from == ServiceId::Coordinator;
-                            layout::along_command(if outbound { *to } else { *from }, outbound, p)
-                        }
-                    };
-                    let outbound = *to != packet.rpc.requester();
-                    let key = TokenKey::Command { request: packet.request.0, answer: !outbound };
-                    self.place_command(key, packet, x, y)?;
-                    count += 1;
-                }
-                InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, repeat, .. } => {
-                    let arrived = now_ms >= *delivered_at_ms as f64;
-                    let p = if arrived { 1.0 } else { self.progress(now_ms, *fetched_at_ms, *delivered_at_ms) };
-                    let (x, y) = layout::along(*service, false, p);
-                    // A message this consumer met before travels as a ghost copy.
-                    let extra = match (arrived, *repeat) {
-                        (true, true) => " handling ghost",
-                        (true, false) => " handling",
-                        (false, true) => " ghost",
-                        (false, false) => "",
-                    };
-                    self.place_message(
-                        TokenKey::Delivery { service: *service, offset: offset.0 },
-                        message,
-                        x,
-                        y,
-                        chain,
-                        extra,
-                    )?;
-                    count += 1;
+            let wants: Vec<Want> = mine.iter().map(|&i| pills[i].want).collect();
+            let (lo, hi, crowd_size, across) = self.lane_extent(g, lane);
+            let placed = token_layout::place(&wants, lo, hi, PILL_GAP, crowd_size);
+            for (k, &i) in mine.iter().enumerate() {
+                let Some(at) = placed.at[k] else { continue };
+                let p = &pills[i];
+                let (x, y) = if lane < 4 { (p.across, at) } else { (at, p.across) };
+                match p.kind {
+                    PillKind::Message { message, extra } => self.place_message(p.key, message, x, y, chain, extra)?,
+                    PillKind::Command { packet } => self.place_command(p.key, packet, x, y)?,
                 }
             }
-        }
-        let mut summed = 0;
-        for (lane, &n) in per_lane.iter().enumerate() {
-            if crowded && n > DRAWN_PER_LANE {
-                let hidden = n - DRAWN_PER_LANE;
-                summed += hidden;
-                self.place_crowd(lane, hidden)?;
+            if let Some((at, n)) = placed.crowd {
+                summed += n;
+                let (x, y) = if lane < 4 { (across, at) } else { (at, across) };
+                self.place_crowd(lane, n, x, y)?;
             }
         }
         self.tokens.0.retain(|(_, t)| {
@@ -154,28 +136,115 @@ impl Animator {
         Ok(())
     }
 
-    /// The "+n" token in the middle of a crowded lane.
-    fn place_crowd(&mut self, lane: usize, hidden: usize) -> Result<(), JsValue> {
+    /// Turns one thing in flight into pills (returned in `pills`) or dots (drawn now); returns
+    /// how many messages it is.
+    fn collect<'a>(
+        &mut self,
+        g: &Geometry,
+        item: &'a InFlight,
+        now_ms: f64,
+        pills: &mut Vec<Pill<'a>>,
+    ) -> Result<usize, JsValue> {
+        let pipe_lane = |s: ServiceId| s.index();
+        match item {
+            InFlight::Batch { service, batch, messages, sent_at_ms, arrives_at_ms } => {
+                let Some(pipe) = g.pipe(*service) else { return Ok(0) };
+                let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                for (index, m) in messages.iter().enumerate() {
+                    pills.push(Pill {
+                        key: TokenKey::Batch { batch: *batch, arrives_at_ms: *arrives_at_ms, index },
+                        lane: pipe_lane(*service),
+                        want: Want { at: pipe.y(true, p), size: PILL_H, urgency: p },
+                        across: pipe.cx,
+                        kind: PillKind::Message { message: m, extra: "" },
+                    });
+                }
+                Ok(messages.len())
+            }
+            InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms } => {
+                let Some(pipe) = g.pipe(*service) else { return Ok(0) };
+                let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                let key = TokenKey::Ack { batch: *batch, arrives_at_ms: *arrives_at_ms };
+                self.place_control(key, pipe.cx + EDGE, pipe.y(false, p), "ack")?;
+                Ok(1)
+            }
+            InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms } => {
+                let Some(pipe) = g.pipe(*service) else { return Ok(0) };
+                let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                let key = TokenKey::Commit { service: *service, offset: offset.0, arrives_at_ms: *arrives_at_ms };
+                self.place_control(key, pipe.cx - EDGE, pipe.y(true, p), "commit")?;
+                Ok(1)
+            }
+            InFlight::Command { from, to, packet, sent_at_ms, arrives_at_ms } => {
+                let (Some([out_y, back_y]), Some(x0), Some(x1)) = (g.rail, g.rail_x(*from), g.rail_x(*to)) else {
+                    return Ok(0);
+                };
+                let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
+                let answer = packet.result.is_some();
+                let label = command_label(self.lang, packet);
+                pills.push(Pill {
+                    key: TokenKey::Command { request: packet.request.0, answer },
+                    lane: if answer { 5 } else { 4 },
+                    want: Want { at: x0 + (x1 - x0) * p, size: layout::pill_width(&label), urgency: p },
+                    across: if answer { back_y } else { out_y },
+                    kind: PillKind::Command { packet },
+                });
+                Ok(1)
+            }
+            InFlight::Delivery { service, offset, message, fetched_at_ms, delivered_at_ms, repeat, .. } => {
+                let Some(pipe) = g.pipe(*service) else { return Ok(0) };
+                let arrived = now_ms >= *delivered_at_ms as f64;
+                let p = if arrived { 1.0 } else { self.progress(now_ms, *fetched_at_ms, *delivered_at_ms) };
+                // A message this consumer met before travels as a ghost copy.
+                let extra = match (arrived, *repeat) {
+                    (true, true) => " handling ghost",
+                    (true, false) => " handling",
+                    (false, true) => " ghost",
+                    (false, false) => "",
+                };
+                pills.push(Pill {
+                    key: TokenKey::Delivery { service: *service, offset: offset.0 },
+                    lane: pipe_lane(*service),
+                    // The one being handled is never folded away.
+                    want: Want { at: pipe.y(false, p), size: PILL_H, urgency: if arrived { 2.0 } else { p } },
+                    across: pipe.cx,
+                    kind: PillKind::Message { message, extra },
+                });
+                Ok(1)
+            }
+        }
+    }
+
+    /// A lane's start and end along it, its crowd pill's size, and its other coordinate.
+    fn lane_extent(&self, g: &Geometry, lane: usize) -> (f64, f64, f64, f64) {
+        if lane < 4 {
+            let pipe = ServiceId::NODES.get(lane).and_then(|&s| g.pipe(s));
+            let Some(pipe) = pipe else { return (0.0, 0.0, PILL_H, 0.0) };
+            let (lo, hi) = pipe.span();
+            (lo - PILL_H / 2.0, hi + PILL_H / 2.0, PILL_H, pipe.cx)
+        } else {
+            let (lo, hi) = g.rail_span();
+            let y = g.rail.map_or(0.0, |r| r[lane - 4]);
+            (lo, hi, layout::pill_width("+000"), y)
+        }
+    }
+
+    /// The "+n" token of a crowded lane.
+    fn place_crowd(&mut self, lane: usize, hidden: usize, x: f64, y: f64) -> Result<(), JsValue> {
         let key = TokenKey::Crowd { lane };
         let label = format!("+{hidden}");
-        let fresh = !self.tokens.contains_key(&key);
-        if fresh {
-            let g = self.pill(&label, false, 0)?;
+        if let Some(t) = self.tokens.get_mut(&key) {
+            if let Some(text) = t.el.last_element_child() {
+                text.set_text_content(Some(&label));
+            }
+        } else {
+            // Wide enough for any count up to 999 (more shows the same width).
+            let g = self.pill("+000", false, 0)?;
+            if let Some(text) = g.last_element_child() {
+                text.set_text_content(Some(&label));
+            }
             self.layer.append_child(&g)?;
-            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true });
-        }
-        let service = ServiceId::NODES[lane % 4];
-        let (x, y) = match lane / 4 {
-            0 => layout::along(service, true, 0.5),
-            1 => layout::along(service, false, 0.5),
-            2 => layout::along_command(service, true, 0.5),
-            _ => layout::along_command(service, false, 0.5),
-        };
-        if let Some(t) = self.tokens.get_mut(&key)
-            && !fresh
-            && let Some(text) = t.el.last_element_child()
-        {
-            text.set_text_content(Some(&label));
+            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0) });
         }
         self.update(key, x, y, "token crowd".into())
     }
@@ -214,9 +283,12 @@ impl Animator {
         }
         class.push_str(extra);
         if !self.tokens.contains_key(&key) {
-            let el = self.message_element(m, comp)?;
+            let name = m.event.event_type().name();
+            let label = if comp { format!("↩ {name}") } else { name.to_string() };
+            let el = self.pill(&label, comp, m.id.0)?;
+            el.set_attribute("data-type", name)?;
             self.layer.append_child(&el)?;
-            self.tokens.insert(key, Token { el, class: String::new(), alive: true });
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0) });
         }
         self.update(key, x, y, class)
     }
@@ -224,21 +296,10 @@ impl Animator {
     fn place_command(&mut self, key: TokenKey, packet: &RpcPacket, x: f64, y: f64) -> Result<(), JsValue> {
         let comp = packet.rpc.is_compensation();
         if !self.tokens.contains_key(&key) {
-            // A command shows its name; an answer shows the result, as a participant would say it.
-            let label = match packet.result {
-                None => packet.rpc.name().to_string(),
-                Some(RpcResult::Done) => "✓ done".to_string(),
-                Some(RpcResult::OutOfStock { .. }) => "✗ out of stock".to_string(),
-                Some(RpcResult::Refused) => "✗ refused".to_string(),
-                Some(RpcResult::CannotUndo) => "✗ cannot undo".to_string(),
-                Some(RpcResult::Blocked) => "⏸ waits for lock".to_string(),
-                Some(RpcResult::Status { status: OrderStatus::Pending }) => "PENDING".to_string(),
-                Some(RpcResult::Status { status: OrderStatus::Confirmed }) => "CONFIRMED".to_string(),
-                Some(RpcResult::Status { status: OrderStatus::Cancelled(_) }) => "CANCELLED".to_string(),
-            };
+            let label = command_label(self.lang, packet);
             let el = self.pill(&label, comp, packet.request.0)?;
             self.layer.append_child(&el)?;
-            self.tokens.insert(key, Token { el, class: String::new(), alive: true });
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0) });
         }
         let kind = if packet.result.is_some() { "token cmd answer" } else { "token cmd" };
         self.update(key, x, y, format!("{kind}{}", if comp { " comp" } else { "" }))
@@ -248,10 +309,10 @@ impl Animator {
         if !self.tokens.contains_key(&key) {
             let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
             let c = self.doc.create_element_ns(Some(SVG_NS), "circle")?;
-            c.set_attribute("r", "4")?;
+            c.set_attribute("r", "4.5")?;
             g.append_child(&c)?;
             self.layer.append_child(&g)?;
-            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true });
+            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0) });
         }
         self.update(key, x, y, format!("token ctl {kind}"))
     }
@@ -259,7 +320,12 @@ impl Animator {
     fn update(&mut self, key: TokenKey, x: f64, y: f64, class: String) -> Result<(), JsValue> {
         let Some(t) = self.tokens.get_mut(&key) else { return Ok(()) };
         t.alive = true;
-        t.el.set_attribute("transform", &format!("translate({} {})", fixed(x, 1), fixed(y, 1)))?;
+        // Tenths of a unit: finer than a pixel, and an unmoved token writes nothing.
+        let at = ((x * 10.0).round() as i32, (y * 10.0).round() as i32);
+        if t.at != at {
+            t.at = at;
+            t.el.set_attribute("transform", &format!("translate({} {})", fixed(x, 1), fixed(y, 1)))?;
+        }
         if t.class != class {
             t.el.set_attribute("class", &class)?;
             t.class = class;
@@ -267,51 +333,46 @@ impl Animator {
         Ok(())
     }
 
-    fn message_element(&self, m: &Message, comp: bool) -> Result<Element, JsValue> {
-        let name = m.event.event_type().name();
-        let g = self.pill(name, comp, m.id.0)?;
-        g.set_attribute("data-type", name)?;
-        Ok(g)
-    }
-
-    /// A labelled pill; compensations get square corners, a dashed edge (by CSS) and ↩.
-    fn pill(&self, name: &str, comp: bool, id: u64) -> Result<Element, JsValue> {
-        let label = if comp { format!("↩ {name}") } else { name.to_string() };
+    /// A labelled pill; compensations (`square`) get square corners and a dashed edge (by CSS),
+    /// and their labels start with ↩.
+    fn pill(&self, label: &str, square: bool, id: u64) -> Result<Element, JsValue> {
         // Width from the label's length keeps the pill snug without measuring text.
-        let w = 10.0 + 6.1 * label.chars().count() as f64;
+        let w = layout::pill_width(label);
         let g = self.doc.create_element_ns(Some(SVG_NS), "g")?;
         g.set_attribute("data-message", &id.to_string())?;
         let r = self.doc.create_element_ns(Some(SVG_NS), "rect")?;
         r.set_attribute("x", &fixed(-w / 2.0, 1))?;
-        r.set_attribute("y", "-8")?;
+        r.set_attribute("y", &fixed(-PILL_H / 2.0, 1))?;
         r.set_attribute("width", &fixed(w, 1))?;
-        r.set_attribute("height", "16")?;
+        r.set_attribute("height", &fixed(PILL_H, 1))?;
         // Shape, not only colour, tells a compensation apart: square corners and a dashed edge.
-        r.set_attribute("rx", if comp { "1" } else { "8" })?;
+        r.set_attribute("rx", if square { "1" } else { "11" })?;
         let t = self.doc.create_element_ns(Some(SVG_NS), "text")?;
-        t.set_attribute("y", "3.5")?;
+        t.set_attribute("y", "5.5")?;
         t.set_attribute("text-anchor", "middle")?;
-        t.set_text_content(Some(&label));
+        t.set_text_content(Some(label));
         g.append_child(&r)?;
         g.append_child(&t)?;
         Ok(g)
     }
 }
 
-/// Which lane a thing in flight travels: a node's link to the bus (up or down) or its command
-/// link (out or back), as `direction * 4 + node`.
-fn lane_of(item: &InFlight) -> usize {
-    let node = |s: &ServiceId| match s {
-        ServiceId::Order => 0,
-        ServiceId::Product => 1,
-        ServiceId::Delivery => 2,
-        ServiceId::Coordinator => 3,
-    };
-    match item {
-        InFlight::Batch { service, .. } | InFlight::Commit { service, .. } => node(service),
-        InFlight::Ack { service, .. } | InFlight::Delivery { service, .. } => 4 + node(service),
-        InFlight::Command { from, to, .. } if *from == ServiceId::Coordinator => 8 + node(to),
-        InFlight::Command { from, .. } => 12 + node(from),
+/// A command shows its name; an answer shows the result, as a participant would say it.
+pub fn command_label(lang: Lang, packet: &RpcPacket) -> String {
+    let name = packet.rpc.name();
+    let comp = if packet.rpc.is_compensation() { "↩ " } else { "" };
+    match packet.result {
+        None => format!("{comp}{name}"),
+        Some(r) => match r {
+            RpcResult::Done => format!("✓ {}", t(lang, Key::AnswerDone)),
+            RpcResult::OutOfStock { .. } => format!("✗ {}", t(lang, Key::AnswerOutOfStock)),
+            RpcResult::Refused => format!("✗ {}", t(lang, Key::AnswerRefused)),
+            RpcResult::CannotUndo => format!("✗ {}", t(lang, Key::AnswerCannotUndo)),
+            RpcResult::Blocked => format!("⏸ {}", t(lang, Key::AnswerBlocked)),
+            RpcResult::Status { status } => {
+                i18n::status(lang, status).split(' ').next().unwrap_or_default().to_string()
+            }
+        },
     }
 }
 

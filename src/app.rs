@@ -7,14 +7,14 @@ use crate::components::event_log::EventLog;
 use crate::components::fault_panel::FaultPanel;
 use crate::components::help_overlay::HelpOverlay;
 use crate::components::notice_bar::NoticeBar;
-use crate::components::order_form::OrderForm;
 use crate::components::stage::Stage;
 use crate::components::tables::Tables;
 use crate::components::toolbar::Toolbar;
 use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
+use crate::layout::Arrangement;
 use crate::msg::UiMsg;
-use crate::state::{Action, Filters, Notice, Reliability, Snapshot, UiState};
+use crate::state::{Action, Filters, Notice, Panel, Reliability, Snapshot, UiState};
 use crate::url_params::{LangParam, ParamProblem};
 use saga_sim::{Protocol, SimConfig, StuckStrategy, TraceEvent};
 use std::cell::{Cell, RefCell};
@@ -130,13 +130,18 @@ pub fn App() -> Html {
                 strategy: StuckStrategy::default(),
                 reliability: Reliability::default(),
                 fast_forward: None,
+                arrangement: arrangement_now(),
+                enlarged: None,
                 log_version: d.version,
             }
         })
     };
     let layer = use_node_ref();
-    let chain_for_animator: Rc<RefCell<Rc<crate::store::Chain>>> = use_mut_ref(Rc::default);
-    *chain_for_animator.borrow_mut() = state.chain.clone();
+    // What the animation loop reads each frame besides the driver: the selected chain, the
+    // language of token labels and the stage's arrangement.
+    let look: Rc<RefCell<Look>> =
+        use_mut_ref(|| Look { chain: Rc::default(), lang: boot.lang, arrangement: Arrangement::Wide });
+    *look.borrow_mut() = Look { chain: state.chain.clone(), lang: state.lang, arrangement: state.arrangement };
 
     // One callback for the app's whole life, reading the newest state when called: a new one
     // each render would make every component's props differ, and every component redraw
@@ -158,9 +163,8 @@ pub fn App() -> Html {
     *latest_on.borrow_mut() = on.clone();
 
     {
-        let (driver, dispatcher, layer, chain) =
-            (driver.clone(), state.dispatcher(), layer.clone(), chain_for_animator.clone());
-        use_effect_with((), move |_| start_animation(driver, dispatcher, layer, chain));
+        let (driver, dispatcher, layer, look) = (driver.clone(), state.dispatcher(), layer.clone(), look.clone());
+        use_effect_with((), move |_| start_animation(driver, dispatcher, layer, look));
     }
     {
         let latest_on = latest_on.clone();
@@ -169,6 +173,14 @@ pub fn App() -> Html {
     {
         let (driver, dispatcher) = (driver.clone(), state.dispatcher());
         use_effect_with((), move |_| install_visibility(driver, dispatcher));
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| install_arrangement(dispatcher));
+    }
+    {
+        let (driver, dispatcher) = (driver.clone(), state.dispatcher());
+        use_effect_with((), move |_| install_test_hook(driver, dispatcher));
     }
     {
         let lang = state.lang;
@@ -202,31 +214,33 @@ pub fn App() -> Html {
     // fast-forward runs, the driver changes each frame and the snapshot waits for its end.
     let log = DriverHandle { driver: driver.clone(), version: state.log_version };
     let products: Vec<(String, i64)> = snap.view.products.iter().map(|p| (p.name.clone(), p.stock)).collect();
+    let enlarged = state.enlarged;
+    let is = |p: Panel| enlarged == Some(p);
     html! {
         <div class={if state.help_open { "app modal-open" } else { "app" }}>
             <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
-                seed={state.seed} protocol={state.protocol} strategy={state.strategy} on={on.clone()} />
-            <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
+                protocol={state.protocol} strategy={state.strategy} products={products} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
             }
-            <main class="layout">
-                <div class="left">
-                    <Stage lang={lang} snapshot={snap.clone()} layer={layer.clone()} chain={state.chain.clone()} />
-                    <div class="controls">
-                        <OrderForm lang={lang} products={products} on={on.clone()} />
-                        <FaultPanel lang={lang} snapshot={snap.clone()} idempotent={state.idempotent}
-                            notify_first={state.notify_first} reliability={state.reliability} on={on.clone()} />
-                    </div>
-                    <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} fast_forward={state.fast_forward} on={on.clone()} />
-                </div>
-                <div class="right">
-                    <ConsistencyPanel lang={lang} snapshot={snap.clone()} />
+            <main class="layout" data-enlarged={enlarged.map(|p| p.id()).unwrap_or_default()}>
+                <section class="panel stage-panel" data-panel="stage" aria-labelledby="stage-h">
+                    <h2 id="stage-h" class="visually-hidden">{ t(lang, Key::Stage) }</h2>
+                    <Stage lang={lang} snapshot={snap.clone()} arrangement={state.arrangement} layer={layer.clone()}
+                        chain={state.chain.clone()} enlarged={is(Panel::Stage)} on={on.clone()} />
+                </section>
+                <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} fast_forward={state.fast_forward}
+                    idempotent={state.idempotent} notify_first={state.notify_first} reliability={state.reliability} seed={state.seed}
+                    enlarged={is(Panel::Detail)} on={on.clone()} />
+                <div class="side">
+                    <ConsistencyPanel lang={lang} snapshot={snap.clone()} enlarged={is(Panel::Verdict)} on={on.clone()} />
+                    <FaultPanel lang={lang} snapshot={snap.clone()} on={on.clone()} />
                     <EventLog lang={lang} log={log} filters={state.filters} selected={state.selected}
-                        chain={state.chain.clone()} order_count={snap.view.orders_total} on={on.clone()} />
+                        chain={state.chain.clone()} order_count={snap.view.orders_total} enlarged={is(Panel::Log)} on={on.clone()} />
                 </div>
             </main>
+            <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
             </div>
             if state.help_open {
                 <HelpOverlay lang={lang} on={on.clone()} />
@@ -300,11 +314,59 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::ToggleLang => handle(UiMsg::SetLang(if lang == Lang::En { Lang::Ko } else { Lang::En }), driver, state),
         UiMsg::Escape => {
+            // Close what is open, innermost first, and give the focus back to the page, so the
+            // next key is a shortcut again.
             if state.help_open {
                 dispatcher.dispatch(Action::SetHelp(false));
+            } else if state.enlarged.is_some() {
+                dispatcher.dispatch(Action::Enlarge(None));
             } else {
                 dispatcher.dispatch(Action::Select(None, Rc::default()));
             }
+            after_render(focus_page);
+        }
+        UiMsg::Enlarge(panel) => {
+            let next = if state.enlarged == Some(panel) { None } else { Some(panel) };
+            dispatcher.dispatch(Action::Enlarge(next));
+        }
+        UiMsg::EnlargeFocused => {
+            let focused = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|el| el.closest("[data-panel]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-panel"))
+                .and_then(|id| Panel::from_id(&id));
+            let next = match (state.enlarged, focused) {
+                (Some(_), _) => None,
+                (None, p) => Some(p.unwrap_or(Panel::Stage)),
+            };
+            dispatcher.dispatch(Action::Enlarge(next));
+        }
+        UiMsg::PlaceOrderKey => {
+            // The order form holds the product and quantity: submit it as a click would.
+            let button = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("form.order-form button[type=submit]").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(b) = button {
+                b.click();
+            }
+        }
+        UiMsg::CrashKey(i) | UiMsg::CutKey(i) => {
+            let Some(&service) = saga_sim::ServiceId::NODES.get(i) else { return };
+            let node = state.snapshot.view.services.iter().find(|s| s.id == service);
+            let fault = match (msg, node) {
+                (UiMsg::CrashKey(_), Some(n)) if !n.up => saga_sim::Fault::Restart { service },
+                (UiMsg::CrashKey(_), _) => saga_sim::Fault::Crash { service },
+                (_, Some(n)) if n.partitioned => saga_sim::Fault::Heal { service },
+                _ => saga_sim::Fault::Partition { service },
+            };
+            handle(UiMsg::Sim(saga_sim::Command::Fault(fault)), driver, state);
+        }
+        UiMsg::ResetKey => handle(UiMsg::Reset(state.seed.to_string()), driver, state),
+        UiMsg::NextProtocol => {
+            let (protocol, strategy) = crate::components::toolbar::next_choice(state.protocol, state.strategy);
+            handle(UiMsg::SetProtocol(protocol, strategy), driver, state);
         }
         UiMsg::SetLang(lang) => {
             if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
@@ -312,7 +374,14 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             }
             dispatcher.dispatch(Action::SetLang(lang));
         }
-        UiMsg::Help(open) => dispatcher.dispatch(Action::SetHelp(open)),
+        UiMsg::Help(open) => {
+            dispatcher.dispatch(Action::SetHelp(open));
+            if !open {
+                // Back to the button that opened it, once the dialog is gone and the page is no
+                // longer inert.
+                after_render(|| focus_selector(".help-button"));
+            }
+        }
         UiMsg::Sim(command) => {
             let problem = {
                 let mut d = driver.borrow_mut();
@@ -396,7 +465,7 @@ fn start_animation(
     driver: Rc<RefCell<Driver>>,
     dispatcher: UseReducerDispatcher<UiState>,
     layer: NodeRef,
-    chain: Rc<RefCell<Rc<crate::store::Chain>>>,
+    look: Rc<RefCell<Look>>,
 ) -> impl FnOnce() {
     let stopped = Rc::new(Cell::new(false));
     let pending = Rc::new(Cell::new(None::<i32>));
@@ -427,7 +496,9 @@ fn start_animation(
             d.tick(now);
             if let Some(a) = animator.as_mut() {
                 let items = d.sim.in_flight();
-                let _ = a.draw(&items, d.virtual_ms, &chain.borrow());
+                let look = look.borrow();
+                let g = crate::layout::Geometry::new(look.arrangement, d.sim.nodes_in_play());
+                let _ = a.draw(&g, look.lang, &items, d.virtual_ms, &look.chain);
                 if let Some(p) = perf.as_ref() {
                     a.report_work_ms(p.now() - started);
                 }
@@ -475,43 +546,174 @@ fn start_animation(
     }
 }
 
-/// Keyboard shortcuts on the whole page, except while typing in a field or on a control that
-/// uses the key itself.
+/// What the animation loop draws with, besides the driver.
+struct Look {
+    chain: Rc<crate::store::Chain>,
+    lang: Lang,
+    arrangement: Arrangement,
+}
+
+/// Whether the element is a field that uses the key itself: a text field or a select takes
+/// every key; a slider takes the arrow keys (and only those).
+fn field_takes(el: &web_sys::Element, key: &str) -> bool {
+    let tag = el.tag_name().to_ascii_lowercase();
+    if tag == "textarea" || tag == "select" || el.has_attribute("contenteditable") {
+        return true;
+    }
+    if tag != "input" {
+        return false;
+    }
+    match el.get_attribute("type").unwrap_or_default().to_ascii_lowercase().as_str() {
+        "checkbox" | "radio" | "button" | "submit" | "reset" | "file" | "color" => false,
+        "range" => key.starts_with("Arrow"),
+        _ => true,
+    }
+}
+
+/// The shortcut for a key press, if it is one: demo keys for everything a lecture needs, acting
+/// everywhere but in a text field or a select. A button never takes Space (it plays or pauses)
+/// and the arrows always step.
+fn shortcut(e: &web_sys::KeyboardEvent) -> Option<UiMsg> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let key = e.key();
+    if key == "Escape" {
+        return Some(UiMsg::Escape);
+    }
+    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    if target.as_ref().is_some_and(|el| field_takes(el, &key)) {
+        return None;
+    }
+    // Digits by their physical key, so Shift+1 reads as 1 on any keyboard layout.
+    let code = e.code();
+    if let Some(d) = code.strip_prefix("Digit").and_then(|d| d.parse::<usize>().ok()).filter(|d| (1..=4).contains(d)) {
+        return Some(if e.shift_key() { UiMsg::CutKey(d - 1) } else { UiMsg::CrashKey(d - 1) });
+    }
+    Some(match key.as_str() {
+        " " => UiMsg::TogglePlay,
+        "ArrowRight" => UiMsg::Step,
+        "?" => UiMsg::Help(true),
+        "+" | "=" => UiMsg::SpeedUp,
+        "-" | "_" => UiMsg::SpeedDown,
+        "l" | "L" => UiMsg::ToggleLang,
+        "o" | "O" => UiMsg::PlaceOrderKey,
+        "h" | "H" => UiMsg::Sim(saga_sim::Command::Fault(saga_sim::Fault::HealAll)),
+        "r" | "R" => UiMsg::ResetKey,
+        "p" | "P" => UiMsg::NextProtocol,
+        "f" | "F" => UiMsg::EnlargeFocused,
+        _ => return None,
+    })
+}
+
+/// Keyboard shortcuts on the whole page. They listen in the capture phase, before the focused
+/// element sees the key, so a focused button never turns Space into its own click.
 fn install_keys(on: Rc<RefCell<Callback<UiMsg>>>) -> impl FnOnce() {
-    let handler = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+    // Space on a button clicks it on key-up: a Space that was a shortcut is swallowed there too.
+    let swallow_up = Rc::new(Cell::new(false));
+    let swallow = swallow_up.clone();
+    let down = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        if e.default_prevented() || e.is_composing() {
             return;
         }
-        // Single-key shortcuts act only when no control has focus (the page itself or the
-        // stage), so they never steal a key from a field, a button, a tab list or a scrolled
-        // table (WCAG 2.1.4). Escape always works.
-        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let on_page = target.as_ref().is_none_or(|el| {
-            let tag = el.tag_name().to_ascii_lowercase();
-            tag == "body" || tag == "html" || el.closest("svg.stage").ok().flatten().is_some()
-        });
-        let msg = match e.key().as_str() {
-            "Escape" => Some(UiMsg::Escape),
-            _ if !on_page => None,
-            " " => Some(UiMsg::TogglePlay),
-            "ArrowRight" => Some(UiMsg::Step),
-            "?" => Some(UiMsg::Help(true)),
-            "+" | "=" => Some(UiMsg::SpeedUp),
-            "-" => Some(UiMsg::SpeedDown),
-            "l" | "L" => Some(UiMsg::ToggleLang),
-            _ => None,
-        };
-        let Some(msg) = msg else { return };
+        let Some(msg) = shortcut(&e) else { return };
         e.prevent_default();
+        e.stop_propagation();
+        swallow.set(e.key() == " ");
+        // Holding a key repeats it: a held Space must not flicker play and pause.
+        if e.repeat() && matches!(msg, UiMsg::TogglePlay | UiMsg::Help(_) | UiMsg::EnlargeFocused | UiMsg::ResetKey) {
+            return;
+        }
         on.borrow().emit(msg);
+    });
+    let up = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+        if e.key() == " " && swallow_up.replace(false) {
+            e.prevent_default();
+            e.stop_propagation();
+        }
     });
     let window = web_sys::window();
     if let Some(w) = window.as_ref() {
-        let _ = w.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback_and_bool("keydown", down.as_ref().unchecked_ref(), true);
+        let _ = w.add_event_listener_with_callback_and_bool("keyup", up.as_ref().unchecked_ref(), true);
     }
     move || {
         if let Some(w) = window {
-            let _ = w.remove_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+            let _ = w.remove_event_listener_with_callback_and_bool("keydown", down.as_ref().unchecked_ref(), true);
+            let _ = w.remove_event_listener_with_callback_and_bool("keyup", up.as_ref().unchecked_ref(), true);
+        }
+    }
+}
+
+/// Runs `f` after the render that the current event causes (a timeout of zero runs after Yew's
+/// scheduled render).
+fn after_render(f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(0, f).forget();
+}
+
+/// Focuses the first element matching `selector`.
+fn focus_selector(selector: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// Moves the focus back to the page itself, so the next key press is a shortcut.
+fn focus_page() {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = active {
+        let _ = el.blur();
+    }
+}
+
+/// The end-to-end tests' hook: `dispatchEvent(new CustomEvent("saga-advance", {detail: ms}))`
+/// pauses the run and advances virtual time by exactly `ms` (0 only pauses). Tests drive time
+/// with it instead of waiting for the wall clock, so they never pass or fail by timing luck.
+/// Harmless on a published page: only the page's own scripts can send it.
+fn install_test_hook(driver: Rc<RefCell<Driver>>, dispatcher: UseReducerDispatcher<UiState>) -> impl FnOnce() {
+    let handler = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+        let ms = e.detail().as_f64().filter(|x| x.is_finite() && *x >= 0.0).unwrap_or(0.0);
+        driver.borrow_mut().advance_by(ms as u64);
+        dispatcher.dispatch(Action::PausedByHiding(false));
+        refresh(&driver, &dispatcher);
+    });
+    let window = web_sys::window();
+    if let Some(w) = window.as_ref() {
+        let _ = w.add_event_listener_with_callback("saga-advance", handler.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = window {
+            let _ = w.remove_event_listener_with_callback("saga-advance", handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// Below this width the stage stands upright (a phone); above it, it lies wide.
+const TALL_BELOW: &str = "(max-width: 640px)";
+
+/// The arrangement the screen's width asks for now.
+fn arrangement_now() -> Arrangement {
+    let narrow = web_sys::window().and_then(|w| w.match_media(TALL_BELOW).ok().flatten()).is_some_and(|m| m.matches());
+    if narrow { Arrangement::Tall } else { Arrangement::Wide }
+}
+
+/// Follows the screen's width: a phone turned sideways gets the wide stage, and back.
+fn install_arrangement(dispatcher: UseReducerDispatcher<UiState>) -> impl FnOnce() {
+    let query = web_sys::window().and_then(|w| w.match_media(TALL_BELOW).ok().flatten());
+    let handler = Closure::<dyn FnMut()>::new(move || dispatcher.dispatch(Action::SetArrangement(arrangement_now())));
+    if let Some(q) = query.as_ref() {
+        let _ = q.add_event_listener_with_callback("change", handler.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(q) = query {
+            let _ = q.remove_event_listener_with_callback("change", handler.as_ref().unchecked_ref());
         }
     }
 }

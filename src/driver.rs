@@ -25,6 +25,9 @@ impl PartialEq for DriverHandle {
     }
 }
 
+/// The speed a run starts at, as a power of ten: x0.1, so a student can follow one saga (the
+/// seed-000 happy path confirms its order after 491 virtual ms, about 5 s on screen).
+pub const DEFAULT_SPEED_EXP: f64 = -1.0;
 /// The slowest speed, as a power of ten (1/100x).
 pub const SPEED_EXP_MIN: f64 = -2.0;
 /// The fastest speed, as a power of ten (100x).
@@ -88,7 +91,7 @@ impl Driver {
             config,
             seed,
             playing: true,
-            speed_exp: 0.0,
+            speed_exp: DEFAULT_SPEED_EXP,
             virtual_ms: 0.0,
             last_wall_ms: None,
             store: EventStore::default(),
@@ -203,6 +206,22 @@ impl Driver {
             self.collect();
             self.advance_compare();
         }
+    }
+
+    /// Pauses and advances virtual time by exactly `ms`, whatever the wall clock does: the
+    /// end-to-end tests drive the run this way (see `app::install_test_hook`), so what they
+    /// see never depends on how fast the machine is.
+    pub fn advance_by(&mut self, ms: u64) {
+        self.set_playing(false);
+        if self.fast_forwarding() {
+            return;
+        }
+        let target = self.sim.now_ms().saturating_add(ms);
+        self.sim.advance_until(target);
+        self.collect();
+        self.advance_compare();
+        self.virtual_ms = self.sim.now_ms() as f64;
+        self.version += 1;
     }
 
     /// Runs the engine to the next event worth showing (a transport detail alone does not count).
@@ -334,8 +353,28 @@ mod tests {
     }
 
     #[test]
+    fn a_run_starts_at_a_teaching_pace() {
+        let d = Driver::new(SimConfig::default(), 1);
+        assert!((d.speed() - 0.1).abs() < 1e-12, "x0.1: the happy path's 491 ms take about 5 s");
+    }
+
+    #[test]
+    fn advance_by_pauses_and_moves_exactly_that_far() {
+        let mut d = Driver::new(SimConfig::default(), 1);
+        d.apply(place());
+        d.advance_by(491);
+        assert!(!d.playing);
+        assert_eq!(d.sim.now_ms(), 491);
+        assert_eq!(d.sim.view().orders[0].status, saga_sim::OrderStatus::Confirmed, "the golden happy path");
+        d.tick(1_000.0);
+        d.tick(2_000.0);
+        assert_eq!(d.sim.now_ms(), 491, "the wall clock no longer moves it");
+    }
+
+    #[test]
     fn virtual_time_follows_wall_time_times_speed() {
         let mut d = Driver::new(SimConfig::default(), 1);
+        d.set_speed_exp(0.0);
         d.tick(1_000.0);
         d.tick(1_100.0);
         assert_eq!(d.sim.now_ms(), 100);
@@ -350,6 +389,7 @@ mod tests {
     #[test]
     fn pause_stops_time_and_a_stalled_tab_does_not_jump() {
         let mut d = Driver::new(SimConfig::default(), 1);
+        d.set_speed_exp(0.0);
         d.tick(0.0);
         d.set_playing(false);
         d.tick(5_000.0);
@@ -386,6 +426,7 @@ mod tests {
     #[test]
     fn compare_replays_the_run_under_every_protocol_in_step() {
         let mut d = Driver::new(SimConfig::default(), 3);
+        d.set_speed_exp(0.0);
         d.apply(place());
         d.tick(0.0);
         d.tick(200.0);

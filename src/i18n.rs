@@ -72,7 +72,13 @@ keys! {
     Step => "Step", "한 단계";
     StepHint => "Run to the next visible event", "다음 이벤트까지 실행";
     Speed => "Speed", "속도";
+    Transport => "Play, step and speed", "재생, 한 단계, 속도";
+    SpeedMeaning => "×1 is real time: one second of virtual time per second. ×0.1 shows one saga in about 5 seconds.", "×1은 실제 시간입니다: 1초에 가상 시간 1초. ×0.1이면 사가 하나가 약 5초에 걸쳐 보입니다.";
     Reset => "Reset", "초기화";
+    ProductInStock => "Product (units in stock)", "상품 (재고량)";
+    ResetHint => "Start the run again with the same seed and settings", "같은 시드와 설정으로 실행을 다시 시작";
+    ResetWithSeed => "Reset with this seed", "이 시드로 초기화";
+    SeedHint => "The same seed, settings and actions give the same run, bit for bit.", "같은 시드, 설정, 조작이면 같은 실행이 정확히 재현됩니다.";
     Seed => "Seed", "시드";
     SeedInvalid => "The seed must be a whole number between 0 and 18446744073709551615.", "시드는 0부터 18446744073709551615 사이의 정수여야 합니다.";
     VirtualTime => "Virtual time", "가상 시간";
@@ -87,9 +93,9 @@ keys! {
     Up => "UP", "정상";
     Down => "DOWN", "장애";
     Cut => "link cut", "연결 끊김";
-    Lag => "lag", "지연";
+    Lag => "lag", "랙";
     Outbox => "outbox", "아웃박스";
-    Handling => "handling", "처리 중";
+    Handling => "handling", "메시지 처리";
     Idle => "idle", "대기";
     Orders => "Orders", "주문";
     Stock => "Stock", "재고";
@@ -130,7 +136,7 @@ keys! {
     FilterType => "Filter by event type", "이벤트 유형으로 거르기";
     AllOrders => "All orders", "모든 주문";
     AllTypes => "All event types", "모든 유형";
-    ShowTransport => "Show transport details (acks, offsets, batches)", "전송 세부사항 표시 (ack, 오프셋, 배치)";
+    ShowTransport => "All, with acks, offsets, batches", "모두 + ack, 오프셋, 배치";
     NoEvents => "Nothing has happened yet.", "아직 아무 일도 없습니다.";
     Details => "Selected event", "선택한 이벤트";
     SelectHint => "Select an event to see its ids, payload and causal chain.", "이벤트를 선택하면 ID, 내용, 인과 사슬을 볼 수 있습니다.";
@@ -143,11 +149,25 @@ keys! {
     Chain => "Causal chain", "인과 사슬";
     ClearSelection => "Clear selection", "선택 해제";
     Compensation => "compensation", "보상";
-    Consistency => "Consistency", "일관성";
-    Consistent => "Consistent", "일관됨";
-    Inconsistent => "Inconsistent", "불일치";
-    ConsistentSince => "consistent since", "일관 상태 시작:";
-    InconsistentFor => "inconsistent for", "불일치 지속:";
+    Consistency => "Eventual consistency", "최종 일관성";
+    Consistent => "Consistent", "정합성 있음";
+    Converging => "Converging", "수렴 중";
+    ConvergingMeaning => "Temporarily inconsistent while work is in flight: eventual consistency.", "작업이 진행되는 동안의 일시적 불일치: 최종 일관성입니다.";
+    ViolatedVerdict => "Violated", "위반";
+    ViolatedMeaning => "An invariant is broken: this will not heal by itself.", "불변식이 깨졌습니다. 저절로 회복되지 않습니다.";
+    ConsistentSince => "since", "시작:";
+    ConvergingFor => "so far", "경과";
+    Latest => "latest", "최근";
+    StillMoving => "Still moving", "진행 중인 작업";
+    NothingMoving => "nothing in flight", "전송 중인 것 없음";
+    InFlightCount => "in flight", "전송 중";
+    PendingOrders => "PENDING", "처리 중";
+    WaitingDeadLetters => "dead letters waiting", "대기 중인 데드 레터";
+    RegistryWaiting => "compensations parked", "보류된 보상 트랜잭션";
+    OutboxRows => "unsent outbox rows", "미발행 아웃박스 행";
+    Dash => "—", "—";
+    NoWindowClosed => "no inconsistency window has closed yet", "아직 닫힌 불일치 구간이 없습니다";
+    AllInvariants => "Every invariant", "모든 불변식";
     Holds => "holds", "충족";
     Violated => "violated", "위반";
     Pending => "pending", "진행 중";
@@ -184,10 +204,20 @@ keys! {
     ShortcutFaster => "Faster / slower", "빠르게 / 느리게";
     ShortcutHelp => "Show or hide this help", "이 도움말 열기 / 닫기";
     ShortcutLang => "Switch language", "언어 전환";
-    ShortcutEscape => "Close help, clear selection", "도움말 닫기, 선택 해제";
+    ShortcutEscape => "Close what is open (help, an enlarged panel), clear the selection", "열린 것 닫기 (도움말, 크게 본 패널), 선택 해제";
+    ShortcutOrder => "Place an order (the product and quantity in the toolbar)", "주문하기 (도구 모음의 상품과 수량)";
+    ShortcutCrash => "Crash or restart Order, Product, Delivery, the coordinator", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터 다운 / 재시작";
+    ShortcutCut => "Cut or heal the link of Order, Product, Delivery, the coordinator", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터의 연결 끊기 / 복구";
+    ShortcutHealAll => "Heal everything", "모든 장애 복구";
+    ShortcutReset => "Reset the run (same seed)", "실행 초기화 (같은 시드)";
+    ShortcutProtocol => "Switch to the next protocol", "다음 프로토콜로 전환";
+    ShortcutEnlarge => "Enlarge the panel with the focus (the stage), or put it back", "포커스가 있는 패널(없으면 무대)을 크게 보기 / 원래대로";
     Legend => "Legend", "범례";
     LegendNormal => "event", "이벤트";
-    LegendCompensation => "compensation (dashed, ↩)", "보상 (점선, ↩)";
+    LegendCompensation => "compensating transaction (dashed, ↩)", "보상 트랜잭션 (점선, ↩)";
+    LegendCommand => "coordinator's command", "코디네이터의 명령";
+    LegendAnswer => "answer", "응답";
+    LegendCrowd => "more waiting on that link", "그 연결에서 기다리는 메시지 수";
     LegendControl => "ack / offset commit", "ack / 오프셋 커밋";
     End => "end", "끝";
     RejectedShort => "rejected", "거절됨";
@@ -281,9 +311,10 @@ keys! {
     ProcessedTable => "processed-message table", "처리 완료 메시지 테이블";
     NoProcessedTable => "no processed-message table: duplicates are applied again", "처리 완료 테이블 없음: 중복이 다시 반영됩니다";
     OutboxAndDlq => "Outbox & DLQ", "아웃박스·DLQ";
-    LegendGhost => "ghost copy", "유령 사본";
+    LegendGhost => "redelivered copy", "재전달 사본";
     Recognised => "recognised", "재요청 인식";
     FlakyShort => "flaky network", "불안정한 네트워크";
+    FlakyTiny => "flaky", "불안정";
     HandlerFailsShort => "handler fails", "핸들러 실패 중";
     DuplicateApplied => "duplicate applied!", "중복 반영!";
     DuplicateIgnored => "duplicate ignored", "중복 무시";
@@ -299,6 +330,18 @@ keys! {
     MetricReservedTime => "Reservation time (TCC)", "예약 유지 시간 (TCC)";
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
+    ReservedShort => "reserved", "예약";
+    PreparedShort => "prepared", "준비됨";
+    CutShort => "cut", "끊김";
+    DlqShort => "DLQ", "DLQ";
+    AnswerDone => "done", "완료";
+    AnswerOutOfStock => "out of stock", "재고 부족";
+    AnswerRefused => "refused", "거절";
+    AnswerCannotUndo => "cannot undo", "되돌릴 수 없음";
+    AnswerBlocked => "waits for lock", "잠금 대기";
+    Settings => "Network & settings", "네트워크·설정";
+    Enlarge => "Enlarge", "크게 보기";
+    PutBack => "Put back", "원래대로";
     NotYet => "not yet", "아직 아님";
     NewestShown => "Newest shown", "최근 항목만 표시";
     FastForward => "Fast-forward", "빨리 감기";
@@ -307,7 +350,7 @@ keys! {
     ChaosHint => "Crashes, cut links, lost, repeated and late messages and a stock-out, then everything heals.", "서비스 중단, 링크 단절, 메시지 유실·중복·지연, 재고 소진을 겪은 뒤 모두 복구됩니다.";
     ChaosPlaced => "orders placed", "건 주문됨";
     ChaosSettling => "Healed; settling…", "복구됨, 안정되는 중…";
-    ShortcutsWhen => "Shortcuts work when no field or button has focus (click an empty part of the page).", "단축키는 입력칸이나 버튼에 포커스가 없을 때 동작합니다 (페이지의 빈 곳을 클릭하세요).";
+    ShortcutsWhen => "Shortcuts work everywhere except while typing in a field or choosing in a menu. Space never presses a button.", "단축키는 입력칸에 입력하거나 메뉴를 고르는 중이 아니면 어디서나 동작합니다. Space는 버튼을 누르지 않습니다.";
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
@@ -383,6 +426,16 @@ pub fn publish_mode(lang: Lang, mode: saga_sim::config::PublishMode) -> &'static
         (P::PublishFirst, Lang::En) => "publish first",
         (P::PublishFirst, Lang::Ko) => "먼저 발행",
     }
+}
+
+/// How a service publishes and how many events wait unsent, short enough for a node's line.
+pub fn publish_mode_short(lang: Lang, mode: saga_sim::config::PublishMode) -> String {
+    use saga_sim::config::PublishMode as P;
+    let name = match (mode, lang) {
+        (P::PublishFirst, Lang::En) => "pub. first",
+        _ => publish_mode(lang, mode),
+    };
+    format!("{name}: {}", t(lang, Key::Unpublished))
 }
 
 /// A delivery status badge's text.

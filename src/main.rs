@@ -11,6 +11,7 @@ mod layout;
 mod markup;
 mod stage_markup;
 mod store;
+mod token_layout;
 mod url_params;
 
 // The browser front end.

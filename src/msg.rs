@@ -49,4 +49,19 @@ pub enum UiMsg {
     BadInput(String),
     /// Dismiss the notice.
     DismissNotice,
+    /// Enlarge this panel, or put it back if it is the one enlarged.
+    Enlarge(crate::state::Panel),
+    /// Enlarge the panel that holds the focus (the stage when none does), or put it back
+    /// (keyboard).
+    EnlargeFocused,
+    /// Place an order with what the order form holds (keyboard).
+    PlaceOrderKey,
+    /// Crash the node (or restart it when down), by its place in `ServiceId::NODES` (keyboard).
+    CrashKey(usize),
+    /// Cut the node's link (or heal it when cut) (keyboard).
+    CutKey(usize),
+    /// Start the run again with the same seed (keyboard).
+    ResetKey,
+    /// Switch to the next protocol in the menu (keyboard).
+    NextProtocol,
 }

@@ -1,45 +1,54 @@
-//! The stage's SVG as text: the client, the services, the coordinator, the bus and their links.
+//! The stage's SVG as text: the client, the services, the coordinator, the bus, the dead-letter
+//! queue and the pipes and rail between them (positions from `layout`).
 //!
 //! The stage changes only when the world does, and then mostly as a whole, so it is written as
 //! one string that Yew inserts as it is. Building text with `write!` costs far less WebAssembly
 //! than a virtual-DOM node per shape (about 4 KB gzipped less), and it keeps this module pure:
 //! its tests run natively. Message tokens are not here: the animator draws them.
+//!
+//! Every label is one line of [`layout::TEXT`]-unit type inside its box, and its width is checked
+//! against the box (see the tests), so nothing overlaps in either language.
 
 use crate::format::fixed;
 use crate::i18n::{self, Key, Lang, t};
-use crate::layout::{self, CLIENT, NodeBox};
+use crate::layout::{self, Geometry, LINE, NodeBox};
 use crate::markup::escape;
 use crate::store::Chain;
 use saga_sim::config::PublishMode;
 use saga_sim::outbox::RowState;
 use saga_sim::services::coordinator::SagaPhase;
+use saga_sim::services::delivery::DeliveryStatus;
+use saga_sim::services::product::Ledger;
 use saga_sim::view::ServiceView;
-use saga_sim::{Protocol, Reply, ServiceId, StuckStrategy, View};
+use saga_sim::{Protocol, Reply, ServiceId, View};
 use std::fmt::Write;
 
-/// Records of the log drawn inside the bus node.
-const MINI_LOG_ROWS: usize = 12;
 /// Outbox rows drawn as cells in a service's node; more show as "+n".
 const OUTBOX_CELLS: usize = 6;
+/// Order ids shown in a badge line before "+n".
+const IDS_SHOWN: usize = 3;
 /// How long a "duplicate ignored / applied" badge stays up, in virtual time.
 pub const BADGE_MS: u64 = 2_000;
 
 /// The stage's inner SVG markup (without the token layer).
-pub fn stage_svg(lang: Lang, view: &View, chain: &Chain) -> String {
-    let mut s = Svg(String::with_capacity(8_192));
+pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, chain: &Chain) -> String {
+    let mut s = Svg { out: String::with_capacity(8_192), labels: Vec::new() };
     s.defs();
-    s.client(lang, view);
-    for v in view.services.iter().filter(|v| v.id != ServiceId::Coordinator) {
-        s.link(lang, v);
+    s.rail(view, g);
+    s.client(lang, view, g);
+    for v in &view.services {
+        s.pipe(v, g);
     }
-    for v in view.services.iter().filter(|v| v.id == ServiceId::Coordinator) {
-        s.coordinator(lang, v, view);
+    for v in &view.services {
+        if v.id == ServiceId::Coordinator {
+            s.coordinator(lang, v, view, g);
+        } else {
+            s.service(lang, v, view, g);
+        }
     }
-    for v in view.services.iter().filter(|v| v.id != ServiceId::Coordinator) {
-        s.service(lang, v, view.now_ms);
-    }
-    s.bus(lang, view, chain);
-    s.0
+    s.bus(lang, view, g, chain);
+    s.dlq(lang, view, g);
+    s.out
 }
 
 /// The stage's one-line summary for screen readers: each service's state and lag.
@@ -54,13 +63,10 @@ pub fn summary(lang: Lang, view: &View) -> String {
         }
         let _ = write!(out, ", {} {}", t(lang, Key::Lag), s.consumer.lag);
     }
+    if !view.dead_letters.is_empty() {
+        let _ = write!(out, "; {} {}", t(lang, Key::DeadLetters), view.dead_letters.len());
+    }
     out
-}
-
-/// About how wide `text` is in the stage's small type, without measuring it: Hangul and other
-/// wide characters take about twice a Latin letter's width.
-fn text_width(text: &str) -> f64 {
-    text.chars().map(|c| if c.is_ascii() { 6.1 } else { 11.0 }).sum()
 }
 
 /// A consumer's one-letter marker, in the display language.
@@ -68,25 +74,96 @@ fn initial(lang: Lang, s: ServiceId) -> char {
     i18n::service(lang, s).chars().next().unwrap_or('?')
 }
 
-/// The markup being written. Writing to a `String` cannot fail, so results are ignored.
-struct Svg(String);
+/// Order ids as "o3 o4 o5 +2".
+fn ids(list: impl Iterator<Item = saga_sim::OrderId>) -> String {
+    let all: Vec<_> = list.collect();
+    let mut s = String::new();
+    for (i, id) in all.iter().take(IDS_SHOWN).enumerate() {
+        let _ = write!(s, "{}{id}", if i > 0 { " " } else { "" });
+    }
+    if all.len() > IDS_SHOWN {
+        let _ = write!(s, " +{}", all.len() - IDS_SHOWN);
+    }
+    s
+}
+
+/// What a participant holds for open transactions, as one badge line (TCC and 2PC): Product's
+/// reservations or row lock and the orders queued behind it, Delivery's held or prepared slots,
+/// Order's locked orders.
+pub fn holdings(lang: Lang, view: &View, s: ServiceId) -> Option<String> {
+    if !view.protocol.is_two_phase() {
+        return None;
+    }
+    let text = match s {
+        ServiceId::Product if view.protocol == Protocol::TwoPc => {
+            let locks: Vec<_> = view.products.iter().filter_map(|p| p.lock.map(|l| l.holder)).collect();
+            let waiting: Vec<_> = view.products.iter().flat_map(|p| p.waiting.iter().copied()).collect();
+            if locks.is_empty() && waiting.is_empty() {
+                return None;
+            }
+            let mut s = format!("🔒 {}", ids(locks.into_iter()));
+            if !waiting.is_empty() {
+                let _ = write!(s, " ⏳ {}", ids(waiting.into_iter()));
+            }
+            s
+        }
+        ServiceId::Product => {
+            let held = view.ledger.iter().filter(|(_, l)| matches!(l, Ledger::Reserved { .. })).map(|(o, _)| *o);
+            let held = ids(held);
+            if held.is_empty() {
+                return None;
+            }
+            format!("{} {held}", t(lang, Key::ReservedShort))
+        }
+        ServiceId::Delivery => {
+            let held = view
+                .deliveries
+                .iter()
+                .filter(|d| matches!(d.status, DeliveryStatus::Held | DeliveryStatus::Prepared))
+                .map(|d| d.order);
+            let held = ids(held);
+            if held.is_empty() {
+                return None;
+            }
+            let key = if view.protocol == Protocol::TwoPc { Key::PreparedShort } else { Key::ReservedShort };
+            format!("{} {held}", t(lang, key))
+        }
+        ServiceId::Order => {
+            let held = ids(view.orders.iter().filter(|o| o.locked).map(|o| o.id));
+            if held.is_empty() {
+                return None;
+            }
+            format!("🔒 {held}")
+        }
+        ServiceId::Coordinator => return None,
+    };
+    Some(text)
+}
+
+/// The markup being written, and every label written so far with the width it may take (for
+/// the tests). Writing to a `String` cannot fail, so results are ignored.
+struct Svg {
+    out: String,
+    /// Every label and the room it has left (negative when it does not fit).
+    labels: Vec<(String, f64)>,
+}
 
 impl Svg {
     fn open(&mut self, class: &str, service: Option<ServiceId>) {
-        let _ = write!(self.0, "<g class=\"{class}\"");
+        let _ = write!(self.out, "<g class=\"{class}\"");
         if let Some(id) = service {
-            let _ = write!(self.0, " data-service=\"{}\"", id.name());
+            let _ = write!(self.out, " data-service=\"{}\"", id.name());
         }
-        self.0.push('>');
+        self.out.push('>');
     }
 
     fn close(&mut self) {
-        self.0.push_str("</g>");
+        self.out.push_str("</g>");
     }
 
     fn rect(&mut self, class: &str, x: f64, y: f64, w: f64, h: f64, rx: u32) {
         let _ = write!(
-            self.0,
+            self.out,
             "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\"/>",
             fixed(x, 1),
             fixed(y, 1),
@@ -99,9 +176,24 @@ impl Svg {
         self.rect(class, b.left(), b.top(), b.w, b.h, 10);
     }
 
-    fn text(&mut self, x: f64, y: f64, class: &str, text: &str) {
+    /// A label centred at `x`, which may take `room` units of width.
+    fn text(&mut self, x: f64, y: f64, class: &str, text: &str, room: f64) {
+        // The width it takes, for the tests: titles are 18 units and bold, status lines bold.
+        let w = if class.contains("title-sm")
+            || class.contains("status")
+            || class.contains("strong")
+            || class.contains("marker")
+            || class.contains("holds")
+        {
+            layout::bold_width(text)
+        } else if class.contains("title") {
+            layout::bold_width(text) * 18.0 / 16.0
+        } else {
+            layout::text_width(text)
+        };
+        self.labels.push((text.to_string(), room - w));
         let _ = write!(
-            self.0,
+            self.out,
             "<text x=\"{}\" y=\"{}\" class=\"{class}\">{}</text>",
             fixed(x, 1),
             fixed(y, 1),
@@ -109,9 +201,14 @@ impl Svg {
         );
     }
 
+    /// Line `k` of a node (0 is the title).
+    fn line_in(&mut self, b: NodeBox, k: usize, class: &str, text: &str) {
+        self.text(b.cx, b.top() + layout::TEXT + 6.0 + LINE * k as f64, class, text, b.w - 10.0);
+    }
+
     fn line(&mut self, class: &str, (x1, y1): (f64, f64), (x2, y2): (f64, f64), arrow: bool) {
         let _ = write!(
-            self.0,
+            self.out,
             "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"{}/>",
             fixed(x1, 1),
             fixed(y1, 1),
@@ -122,7 +219,7 @@ impl Svg {
     }
 
     fn defs(&mut self) {
-        self.0.push_str(concat!(
+        self.out.push_str(concat!(
             "<defs><pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\" ",
             "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" class=\"hatch-bg\"/>",
             "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" class=\"hatch-line\"/></pattern>",
@@ -131,7 +228,30 @@ impl Svg {
         ));
     }
 
-    fn client(&mut self, lang: Lang, view: &View) {
+    /// The coordinator's rail: two tracks (commands out, answers back) above the nodes, and a
+    /// connector from each node that takes part down to it.
+    fn rail(&mut self, view: &View, g: &Geometry) {
+        let Some([out_y, back_y]) = g.rail else { return };
+        let (lo, hi) = g.rail_span();
+        let cut = view.services.iter().any(|s| s.id == ServiceId::Coordinator && s.partitioned);
+        self.open(if cut { "rail cut" } else { "rail" }, None);
+        self.line("track", (lo, out_y), (hi, out_y), false);
+        self.line("track back", (lo, back_y), (hi, back_y), false);
+        for s in ServiceId::NODES {
+            let (Some(b), Some(x)) = (g.node(s), g.rail_x(s)) else { continue };
+            if b.cy > g.bus.cy {
+                // A node below the bus: down the stage's edge, then in at its side.
+                let side = if x < b.cx { b.left() } else { b.right() };
+                self.line("connector", (x, out_y), (x, b.cy), false);
+                self.line("connector", (x, b.cy), (side, b.cy), false);
+            } else {
+                self.line("connector", (x, out_y), (x, b.top()), false);
+            }
+        }
+        self.close();
+    }
+
+    fn client(&mut self, lang: Lang, view: &View, g: &Geometry) {
         // The client polls its latest order's status, so it sees PENDING turn final (seed 002
         // §44). A resubmitted request that Order recognised by its key says so.
         let (line1, line2) = match view.replies.last().map(|r| r.1) {
@@ -143,82 +263,108 @@ impl Svg {
             Some(Reply::Rejected { .. }) => ("✕".to_string(), t(lang, Key::RejectedShort).to_string()),
             None => (String::new(), String::new()),
         };
-        let order = layout::service_box(ServiceId::Order);
+        let c = g.client;
         self.open(if view.flaky_client { "node client flaky" } else { "node client" }, None);
-        self.line("client-link", (CLIENT.right(), CLIENT.cy), (order.left(), CLIENT.cy), true);
-        self.node_box(CLIENT, "box");
-        self.text(CLIENT.cx, CLIENT.top() + 18.0, "title", t(lang, Key::Client));
-        self.text(CLIENT.cx, CLIENT.top() + 36.0, "small", &line1);
-        self.text(CLIENT.cx, CLIENT.top() + 51.0, "small", &line2);
-        if view.flaky_client {
-            self.text(CLIENT.cx, CLIENT.top() - 6.0, "small warn", t(lang, Key::FlakyShort));
+        if let Some((from, to)) = g.client_link() {
+            self.line("client-link", from, to, true);
+        }
+        self.node_box(c, "box");
+        match g.arrangement {
+            layout::Arrangement::Wide => {
+                self.line_in(c, 0, "title", t(lang, Key::Client));
+                self.line_in(c, 1, "small", &line1);
+                self.line_in(c, 2, "small strong", &line2);
+                if view.flaky_client {
+                    self.line_in(c, 4, "small warn", t(lang, Key::FlakyTiny));
+                }
+            }
+            layout::Arrangement::Tall => {
+                let mut text = format!("{}: {line1} {line2}", t(lang, Key::Client));
+                if view.flaky_client {
+                    let _ = write!(text, " · {}", t(lang, Key::FlakyTiny));
+                }
+                self.text(c.cx, c.cy + 5.5, "small", text.trim_end(), c.w - 10.0);
+            }
         }
         self.close();
     }
 
-    fn link(&mut self, lang: Lang, s: &ServiceView) {
-        let (sx, bx) = layout::link_ends(s.id);
-        let up = layout::lane_y(s.id, true);
-        let down = layout::lane_y(s.id, false);
-        let mid = (sx + bx) / 2.0;
-        let lag_x = bx + if bx > sx { -34.0 } else { 34.0 };
+    /// A node's pipe to the bus: the left edge carries messages towards the bus, the right
+    /// edge back to the node.
+    fn pipe(&mut self, s: &ServiceView, g: &Geometry) {
+        let Some(p) = g.pipe(s.id) else { return };
+        let e = layout::NODE_W / 2.0 - 3.0;
         self.open(if s.partitioned { "link cut" } else { "link" }, Some(s.id));
-        self.line("lane", (sx, up), (bx, up), true);
-        self.line("lane", (bx, down), (sx, down), true);
-        if s.partitioned {
-            self.open("cut-mark", None);
-            self.rect("gap", mid - 40.0, up - 16.0, 80.0, 58.0, 0);
-            self.text(mid, up + 4.0, "cut-icon", "✂");
-            self.text(mid, down + 14.0, "cut-text", t(lang, Key::Cut));
-            self.close();
-        }
-        self.open(if s.consumer.lag > 0 { "lag behind" } else { "lag" }, None);
-        self.rect("", lag_x - 30.0, down + 8.0, 60.0, 17.0, 8);
-        self.text(lag_x, down + 20.5, "lag-text", &format!("{} {}", t(lang, Key::Lag), s.consumer.lag));
-        self.close();
+        self.rect("pipe", p.cx - e, p.node_y.min(p.bus_y), 2.0 * e, (p.bus_y - p.node_y).abs(), 0);
+        self.line("lane", (p.cx - e, p.node_y), (p.cx - e, p.bus_y), true);
+        self.line("lane", (p.cx + e, p.bus_y), (p.cx + e, p.node_y), true);
         self.close();
     }
 
-    fn service(&mut self, lang: Lang, s: &ServiceView, now_ms: u64) {
-        let b = layout::service_box(s.id);
-        let status = match (s.up, s.partitioned) {
+    fn status_line(lang: Lang, s: &ServiceView) -> String {
+        match (s.up, s.partitioned) {
             (false, _) => format!("✕ {}", t(lang, Key::Down)),
-            (true, true) => format!("● {} · ✂", t(lang, Key::Up)),
+            (true, true) => format!("● {} · ✂ {}", t(lang, Key::Up), t(lang, Key::CutShort)),
             (true, false) => format!("● {}", t(lang, Key::Up)),
-        };
-        let hand = match s.consumer.in_hand {
-            _ if s.failing => format!("⚠ {}", t(lang, Key::HandlerFailsShort)),
-            Some(h) => format!("{} @{}", t(lang, Key::Handling), h.offset.0),
-            None => t(lang, Key::Idle).to_string(),
-        };
-        let class = match (s.up, s.partitioned) {
-            (false, true) => "node service down partitioned",
-            (false, false) => "node service down",
-            (true, true) => "node service partitioned",
-            (true, false) => "node service",
-        };
-        self.open(class, Some(s.id));
+        }
+    }
+
+    fn node_class(s: &ServiceView, base: &'static str) -> String {
+        let mut class = String::from(base);
+        if !s.up {
+            class.push_str(" down");
+        }
+        if s.partitioned {
+            class.push_str(" partitioned");
+        }
+        class
+    }
+
+    fn service(&mut self, lang: Lang, s: &ServiceView, view: &View, g: &Geometry) {
+        let Some(b) = g.node(s.id) else { return };
+        self.open(&Self::node_class(s, "node service"), Some(s.id));
         self.node_box(b, "box");
         if !s.up {
             self.node_box(b, "hatched");
         }
-        self.text(b.cx, b.top() + 22.0, "title", i18n::service(lang, s.id));
-        self.text(b.cx, b.top() + 42.0, "status", &status);
+        self.line_in(b, 0, "title", i18n::service(lang, s.id));
+        self.line_in(b, 1, "status", &Self::status_line(lang, s));
         self.outbox(lang, s, b);
-        self.text(b.cx, b.top() + 80.0, if s.failing { "small warn" } else { "small" }, &hand);
-        let offsets = format!("{} {} / {}", t(lang, Key::Offset), s.consumer.committed.0, s.consumer.position.0);
-        self.text(b.cx, b.top() + 98.0, "small", &offsets);
-        if let Some(d) = s.consumer.last_duplicate.filter(|d| now_ms.saturating_sub(d.at_ms) < BADGE_MS) {
-            let (class, key) =
-                if d.applied { ("dup-badge bad", Key::DuplicateApplied) } else { ("dup-badge", Key::DuplicateIgnored) };
-            let label = format!("{} {}", d.message, t(lang, key));
-            let w = 12.0 + text_width(&label);
-            self.open(class, None);
-            self.rect("", b.cx - w / 2.0, b.top() - 10.0, w, 18.0, 9);
-            self.text(b.cx, b.top() + 3.0, "", &label);
-            self.close();
+        if let Some(h) = holdings(lang, view, s.id) {
+            self.line_in(b, 5, "small holds", &h);
         }
+        let now_ms = view.now_ms;
+        match s.consumer.last_duplicate.filter(|d| now_ms.saturating_sub(d.at_ms) < BADGE_MS) {
+            Some(d) => {
+                let (class, key) = if d.applied {
+                    ("dup-badge bad", Key::DuplicateApplied)
+                } else {
+                    ("dup-badge", Key::DuplicateIgnored)
+                };
+                let label = format!("{} {}", d.message, t(lang, key));
+                let w = layout::text_width(&label) + 12.0;
+                let y = b.top() + layout::TEXT + 6.0 + LINE * 3.0;
+                self.open(class, None);
+                self.rect("", b.cx - w / 2.0, y - 15.0, w, 20.0, 9);
+                self.text(b.cx, y, "", &label, b.w - 10.0);
+                self.close();
+            }
+            None => {
+                let hand = match s.consumer.in_hand {
+                    _ if s.failing => format!("⚠ {}", t(lang, Key::HandlerFailsShort)),
+                    Some(h) => format!("{} @{}", t(lang, Key::Handling), h.offset.0),
+                    None => t(lang, Key::Idle).to_string(),
+                };
+                self.line_in(b, 3, if s.failing { "small warn" } else { "small" }, &hand);
+            }
+        }
+        self.line_in(b, 4, if s.consumer.lag > 0 { "small lag behind" } else { "small lag" }, &Self::offsets(lang, s));
         self.close();
+    }
+
+    /// "offset 7/9 · lag 2": the consumer's committed offset, how far it has read, and its lag.
+    fn offsets(lang: Lang, s: &ServiceView) -> String {
+        format!("@{}/{} · {} {}", s.consumer.committed.0, s.consumer.position.0, t(lang, Key::Lag), s.consumer.lag)
     }
 
     /// The outbox as a row of cells that fill as a local transaction writes events and drain as
@@ -226,40 +372,44 @@ impl Svg {
     /// acknowledgement. Under dual write and publish-first there is no outbox, only events waiting
     /// to be sent.
     fn outbox(&mut self, lang: Lang, s: &ServiceView, b: NodeBox) {
-        let y = b.top() + 62.0;
+        let y = b.top() + layout::TEXT + 6.0 + LINE * 2.0;
         if s.publish != PublishMode::Outbox {
-            let label =
-                format!("{} · {} {}", i18n::publish_mode(lang, s.publish), t(lang, Key::Unpublished), s.unpublished);
-            self.text(b.cx, y, "small warn", &label);
+            let label = format!("{} {}", i18n::publish_mode_short(lang, s.publish), s.unpublished);
+            self.text(b.cx, y, "small warn", &label, b.w - 10.0);
             return;
         }
         let label = t(lang, Key::Outbox);
         let cells = s.outbox.len().min(OUTBOX_CELLS);
-        let label_w = text_width(label);
-        let total_w = label_w + 8.0 + 10.0 * cells.max(1) as f64 + 18.0;
+        let label_w = layout::text_width(label);
+        let total_w = label_w + 8.0 + 12.0 * cells.max(1) as f64 + 30.0;
         let x0 = b.cx - total_w / 2.0;
-        let _ = write!(self.0, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
-        self.text(x0 + label_w / 2.0, y, "small", label);
+        let _ = write!(self.out, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
+        self.text(x0 + label_w / 2.0, y, "small", label, label_w);
         let cx = x0 + label_w + 8.0;
         for (i, row) in s.outbox.iter().take(OUTBOX_CELLS).enumerate() {
             let class = match row.state {
                 RowState::Unsent => "cell unsent",
                 RowState::InFlight { .. } => "cell sent",
             };
-            self.rect(class, cx + 10.0 * i as f64, y - 9.0, 8.0, 10.0, 1);
+            self.rect(class, cx + 12.0 * i as f64, y - 12.0, 9.0, 13.0, 1);
         }
         if cells == 0 {
-            self.text(cx + 6.0, y, "small", "0");
+            self.text(cx + 8.0, y, "small", "0", 16.0);
         } else if s.outbox.len() > OUTBOX_CELLS {
-            self.text(cx + 10.0 * cells as f64 + 9.0, y, "small", &format!("+{}", s.outbox.len() - OUTBOX_CELLS));
+            self.text(
+                cx + 12.0 * cells as f64 + 14.0,
+                y,
+                "small",
+                &format!("+{}", s.outbox.len() - OUTBOX_CELLS),
+                30.0,
+            );
         }
         self.close();
     }
 
-    /// The coordinator: its node, its dotted command links to each participant and its link to
-    /// the bus (it reads OrderPlaced and the customer's OrderCancelled from there).
-    fn coordinator(&mut self, lang: Lang, s: &ServiceView, view: &View) {
-        let b = layout::COORDINATOR;
+    /// The coordinator: its state, its transactions or sagas, and what waits on it.
+    fn coordinator(&mut self, lang: Lang, s: &ServiceView, view: &View, g: &Geometry) {
+        let Some(b) = g.node(s.id) else { return };
         let two_phase = view.protocol.is_two_phase();
         let active = if two_phase {
             view.txs.iter().filter(|t| !t.finished()).count()
@@ -273,99 +423,128 @@ impl Svg {
         } else {
             (Key::Registry, view.registry.len())
         };
-        let class = match (s.up, s.partitioned) {
-            (false, true) => "node service coordinator down partitioned",
-            (false, false) => "node service coordinator down",
-            (true, true) => "node service coordinator partitioned",
-            (true, false) => "node service coordinator",
-        };
-        self.open(class, Some(s.id));
-        for &p in ServiceId::ALL.iter() {
-            let (from, to) = layout::command_link(p);
-            self.line(if s.partitioned { "command-link cut" } else { "command-link" }, from, to, false);
-        }
-        // A sweeper's questions to Order travel their own path (TCC, participant sweep).
-        if view.protocol == Protocol::Tcc && view.two_phase.strategy == StuckStrategy::ParticipantSweep {
-            for p in [ServiceId::Product, ServiceId::Delivery] {
-                self.0.push_str("<polyline class=\"query-link\" points=\"");
-                for (i, (x, y)) in layout::query_path(p).iter().enumerate() {
-                    let _ = write!(self.0, "{}{},{}", if i > 0 { " " } else { "" }, fixed(*x, 1), fixed(*y, 1));
-                }
-                self.0.push_str("\"/>");
-            }
-        }
-        let (top, bottom) = (b.cy + b.h / 2.0, layout::BUS_UNDER_COORDINATOR.top());
-        self.open(if s.partitioned { "link cut" } else { "link" }, Some(s.id));
-        self.line("lane", (b.cx - layout::LANE_GAP, top), (b.cx - layout::LANE_GAP, bottom), true);
-        self.line("lane", (b.cx + layout::LANE_GAP, bottom), (b.cx + layout::LANE_GAP, top), true);
-        let lag = format!("{} {}", t(lang, Key::Lag), s.consumer.lag);
-        self.text(b.cx + 48.0, (top + bottom) / 2.0 + 4.0, "lag-text", &lag);
-        self.close();
+        self.open(&Self::node_class(s, "node service coordinator"), Some(s.id));
         self.node_box(b, "box");
         if !s.up {
             self.node_box(b, "hatched");
         }
-        self.text(b.cx, b.top() + 19.0, "title", i18n::service(lang, s.id));
-        let line = format!(
-            "{}{} · {} {active} · {} {second}",
-            if s.up { "● " } else { "✕ " },
-            t(lang, if s.up { Key::Up } else { Key::Down }),
-            t(lang, if two_phase { Key::Transactions } else { Key::ActiveSagas }),
-            t(lang, second_key),
-        );
-        self.text(b.cx, b.top() + 37.0, "small", &line);
+        self.line_in(b, 0, "title", i18n::service(lang, s.id));
+        self.line_in(b, 1, "status", &Self::status_line(lang, s));
+        let first = format!("{} {active}", t(lang, if two_phase { Key::Transactions } else { Key::ActiveSagas }));
+        self.line_in(b, 2, "small", &first);
+        let alert = second_key == Key::AlertBadge && second > 0;
+        self.line_in(b, 3, if alert { "small warn" } else { "small" }, &format!("{} {second}", t(lang, second_key)));
+        self.line_in(b, 4, if s.consumer.lag > 0 { "small lag behind" } else { "small lag" }, &Self::offsets(lang, s));
         self.close();
     }
 
-    fn bus(&mut self, lang: Lang, view: &View, chain: &Chain) {
-        let b = layout::bus(view.protocol.has_coordinator());
+    /// The bus: one row of its newest records, and under each the consumers that read it next.
+    fn bus(&mut self, lang: Lang, view: &View, g: &Geometry, chain: &Chain) {
+        let b = g.bus;
         let tail = &view.log.tail;
-        let rows_fit = if view.protocol.has_coordinator() { MINI_LOG_ROWS - 3 } else { MINI_LOG_ROWS };
-        let shown = &tail[tail.len().saturating_sub(rows_fit)..];
-        let row_h = 21.0;
-        let top = b.top() + 52.0;
-        let markers = |at: &dyn Fn(&ServiceView) -> bool| -> String {
-            view.services.iter().filter(|s| at(s)).map(|s| initial(lang, s.id)).collect()
-        };
+        let n = g.bus_slots();
+        let shown = &tail[tail.len().saturating_sub(n)..];
         self.open("node bus", None);
         self.node_box(b, "box");
-        self.text(b.cx, b.top() + 20.0, "title", t(lang, Key::Bus));
-        let range = format!("{} {}–{}", t(lang, Key::Offset), view.log.start.0, view.log.end.0);
-        self.text(b.cx, b.top() + 38.0, "small", &range);
+        let title = format!("{} · {} {}–{}", t(lang, Key::Bus), t(lang, Key::Offset), view.log.start.0, view.log.end.0);
+        let title_w = layout::text_width(&title);
+        self.text(b.left() + 10.0 + title_w / 2.0, b.top() + 21.0, "title-sm", &title, b.w - 20.0);
+        let next = |s: &ServiceView| s.consumer.committed;
         for (i, r) in shown.iter().enumerate() {
-            let y = top + i as f64 * row_h;
+            let (cx, cy, w) = g.bus_slot(i);
             let comp = r.message.event.is_compensation();
             let _ = write!(
-                self.0,
+                self.out,
                 "<g class=\"log-row{}{}{}\">",
                 if comp { " comp" } else { "" },
                 if r.copy { " copy" } else { "" },
                 if chain.contains(&r.message.id) { " chain" } else { "" }
             );
-            self.rect("", b.left() + 8.0, y - 14.0, b.w - 16.0, 18.0, 3);
+            self.rect("", cx - w / 2.0, cy - 13.0, w, 24.0, 3);
             let label =
                 format!("{}{} {}", if comp { "↩" } else { "" }, r.offset.0, r.message.event.event_type().name());
-            self.text(b.left() + 14.0, y, "row-text", &label);
-            let here = markers(&|s| s.consumer.committed == r.offset);
-            if !here.is_empty() {
-                self.text(b.right() - 12.0, y, "marker", &format!("◀{here}"));
-            }
+            self.text(cx, cy + 5.0, "row-text", &label, w - 6.0);
             self.close();
+            let here: String =
+                view.services.iter().filter(|s| next(s) == r.offset).map(|s| initial(lang, s.id)).collect();
+            if !here.is_empty() {
+                self.text(cx, cy + 34.0, "marker", &format!("▲{here}"), w);
+            }
         }
-        let end_y = top + shown.len() as f64 * row_h;
-        self.text(b.left() + 14.0, end_y, "row-text end", t(lang, Key::End));
-        let at_end = markers(&|s| s.consumer.committed >= view.log.end);
+        // Consumers that have read everything wait after the last record; those behind the
+        // shown records are named at the start.
+        let at_end: String =
+            view.services.iter().filter(|s| next(s) >= view.log.end).map(|s| initial(lang, s.id)).collect();
+        let first_shown = shown.first().map_or(view.log.end, |r| r.offset);
+        // Grouped by offset: "PD@3".
+        let mut behind: Vec<(u64, String)> = Vec::new();
+        for s in view.services.iter().filter(|s| next(s) < first_shown) {
+            match behind.iter_mut().find(|(o, _)| *o == next(s).0) {
+                Some((_, names)) => names.push(initial(lang, s.id)),
+                None => behind.push((next(s).0, initial(lang, s.id).to_string())),
+            }
+        }
+        let (cx, cy, w) = g.bus_slot(shown.len().min(n.saturating_sub(1)));
+        let end_x = if shown.len() < n { cx - w / 2.0 + 8.0 } else { cx + w / 2.0 - 8.0 };
         if !at_end.is_empty() {
-            self.text(b.right() - 12.0, end_y, "marker", &format!("◀{at_end}"));
+            let label = format!("{} ▲{at_end}", t(lang, Key::End));
+            let x = if shown.len() < n {
+                end_x + layout::text_width(&label) / 2.0
+            } else {
+                end_x - layout::text_width(&label) / 2.0
+            };
+            self.text(x, cy + 34.0, "marker end", &label, w / 2.0);
+        }
+        if !behind.is_empty() {
+            let list: Vec<String> = behind.iter().map(|(o, names)| format!("{names}@{o}")).collect();
+            let label = format!("◀ {}", list.join(" "));
+            let w = layout::text_width(&label);
+            let room = b.w - 36.0 - title_w;
+            self.text(b.right() - 10.0 - w / 2.0, b.top() + 21.0, "marker behind", &label, room);
         }
         self.close();
     }
+
+    /// The dead-letter queue, as a node of its own with its count.
+    fn dlq(&mut self, lang: Lang, view: &View, g: &Geometry) {
+        let b = g.dlq;
+        let n = view.dead_letters.len();
+        self.open(if n > 0 { "node dlq full" } else { "node dlq" }, None);
+        self.node_box(b, "box");
+        self.text(b.cx, b.top() + 21.0, "small strong", t(lang, Key::DlqShort), b.w - 8.0);
+        self.text(b.cx, b.top() + 42.0, "small", &n.to_string(), b.w - 8.0);
+        self.close();
+    }
+}
+
+/// Every label the stage would write, with the room it has left, for the fitting tests.
+#[cfg(test)]
+fn labels(lang: Lang, view: &View, g: &Geometry) -> Vec<(String, f64)> {
+    let mut s = Svg { out: String::new(), labels: Vec::new() };
+    s.rail(view, g);
+    s.client(lang, view, g);
+    for v in &view.services {
+        if v.id == ServiceId::Coordinator {
+            s.coordinator(lang, v, view, g);
+        } else {
+            s.service(lang, v, view, g);
+        }
+    }
+    s.bus(lang, view, g, &Chain::default());
+    s.dlq(lang, view, g);
+    s.labels
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Arrangement;
     use saga_sim::{Command, Fault, ProductId, Sim, SimConfig};
+
+    fn geometry(view: &View) -> Geometry {
+        let nodes: Vec<ServiceId> = view.services.iter().map(|s| s.id).collect();
+        Geometry::new(Arrangement::Wide, &nodes)
+    }
 
     fn svg_after(config: SimConfig, commands: &[Command], run_ms: u64) -> (View, String) {
         let mut sim = Sim::new(config, 7);
@@ -374,7 +553,7 @@ mod tests {
         }
         sim.advance_until(run_ms);
         let view = sim.view();
-        let svg = stage_svg(Lang::En, &view, &Chain::default());
+        let svg = stage_svg(Lang::En, &view, &geometry(&view), &Chain::default());
         (view, svg)
     }
 
@@ -402,13 +581,8 @@ mod tests {
         sim.apply(place());
         let view = sim.view();
         assert!(view.orders[0].id.0 > 0, "older orders were archived");
-        let svg = stage_svg(Lang::En, &view, &Chain::default());
+        let svg = stage_svg(Lang::En, &view, &geometry(&view), &Chain::default());
         assert!(svg.contains(">o40<") && svg.contains(">PENDING<"), "{svg}");
-    }
-
-    #[test]
-    fn hangul_counts_wider_than_latin() {
-        assert!(text_width("아웃박스") > text_width("outbox"));
     }
 
     #[test]
@@ -448,5 +622,66 @@ mod tests {
         let (_, svg) = svg_after(c, &[place()], 0);
         assert!(svg.contains("dual write"), "{svg}");
         assert!(!svg.contains("outbox-strip"));
+    }
+
+    #[test]
+    fn a_two_pc_lock_and_its_queue_show_on_product() {
+        // Three orders for one product at once: the first prepare locks the row, the others
+        // wait in its queue (as in the golden trace two_pc_lock_queue).
+        let mut sim = Sim::new(SimConfig { protocol: Protocol::TwoPc, ..SimConfig::default() }, 18);
+        let mut seen = None;
+        for t in 0..200u64 {
+            if t % 20 == 0 && t <= 40 {
+                sim.apply(place());
+            }
+            sim.advance_until(t * 5);
+            let h = holdings(Lang::En, &sim.view(), ServiceId::Product);
+            if h.as_deref().is_some_and(|h| h.contains('🔒') && h.contains('⏳')) {
+                seen = h;
+                break;
+            }
+        }
+        let h = seen.expect("a lock with orders queued behind it");
+        assert!(h.starts_with("🔒 o0 ⏳ o1"), "{h}");
+    }
+
+    /// Every label fits its box, in both languages, in every state a run can show: each
+    /// protocol, faults on every node, a poison message in the DLQ, the outbox filling.
+    #[test]
+    fn every_label_fits_its_box() {
+        let mut worst = Vec::new();
+        for protocol in Protocol::ALL {
+            for publish in [PublishMode::Outbox, PublishMode::DualWrite] {
+                let mut c = SimConfig { protocol, publish: [publish; 3], ..SimConfig::default() };
+                c.products[0].initial_stock = 100;
+                let mut sim = Sim::new(c, 3);
+                sim.apply(Command::SetFlakyClient { on: true });
+                for k in 0..12u64 {
+                    sim.apply(place());
+                    if k == 3 {
+                        for s in ServiceId::NODES {
+                            sim.apply(Command::Fault(Fault::Partition { service: s }));
+                        }
+                        sim.apply(Command::Fault(Fault::Crash { service: ServiceId::Delivery }));
+                    }
+                    sim.advance_until(k * 97);
+                }
+                for lang in [Lang::En, Lang::Ko] {
+                    for arr in [Arrangement::Wide, Arrangement::Tall] {
+                        let view = sim.view();
+                        let nodes: Vec<ServiceId> = view.services.iter().map(|s| s.id).collect();
+                        for (text, left) in labels(lang, &view, &Geometry::new(arr, &nodes)) {
+                            if left < 0.0 {
+                                worst.push(format!(
+                                    "{protocol:?} {lang:?} {arr:?}: \"{text}\" is {:.0} too wide",
+                                    -left
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(worst.is_empty(), "labels wider than their room:\n{}", worst.join("\n"));
     }
 }

@@ -55,6 +55,36 @@ pub struct Reliability {
     pub guess_restock: bool,
 }
 
+/// A panel of the page that can be enlarged to take most of the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The stage.
+    Stage,
+    /// The tabbed detail: tables, admin panel, settings, compare, fast-forward.
+    Detail,
+    /// The consistency verdict and its invariants.
+    Verdict,
+    /// The event log.
+    Log,
+}
+
+impl Panel {
+    /// Its name in the page's markup (`data-panel`, `data-enlarged`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Panel::Stage => "stage",
+            Panel::Detail => "detail",
+            Panel::Verdict => "verdict",
+            Panel::Log => "log",
+        }
+    }
+
+    /// The panel named `id` in the page's markup.
+    pub fn from_id(id: &str) -> Option<Panel> {
+        [Panel::Stage, Panel::Detail, Panel::Verdict, Panel::Log].into_iter().find(|p| p.id() == id)
+    }
+}
+
 /// The UI state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
@@ -94,6 +124,10 @@ pub struct UiState {
     /// fast-forward runs: the rest of the page waits for its end instead of redrawing every
     /// table for thousands of orders ten times a second.
     pub fast_forward: Option<crate::driver::FastForwardStatus>,
+    /// How the stage arranges its nodes (wide screens, or a phone held upright).
+    pub arrangement: crate::layout::Arrangement,
+    /// The panel enlarged to take most of the screen, if any.
+    pub enlarged: Option<Panel>,
     /// The snapshot version the event log shows: it may lag one frame behind, so that the
     /// redraw after a fast-forward is two tasks (the panels, then the log), not one long one.
     pub log_version: u64,
@@ -136,6 +170,10 @@ pub enum Action {
     RefreshAllButLog(Snapshot),
     /// The event log shows what the latest view shows.
     LogCatchUp,
+    /// The screen became narrow or wide.
+    SetArrangement(crate::layout::Arrangement),
+    /// Enlarge a panel, or put it back (`None`).
+    Enlarge(Option<Panel>),
 }
 
 impl Reducible for UiState {
@@ -191,6 +229,8 @@ impl Reducible for UiState {
             Action::SetNotifyFirst(on) => s.notify_first = on,
             Action::SetStrategy(strategy) => s.strategy = strategy,
             Action::SetReliability(r) => s.reliability = r,
+            Action::SetArrangement(a) => s.arrangement = a,
+            Action::Enlarge(p) => s.enlarged = p,
             Action::FastForward(status) => {
                 if status == s.fast_forward {
                     return self;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, axeViolations } from '../lib.mjs';
-import { open, finish } from './harness.mjs';
+import { open, finish, frames } from './harness.mjs';
 
 const form = (page) => page.locator('form.fast-forward');
 const status = (page) => form(page).locator('.ff-status');
@@ -66,7 +66,7 @@ test('Pause holds a fast-forward mid-run, Play resumes it', async () => {
   await page.getByRole('tab', { name: /^Orders/ }).click();
   assert.match(await page.getByRole('tab', { name: /^Fast-forward/ }).textContent(), /^Fast-forward \d+%$/);
   await openTab(page);
-  await page.waitForTimeout(600);
+  await frames(page, 30);
   assert.equal(await placed(), held, 'nothing moves while paused');
   assert.equal(await form(page).getByRole('button', { name: 'Run', exact: true }).isDisabled(), true);
   await page.screenshot({ path: path.join(SHOTS, 'fast-forward-paused.png') });

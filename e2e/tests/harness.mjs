@@ -1,6 +1,6 @@
 // What every browser test file shares: one server and browser per file, a page opened on the
 // app and ready, and the small actions the tests repeat.
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,16 +14,33 @@ before(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
+// A test that failed leaves its page open: keep a picture of it for whoever reads the failure.
+const pages = new Set();
+afterEach(async (t) => {
+  for (const w of pages) {
+    const name = (t?.name ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await w.page.screenshot({ path: path.join(SHOTS, `FAILED-${name}.png`) }).catch(() => {});
+    await w.context.close().catch(() => {});
+  }
+  pages.clear();
+});
+
 after(async () => {
   await browser?.close();
   server?.close();
 });
 
-/** A watched page on the app, once it is interactive. */
-export async function open(query = 'lang=en', options = {}) {
+/**
+ * A watched page on the app, once it is interactive, paused at t=0 (tests drive virtual time
+ * with `advance` and `runUntil`); `{ play: true }` leaves it playing.
+ */
+export async function open(query = 'lang=en', { play = false, ...options } = {}) {
   const w = await watchedPage(browser, options);
+  pages.add(w);
+  w.context.on('close', () => pages.delete(w));
   await w.page.goto(`${base}?${query}`);
   await w.page.waitForSelector('body[data-ready=true]');
+  if (!play) await pause(w.page);
   return w;
 }
 
@@ -32,8 +49,9 @@ export const baseUrl = () => base;
 
 export const orderBadge = (page, id) => page.locator(`tr[data-order="${id}"] .badge`).first();
 
+/** A consumer's lag as its node on the stage shows it ("@3/5 · lag 2"). */
 export const lagOf = async (page, service) =>
-  Number((await page.locator(`g.link[data-service=${service}] .lag-text`).textContent()).replace(/\D+/g, ''));
+  Number(/(\d+)\s*$/.exec(await page.locator(`g.service[data-service=${service}] text.lag`).textContent())[1]);
 
 export async function placeOrder(page, product = '0', quantity = '1') {
   const form = page.locator('form.order-form');
@@ -42,14 +60,6 @@ export async function placeOrder(page, product = '0', quantity = '1') {
   await form.getByRole('button', { name: 'Place order' }).click();
 }
 
-/** Waits until the event log mentions `pattern`. */
-export async function logSays(page, pattern, timeout = 15000) {
-  await page.waitForFunction(
-    (src) => new RegExp(src).test(document.querySelector('ol.log')?.textContent ?? ''),
-    pattern.source,
-    { timeout },
-  );
-}
 
 /** Screenshot, then no console error, page error or foreign request may have happened. */
 export async function finish(w, name) {
@@ -57,3 +67,47 @@ export async function finish(w, name) {
   assert.deepEqual(w.problems, [], 'no console error, page error or foreign request');
   await w.context.close();
 }
+
+/**
+ * Pauses the run and advances virtual time by exactly `ms` (0 only pauses), through the app's
+ * test hook, then waits until the page shows that moment. Tests drive time this way, never by
+ * waiting for the wall clock, so what they see does not depend on the machine's speed.
+ */
+export async function advance(page, ms) {
+  const target = await page.evaluate((ms) => {
+    const now = Number(document.querySelector('.clock')?.dataset.nowMs ?? 0);
+    window.dispatchEvent(new CustomEvent('saga-advance', { detail: ms }));
+    return now + ms;
+  }, ms);
+  await page.waitForFunction((t) => Number(document.querySelector('.clock')?.dataset.nowMs) >= t, target, { timeout: 10000 });
+}
+
+/** Pauses the run where it is. */
+export const pause = (page) => advance(page, 0);
+
+/**
+ * Advances virtual time `step` ms at a time until `pred()` holds (checked before each step),
+ * failing after `maxMs` of virtual time. Deterministic: the same run reaches the same state at
+ * the same virtual time on any machine.
+ */
+export async function runUntil(page, pred, { step = 50, maxMs = 60000, what = 'the condition' } = {}) {
+  for (let t = 0; ; t += step) {
+    if (await pred()) return t;
+    if (t >= maxMs) throw new Error(`${what} did not happen within ${maxMs} ms of virtual time`);
+    await advance(page, step);
+  }
+}
+
+/** Advances virtual time until `locator` matches something on the page. */
+export const runUntilShown = (page, locator, opts = {}) =>
+  runUntil(page, async () => (await locator.count()) > 0, { what: String(locator), ...opts });
+
+/** Advances virtual time until the event log mentions `pattern`. */
+export const runUntilLogSays = (page, pattern, opts = {}) =>
+  runUntil(page, async () => pattern.test((await page.locator('ol.log').textContent().catch(() => '')) ?? ''), { what: String(pattern), ...opts });
+
+/** Waits `n` animation frames of the page (a count of frames, not a time). */
+export const frames = (page, n = 3) =>
+  page.evaluate(async (n) => {
+    for (let i = 0; i < n; i++) await new Promise(requestAnimationFrame);
+  }, n);

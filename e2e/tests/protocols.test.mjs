@@ -4,12 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, axeViolations } from '../lib.mjs';
-import { open, orderBadge, placeOrder, logSays, finish } from './harness.mjs';
+import { open, orderBadge, placeOrder, finish, advance, runUntil, runUntilShown, runUntilLogSays } from './harness.mjs';
 
 const protocol = (page, value) => page.locator('label.protocol select').selectOption(value);
-const fast = (page) => page.locator('label.speed input').fill('1');
 const tab = (page, name) => page.getByRole('tab', { name }).click();
-const consistent = (page) => page.locator('.consistency.ok').waitFor({ timeout: 20000 });
+const consistent = (page) => runUntilShown(page, page.locator('.consistency.ok'), { step: 200, what: 'consistency' });
 
 test('TCC: Confirm never reaches Product; the order stays PENDING until an operator confirms it', async () => {
   const w = await open();
@@ -19,12 +18,11 @@ test('TCC: Confirm never reaches Product; the order stays PENDING until an opera
   await placeOrder(page, '0', '2');
   await tab(page, /Stock/);
   // Try holds the units without taking them: reserved 2, stock still 10.
-  await page.locator('td.held', { hasText: '2' }).waitFor({ timeout: 10000 });
+  await runUntilShown(page, page.locator('td.held', { hasText: '2' }));
   assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*10\s*2\s*8/);
-  await fast(page);
   await tab(page, /Transactions/);
   const row = page.locator('tr.alert-row[data-order="0"]');
-  await row.waitFor({ timeout: 20000 });
+  await runUntilShown(page, row, { step: 200 });
   assert.match(await row.textContent(), /stuck: PENDING/);
   assert.match(await row.textContent(), /Reserved 2/, "the admin panel shows Product's own row");
   assert.deepEqual(await axeViolations(page), [], 'axe with the admin panel and an alert');
@@ -45,10 +43,9 @@ test('TCC: with participant sweep, Product settles its own stale reservation by 
   await protocol(page, 'tcc-sweep');
   await page.getByRole('button', { name: 'At the next decision: Cut Product' }).click();
   await placeOrder(page, '0', '1');
-  await fast(page);
-  await logSays(page, /Product's sweeper will settle it/);
+  await runUntilLogSays(page, /Product's sweeper will settle it/);
   await page.getByRole('button', { name: 'Heal link Product' }).click();
-  await logSays(page, /Product's sweeper: o0 is CONFIRMED/, 20000);
+  await runUntilLogSays(page, /Product's sweeper: o0 is CONFIRMED/, { step: 200 });
   await consistent(page);
   await tab(page, /Stock/);
   assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*9\s*0\s*9/);
@@ -61,10 +58,10 @@ test('2PC: the coordinator crashes after the votes; participants stay in doubt h
   await protocol(page, '2pc');
   await page.getByRole('button', { name: 'At the next decision: Crash coordinator' }).click();
   await placeOrder(page, '0', '1');
-  await page.locator('g.coordinator.down').waitFor({ timeout: 10000 });
+  await runUntilShown(page, page.locator('g.coordinator.down'));
   await placeOrder(page, '0', '2');
   await page.locator('tr[data-order="0"] .lock').waitFor();
-  await page.waitForTimeout(1500);
+  await advance(page, 3000);
   assert.match(await orderBadge(page, 1).textContent(), /PENDING/, 'the next order waits');
   await tab(page, /Stock/);
   assert.match(await page.locator('td.lock-cell').first().textContent(), /locked by o0.*orders blocked behind it: 1/);
@@ -95,20 +92,13 @@ test('compare: one Delivery outage, four protocols side by side', async () => {
   ]);
   await page.getByRole('button', { name: 'Crash Delivery' }).click();
   await placeOrder(page, '0', '1');
-  await fast(page);
   const outcomes = () => table.locator('tbody tr').first().locator('td').allTextContents();
   // The coordinated protocols give up on Delivery and cancel; choreography waits.
-  await page.waitForFunction(() => {
-    const cells = [...document.querySelectorAll('[data-testid=compare-table] tbody tr:first-child td')].map((c) => c.textContent);
-    return cells.length === 4 && cells.slice(1).every((c) => c === '0 / 1 / 0');
-  }, null, { timeout: 20000 });
+  await runUntil(page, async () => (await outcomes()).slice(1).every((c) => c === '0 / 1 / 0'), { step: 200, what: 'the coordinated protocols cancel' });
   assert.equal((await outcomes())[0], '0 / 0 / 1', 'choreography keeps the order PENDING');
   assert.deepEqual(await axeViolations(page), [], 'axe with the compare table');
   await page.getByRole('button', { name: 'Restart Delivery' }).click();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=compare-table] tbody tr:first-child td')?.textContent === '1 / 0 / 0',
-    null, { timeout: 20000 },
-  );
+  await runUntil(page, async () => (await outcomes())[0] === '1 / 0 / 0', { step: 200, what: 'the choreography confirms' });
   assert.deepEqual(await outcomes(), ['1 / 0 / 0', '0 / 1 / 0', '0 / 1 / 0', '0 / 1 / 0']);
   await finish(w, 'compare');
 });

@@ -1,4 +1,4 @@
-//! The reliable-delivery switches of seeds 003 and 004, folded away under one line: how services
+//! The reliable-delivery switches of seeds 003 and 004, in the settings tab: how services
 //! publish (the outbox, dual write, or publish-first), when consumers commit, the original example's restock guess (all applied on reset),
 //! and, live, a flaky client, a broken handler, a poison message and a crash after a commit.
 
@@ -62,9 +62,8 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
         html! { <button class="small" onclick={click}>{ t(lang, key) }</button> }
     };
     html! {
-        <details class="delivery-options">
-            <summary>{ t(lang, Key::DeliveryGuarantees) }</summary>
-            // A box of its own: a <details> element cannot lay out its content as a flex box.
+        <fieldset class="delivery-options">
+            <legend>{ t(lang, Key::DeliveryGuarantees) }</legend>
             <div class="options">
             <label>
                 <span>{ t(lang, Key::Publishing) }</span>
@@ -94,7 +93,7 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
                 }) }
             </span>
             </div>
-        </details>
+        </fieldset>
     }
 }
 

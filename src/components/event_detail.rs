@@ -30,8 +30,9 @@ pub fn EventDetail(p: &EventDetailProps) -> Html {
     let lang = p.lang;
     let driver = p.log.driver.borrow();
     let store = &driver.store;
+    // Nothing selected: the log's lines say what to do (their title), and the room is theirs.
     let Some((seq, message)) = p.selected else {
-        return html! { <p class="detail hint">{ t(lang, Key::SelectHint) }</p> };
+        return html! {};
     };
     let clear = p.on.reform(|_: MouseEvent| UiMsg::Select(None));
     let line = store.entry(seq).map(|e| i18n::trace_line(lang, &e.rec.event)).unwrap_or_default();

@@ -1,23 +1,28 @@
 //! The event log: newest first, filtered by order and event type; selecting a line shows its
 //! details and highlights its causal chain.
 
+use super::enlarge_button::EnlargeButton;
 use super::event_detail::EventDetail;
 use crate::driver::DriverHandle;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Filters;
+use crate::state::Panel;
 use crate::store::is_transport;
 use saga_sim::message::EventType;
 use saga_sim::{MessageId, OrderId, TraceEvent};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Lines drawn at most (the store keeps more, for the filters and the causal chains). Fifty
 /// scroll back a good while; after a fast-forward every one of them is new, and drawing a
 /// hundred took the redraw past 50 ms on a slow machine.
 const LINES_SHOWN: usize = 50;
+
+/// The menu value that shows every type with the transport details.
+const TRANSPORT: &str = "+transport";
 
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq)]
@@ -34,6 +39,8 @@ pub struct EventLogProps {
     pub chain: Rc<crate::store::Chain>,
     /// Orders that exist, for the filter.
     pub order_count: u32,
+    /// Whether this panel is enlarged.
+    pub enlarged: bool,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -80,49 +87,43 @@ pub fn EventLog(p: &EventLogProps) -> Html {
             on.emit(UiMsg::SetFilters(Filters { order: v.parse().ok().map(OrderId), ..f }));
         })
     };
+    // One menu for what to show: every type, every type with the transport details (acks,
+    // offsets, batches), or one event type.
     let set_type = {
         let on = p.on.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             let event_type = EventType::ALL.iter().copied().find(|t| t.name() == v);
-            on.emit(UiMsg::SetFilters(Filters { event_type, ..f }));
+            on.emit(UiMsg::SetFilters(Filters { event_type, transport: v == TRANSPORT, ..f }));
         })
     };
-    let set_transport = p.on.reform(move |e: Event| {
-        UiMsg::SetFilters(Filters { transport: e.target_unchecked_into::<HtmlInputElement>().checked(), ..f })
-    });
     let newest_orders = p.order_count.saturating_sub(300)..p.order_count;
     html! {
-        <section class="panel event-log" aria-labelledby="log-h">
-            <h2 id="log-h">{ t(lang, Key::EventLog) }</h2>
-            <div class="filters">
-                <label>
-                    <span class="visually-hidden">{ t(lang, Key::FilterOrder) }</span>
+        <section class="panel event-log" aria-labelledby="log-h" data-panel="log">
+            <div class="panel-head">
+                <h2 id="log-h">{ t(lang, Key::EventLog) }</h2>
+                <div class="filters">
                     <select onchange={set_order} aria-label={t(lang, Key::FilterOrder)}>
                         <option value="" selected={f.order.is_none()}>{ t(lang, Key::AllOrders) }</option>
                         { for newest_orders.rev().map(|o| html! {
                             <option value={o.to_string()} selected={f.order == Some(OrderId(o))}>{ OrderId(o).to_string() }</option>
                         }) }
                     </select>
-                </label>
-                <label>
-                    <span class="visually-hidden">{ t(lang, Key::FilterType) }</span>
                     <select onchange={set_type} aria-label={t(lang, Key::FilterType)}>
-                        <option value="" selected={f.event_type.is_none()}>{ t(lang, Key::AllTypes) }</option>
+                        <option value="" selected={f.event_type.is_none() && !f.transport}>{ t(lang, Key::AllTypes) }</option>
+                        <option value={TRANSPORT} selected={f.event_type.is_none() && f.transport}>{ t(lang, Key::ShowTransport) }</option>
                         { for EventType::ALL.iter().map(|ty| html! {
                             <option value={ty.name()} selected={f.event_type == Some(*ty)}>{ ty.name() }</option>
                         }) }
                     </select>
-                </label>
-                <label class="check">
-                    <input type="checkbox" checked={f.transport} onchange={set_transport} />{ t(lang, Key::ShowTransport) }
-                </label>
+                </div>
+                <EnlargeButton lang={lang} panel={Panel::Log} name={t(lang, Key::EventLog)} enlarged={p.enlarged} on={p.on.clone()} />
             </div>
             <EventDetail lang={lang} log={p.log.clone()} selected={p.selected} chain={p.chain.clone()} on={p.on.clone()} />
             if empty {
                 <p class="empty">{ t(lang, Key::NoEvents) }</p>
             } else {
-                <ol class="log" aria-label={t(lang, Key::EventLog)}>{ lines }</ol>
+                <ol class="log" aria-label={t(lang, Key::EventLog)} title={t(lang, Key::SelectHint)}>{ lines }</ol>
             }
         </section>
     }

@@ -1,14 +1,11 @@
-//! Fault injection: crash and restart, cut and heal, slow a service, network weather, the CAP
-//! choice, and idempotent consumers (applied on reset).
+//! Faults for a demo, at hand beside the stage: crash and restart, cut and heal, slow each node;
+//! heal everything; and, under TCC and 2PC, a fault armed for the coordinator's next decision.
+//! Network weather and the settings that apply on reset are in the settings tab.
 
-use super::delivery_options::DeliveryOptions;
-use super::weather_form::WeatherForm;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
-use crate::state::Reliability;
 use crate::state::Snapshot;
-use saga_sim::{Command, DecisionTrap, Fault, PlacementMode, ServiceId};
-use web_sys::HtmlInputElement;
+use saga_sim::{Command, DecisionTrap, Fault, ServiceId};
 use yew::prelude::*;
 
 /// A slowed service takes this long per message.
@@ -21,12 +18,6 @@ pub struct FaultPanelProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
-    /// Whether the next reset uses idempotent consumers.
-    pub idempotent: bool,
-    /// Whether the next reset runs the irreversible step first.
-    pub notify_first: bool,
-    /// The reliable-delivery switches for the next reset.
-    pub reliability: Reliability,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -40,6 +31,7 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
     let rows = view.services.iter().map(|s| {
         let id = s.id;
         let name = i18n::service(lang, id);
+        let key = ServiceId::NODES.iter().position(|&n| n == id).map_or(0, |i| i + 1);
         let crash = if s.up {
             p.on.reform(move |_: MouseEvent| sim(Command::Fault(Fault::Crash { service: id })))
         } else {
@@ -51,18 +43,18 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
             p.on.reform(move |_: MouseEvent| sim(Command::Fault(Fault::Partition { service: id })))
         };
         let slow_now = s.handle_ms >= SLOW_HANDLE_MS;
-        let base = view_handle_ms(view);
+        let base = view.config.handle_ms;
         let slow = p.on.reform(move |_: MouseEvent| {
             sim(Command::Fault(Fault::SetHandleTime { service: id, handle_ms: if slow_now { base } else { SLOW_HANDLE_MS } }))
         });
         html! {
             <div class={if s.up { "svc" } else { "svc down" }} role="group" aria-label={format!("{}: {name}", t(lang, Key::Faults))}>
                 <span class="svc-name">{ name }</span>
-                <button class={super::cells::small_button(!s.up)} onclick={crash}>
+                <button class={super::cells::small_button(!s.up)} onclick={crash} aria-keyshortcuts={key.to_string()}>
                     { if s.up { t(lang, Key::Crash) } else { t(lang, Key::Restart) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
-                <button class={super::cells::small_button(s.partitioned)} onclick={cut}>
+                <button class={super::cells::small_button(s.partitioned)} onclick={cut} aria-keyshortcuts={format!("Shift+{key}")}>
                     { if s.partitioned { t(lang, Key::Heal) } else { t(lang, Key::Partition) } }
                     <span class="visually-hidden">{ format!(" {name}") }</span>
                 </button>
@@ -73,10 +65,6 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
         }
     });
     let heal_all = p.on.reform(|_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::HealAll)));
-    let placement = |mode: PlacementMode| p.on.reform(move |_: Event| UiMsg::Sim(Command::SetPlacementMode { mode }));
-    let idem = p.on.reform(|e: Event| UiMsg::SetIdempotent(e.target_unchecked_into::<HtmlInputElement>().checked()));
-    let notify_first =
-        p.on.reform(|e: Event| UiMsg::SetNotifyFirst(e.target_unchecked_into::<HtmlInputElement>().checked()));
     let trap = |then: DecisionTrap, key: Key| {
         let armed = view.decision_trap == Some(then);
         let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Fault(Fault::AtNextDecision { then })));
@@ -91,22 +79,9 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
         <section class="panel fault-panel" aria-labelledby="faults-h">
             <div class="panel-head">
                 <h2 id="faults-h">{ t(lang, Key::Faults) }</h2>
-                <button class="small" onclick={heal_all}>{ t(lang, Key::HealAll) }</button>
+                <button class="small" onclick={heal_all} aria-keyshortcuts="H">{ t(lang, Key::HealAll) }</button>
             </div>
             <div class="svcs">{ for rows }</div>
-            <WeatherForm lang={lang} on={p.on.clone()} />
-            <div class="options">
-            <fieldset class="placement">
-                <legend>{ t(lang, Key::Placement) }</legend>
-                <label><input type="radio" name="placement" checked={view.placement == PlacementMode::Ap} onchange={placement(PlacementMode::Ap)} />{ t(lang, Key::Ap) }</label>
-                <label><input type="radio" name="placement" checked={view.placement == PlacementMode::Cp} onchange={placement(PlacementMode::Cp)} />{ t(lang, Key::Cp) }</label>
-            </fieldset>
-            <label class="check"><input type="checkbox" checked={p.idempotent} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
-            if view.protocol == saga_sim::Protocol::Orchestration {
-                <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
-            }
-            <DeliveryOptions lang={lang} next={p.reliability} flaky_client={view.flaky_client}
-                product_failing={view.services.iter().any(|s| s.id == ServiceId::Product && s.failing)} on={p.on.clone()} />
             if view.protocol.is_two_phase() {
                 <div class="traps" role="group" aria-label={t(lang, Key::AtDecision)}>
                     <span>{ t(lang, Key::AtDecision) }{ ":" }</span>
@@ -114,11 +89,6 @@ pub fn FaultPanel(p: &FaultPanelProps) -> Html {
                     { trap(DecisionTrap::Partition { service: ServiceId::Product }, Key::CutProductAtDecision) }
                 </div>
             }
-            </div>
         </section>
     }
-}
-
-fn view_handle_ms(view: &saga_sim::View) -> u64 {
-    view.services.iter().map(|s| s.handle_ms).filter(|&h| h < SLOW_HANDLE_MS).min().unwrap_or(60)
 }

@@ -26,17 +26,9 @@ pub fn HelpOverlay(p: &HelpOverlayProps) -> Html {
             if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {
                 let _ = b.focus();
             }
-            // On close, focus goes back to the button that opened the dialog.
-            || {
-                use wasm_bindgen::JsCast;
-                let button = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.query_selector(".help-button").ok().flatten())
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-                if let Some(b) = button {
-                    let _ = b.focus();
-                }
-            }
+            // Where the focus goes on close is the app's choice: back to the help button after
+            // Close, to the page itself after Escape.
+            || ()
         });
     }
     let close = p.on.reform(|_: MouseEvent| UiMsg::Help(false));
@@ -49,6 +41,13 @@ pub fn HelpOverlay(p: &HelpOverlayProps) -> Html {
         ("Space", Key::ShortcutPlay),
         ("→", Key::ShortcutStep),
         ("+ / −", Key::ShortcutFaster),
+        ("O", Key::ShortcutOrder),
+        ("1 2 3 4", Key::ShortcutCrash),
+        ("Shift + 1 2 3 4", Key::ShortcutCut),
+        ("H", Key::ShortcutHealAll),
+        ("R", Key::ShortcutReset),
+        ("P", Key::ShortcutProtocol),
+        ("F", Key::ShortcutEnlarge),
         ("L", Key::ShortcutLang),
         ("?", Key::ShortcutHelp),
         ("Esc", Key::ShortcutEscape),

@@ -1,4 +1,4 @@
-//! Place an order: product and quantity.
+//! Place an order: product and quantity (in the toolbar; the O key submits it too).
 
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
@@ -51,25 +51,18 @@ pub fn OrderForm(p: &OrderFormProps) -> Html {
         })
     };
     html! {
-        <form class="panel order-form" onsubmit={submit} aria-labelledby="new-order-h" novalidate=true>
-            <h2 id="new-order-h">{ t(lang, Key::NewOrder) }</h2>
-            <div class="row">
-                <div class="field">
-                    <label for="order-product">{ t(lang, Key::Product) }</label>
-                    <select id="order-product" onchange={choose}>
-                        { for p.products.iter().enumerate().map(|(i, (name, stock))| html! {
-                            <option value={i.to_string()} selected={i == usize::from(*product)}>
-                                { format!("{name} ({} {stock})", t(lang, Key::Stock)) }
-                            </option>
-                        }) }
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="order-quantity">{ t(lang, Key::Quantity) }</label>
-                    <input id="order-quantity" type="number" min="1" max={MAX_QUANTITY.to_string()} value={(*qty).clone()} oninput={typed} size="4" />
-                </div>
-                <button type="submit" class="primary">{ t(lang, Key::PlaceOrder) }</button>
-            </div>
+        <form class="order-form" onsubmit={submit} aria-label={t(lang, Key::NewOrder)} novalidate=true>
+            <label for="order-product" class="visually-hidden">{ t(lang, Key::Product) }</label>
+            <select id="order-product" onchange={choose} title={t(lang, Key::ProductInStock)}>
+                { for p.products.iter().enumerate().map(|(i, (name, stock))| html! {
+                    <option value={i.to_string()} selected={i == usize::from(*product)}>
+                        { format!("{name} ({stock})") }
+                    </option>
+                }) }
+            </select>
+            <span class="qty-label" aria-hidden="true">{ "×" }</span>
+            <input id="order-quantity" aria-label={t(lang, Key::Quantity)} type="number" min="1" max={MAX_QUANTITY.to_string()} value={(*qty).clone()} oninput={typed} size="3" />
+            <button type="submit" class="place" aria-keyshortcuts="O">{ t(lang, Key::PlaceOrder) }</button>
         </form>
     }
 }

@@ -1,18 +1,22 @@
 //! The services' tables behind tabs: orders, stock, deliveries, bus log, sagas, outbox and DLQ;
-//! and two tools: the compare view and the fast-forward.
+//! the settings; and two tools: the compare view and the fast-forward. Every tab is a stop of its
+//! own for Tab: the arrow keys step the run everywhere on the page.
 
 use super::bus_log::BusLog;
 use super::compare_panel::ComparePanel;
 use super::dead_letters_table::DeadLettersTable;
 use super::deliveries_table::DeliveriesTable;
+use super::enlarge_button::EnlargeButton;
 use super::fast_forward_form::FastForwardForm;
 use super::orders_table::OrdersTable;
 use super::outbox_panel::OutboxPanel;
 use super::sagas_table::SagasTable;
+use super::settings_panel::SettingsPanel;
 use super::stock_table::StockTable;
 use super::tx_table::TxTable;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
+use crate::state::Panel;
 use crate::state::Snapshot;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,18 +29,20 @@ enum Tab {
     Bus,
     Sagas,
     Reliability,
+    Settings,
     Compare,
     FastForward,
 }
 
 impl Tab {
-    const ALL: [Tab; 8] = [
+    const ALL: [Tab; 9] = [
         Tab::Orders,
         Tab::Stock,
         Tab::Deliveries,
         Tab::Bus,
         Tab::Sagas,
         Tab::Reliability,
+        Tab::Settings,
         Tab::Compare,
         Tab::FastForward,
     ];
@@ -49,6 +55,7 @@ impl Tab {
             Tab::Bus => Key::BusLog,
             Tab::Sagas => Key::Sagas,
             Tab::Reliability => Key::OutboxAndDlq,
+            Tab::Settings => Key::Settings,
             Tab::Compare => Key::Compare,
             Tab::FastForward => Key::FastForward,
         }
@@ -62,6 +69,7 @@ impl Tab {
             Tab::Bus => "bus",
             Tab::Sagas => "sagas",
             Tab::Reliability => "reliability",
+            Tab::Settings => "settings",
             Tab::Compare => "compare",
             Tab::FastForward => "fast-forward",
         }
@@ -79,6 +87,16 @@ pub struct TablesProps {
     pub chain: Rc<crate::store::Chain>,
     /// The current or last fast-forward.
     pub fast_forward: Option<crate::driver::FastForwardStatus>,
+    /// Whether the next reset uses idempotent consumers.
+    pub idempotent: bool,
+    /// Whether the next reset runs the irreversible step first.
+    pub notify_first: bool,
+    /// The reliable-delivery switches for the next reset.
+    pub reliability: crate::state::Reliability,
+    /// The run's seed.
+    pub seed: u64,
+    /// Whether this panel is enlarged.
+    pub enlarged: bool,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -99,7 +117,7 @@ pub fn Tables(p: &TablesProps) -> Html {
             p.snapshot.view.dead_letters.len()
                 + p.snapshot.view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum::<usize>()
         }
-        Tab::Compare | Tab::FastForward => 0,
+        Tab::Settings | Tab::Compare | Tab::FastForward => 0,
     };
     // While a fast-forward runs, its tab shows how far it is, whichever tab is open.
     let progress = p.fast_forward.and_then(|s| match s.progress {
@@ -121,35 +139,17 @@ pub fn Tables(p: &TablesProps) -> Html {
         let selected = current == tb;
         html! {
             <button role="tab" id={format!("tab-{}", tb.id())} aria-selected={selected.to_string()}
-                aria-controls={format!("panel-{}", tb.id())} tabindex={if selected { "0" } else { "-1" }}
+                aria-controls={format!("panel-{}", tb.id())}
                 class={selected.then_some("selected")} onclick={select}>
                 { t(lang, if tb == Tab::Sagas && two_phase { Key::Transactions } else { tb.key() }) }
                 if tb == Tab::FastForward {
                     if let Some(percent) = progress { <span class="count">{ format!(" {percent}%") }</span> }
-                } else if tb != Tab::Compare {
+                } else if !matches!(tb, Tab::Compare | Tab::Settings) {
                     <span class="count">{ format!(" {}", counts(tb)) }</span>
                 }
             </button>
         }
     });
-    let onkeydown = {
-        let tab = tab.clone();
-        let tabs = tabs.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let i = tabs.iter().position(|x| *x == current).unwrap_or(0);
-            let next = match e.key().as_str() {
-                "ArrowRight" => (i + 1) % tabs.len(),
-                "ArrowLeft" => (i + tabs.len() - 1) % tabs.len(),
-                _ => return,
-            };
-            e.prevent_default();
-            e.stop_propagation();
-            tab.set(tabs[next]);
-            if let Some(el) = gloo_focus(&format!("tab-{}", tabs[next].id())) {
-                let _ = el.focus();
-            }
-        })
-    };
     let body = match current {
         Tab::Orders => html! { <OrdersTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Stock => html! { <StockTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
@@ -164,23 +164,26 @@ pub fn Tables(p: &TablesProps) -> Html {
                 <DeadLettersTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} />
             </>
         },
+        Tab::Settings => html! {
+            <SettingsPanel lang={lang} snapshot={p.snapshot.clone()} idempotent={p.idempotent}
+                notify_first={p.notify_first} reliability={p.reliability} seed={p.seed} on={p.on.clone()} />
+        },
         Tab::Compare => html! {
             <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />
         },
         Tab::FastForward => html! { <FastForwardForm lang={lang} status={p.fast_forward} on={p.on.clone()} /> },
     };
     html! {
-        <section class="panel tables">
-            <div role="tablist" aria-label={t(lang, Key::Tables)} {onkeydown}>{ for buttons }</div>
+        <section class="panel tables" data-panel="detail" aria-labelledby="detail-h">
+            <h2 id="detail-h" class="visually-hidden">{ t(lang, Key::Tables) }</h2>
+            <div class="tab-row">
+                <div role="tablist" aria-label={t(lang, Key::Tables)}>{ for buttons }</div>
+                <EnlargeButton lang={lang} panel={Panel::Detail} name={t(lang, Key::Tables)} enlarged={p.enlarged} on={p.on.clone()} />
+            </div>
             <div role="tabpanel" id={format!("panel-{}", current.id())} aria-labelledby={format!("tab-{}", current.id())}
                 class="table-scroll" tabindex="0">
                 { body }
             </div>
         </section>
     }
-}
-
-fn gloo_focus(id: &str) -> Option<web_sys::HtmlElement> {
-    use wasm_bindgen::JsCast;
-    web_sys::window()?.document()?.get_element_by_id(id)?.dyn_into().ok()
 }

@@ -200,8 +200,35 @@ pub struct InvariantStatus {
     pub kind: InvariantKind,
     /// Whether it holds right now (a convergence invariant may be false while not quiet).
     pub holds: bool,
+    /// What a person should read into that: holds, pending (work is still in flight), or
+    /// violated.
+    pub mark: Mark,
     /// Violations found so far.
     pub violations: u32,
+}
+
+/// An invariant's state as the screen shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mark {
+    /// It holds.
+    Holds,
+    /// A convergence invariant that does not hold yet while work is still in flight: the
+    /// temporary inconsistency that eventual consistency allows.
+    Pending,
+    /// A safety invariant that does not hold, or a convergence invariant that still does not
+    /// hold once the system is quiet.
+    Violated,
+}
+
+/// The system's state in one word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VerdictState {
+    /// Every invariant holds.
+    Consistent,
+    /// Some convergence invariant is pending and none is violated: work is in flight.
+    Converging,
+    /// Some invariant is violated.
+    Violated,
 }
 
 /// A stretch of time during which the system was not consistent.
@@ -216,6 +243,8 @@ pub struct Window {
 /// The checker's verdict, as the view shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
+    /// Consistent, converging or violated: agrees with the invariants' marks.
+    pub state: VerdictState,
     /// Whether every present-state invariant holds now.
     pub consistent: bool,
     /// Since when `consistent` has had its current value.
@@ -614,19 +643,32 @@ impl Checker {
 
     /// The verdict as plain data.
     pub fn verdict(&self) -> Verdict {
+        let invariants: Vec<InvariantStatus> = Invariant::ALL
+            .iter()
+            .map(|&invariant| {
+                let holds = self.holds(invariant);
+                let kind = invariant.kind();
+                let mark = match (holds, kind) {
+                    (true, _) => Mark::Holds,
+                    (false, InvariantKind::Convergence) if !self.quiet => Mark::Pending,
+                    (false, _) => Mark::Violated,
+                };
+                InvariantStatus { invariant, kind, holds, mark, violations: self.violation_counts[invariant.index()] }
+            })
+            .collect();
+        let state = if invariants.iter().any(|i| i.mark == Mark::Violated) {
+            VerdictState::Violated
+        } else if invariants.iter().any(|i| i.mark == Mark::Pending) {
+            VerdictState::Converging
+        } else {
+            VerdictState::Consistent
+        };
         Verdict {
+            state,
             consistent: self.consistent,
             since_ms: self.since_ms,
             quiet: self.quiet,
-            invariants: Invariant::ALL
-                .iter()
-                .map(|&invariant| InvariantStatus {
-                    invariant,
-                    kind: invariant.kind(),
-                    holds: self.holds(invariant),
-                    violations: self.violation_counts[invariant.index()],
-                })
-                .collect(),
+            invariants,
             violations: self.violations.iter().copied().collect(),
             violations_total: self.violations_total,
             windows: self.windows.iter().copied().collect(),

@@ -30,7 +30,7 @@ pub mod swarm;
 pub mod trace;
 pub mod view;
 
-pub use checker::{Invariant, InvariantKind, Verdict, Violation};
+pub use checker::{Invariant, InvariantKind, Mark, Verdict, VerdictState, Violation};
 pub use command::{Command, DecisionTrap, Fault, TimedCommand};
 pub use config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig, StuckStrategy, TwoPhaseConfig};
 pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};

@@ -238,6 +238,8 @@ pub struct View {
     pub stats: Stats,
     /// When the next thing is due, if anything is.
     pub next_due_ms: Option<u64>,
+    /// The config the run uses (after clamping), so the screen never guesses one.
+    pub config: crate::config::SimConfig,
 }
 
 impl View {
@@ -342,6 +344,7 @@ impl Sim {
             verdict: self.checker.verdict(),
             stats: self.stats,
             next_due_ms: self.next_due_ms(),
+            config: self.config.clone(),
         }
     }
 

@@ -1,0 +1,43 @@
+// Simulation throughput: the benchmark run natively, and the same run compiled to WebAssembly as
+// the site ships it (the `web` profile) and timed in Node. Runs alternate, native then wasm,
+// three of each, so a busy machine slows both alike; each figure is the median of its three.
+import { execFileSync } from 'node:child_process';
+import { ROOT } from '../lib.mjs';
+import { report, median } from './report.mjs';
+
+const RUNS = 3;
+const ORDERS = '100000';
+
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const nativeArgs = ['run', '--release', '--locked', '-q', '-p', 'saga-cli', '--', 'bench', '--orders', ORDERS, '--seed', '1'];
+const wasmArgs = ['test', '--locked', '--profile', 'web', '--target', 'wasm32-unknown-unknown', '-p', 'saga-lab', '--test', 'wasm_throughput', '--', '--nocapture'];
+
+const native = () => JSON.parse(run('cargo', nativeArgs)).events_per_s;
+const wasm = () => {
+  const out = run('cargo', wasmArgs);
+  const line = out.split('\n').find((l) => l.includes('wasm-throughput '));
+  return JSON.parse(line.slice(line.indexOf('{'))).events_per_s;
+};
+
+export function measureThroughput() {
+  // Build both first, so no run pays for a compile.
+  run('cargo', ['build', '--release', '--locked', '-q', '-p', 'saga-cli']);
+  run('cargo', ['test', '--locked', '--profile', 'web', '--target', 'wasm32-unknown-unknown', '-p', 'saga-lab', '--test', 'wasm_throughput', '--no-run']);
+  const n = [];
+  const w = [];
+  for (let i = 0; i < RUNS; i++) {
+    n.push(native());
+    w.push(wasm());
+  }
+  const M = (x) => `${(x / 1e6).toFixed(2)}`;
+  const nm = median(n);
+  const wm = median(w);
+  report('native throughput, 100,000 orders under faults', `${M(nm)} M events/s (median of ${RUNS}; runs ${n.map(M).join(', ')})`, '>= 2,000,000 events/s', nm >= 2e6);
+  const ratios = n.map((x, i) => x / w[i]);
+  report(
+    'the same run as shipped (web profile, engine at opt-level 3) as wasm in Node',
+    `${M(wm)} M events/s (runs ${w.map(M).join(', ')}); native / wasm = ${(nm / wm).toFixed(2)} (each pair: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    'ratio <= 2',
+    nm / wm <= 2,
+  );
+}

@@ -1,0 +1,83 @@
+//! The settings tab: the seed, network weather on the links, the CAP choice, and what applies on the next
+//! reset (idempotent consumers, notify-first, the delivery guarantees of seeds 003 and 004).
+
+use super::delivery_options::DeliveryOptions;
+use super::weather_form::WeatherForm;
+use crate::hooks::use_field_text;
+use crate::i18n::{Key, Lang, t};
+use crate::msg::UiMsg;
+use crate::state::{Reliability, Snapshot};
+use saga_sim::{Command, PlacementMode, Protocol, ServiceId};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Props of [`SettingsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct SettingsPanelProps {
+    /// Display language.
+    pub lang: Lang,
+    /// The world.
+    pub snapshot: Snapshot,
+    /// Whether the next reset uses idempotent consumers.
+    pub idempotent: bool,
+    /// Whether the next reset runs the irreversible step first.
+    pub notify_first: bool,
+    /// The reliable-delivery switches for the next reset.
+    pub reliability: Reliability,
+    /// The run's seed.
+    pub seed: u64,
+    /// Where requests go.
+    pub on: Callback<UiMsg>,
+}
+
+/// The settings tab.
+#[component]
+pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
+    let lang = p.lang;
+    let view = &p.snapshot.view;
+    let placement = |mode: PlacementMode| p.on.reform(move |_: Event| UiMsg::Sim(Command::SetPlacementMode { mode }));
+    let idem = p.on.reform(|e: Event| UiMsg::SetIdempotent(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let notify_first =
+        p.on.reform(|e: Event| UiMsg::SetNotifyFirst(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    // The text being typed is state: a refresh must never overwrite it.
+    let (seed_text, typed) = use_field_text(p.seed.to_string());
+    {
+        let seed_text = seed_text.clone();
+        use_effect_with(p.seed, move |seed| seed_text.set(seed.to_string()));
+    }
+    let reset = {
+        let seed_text = seed_text.clone();
+        p.on.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            UiMsg::Reset((*seed_text).clone())
+        })
+    };
+    html! {
+        <div class="settings">
+            <form class="seed" onsubmit={reset}>
+                <label>
+                    <span>{ t(lang, Key::Seed) }</span>
+                    <input type="text" inputmode="numeric" value={(*seed_text).clone()} oninput={typed} size="8" />
+                </label>
+                <button type="submit">{ t(lang, Key::ResetWithSeed) }</button>
+                <span class="muted">{ t(lang, Key::SeedHint) }</span>
+            </form>
+            <WeatherForm lang={lang} on={p.on.clone()} />
+            <div class="options">
+                <fieldset class="placement">
+                    <legend>{ t(lang, Key::Placement) }</legend>
+                    <label class="check"><input type="radio" name="placement" checked={view.placement == PlacementMode::Ap}
+                        onchange={placement(PlacementMode::Ap)} />{ t(lang, Key::Ap) }</label>
+                    <label class="check"><input type="radio" name="placement" checked={view.placement == PlacementMode::Cp}
+                        onchange={placement(PlacementMode::Cp)} />{ t(lang, Key::Cp) }</label>
+                </fieldset>
+                <label class="check"><input type="checkbox" checked={p.idempotent} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
+                if view.protocol == Protocol::Orchestration {
+                    <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
+                }
+            </div>
+            <DeliveryOptions lang={lang} next={p.reliability} flaky_client={view.flaky_client}
+                product_failing={view.services.iter().any(|s| s.id == ServiceId::Product && s.failing)} on={p.on.clone()} />
+        </div>
+    }
+}
