@@ -40,6 +40,8 @@ struct Token {
     alive: bool,
     /// The last position written, so an unmoved token costs no DOM write.
     at: (i32, i32),
+    /// A crowd token's count as written.
+    count: usize,
 }
 
 /// A pill that wants a place this frame.
@@ -65,22 +67,36 @@ pub struct Animator {
     reduced_motion: bool,
     last_count: usize,
     lang: Lang,
+    /// Each lane's pills this frame (indices), kept between frames.
+    lanes: [Vec<usize>; LANES],
+    /// One lane's wishes, kept between frames.
+    wants: Vec<Want>,
 }
 
 impl Animator {
     /// An animator drawing into `layer` (an SVG `<g>` the stage leaves empty).
     pub fn new(doc: Document, layer: Element, reduced_motion: bool) -> Animator {
-        Animator { doc, layer, tokens: TokenMap::default(), reduced_motion, last_count: usize::MAX, lang: Lang::En }
+        Animator {
+            doc,
+            layer,
+            tokens: TokenMap::default(),
+            reduced_motion,
+            last_count: usize::MAX,
+            lang: Lang::En,
+            lanes: Default::default(),
+            wants: Vec::new(),
+        }
     }
 
-    /// Draws `items` at virtual time `now_ms` on the stage `g`, highlighting messages in `chain`.
+    /// Draws `items` at virtual time `now_ms` on the stage `g`, highlighting the selected
+    /// message's causal tree and, more strongly, its own line.
     pub fn draw(
         &mut self,
         g: &Geometry,
         lang: Lang,
         items: &[InFlight],
         now_ms: f64,
-        chain: &crate::store::Chain,
+        causal: &crate::store::CausalView,
     ) -> Result<(), JsValue> {
         if lang != self.lang {
             // Labels are written once per token: start again in the new language.
@@ -97,22 +113,32 @@ impl Animator {
         for item in items {
             count += self.collect(g, item, now_ms, &mut pills)?;
         }
-        // Lay out each lane, then draw what it shows.
+        // Lay out each lane, then draw what it shows. The lanes' lists are kept from frame to
+        // frame, so thousands in flight cost no new allocations.
         let mut summed = 0;
-        for lane in 0..LANES {
-            let mine: Vec<usize> = (0..pills.len()).filter(|&i| pills[i].lane == lane).collect();
+        let mut lanes = std::mem::take(&mut self.lanes);
+        for l in &mut lanes {
+            l.clear();
+        }
+        for (i, p) in pills.iter().enumerate() {
+            lanes[p.lane].push(i);
+        }
+        for (lane, mine) in lanes.iter().enumerate() {
             if mine.is_empty() {
                 continue;
             }
-            let wants: Vec<Want> = mine.iter().map(|&i| pills[i].want).collect();
+            let mut wants = std::mem::take(&mut self.wants);
+            wants.clear();
+            wants.extend(mine.iter().map(|&i| pills[i].want));
             let (lo, hi, crowd_size, across) = self.lane_extent(g, lane);
             let placed = token_layout::place(&wants, lo, hi, PILL_GAP, crowd_size);
+            self.wants = wants;
             for (k, &i) in mine.iter().enumerate() {
                 let Some(at) = placed.at[k] else { continue };
                 let p = &pills[i];
                 let (x, y) = if lane < 4 { (p.across, at) } else { (at, p.across) };
                 match p.kind {
-                    PillKind::Message { message, extra } => self.place_message(p.key, message, x, y, chain, extra)?,
+                    PillKind::Message { message, extra } => self.place_message(p.key, message, x, y, causal, extra)?,
                     PillKind::Command { packet } => self.place_command(p.key, packet, x, y)?,
                 }
             }
@@ -122,6 +148,7 @@ impl Animator {
                 self.place_crowd(lane, n, x, y)?;
             }
         }
+        self.lanes = lanes;
         self.tokens.0.retain(|(_, t)| {
             if !t.alive {
                 t.el.remove();
@@ -147,19 +174,17 @@ impl Animator {
     ) -> Result<usize, JsValue> {
         let pipe_lane = |s: ServiceId| s.index();
         match item {
-            InFlight::Batch { service, batch, messages, sent_at_ms, arrives_at_ms } => {
+            InFlight::Batch { service, batch, index, message, sent_at_ms, arrives_at_ms } => {
                 let Some(pipe) = g.pipe(*service) else { return Ok(0) };
                 let p = self.progress(now_ms, *sent_at_ms, *arrives_at_ms);
-                for (index, m) in messages.iter().enumerate() {
-                    pills.push(Pill {
-                        key: TokenKey::Batch { batch: *batch, arrives_at_ms: *arrives_at_ms, index },
-                        lane: pipe_lane(*service),
-                        want: Want { at: pipe.y(true, p), size: PILL_H, urgency: p },
-                        across: pipe.cx,
-                        kind: PillKind::Message { message: m, extra: "" },
-                    });
-                }
-                Ok(messages.len())
+                pills.push(Pill {
+                    key: TokenKey::Batch { batch: *batch, arrives_at_ms: *arrives_at_ms, index: *index },
+                    lane: pipe_lane(*service),
+                    want: Want { at: pipe.y(true, p), size: PILL_H, urgency: p },
+                    across: pipe.cx,
+                    kind: PillKind::Message { message, extra: "" },
+                });
+                Ok(1)
             }
             InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms } => {
                 let Some(pipe) = g.pipe(*service) else { return Ok(0) };
@@ -234,8 +259,12 @@ impl Animator {
         let key = TokenKey::Crowd { lane };
         let label = format!("+{hidden}");
         if let Some(t) = self.tokens.get_mut(&key) {
-            if let Some(text) = t.el.last_element_child() {
+            // Only a new count is written: an unchanged page must cost nothing to draw.
+            if t.count != hidden
+                && let Some(text) = t.el.last_element_child()
+            {
                 text.set_text_content(Some(&label));
+                t.count = hidden;
             }
         } else {
             // Wide enough for any count up to 999 (more shows the same width).
@@ -244,14 +273,19 @@ impl Animator {
                 text.set_text_content(Some(&label));
             }
             self.layer.append_child(&g)?;
-            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0) });
+            self.tokens
+                .insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0), count: hidden });
         }
         self.update(key, x, y, "token crowd".into())
     }
 
-    /// Records how long the last frame's work took, for the budget script to read.
+    /// Records how long the last frame's work took, for the budget script to read
+    /// (`window.__sagaFrameWorkMs`): a property, not an attribute, so reporting it changes
+    /// nothing on the page to lay out or paint.
     pub fn report_work_ms(&self, ms: f64) {
-        let _ = self.layer.set_attribute("data-frame-work-ms", &crate::format::fixed(ms, 2));
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__sagaFrameWorkMs"), &JsValue::from_f64(ms));
+        }
     }
 
     /// How far along its wire a packet is. With reduced motion, tokens do not glide: they sit
@@ -270,15 +304,19 @@ impl Animator {
         m: &Message,
         x: f64,
         y: f64,
-        chain: &crate::store::Chain,
+        causal: &crate::store::CausalView,
         extra: &str,
     ) -> Result<(), JsValue> {
         let comp = m.event.is_compensation();
         let mut class = String::from(if comp { "token comp" } else { "token ev" });
-        if chain.contains(&m.id) {
+        // The selected event's own line stands out; the rest of its request's tree is marked;
+        // everything else fades.
+        if causal.line.contains(&m.id) {
+            class.push_str(" chain line");
+        } else if causal.tree.contains(&m.id) {
             class.push_str(" chain");
         }
-        if !chain.is_empty() && !chain.contains(&m.id) {
+        if !causal.tree.is_empty() && !causal.tree.contains(&m.id) {
             class.push_str(" dim");
         }
         class.push_str(extra);
@@ -288,7 +326,7 @@ impl Animator {
             let el = self.pill(&label, comp, m.id.0)?;
             el.set_attribute("data-type", name)?;
             self.layer.append_child(&el)?;
-            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0) });
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0), count: 0 });
         }
         self.update(key, x, y, class)
     }
@@ -299,7 +337,7 @@ impl Animator {
             let label = command_label(self.lang, packet);
             let el = self.pill(&label, comp, packet.request.0)?;
             self.layer.append_child(&el)?;
-            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0) });
+            self.tokens.insert(key, Token { el, class: String::new(), alive: true, at: (i32::MIN, 0), count: 0 });
         }
         let kind = if packet.result.is_some() { "token cmd answer" } else { "token cmd" };
         self.update(key, x, y, format!("{kind}{}", if comp { " comp" } else { "" }))
@@ -312,7 +350,7 @@ impl Animator {
             c.set_attribute("r", "4.5")?;
             g.append_child(&c)?;
             self.layer.append_child(&g)?;
-            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0) });
+            self.tokens.insert(key, Token { el: g, class: String::new(), alive: true, at: (i32::MIN, 0), count: 0 });
         }
         self.update(key, x, y, format!("token ctl {kind}"))
     }

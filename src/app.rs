@@ -23,8 +23,19 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
-/// While playing, the tables refresh at most this often (the tokens move every frame).
+/// While playing, the panels refresh at most this often (the tokens move every frame)...
 const REFRESH_MS: f64 = 100.0;
+/// ...and, on a machine too slow to redraw them within a frame, as seldom as this: the tokens
+/// keep moving every frame, the tables catch up a few times a second...
+const SLOW_REFRESH_MS: f64 = 400.0;
+/// ...or, when a redraw takes several frames, once a second.
+const SLOWEST_REFRESH_MS: f64 = 1_000.0;
+/// A frame that follows a refresh and takes longer than this counts as a slow redraw...
+const SLOW_FRAME_MS: f64 = 24.0;
+/// ...and longer than this, as a very slow one.
+const SLOWEST_FRAME_MS: f64 = 60.0;
+/// The clock alone (nothing else changed) is redrawn this often.
+const CLOCK_MS: f64 = 250.0;
 /// A fast-forward computes for about this long per frame, so no task nears 50 ms and the page
 /// keeps drawing and answering (Pause included) while it runs.
 const FAST_FORWARD_SLICE_MS: f64 = 12.0;
@@ -118,7 +129,7 @@ pub fn App() -> Html {
                 playing: d.playing,
                 speed_exp: d.speed_exp,
                 selected: None,
-                chain: Rc::default(),
+                causal: Rc::default(),
                 filters: Filters::default(),
                 help_open: false,
                 notice: boot.notice.clone().map(|text| Notice { text, problem: true }),
@@ -132,6 +143,8 @@ pub fn App() -> Html {
                 fast_forward: None,
                 arrangement: arrangement_now(),
                 enlarged: None,
+                tab: crate::state::DetailTab::Orders,
+                now_ms: d.sim.now_ms(),
                 log_version: d.version,
             }
         })
@@ -140,8 +153,8 @@ pub fn App() -> Html {
     // What the animation loop reads each frame besides the driver: the selected chain, the
     // language of token labels and the stage's arrangement.
     let look: Rc<RefCell<Look>> =
-        use_mut_ref(|| Look { chain: Rc::default(), lang: boot.lang, arrangement: Arrangement::Wide });
-    *look.borrow_mut() = Look { chain: state.chain.clone(), lang: state.lang, arrangement: state.arrangement };
+        use_mut_ref(|| Look { causal: Rc::default(), lang: boot.lang, arrangement: Arrangement::Wide });
+    *look.borrow_mut() = Look { causal: state.causal.clone(), lang: state.lang, arrangement: state.arrangement };
 
     // One callback for the app's whole life, reading the newest state when called: a new one
     // each render would make every component's props differ, and every component redraw
@@ -219,7 +232,7 @@ pub fn App() -> Html {
     html! {
         <div class={if state.help_open { "app modal-open" } else { "app" }}>
             <div class="app-body" inert={state.help_open}>
-            <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={snap.view.now_ms}
+            <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={state.now_ms}
                 protocol={state.protocol} strategy={state.strategy} products={products} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
@@ -228,16 +241,16 @@ pub fn App() -> Html {
                 <section class="panel stage-panel" data-panel="stage" aria-labelledby="stage-h">
                     <h2 id="stage-h" class="visually-hidden">{ t(lang, Key::Stage) }</h2>
                     <Stage lang={lang} snapshot={snap.clone()} arrangement={state.arrangement} layer={layer.clone()}
-                        chain={state.chain.clone()} enlarged={is(Panel::Stage)} on={on.clone()} />
+                        causal={state.causal.clone()} enlarged={is(Panel::Stage)} on={on.clone()} />
                 </section>
-                <Tables lang={lang} snapshot={snap.clone()} chain={state.chain.clone()} fast_forward={state.fast_forward}
+                <Tables lang={lang} snapshot={snap.clone()} causal={state.causal.clone()} fast_forward={state.fast_forward}
                     idempotent={state.idempotent} notify_first={state.notify_first} reliability={state.reliability} seed={state.seed}
-                    enlarged={is(Panel::Detail)} on={on.clone()} />
+                    enlarged={is(Panel::Detail)} tab={state.tab} log={log.clone()} selected={state.selected} on={on.clone()} />
                 <div class="side">
-                    <ConsistencyPanel lang={lang} snapshot={snap.clone()} enlarged={is(Panel::Verdict)} on={on.clone()} />
+                    <ConsistencyPanel lang={lang} snapshot={snap.clone()} now_ms={state.now_ms} enlarged={is(Panel::Verdict)} on={on.clone()} />
                     <FaultPanel lang={lang} snapshot={snap.clone()} on={on.clone()} />
-                    <EventLog lang={lang} log={log} filters={state.filters} selected={state.selected}
-                        chain={state.chain.clone()} order_count={snap.view.orders_total} enlarged={is(Panel::Log)} on={on.clone()} />
+                    <EventLog lang={lang} log={log.clone()} filters={state.filters} selected={state.selected}
+                        causal={state.causal.clone()} order_count={snap.view.orders_total} enlarged={is(Panel::Log)} on={on.clone()} />
                 </div>
             </main>
             <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
@@ -364,6 +377,22 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             handle(UiMsg::Sim(saga_sim::Command::Fault(fault)), driver, state);
         }
         UiMsg::ResetKey => handle(UiMsg::Reset(state.seed.to_string()), driver, state),
+        UiMsg::SetTab(tab) => dispatcher.dispatch(Action::SetTab(tab)),
+        UiMsg::OpenAdmin(order) => {
+            dispatcher.dispatch(Action::Enlarge(None));
+            dispatcher.dispatch(Action::SetTab(crate::state::DetailTab::Sagas));
+            // Once the tab is drawn: the order's row in view, its first decision button focused.
+            after_render(move || {
+                let selector = format!("#panel-sagas tr[data-order=\"{}\"]", order.0);
+                let row = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(&selector).ok().flatten());
+                if let Some(row) = row {
+                    row.scroll_into_view();
+                    focus_selector(&format!("{selector} button"));
+                }
+            });
+        }
         UiMsg::NextProtocol => {
             let (protocol, strategy) = crate::components::toolbar::next_choice(state.protocol, state.strategy);
             handle(UiMsg::SetProtocol(protocol, strategy), driver, state);
@@ -401,13 +430,15 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::Select(None) => dispatcher.dispatch(Action::Select(None, Rc::default())),
         UiMsg::Select(Some(seq)) => {
-            let (message, chain) = {
+            let (message, causal) = {
                 let d = driver.borrow();
                 let message = d.store.entry(seq).and_then(|e| d.store.message_of(&e.rec.event));
-                let chain = message.map(|m| d.store.causal_chain(m)).unwrap_or_default();
-                (message, chain)
+                let causal = message.map(|m| d.store.causal_view(m)).unwrap_or_default();
+                (message, causal)
             };
-            dispatcher.dispatch(Action::Select(Some((seq, message)), Rc::new(chain)));
+            dispatcher.dispatch(Action::Select(Some((seq, message)), Rc::new(causal)));
+            // Its ids, payload and causal tree open in the detail panel, where there is room.
+            dispatcher.dispatch(Action::SetTab(crate::state::DetailTab::Event));
         }
         UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
         UiMsg::SetIdempotent(on) => dispatcher.dispatch(Action::SetIdempotent(on)),
@@ -479,15 +510,36 @@ fn start_animation(
     let mut animator = animator;
     let mut published_version = 0u64;
     let mut published_at = f64::NEG_INFINITY;
+    let mut clock_at = f64::NEG_INFINITY;
     let mut refresh_due = false;
     let mut log_due = false;
+    // How often the panels refresh now: it backs off when refreshes make frames slow, and
+    // comes back when they do not.
+    let mut refresh_ms = REFRESH_MS;
+    let mut last_frame = f64::NEG_INFINITY;
+    let mut refreshed_last_frame = false;
+    // What is in flight changes only when the engine steps or a command lands: between those,
+    // frames reuse the list (with thousands in flight, building it is most of a frame's work).
+    let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::view::InFlight>) = (None, Vec::new());
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
             return;
         }
         let perf = web_sys::window().and_then(|w| w.performance());
         let started = perf.as_ref().map_or(0.0, |p| p.now());
-        let (publish, fast_forwarding, just_finished) = {
+        if refreshed_last_frame {
+            let gap = now - last_frame;
+            refresh_ms = if gap > SLOWEST_FRAME_MS {
+                SLOWEST_REFRESH_MS
+            } else if gap > SLOW_FRAME_MS {
+                refresh_ms.max(SLOW_REFRESH_MS)
+            } else {
+                (refresh_ms * 0.8).max(REFRESH_MS)
+            };
+        }
+        last_frame = now;
+        refreshed_last_frame = false;
+        let (publish, clock_only, fast_forwarding, just_finished) = {
             let mut d = driver.borrow_mut();
             let was_fast_forwarding = d.fast_forwarding();
             if let Some(p) = perf.as_ref() {
@@ -495,19 +547,24 @@ fn start_animation(
             }
             d.tick(now);
             if let Some(a) = animator.as_mut() {
-                let items = d.sim.in_flight();
+                let stamp = Some((d.sim.stats().steps, d.sim.now_ms(), d.version));
+                if in_flight.0 != stamp {
+                    in_flight.0 = stamp;
+                    d.sim.in_flight_into(&mut in_flight.1);
+                }
                 let look = look.borrow();
                 let g = crate::layout::Geometry::new(look.arrangement, d.sim.nodes_in_play());
-                let _ = a.draw(&g, look.lang, &items, d.virtual_ms, &look.chain);
+                let _ = a.draw(&g, look.lang, &in_flight.1, d.virtual_ms, &look.causal);
                 if let Some(p) = perf.as_ref() {
                     a.report_work_ms(p.now() - started);
                 }
             }
             let changed = d.version != published_version;
-            let clock_moved = d.playing && now - published_at >= REFRESH_MS * 2.5;
-            let publish = (changed && now - published_at >= REFRESH_MS) || clock_moved || refresh_due;
+            let publish = (changed && now - published_at >= refresh_ms) || refresh_due;
+            // Nothing changed but the time: only the clock needs drawing.
+            let clock_only = !publish && d.playing && now - clock_at >= CLOCK_MS;
             let fast_forwarding = d.fast_forwarding();
-            (publish, fast_forwarding, was_fast_forwarding && !fast_forwarding)
+            (publish, clock_only, fast_forwarding, was_fast_forwarding && !fast_forwarding)
         };
         if just_finished || (publish && fast_forwarding) {
             // Only the progress (or the verdict): the tables would be redrawn whole for the
@@ -519,6 +576,8 @@ fn start_animation(
             refresh_due = just_finished;
         } else if publish {
             published_at = now;
+            clock_at = now;
+            refreshed_last_frame = true;
             published_version = driver.borrow().version;
             // The first redraw after a fast-forward: the panels now, the event log (every
             // line of it new) in the next frame, as two tasks of a frame's size each.
@@ -528,6 +587,9 @@ fn start_animation(
         } else if log_due {
             log_due = false;
             dispatcher.dispatch(Action::LogCatchUp);
+        } else if clock_only {
+            clock_at = now;
+            dispatcher.dispatch(Action::Clock(driver.borrow().sim.now_ms()));
         }
         if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {
             pending2.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
@@ -548,7 +610,7 @@ fn start_animation(
 
 /// What the animation loop draws with, besides the driver.
 struct Look {
-    chain: Rc<crate::store::Chain>,
+    causal: Rc<crate::store::CausalView>,
     lang: Lang,
     arrangement: Arrangement,
 }

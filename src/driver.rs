@@ -248,7 +248,10 @@ impl Driver {
         // other runs have theirs.
         if matches!(
             command,
-            Command::Resolve { .. } | Command::ReplayDeadLetter { .. } | Command::DiscardDeadLetter { .. }
+            Command::Resolve { .. }
+                | Command::ReplayDeadLetter { .. }
+                | Command::DiscardDeadLetter { .. }
+                | Command::FixDeadLetter { .. }
         ) {
             return;
         }

@@ -146,7 +146,11 @@ keys! {
     CausedByUser => "none: a user request", "없음: 사용자 요청";
     EmittedAt => "Emitted at", "발행 시각";
     Payload => "Payload", "내용";
-    Chain => "Causal chain", "인과 사슬";
+    Chain => "Causal chain: the request's tree, this event's own line marked", "인과 사슬: 요청의 트리, 이 이벤트의 계보 표시";
+    JoinTitle => "Order's all-done step joins", "주문 서비스의 완료 단계가 합침";
+    JoinDone => "CONFIRMED", "CONFIRMED";
+    JoinWaiting => "waits for the other answer", "다른 응답을 기다림";
+    SameOrder => "Same order, another request", "같은 주문, 다른 요청";
     ClearSelection => "Clear selection", "선택 해제";
     Compensation => "compensation", "보상";
     Consistency => "Eventual consistency", "최종 일관성";
@@ -158,6 +162,16 @@ keys! {
     ConsistentSince => "since", "시작:";
     ConvergingFor => "so far", "경과";
     Latest => "latest", "최근";
+    RefusedBadge => "REFUSED", "거절됨";
+    FixPoison => "Fix", "수정";
+    OperatorNeeded => "An operator must decide", "운영자 결정 필요:";
+    OperatorWhy => "stuck PENDING after a failed Confirm", "Confirm 실패 후 처리 중(PENDING)에 멈춤";
+    OpenAdmin => "Open the admin panel", "관리 패널 열기";
+    WhyNotConsistent => "not consistent now", "지금은 일관되지 않음";
+    WhyNoOrder => "no order yet", "아직 주문 없음";
+    WhyNoFinalOrder => "no order has finished yet", "아직 끝난 주문 없음";
+    WhyNoLocks => "only two-phase commit locks rows", "행을 잠그는 것은 2단계 커밋뿐";
+    WhyNoReservations => "only TCC reserves stock", "재고를 예약하는 것은 TCC뿐";
     StillMoving => "Still moving", "진행 중인 작업";
     NothingMoving => "nothing in flight", "전송 중인 것 없음";
     InFlightCount => "in flight", "전송 중";
@@ -331,6 +345,8 @@ keys! {
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
     ReservedShort => "reserved", "예약";
+    LockShort => "lock", "잠금";
+    WaitingShort => "wait", "대기";
     PreparedShort => "prepared", "준비됨";
     CutShort => "cut", "끊김";
     DlqShort => "DLQ", "DLQ";
@@ -342,7 +358,6 @@ keys! {
     Settings => "Network & settings", "네트워크·설정";
     Enlarge => "Enlarge", "크게 보기";
     PutBack => "Put back", "원래대로";
-    NotYet => "not yet", "아직 아님";
     NewestShown => "Newest shown", "최근 항목만 표시";
     FastForward => "Fast-forward", "빨리 감기";
     ChaosOrders => "Orders under chaos", "장애 속 주문 수";
@@ -869,6 +884,13 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 format!("operator discards dead letter {message} at {}", svc(s))
             }
         }
+        C::FixDeadLetter { service: s, message } => {
+            if ko {
+                format!("운영자가 {}의 포이즌 메시지 {message} 수정", svc(s))
+            } else {
+                format!("operator fixes poison message {message} at {}", svc(s))
+            }
+        }
         C::SetFlakyClient { on } => match (ko, on) {
             (false, true) => "the client's network turns flaky: answers get lost".into(),
             (false, false) => "the client's network is steady again".into(),
@@ -1321,6 +1343,8 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (A::Discarded, true) => format!("{}: 데드 레터 {message} 폐기", svc(s)),
                 (A::Overflowed, false) => format!("{}: dead letter {message} dropped, the queue is full", svc(s)),
                 (A::Overflowed, true) => format!("{}: 큐가 가득 차 데드 레터 {message} 버려짐", svc(s)),
+                (A::Fixed, false) => format!("{}: poison message {message} fixed, ready to replay", svc(s)),
+                (A::Fixed, true) => format!("{}: 포이즌 메시지 {message} 수정됨, 재처리 가능", svc(s)),
                 (A::HandledAnyway, false) => {
                     format!("{}: {message} handled after all; its dead letter is gone", svc(s))
                 }

@@ -35,6 +35,13 @@ impl Markup {
         let _ = write!(self.0, "<{tag}{}{attrs}>", if attrs.is_empty() { "" } else { " " });
     }
 
+    /// "—" for a figure that does not apply, with the reason on hover and on focus.
+    pub fn not_applicable(&mut self, why: &str) {
+        self.0.push_str("<abbr tabindex=\"0\" title=\"");
+        self.text(why);
+        self.0.push_str("\">—</abbr>");
+    }
+
     /// `</tag>`.
     pub fn close(&mut self, tag: &str) {
         let _ = write!(self.0, "</{tag}>");

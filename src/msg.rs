@@ -64,4 +64,8 @@ pub enum UiMsg {
     ResetKey,
     /// Switch to the next protocol in the menu (keyboard).
     NextProtocol,
+    /// Open a tab of the detail panel.
+    SetTab(crate::state::DetailTab),
+    /// Open the admin panel at this order's row, its decision buttons in reach.
+    OpenAdmin(saga_sim::OrderId),
 }

@@ -13,7 +13,7 @@ use crate::format::fixed;
 use crate::i18n::{self, Key, Lang, t};
 use crate::layout::{self, Geometry, LINE, NodeBox};
 use crate::markup::escape;
-use crate::store::Chain;
+use crate::store::CausalView;
 use saga_sim::config::PublishMode;
 use saga_sim::outbox::RowState;
 use saga_sim::services::coordinator::SagaPhase;
@@ -31,7 +31,7 @@ const IDS_SHOWN: usize = 3;
 pub const BADGE_MS: u64 = 2_000;
 
 /// The stage's inner SVG markup (without the token layer).
-pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, chain: &Chain) -> String {
+pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, causal: &CausalView) -> String {
     let mut s = Svg { out: String::with_capacity(8_192), labels: Vec::new() };
     s.defs();
     s.rail(view, g);
@@ -46,7 +46,7 @@ pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, chain: &Chain) -> String
             s.service(lang, v, view, g);
         }
     }
-    s.bus(lang, view, g, chain);
+    s.bus(lang, view, g, causal);
     s.dlq(lang, view, g);
     s.out
 }
@@ -101,9 +101,10 @@ pub fn holdings(lang: Lang, view: &View, s: ServiceId) -> Option<String> {
             if locks.is_empty() && waiting.is_empty() {
                 return None;
             }
-            let mut s = format!("🔒 {}", ids(locks.into_iter()));
+            // Words, not emoji: a classroom browser may have no emoji font.
+            let mut s = format!("{} {}", t(lang, Key::LockShort), ids(locks.into_iter()));
             if !waiting.is_empty() {
-                let _ = write!(s, " ⏳ {}", ids(waiting.into_iter()));
+                let _ = write!(s, " · {} {}", t(lang, Key::WaitingShort), ids(waiting.into_iter()));
             }
             s
         }
@@ -133,7 +134,7 @@ pub fn holdings(lang: Lang, view: &View, s: ServiceId) -> Option<String> {
             if held.is_empty() {
                 return None;
             }
-            format!("🔒 {held}")
+            format!("{} {held}", t(lang, Key::LockShort))
         }
         ServiceId::Coordinator => return None,
     };
@@ -380,8 +381,14 @@ impl Svg {
         }
         let label = t(lang, Key::Outbox);
         let cells = s.outbox.len().min(OUTBOX_CELLS);
+        let more = (s.outbox.len() > OUTBOX_CELLS).then(|| format!("+{}", s.outbox.len() - OUTBOX_CELLS));
+        let tail = match &more {
+            Some(m) => layout::text_width(m) + 6.0,
+            None if cells == 0 => 16.0,
+            None => 0.0,
+        };
         let label_w = layout::text_width(label);
-        let total_w = label_w + 8.0 + 12.0 * cells.max(1) as f64 + 30.0;
+        let total_w = label_w + 8.0 + 12.0 * cells as f64 + tail;
         let x0 = b.cx - total_w / 2.0;
         let _ = write!(self.out, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
         self.text(x0 + label_w / 2.0, y, "small", label, label_w);
@@ -393,17 +400,14 @@ impl Svg {
             };
             self.rect(class, cx + 12.0 * i as f64, y - 12.0, 9.0, 13.0, 1);
         }
-        if cells == 0 {
-            self.text(cx + 8.0, y, "small", "0", 16.0);
-        } else if s.outbox.len() > OUTBOX_CELLS {
-            self.text(
-                cx + 12.0 * cells as f64 + 14.0,
-                y,
-                "small",
-                &format!("+{}", s.outbox.len() - OUTBOX_CELLS),
-                30.0,
-            );
+        let after = cx + 12.0 * cells as f64;
+        match more {
+            Some(m) => self.text(after + tail / 2.0, y, "small", &m, tail),
+            None if cells == 0 => self.text(after + 5.0, y, "small", "0", 16.0),
+            None => {}
         }
+        // The whole strip fits the node, whatever the count.
+        self.labels.push((String::from("outbox strip"), b.w - 10.0 - total_w));
         self.close();
     }
 
@@ -439,7 +443,7 @@ impl Svg {
     }
 
     /// The bus: one row of its newest records, and under each the consumers that read it next.
-    fn bus(&mut self, lang: Lang, view: &View, g: &Geometry, chain: &Chain) {
+    fn bus(&mut self, lang: Lang, view: &View, g: &Geometry, causal: &CausalView) {
         let b = g.bus;
         let tail = &view.log.tail;
         let n = g.bus_slots();
@@ -453,12 +457,14 @@ impl Svg {
         for (i, r) in shown.iter().enumerate() {
             let (cx, cy, w) = g.bus_slot(i);
             let comp = r.message.event.is_compensation();
+            let id = r.message.id;
             let _ = write!(
                 self.out,
-                "<g class=\"log-row{}{}{}\">",
+                "<g class=\"log-row{}{}{}{}\">",
                 if comp { " comp" } else { "" },
                 if r.copy { " copy" } else { "" },
-                if chain.contains(&r.message.id) { " chain" } else { "" }
+                if causal.tree.contains(&id) { " chain" } else { "" },
+                if causal.line.contains(&id) { " line" } else { "" }
             );
             self.rect("", cx - w / 2.0, cy - 13.0, w, 24.0, 3);
             let label =
@@ -530,7 +536,7 @@ fn labels(lang: Lang, view: &View, g: &Geometry) -> Vec<(String, f64)> {
             s.service(lang, v, view, g);
         }
     }
-    s.bus(lang, view, g, &Chain::default());
+    s.bus(lang, view, g, &CausalView::default());
     s.dlq(lang, view, g);
     s.labels
 }
@@ -553,7 +559,7 @@ mod tests {
         }
         sim.advance_until(run_ms);
         let view = sim.view();
-        let svg = stage_svg(Lang::En, &view, &geometry(&view), &Chain::default());
+        let svg = stage_svg(Lang::En, &view, &geometry(&view), &CausalView::default());
         (view, svg)
     }
 
@@ -581,7 +587,7 @@ mod tests {
         sim.apply(place());
         let view = sim.view();
         assert!(view.orders[0].id.0 > 0, "older orders were archived");
-        let svg = stage_svg(Lang::En, &view, &geometry(&view), &Chain::default());
+        let svg = stage_svg(Lang::En, &view, &geometry(&view), &CausalView::default());
         assert!(svg.contains(">o40<") && svg.contains(">PENDING<"), "{svg}");
     }
 
@@ -636,13 +642,13 @@ mod tests {
             }
             sim.advance_until(t * 5);
             let h = holdings(Lang::En, &sim.view(), ServiceId::Product);
-            if h.as_deref().is_some_and(|h| h.contains('🔒') && h.contains('⏳')) {
+            if h.as_deref().is_some_and(|h| h.contains("lock") && h.contains("wait")) {
                 seen = h;
                 break;
             }
         }
         let h = seen.expect("a lock with orders queued behind it");
-        assert!(h.starts_with("🔒 o0 ⏳ o1"), "{h}");
+        assert!(h.starts_with("lock o0 · wait o1"), "{h}");
     }
 
     /// Every label fits its box, in both languages, in every state a run can show: each

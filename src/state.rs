@@ -85,6 +85,80 @@ impl Panel {
     }
 }
 
+/// A tab of the detail panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailTab {
+    /// Orders.
+    Orders,
+    /// Stock.
+    Stock,
+    /// Deliveries.
+    Deliveries,
+    /// The bus log.
+    Bus,
+    /// Sagas (orchestration) or transactions, the admin panel (TCC, 2PC).
+    Sagas,
+    /// Outboxes and the dead-letter queue.
+    Reliability,
+    /// Network and settings.
+    Settings,
+    /// The compare view.
+    Compare,
+    /// The fast-forward.
+    FastForward,
+    /// The selected event: its ids, payload and causal tree (only while one is selected).
+    Event,
+}
+
+impl DetailTab {
+    /// Every tab, in order; the selected event's comes first, so it is in view when it opens.
+    pub const ALL: [DetailTab; 10] = [
+        DetailTab::Event,
+        DetailTab::Orders,
+        DetailTab::Stock,
+        DetailTab::Deliveries,
+        DetailTab::Bus,
+        DetailTab::Sagas,
+        DetailTab::Reliability,
+        DetailTab::Settings,
+        DetailTab::Compare,
+        DetailTab::FastForward,
+    ];
+
+    /// Its label.
+    pub fn key(self) -> crate::i18n::Key {
+        use crate::i18n::Key;
+        match self {
+            DetailTab::Orders => Key::Orders,
+            DetailTab::Stock => Key::Stock,
+            DetailTab::Deliveries => Key::Deliveries,
+            DetailTab::Bus => Key::BusLog,
+            DetailTab::Sagas => Key::Sagas,
+            DetailTab::Reliability => Key::OutboxAndDlq,
+            DetailTab::Settings => Key::Settings,
+            DetailTab::Compare => Key::Compare,
+            DetailTab::FastForward => Key::FastForward,
+            DetailTab::Event => Key::Details,
+        }
+    }
+
+    /// Its name in the page's markup.
+    pub fn id(self) -> &'static str {
+        match self {
+            DetailTab::Orders => "orders",
+            DetailTab::Stock => "stock",
+            DetailTab::Deliveries => "deliveries",
+            DetailTab::Bus => "bus",
+            DetailTab::Sagas => "sagas",
+            DetailTab::Reliability => "reliability",
+            DetailTab::Settings => "settings",
+            DetailTab::Compare => "compare",
+            DetailTab::FastForward => "fast-forward",
+            DetailTab::Event => "event",
+        }
+    }
+}
+
 /// The UI state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
@@ -98,8 +172,8 @@ pub struct UiState {
     pub speed_exp: f64,
     /// The selected log entry (by sequence number) and its message, if it has one.
     pub selected: Option<(u64, Option<MessageId>)>,
-    /// The selected message's causal chain.
-    pub chain: Rc<crate::store::Chain>,
+    /// The selected message's causal picture (its line, its request's tree, the same order).
+    pub causal: Rc<crate::store::CausalView>,
     /// Event-log filters.
     pub filters: Filters,
     /// Whether the help overlay is open.
@@ -128,6 +202,11 @@ pub struct UiState {
     pub arrangement: crate::layout::Arrangement,
     /// The panel enlarged to take most of the screen, if any.
     pub enlarged: Option<Panel>,
+    /// The detail panel's open tab.
+    pub tab: DetailTab,
+    /// Virtual time as the clock shows it: it moves with every snapshot, and on its own a few
+    /// times a second while nothing else changes.
+    pub now_ms: u64,
     /// The snapshot version the event log shows: it may lag one frame behind, so that the
     /// redraw after a fast-forward is two tasks (the panels, then the log), not one long one.
     pub log_version: u64,
@@ -143,7 +222,7 @@ pub enum Action {
     /// The language changed.
     SetLang(Lang),
     /// An entry was selected (or the selection cleared).
-    Select(Option<(u64, Option<MessageId>)>, Rc<crate::store::Chain>),
+    Select(Option<(u64, Option<MessageId>)>, Rc<crate::store::CausalView>),
     /// Filters changed.
     SetFilters(Filters),
     /// Open or close help.
@@ -174,6 +253,10 @@ pub enum Action {
     SetArrangement(crate::layout::Arrangement),
     /// Enlarge a panel, or put it back (`None`).
     Enlarge(Option<Panel>),
+    /// Open a tab of the detail panel.
+    SetTab(DetailTab),
+    /// Only the time moved.
+    Clock(u64),
 }
 
 impl Reducible for UiState {
@@ -187,12 +270,14 @@ impl Reducible for UiState {
                     return self;
                 }
                 s.log_version = snapshot.version;
+                s.now_ms = snapshot.view.now_ms;
                 s.snapshot = snapshot;
             }
             Action::RefreshAllButLog(snapshot) => {
                 if snapshot == s.snapshot {
                     return self;
                 }
+                s.now_ms = snapshot.view.now_ms;
                 s.snapshot = snapshot;
             }
             Action::LogCatchUp => {
@@ -206,9 +291,9 @@ impl Reducible for UiState {
                 s.speed_exp = speed_exp;
             }
             Action::SetLang(lang) => s.lang = lang,
-            Action::Select(sel, chain) => {
+            Action::Select(sel, causal) => {
                 s.selected = sel;
-                s.chain = chain;
+                s.causal = causal;
             }
             Action::SetFilters(f) => s.filters = f,
             Action::SetHelp(open) => s.help_open = open,
@@ -218,19 +303,26 @@ impl Reducible for UiState {
                 s.seed = seed;
                 s.idempotent = idempotent;
                 s.selected = None;
-                s.chain = Rc::default();
+                s.causal = Rc::default();
             }
             Action::SetIdempotent(on) => s.idempotent = on,
             Action::SetProtocol(p) => {
                 s.protocol = p;
                 s.selected = None;
-                s.chain = Rc::default();
+                s.causal = Rc::default();
             }
             Action::SetNotifyFirst(on) => s.notify_first = on,
             Action::SetStrategy(strategy) => s.strategy = strategy,
             Action::SetReliability(r) => s.reliability = r,
             Action::SetArrangement(a) => s.arrangement = a,
             Action::Enlarge(p) => s.enlarged = p,
+            Action::SetTab(t) => s.tab = t,
+            Action::Clock(now) => {
+                if now == s.now_ms {
+                    return self;
+                }
+                s.now_ms = now;
+            }
             Action::FastForward(status) => {
                 if status == s.fast_forward {
                     return self;

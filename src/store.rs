@@ -42,6 +42,20 @@ impl Chain {
     }
 }
 
+/// A selected message's causal picture, for the event detail and the highlights.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CausalView {
+    /// The request the tree grows from (a user's command caused it); `None` when nothing is
+    /// selected.
+    pub root: Option<MessageId>,
+    /// The selected message and its ancestors up to the root: its own line.
+    pub line: Chain,
+    /// Every message of the request's causation tree.
+    pub tree: Chain,
+    /// Messages about the same order that belong to another request (a user's cancel, say).
+    pub same_order: Chain,
+}
+
 /// Messages kept for causal chains.
 pub const MESSAGES_KEPT: usize = 8_000;
 
@@ -143,6 +157,39 @@ impl EventStore {
         }
     }
 
+    /// The causal picture of `id`: its own line of ancestors, the whole tree of its request,
+    /// and the other messages about the same order (same correlation id, another request).
+    pub fn causal_view(&self, id: MessageId) -> CausalView {
+        let tree = self.causal_chain(id);
+        let mut line = Chain::default();
+        let mut at = Some(id);
+        let mut guard = 0;
+        while let Some(m) = at.filter(|m| tree.contains(m) && guard <= 64) {
+            line.insert(m);
+            at = self.message(m).and_then(|x| x.causation_id);
+            guard += 1;
+        }
+        let root = tree
+            .iter()
+            .copied()
+            .find(|m| self.message(*m).is_none_or(|x| x.causation_id.is_none_or(|c| !tree.contains(&c))));
+        let order = self.message(id).and_then(|m| m.correlation_id);
+        let mut same_order = Chain::default();
+        if let Some(order) = order {
+            for m in self.messages.values() {
+                if m.correlation_id == Some(order) && !tree.contains(&m.id) {
+                    same_order.insert(m.id);
+                }
+            }
+        }
+        CausalView { root: Some(root.unwrap_or(id)), line, tree, same_order }
+    }
+
+    /// The messages of `tree` caused by `parent`, oldest first.
+    pub fn children(&self, tree: &Chain, parent: MessageId) -> Vec<MessageId> {
+        tree.iter().copied().filter(|m| self.message(*m).and_then(|x| x.causation_id) == Some(parent)).collect()
+    }
+
     /// Every message linked to `id` by causation ids: its ancestors up to the user's request and
     /// all of their descendants.
     pub fn causal_chain(&self, id: MessageId) -> Chain {
@@ -233,6 +280,49 @@ mod tests {
         let entry = store.newest_first().find(|e| matches!(e.rec.event, TraceEvent::Handled { .. })).copied();
         let entry = entry.expect("a handled entry");
         assert_eq!(store.order_of(&entry.rec.event), Some(saga_sim::OrderId(0)));
+    }
+
+    #[test]
+    fn a_selected_message_has_its_own_line_apart_from_its_siblings_and_the_same_orders_other_requests() {
+        // The happy path, then the customer cancels: a request of its own about the same order.
+        let place = Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None };
+        let cancel = Command::CancelOrder { order: saga_sim::OrderId(0) };
+        let commands = vec![TimedCommand { at_ms: 0, command: place }, TimedCommand { at_ms: 2_000, command: cancel }];
+        let (mut sim, _) = Scenario { seed: 1, config: SimConfig::default(), commands }.run();
+        let mut store = EventStore::default();
+        store.extend(&sim.drain_trace());
+        let first = |t: EventType| {
+            store
+                .newest_first()
+                .filter_map(|e| match e.rec.event {
+                    TraceEvent::Emitted { message } if message.event.event_type() == t => Some(message.id),
+                    _ => None,
+                })
+                .last()
+        };
+        let (placed, changed, started) = (
+            first(EventType::OrderPlaced).unwrap(),
+            first(EventType::ProductChanged).unwrap(),
+            first(EventType::DeliveryStarted).unwrap(),
+        );
+        let v = store.causal_view(changed);
+        assert_eq!(v.root, Some(placed));
+        assert!(v.line.contains(&placed) && v.line.contains(&changed) && v.line.len() == 2, "{v:?}");
+        assert!(v.tree.contains(&started) && !v.line.contains(&started), "the sibling is in the tree, not the line");
+        assert_eq!(
+            store.children(&v.tree, placed),
+            vec![started, changed]
+                .into_iter()
+                .min()
+                .into_iter()
+                .chain([started, changed].into_iter().max())
+                .collect::<Vec<_>>()
+        );
+        let cancelled = first(EventType::OrderCancelled).unwrap();
+        assert!(
+            v.same_order.contains(&cancelled) && !v.tree.contains(&cancelled),
+            "the cancel is the same order, not the same request"
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ async fn consistency_panel_reports_a_fresh_world_consistent() {
     }
     #[component]
     fn Host(p: &P) -> Html {
-        html! { <ConsistencyPanel lang={Lang::En} snapshot={p.snapshot.clone()} enlarged={false} on={Callback::noop()} /> }
+        html! { <ConsistencyPanel lang={Lang::En} snapshot={p.snapshot.clone()} now_ms={0} enlarged={false} on={Callback::noop()} /> }
     }
     yew::Renderer::<Host>::with_root_and_props(
         root.clone(),

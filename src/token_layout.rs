@@ -7,6 +7,9 @@
 //! "+n" token, placed where they are. Pure arithmetic, tested natively; the animator draws the
 //! result.
 
+/// A crowded lane sorts at most this many of its tokens by urgency: far more than ever fit.
+const SORTED_AT_MOST: usize = 64;
+
 /// One token's wish on a lane.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Want {
@@ -38,8 +41,17 @@ pub fn place(wants: &[Want], lo: f64, hi: f64, gap: f64, crowd_size: f64) -> Pla
     let mut kept: Vec<usize> = (0..wants.len()).collect();
     let mut crowd = None;
     if !fits(&mut wants.iter().map(|w| w.size)) {
-        // Keep the most urgent that fit beside a crowd token; fold the rest.
-        kept.sort_by(|&a, &b| wants[b].urgency.total_cmp(&wants[a].urgency).then(a.cmp(&b)));
+        // Keep the most urgent that fit beside a crowd token; fold the rest. A lane shows a
+        // handful at most, so with thousands waiting only the most urgent few are sorted.
+        let by_urgency = |&a: &usize, &b: &usize| wants[b].urgency.total_cmp(&wants[a].urgency).then(a.cmp(&b));
+        if kept.len() > SORTED_AT_MOST {
+            kept.select_nth_unstable_by(SORTED_AT_MOST, by_urgency);
+            let rest = kept.split_off(SORTED_AT_MOST);
+            kept.sort_by(by_urgency);
+            kept.extend(rest);
+        } else {
+            kept.sort_by(by_urgency);
+        }
         let mut used = crowd_size;
         let mut n = 0;
         for &i in &kept {
@@ -149,6 +161,15 @@ mod tests {
         let (_, n) = p.crowd.expect("crowded");
         assert_eq!(n, 50 - 4, "four pills and the crowd fill 130 units");
         assert!(p.at[49].is_some() && p.at[0].is_none(), "the most urgent are shown");
+    }
+
+    #[test]
+    fn thousands_on_a_lane_still_show_the_most_urgent() {
+        let w: Vec<Want> = (0..5_000).map(|i| want((i * 7 % 130) as f64, 22.0, ((i * 7919) % 5_000) as f64)).collect();
+        let p = assert_valid(&w, 0.0, 130.0, 3.0, 22.0);
+        let shown: Vec<f64> = w.iter().zip(&p.at).filter(|(_, a)| a.is_some()).map(|(w, _)| w.urgency).collect();
+        assert_eq!(shown.len(), 4);
+        assert!(shown.iter().all(|&u| u >= 4_996.0), "{shown:?}");
     }
 
     #[test]

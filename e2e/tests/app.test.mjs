@@ -70,8 +70,35 @@ test('out of stock: the order is cancelled and Delivery compensates', async () =
   const detail = page.locator('section.detail');
   assert.match(await detail.textContent(), /Causation id/);
   assert.ok((await page.locator('ol.log li.chain').count()) >= 4, 'the chain is highlighted in the log');
-  assert.match(await page.locator('.chain-list').textContent(), /OrderPlaced[\s\S]*ProductOutOfStock[\s\S]*OrderCancelled[\s\S]*DeliveryCancelled/);
+  assert.match(await page.locator('.causal-tree').textContent(), /OrderPlaced[\s\S]*ProductOutOfStock[\s\S]*OrderCancelled[\s\S]*DeliveryCancelled/);
   await finish(w, 'out-of-stock');
+});
+
+test('the causal chain is a tree: the selected line apart from its siblings, the all-done join drawn as one', async () => {
+  const w = await open();
+  const { page } = w;
+  await placeOrder(page);
+  await advance(page, 500);
+  await placeOrder(page);
+  // The customer cancels the first order: a request of its own about the same order.
+  await page.getByRole('button', { name: 'Cancel order o0' }).click();
+  await advance(page, 400);
+  await page.locator('ol.log').getByRole('button', { name: /Product emits ProductChanged/ }).last().click();
+  const tree = page.locator('.causal-tree');
+  // The root OrderPlaced and the selected ProductChanged are the line; DeliveryStarted is a
+  // sibling branch.
+  assert.match(await tree.locator('li.line').first().textContent(), /^m0 OrderPlaced/);
+  assert.match(await tree.locator('li.self').textContent(), /ProductChanged/);
+  assert.match(await tree.locator('li.branch').first().textContent(), /DeliveryStarted/);
+  assert.equal(await tree.locator('li.self li').count(), 0, 'nothing below the selected event yet');
+  // Order's all-done step needed both answers: one join.
+  assert.match(await page.locator('.detail .join').textContent(), /all-done step joins: m\d+ ProductChanged \+ m\d+ DeliveryStarted → CONFIRMED/);
+  // The customer's cancel is the same order, another request.
+  assert.match(await page.locator('.detail .same-order').textContent(), /OrderCancelled/);
+  // The log tells the line apart from the rest of the tree.
+  assert.ok((await page.locator('ol.log li.line').count()) >= 2);
+  assert.ok((await page.locator('ol.log li.chain:not(.line)').count()) >= 1);
+  await finish(w, 'causal-tree');
 });
 
 test('typed input survives the live refresh (a regression: refreshes used to reset it)', async () => {
@@ -184,7 +211,10 @@ test('a cut link is drawn cut, and a selected chain lights up on the stage', asy
   await page.locator('ol.log').getByRole('button', { name: /Order emits OrderPlaced/ }).click();
   assert.ok((await page.locator('g.log-row.chain').count()) >= 1, 'the chain is highlighted on the bus');
   await page.screenshot({ path: path.join(SHOTS, 'cut-and-chain.png') });
+  // The selected event opened in the detail panel; the orders are a tab away.
+  assert.equal(await page.getByRole('tab', { name: 'Selected event' }).getAttribute('aria-selected'), 'true');
   await page.getByRole('button', { name: 'Heal link Product' }).click();
+  await page.getByRole('tab', { name: /^Orders/ }).click();
   await runUntilShown(page, orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }));
   await finish(w, 'healed');
 });

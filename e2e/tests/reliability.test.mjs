@@ -207,21 +207,33 @@ test("a failing handler is retried with back-off, dead-lettered, then replayed f
   await finish(w, 'reliability-dead-letter-replay');
 });
 
-test('a poison message is dead-lettered by every consumer that acts on it, and a person can discard it', async () => {
+test('a poison message is dead-lettered by every consumer that acts on it; fixed, then replayed, the order confirms', async () => {
   const w = await open();
   const { page } = w;
   await settings(page);
   await button(page, 'Poison the next order').click();
+  await tab(page, /^Orders/);
   await placeOrder(page, '0', '1');
   await runUntilLogSays(page, /Product: m0 dead-lettered after 3 attempts/);
+  await runUntilLogSays(page, /Delivery: m0 dead-lettered after 3 attempts/);
+  await page.locator('g.node.dlq.full', { hasText: '2' }).waitFor();
   await tab(page, /Outbox & DLQ/);
   const letter = page.locator('tr[data-letter="0"]').first();
   await letter.waitFor();
   assert.match(await letter.textContent(), /poison message/);
-  await button(page, 'Discard m0 (Product)').click();
-  await runUntilLogSays(page, /Product: dead letter m0 discarded/);
-  assert.equal(await button(page, 'Discard m0 (Product)').count(), 0, "Product's letter is gone");
-  await finish(w, 'reliability-poison');
+  // Replayed as it is, it fails again: the message itself is wrong.
+  await button(page, 'Replay m0 (Product)').click();
+  await runUntilLogSays(page, /Product's handler FAILED on m0 \(offset 0\), attempt 4/);
+  // A person corrects it; now a replay at each consumer succeeds.
+  await button(page, 'Fix m0 (Product)').click();
+  await runUntilLogSays(page, /poison message m0 fixed, ready to replay/);
+  assert.equal(await button(page, 'Fix m0 (Delivery)').count(), 0, 'fixed for every consumer that queued it');
+  await button(page, 'Replay m0 (Product)').click();
+  await button(page, 'Replay m0 (Delivery)').click();
+  await tab(page, /^Orders/);
+  await runUntilShown(page, orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }));
+  await consistent(page);
+  await finish(w, 'reliability-poison-fixed');
 });
 
 test('a flaky client resubmits with the same key; Order recognises it and makes one order', async () => {

@@ -14,8 +14,8 @@ pub struct BusLogProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
-    /// The selected causal chain.
-    pub chain: Rc<crate::store::Chain>,
+    /// The selected message's causal picture.
+    pub causal: Rc<crate::store::CausalView>,
 }
 
 /// The bus log table.
@@ -54,7 +54,7 @@ pub fn BusLog(p: &BusLogProps) -> Html {
         for r in view.log.tail.iter().rev() {
             let msg = &r.message;
             let comp = msg.event.is_compensation();
-            m.open("tr", if p.chain.contains(&msg.id) { "class=\"chain\"" } else { "" });
+            m.open("tr", if p.causal.tree.contains(&msg.id) { "class=\"chain\"" } else { "" });
             m.el("th", "scope=\"row\" class=\"num\"", &r.offset.0.to_string());
             m.el("td", "class=\"mono\"", &msg.id.to_string());
             m.open("td", if comp { "class=\"comp\"" } else { "" });

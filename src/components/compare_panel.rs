@@ -22,8 +22,13 @@ pub struct ComparePanelProps {
     pub on: Callback<UiMsg>,
 }
 
-/// How one figure is printed from a run's metrics.
-type Figure = fn(&Metrics, Lang) -> String;
+/// How one figure is printed from a run's metrics: its text, or why it does not apply.
+type Figure = fn(&Metrics) -> Result<String, Key>;
+
+/// A duration, or why there is none.
+fn ms(value: Option<u64>, why: Key) -> Result<String, Key> {
+    value.map(format::duration).ok_or(why)
+}
 
 fn protocol_name(lang: Lang, p: Protocol) -> &'static str {
     t(
@@ -59,28 +64,27 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
         }
         m.0.push_str("</tr></thead><tbody>");
         let figures: [(Key, Figure); 10] = [
-            (Key::MetricOutcome, |m, _| format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending)),
-            (Key::MetricConsistent, |m, l| {
-                if m.consistent { format::duration(m.verdict_since_ms) } else { t(l, Key::NotYet).into() }
-            }),
-            (Key::MetricInconsistent, |m, _| format::duration(m.inconsistent_ms)),
-            (Key::MetricLongestPending, |m, _| format::duration(m.longest_pending_ms)),
-            (Key::MetricLatency, |m, _| format::duration(m.mean_latency_ms)),
-            (Key::MetricMessages, |m, _| m.messages.to_string()),
-            (Key::MetricLockTime, |m, _| format::duration(m.lock_ms)),
-            (Key::MetricReservedTime, |m, _| format::duration(m.reserved_ms)),
-            (Key::MetricOperator, |m, _| format!("{} ({})", m.operator_actions, m.open_alerts)),
-            (Key::MetricViolations, |m, _| m.violations.to_string()),
+            (Key::MetricOutcome, |m| Ok(format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending))),
+            (Key::MetricConsistent, |m| ms(m.consistent.then_some(m.verdict_since_ms), Key::WhyNotConsistent)),
+            (Key::MetricInconsistent, |m| Ok(format::duration(m.inconsistent_ms))),
+            (Key::MetricLongestPending, |m| ms(m.longest_pending_ms, Key::WhyNoOrder)),
+            (Key::MetricLatency, |m| ms(m.mean_latency_ms, Key::WhyNoFinalOrder)),
+            (Key::MetricMessages, |m| Ok(m.messages.to_string())),
+            (Key::MetricLockTime, |m| ms(m.lock_ms, Key::WhyNoLocks)),
+            (Key::MetricReservedTime, |m| ms(m.reserved_ms, Key::WhyNoReservations)),
+            (Key::MetricOperator, |m| Ok(format!("{} ({})", m.operator_actions, m.open_alerts))),
+            (Key::MetricViolations, |m| Ok(m.violations.to_string())),
         ];
         for (key, show) in figures {
             m.open("tr", "");
             m.el("th", "scope=\"row\"", t(lang, key));
             for (pr, metrics) in p.rows.iter() {
-                m.el(
-                    "td",
-                    if *pr == p.current { "class=\"num current\"" } else { "class=\"num\"" },
-                    &show(metrics, lang),
-                );
+                m.open("td", if *pr == p.current { "class=\"num current\"" } else { "class=\"num\"" });
+                match show(metrics) {
+                    Ok(text) => m.text(&text),
+                    Err(why) => m.not_applicable(t(lang, why)),
+                }
+                m.close("td");
             }
             m.close("tr");
         }

@@ -20,6 +20,8 @@ pub struct ConsistencyPanelProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
+    /// Virtual time now (it moves between snapshots).
+    pub now_ms: u64,
     /// Whether this panel is enlarged.
     pub enlarged: bool,
     /// Where requests go.
@@ -31,7 +33,7 @@ pub struct ConsistencyPanelProps {
 fn activity(lang: Lang, view: &saga_sim::View) -> String {
     let outbox: usize = view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum();
     let parts: Vec<String> = [
-        (view.in_flight.len(), Key::InFlightCount),
+        (view.in_flight_count, Key::InFlightCount),
         (view.verdict.pending_orders as usize, Key::PendingOrders),
         (view.dead_letters.len(), Key::WaitingDeadLetters),
         (view.registry.len(), Key::RegistryWaiting),
@@ -50,7 +52,7 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
     let v = &view.verdict;
-    let now = view.now_ms;
+    let now = p.now_ms.max(view.now_ms);
     let (class, icon, word, meaning) = match v.state {
         VerdictState::Consistent => ("ok", "✔", Key::Consistent, None),
         VerdictState::Converging => ("converging", "◔", Key::Converging, Some(Key::ConvergingMeaning)),

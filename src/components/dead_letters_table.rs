@@ -43,6 +43,15 @@ pub fn DeadLettersTable(p: &DeadLettersTableProps) -> Html {
                 </button>
             }
         };
+        // A poison message is fixed first (its data corrected), then replayed.
+        let fix = e.poison.then(|| {
+            let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::FixDeadLetter { service, message }));
+            html! {
+                <button class="small" onclick={click} aria-label={format!("{} {message} ({})", t(lang, Key::FixPoison), i18n::service(lang, service))}>
+                    { t(lang, Key::FixPoison) }
+                </button>
+            }
+        });
         html! {
             <tr key={format!("{}-{}", service.name(), message.0)} data-letter={message.0.to_string()}>
                 <th scope="row">{ i18n::service(lang, service) }</th>
@@ -51,7 +60,7 @@ pub fn DeadLettersTable(p: &DeadLettersTableProps) -> Html {
                 { super::cells::td("num", e.attempts.to_string()) }
                 <td>{ if e.poison { t(lang, Key::Poison) } else { t(lang, Key::HandlerError) } }</td>
                 { super::cells::td("num", format::duration(e.at_ms)) }
-                <td>{ act(true) }{ act(false) }</td>
+                <td>{ fix.unwrap_or_default() }{ act(true) }{ act(false) }</td>
             </tr>
         }
     });

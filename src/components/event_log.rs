@@ -2,7 +2,6 @@
 //! details and highlights its causal chain.
 
 use super::enlarge_button::EnlargeButton;
-use super::event_detail::EventDetail;
 use crate::driver::DriverHandle;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
@@ -35,8 +34,8 @@ pub struct EventLogProps {
     pub filters: Filters,
     /// The selected entry.
     pub selected: Option<(u64, Option<MessageId>)>,
-    /// Its causal chain.
-    pub chain: Rc<crate::store::Chain>,
+    /// The selected message's causal picture.
+    pub causal: Rc<crate::store::CausalView>,
     /// Orders that exist, for the filter.
     pub order_count: u32,
     /// Whether this panel is enlarged.
@@ -62,14 +61,20 @@ pub fn EventLog(p: &EventLogProps) -> Html {
             let seq = e.seq;
             let message = store.message_of(&e.rec.event);
             let selected = p.selected.map(|s| s.0) == Some(seq);
-            let in_chain = message.is_some_and(|m| p.chain.contains(&m));
+            let in_chain = message.is_some_and(|m| p.causal.tree.contains(&m));
+            let in_line = message.is_some_and(|m| p.causal.line.contains(&m));
             let select = p.on.reform(move |_: MouseEvent| UiMsg::Select(if selected { None } else { Some(seq) }));
             let (class, icon) = kind(
                 &e.rec.event,
                 store.message(message.unwrap_or(MessageId(u64::MAX))).map(|m| m.event.is_compensation()),
             );
             html! {
-                <li key={seq} class={format!("{class}{}{}", if selected { " selected" } else { "" }, if in_chain { " chain" } else { "" })}>
+                <li key={seq} class={format!(
+                    "{class}{}{}{}",
+                    if selected { " selected" } else { "" },
+                    if in_chain { " chain" } else { "" },
+                    if in_line { " line" } else { "" }
+                )}>
                     <button onclick={select} aria-pressed={selected.to_string()}>
                         <span class="time">{ format::duration(e.rec.at_ms) }</span>
                         <span class="icon" aria-hidden="true">{ icon }</span>
@@ -119,7 +124,6 @@ pub fn EventLog(p: &EventLogProps) -> Html {
                 </div>
                 <EnlargeButton lang={lang} panel={Panel::Log} name={t(lang, Key::EventLog)} enlarged={p.enlarged} on={p.on.clone()} />
             </div>
-            <EventDetail lang={lang} log={p.log.clone()} selected={p.selected} chain={p.chain.clone()} on={p.on.clone()} />
             if empty {
                 <p class="empty">{ t(lang, Key::NoEvents) }</p>
             } else {

@@ -38,19 +38,40 @@ pub fn status_badge(lang: Lang, s: OrderStatus) -> Html {
 pub fn OrdersTable(p: &OrdersTableProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
-    if view.orders.is_empty() {
+    if view.orders.is_empty() && view.refused_orders.is_empty() {
         return html! { <p class="empty">{ t(lang, Key::NoOrders) }</p> };
     }
+    let name =
+        |p: saga_sim::ProductId| view.products.get(usize::from(p.0)).map_or_else(|| p.to_string(), |r| r.name.clone());
+    // Placements Order refused never became orders, but the client was told why: they are rows
+    // too, among the orders by time.
+    let refused = view.refused_orders.iter().rev().take(ROWS_SHOWN).map(|r| {
+        (
+            r.at_ms,
+            html! {
+                <tr class="refused" data-refused={r.at_ms.to_string()}>
+                    <th scope="row">{ t(lang, Key::Dash) }</th>
+                    <td>{ name(r.product) }</td>
+                    { super::cells::td("num", r.quantity.to_string()) }
+                    <td><span class="badge refused"><span aria-hidden="true">{ "⊘ " }</span>{ t(lang, Key::RefusedBadge) }</span></td>
+                    <td>{ i18n::rejection(lang, r.reason) }</td>
+                    <td></td>
+                    { super::cells::td("num", format::duration(r.at_ms)) }
+                    <td></td>
+                </tr>
+            },
+        )
+    });
     let rows = view.orders.iter().rev().take(ROWS_SHOWN).map(|o| {
         let id = o.id;
         let cancel = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::CancelOrder { order: id }));
-        let product = view.products.get(usize::from(o.product.0)).map_or_else(|| o.product.to_string(), |p| p.name.clone());
+        let product = name(o.product);
         let reason = match o.status {
             OrderStatus::Cancelled(r) => i18n::reason(lang, r),
             _ => "",
         };
         let cancellable = !matches!(o.status, OrderStatus::Cancelled(_));
-        html! {
+        (o.placed_at_ms, html! {
             <tr key={id.0} data-order={id.0.to_string()}>
                 <th scope="row">{ id.to_string() }</th>
                 <td>{ product }</td>
@@ -70,8 +91,12 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                     }
                 </td>
             </tr>
-        }
+        })
     });
+    // Newest first: merge the two lists by time (each is newest first already).
+    let mut all: Vec<(u64, Html)> = rows.chain(refused).collect();
+    all.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let rows = all.into_iter().take(ROWS_SHOWN).map(|(_, row)| row);
     html! {
         <>
         <table class="data">

@@ -23,8 +23,8 @@ pub struct StageProps {
     pub arrangement: Arrangement,
     /// The `<g>` the animator owns.
     pub layer: NodeRef,
-    /// The selected causal chain.
-    pub chain: Rc<crate::store::Chain>,
+    /// The selected message's causal picture.
+    pub causal: Rc<crate::store::CausalView>,
     /// Whether the stage is enlarged.
     pub enlarged: bool,
     /// Where requests go.
@@ -43,18 +43,40 @@ pub fn Stage(p: &StageProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
     let g = geometry(p.arrangement, view);
-    let markup = Html::from_html_unchecked(stage_markup::stage_svg(lang, view, &g, &p.chain).into());
+    let markup = Html::from_html_unchecked(stage_markup::stage_svg(lang, view, &g, &p.causal).into());
     let coordinator = view.protocol.has_coordinator();
+    // An operator's alert takes the legend's place, loud, with the way to the decision.
+    let alerted: Vec<saga_sim::OrderId> = view.txs.iter().filter(|t| t.alerted).map(|t| t.order).collect();
+    let banner = alerted.first().map(|&order| {
+        let open = p.on.reform(move |_: MouseEvent| crate::msg::UiMsg::OpenAdmin(order));
+        let others = alerted.len() - 1;
+        html! {
+            <div class="alert-banner" role="alert">
+                <span aria-hidden="true">{ "⚠ " }</span>
+                <strong>{ t(lang, Key::OperatorNeeded) }{ " " }{ order.to_string() }</strong>
+                { " — " }{ t(lang, Key::OperatorWhy) }
+                if others > 0 { { format!(" (+{others})") } }
+                <button class="small" onclick={open}>{ t(lang, Key::OpenAdmin) }</button>
+            </div>
+        }
+    });
     html! {
         <figure class="stage-wrap">
-            <svg class="stage" viewBox={g.view_box()}
-                role="img" aria-labelledby="stage-title stage-desc" preserveAspectRatio="xMidYMid meet">
-                <title id="stage-title">{ t(lang, Key::Stage) }</title>
-                <desc id="stage-desc">{ t(lang, Key::StageDescription) }{ " " }{ stage_markup::summary(lang, view) }</desc>
-                { markup }
-                <g ref={p.layer.clone()} class="tokens" aria-hidden="true"></g>
-            </svg>
+            <div class="stage-box">
+                <svg class="stage" viewBox={g.view_box()}
+                    role="img" aria-labelledby="stage-title stage-desc" preserveAspectRatio="xMidYMid meet">
+                    <title id="stage-title">{ t(lang, Key::Stage) }</title>
+                    <desc id="stage-desc">{ t(lang, Key::StageDescription) }{ " " }{ stage_markup::summary(lang, view) }</desc>
+                    { markup }
+                </svg>
+                // The moving tokens live in an SVG of their own laid exactly over the stage: a
+                // frame then repaints only them, not every label of the stage.
+                <svg class="stage-tokens" viewBox={g.view_box()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
+                    <g ref={p.layer.clone()} class="tokens"></g>
+                </svg>
+            </div>
             <figcaption class="legend">
+                if let Some(b) = banner { { b } } else {
                 <span class="visually-hidden">{ t(lang, Key::Legend) }{ ": " }</span>
                 <span class="item"><span class="swatch ev" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendNormal) }</span>
                 <span class="item"><span class="swatch comp" aria-hidden="true">{ "↩ OrderCancelled" }</span>{ t(lang, Key::LegendCompensation) }</span>
@@ -65,6 +87,7 @@ pub fn Stage(p: &StageProps) -> Html {
                 <span class="item"><span class="swatch ctl" aria-hidden="true">{ "●" }</span>{ t(lang, Key::LegendControl) }</span>
                 <span class="item"><span class="swatch ghost" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendGhost) }</span>
                 <span class="item"><span class="swatch crowd" aria-hidden="true">{ "+12" }</span>{ t(lang, Key::LegendCrowd) }</span>
+                }
                 <EnlargeButton lang={lang} panel={Panel::Stage} name={t(lang, Key::Stage)} enlarged={p.enlarged} on={p.on.clone()} />
             </figcaption>
         </figure>

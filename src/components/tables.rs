@@ -7,6 +7,7 @@ use super::compare_panel::ComparePanel;
 use super::dead_letters_table::DeadLettersTable;
 use super::deliveries_table::DeliveriesTable;
 use super::enlarge_button::EnlargeButton;
+use super::event_detail::EventDetail;
 use super::fast_forward_form::FastForwardForm;
 use super::orders_table::OrdersTable;
 use super::outbox_panel::OutboxPanel;
@@ -16,65 +17,10 @@ use super::stock_table::StockTable;
 use super::tx_table::TxTable;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
-use crate::state::Panel;
 use crate::state::Snapshot;
+use crate::state::{DetailTab as Tab, Panel};
 use std::rc::Rc;
 use yew::prelude::*;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Orders,
-    Stock,
-    Deliveries,
-    Bus,
-    Sagas,
-    Reliability,
-    Settings,
-    Compare,
-    FastForward,
-}
-
-impl Tab {
-    const ALL: [Tab; 9] = [
-        Tab::Orders,
-        Tab::Stock,
-        Tab::Deliveries,
-        Tab::Bus,
-        Tab::Sagas,
-        Tab::Reliability,
-        Tab::Settings,
-        Tab::Compare,
-        Tab::FastForward,
-    ];
-
-    fn key(self) -> Key {
-        match self {
-            Tab::Orders => Key::Orders,
-            Tab::Stock => Key::Stock,
-            Tab::Deliveries => Key::Deliveries,
-            Tab::Bus => Key::BusLog,
-            Tab::Sagas => Key::Sagas,
-            Tab::Reliability => Key::OutboxAndDlq,
-            Tab::Settings => Key::Settings,
-            Tab::Compare => Key::Compare,
-            Tab::FastForward => Key::FastForward,
-        }
-    }
-
-    fn id(self) -> &'static str {
-        match self {
-            Tab::Orders => "orders",
-            Tab::Stock => "stock",
-            Tab::Deliveries => "deliveries",
-            Tab::Bus => "bus",
-            Tab::Sagas => "sagas",
-            Tab::Reliability => "reliability",
-            Tab::Settings => "settings",
-            Tab::Compare => "compare",
-            Tab::FastForward => "fast-forward",
-        }
-    }
-}
 
 /// Props of [`Tables`].
 #[derive(Properties, PartialEq)]
@@ -83,8 +29,8 @@ pub struct TablesProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
-    /// The selected causal chain.
-    pub chain: Rc<crate::store::Chain>,
+    /// The selected message's causal picture.
+    pub causal: Rc<crate::store::CausalView>,
     /// The current or last fast-forward.
     pub fast_forward: Option<crate::driver::FastForwardStatus>,
     /// Whether the next reset uses idempotent consumers.
@@ -97,6 +43,12 @@ pub struct TablesProps {
     pub seed: u64,
     /// Whether this panel is enlarged.
     pub enlarged: bool,
+    /// The open tab.
+    pub tab: Tab,
+    /// The driver, for the selected event's causal tree.
+    pub log: crate::driver::DriverHandle,
+    /// The selected log entry.
+    pub selected: Option<(u64, Option<saga_sim::MessageId>)>,
     /// Where requests go.
     pub on: Callback<UiMsg>,
 }
@@ -105,7 +57,6 @@ pub struct TablesProps {
 #[component]
 pub fn Tables(p: &TablesProps) -> Html {
     let lang = p.lang;
-    let tab = use_state(|| Tab::Orders);
     let counts = |tb: Tab| match tb {
         Tab::Orders => p.snapshot.view.orders_total as usize,
         Tab::Stock => p.snapshot.view.products.len(),
@@ -117,7 +68,7 @@ pub fn Tables(p: &TablesProps) -> Html {
             p.snapshot.view.dead_letters.len()
                 + p.snapshot.view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum::<usize>()
         }
-        Tab::Settings | Tab::Compare | Tab::FastForward => 0,
+        Tab::Settings | Tab::Compare | Tab::FastForward | Tab::Event => 0,
     };
     // While a fast-forward runs, its tab shows how far it is, whichever tab is open.
     let progress = p.fast_forward.and_then(|s| match s.progress {
@@ -127,15 +78,17 @@ pub fn Tables(p: &TablesProps) -> Html {
         saga_sim::chaos::ChaosProgress::Done(_) => None,
     });
     let two_phase = p.snapshot.view.protocol.is_two_phase();
-    // The Sagas tab exists only when a coordinator runs sagas.
     let has_sagas = p.snapshot.view.protocol.has_coordinator();
-    let tabs: Vec<Tab> = Tab::ALL.iter().copied().filter(|t| *t != Tab::Sagas || has_sagas).collect();
-    let current = if tabs.contains(&*tab) { *tab } else { Tab::Orders };
+    // The Sagas tab exists only when a coordinator runs sagas; the selected event's only while
+    // one is selected.
+    let tabs: Vec<Tab> = Tab::ALL
+        .iter()
+        .copied()
+        .filter(|t| (*t != Tab::Sagas || has_sagas) && (*t != Tab::Event || p.selected.is_some()))
+        .collect();
+    let current = if tabs.contains(&p.tab) { p.tab } else { Tab::Orders };
     let buttons = tabs.iter().map(|&tb| {
-        let select = {
-            let tab = tab.clone();
-            Callback::from(move |_: MouseEvent| tab.set(tb))
-        };
+        let select = p.on.reform(move |_: MouseEvent| UiMsg::SetTab(tb));
         let selected = current == tb;
         html! {
             <button role="tab" id={format!("tab-{}", tb.id())} aria-selected={selected.to_string()}
@@ -144,7 +97,7 @@ pub fn Tables(p: &TablesProps) -> Html {
                 { t(lang, if tb == Tab::Sagas && two_phase { Key::Transactions } else { tb.key() }) }
                 if tb == Tab::FastForward {
                     if let Some(percent) = progress { <span class="count">{ format!(" {percent}%") }</span> }
-                } else if !matches!(tb, Tab::Compare | Tab::Settings) {
+                } else if !matches!(tb, Tab::Compare | Tab::Settings | Tab::Event) {
                     <span class="count">{ format!(" {}", counts(tb)) }</span>
                 }
             </button>
@@ -154,7 +107,7 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Orders => html! { <OrdersTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Stock => html! { <StockTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Deliveries => html! { <DeliveriesTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
-        Tab::Bus => html! { <BusLog lang={lang} snapshot={p.snapshot.clone()} chain={p.chain.clone()} /> },
+        Tab::Bus => html! { <BusLog lang={lang} snapshot={p.snapshot.clone()} causal={p.causal.clone()} /> },
         Tab::Sagas if two_phase => html! { <TxTable lang={lang} snapshot={p.snapshot.clone()} on={p.on.clone()} /> },
         Tab::Sagas => html! { <SagasTable lang={lang} snapshot={p.snapshot.clone()} /> },
         Tab::Reliability => html! {
@@ -172,6 +125,9 @@ pub fn Tables(p: &TablesProps) -> Html {
             <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />
         },
         Tab::FastForward => html! { <FastForwardForm lang={lang} status={p.fast_forward} on={p.on.clone()} /> },
+        Tab::Event => html! {
+            <EventDetail lang={lang} log={p.log.clone()} selected={p.selected} causal={p.causal.clone()} on={p.on.clone()} />
+        },
     };
     html! {
         <section class="panel tables" data-panel="detail" aria-labelledby="detail-h">

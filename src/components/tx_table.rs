@@ -102,14 +102,17 @@ pub fn TxTable(p: &TxTableProps) -> Html {
     } else {
         (Key::MetricReservedTime, m.reserved_ms)
     };
+    // A figure that does not mean anything yet is "—", not zero.
+    let dash = t(lang, Key::Dash);
+    let shown = |v: Option<u64>| v.map_or_else(|| dash.to_string(), format::duration);
     let figures = format!(
         "{} {} · {} {} · {} {} · {} {} ({})",
         t(lang, held_key),
-        format::duration(held_ms),
+        shown(held_ms),
         t(lang, Key::MetricLatency),
-        format::duration(m.mean_latency_ms),
+        shown(m.mean_latency_ms),
         t(lang, Key::MetricLongestPending),
-        format::duration(m.longest_pending_ms),
+        shown(m.longest_pending_ms),
         t(lang, Key::MetricOperator),
         m.operator_actions,
         m.open_alerts,

@@ -170,6 +170,14 @@ pub enum Command {
         /// The message.
         message: MessageId,
     },
+    /// A person corrects a poison message in the dead-letter queue (its data is fixed), so that a
+    /// replay of it, at this consumer or any other that queued it, now succeeds.
+    FixDeadLetter {
+        /// The consumer it was dead-lettered at.
+        service: ServiceId,
+        /// The message.
+        message: MessageId,
+    },
 }
 
 /// A command to apply at a virtual time.
@@ -248,6 +256,7 @@ impl fmt::Display for Command {
             Command::Fault(fault) => fault.fmt(f),
             Command::ReplayDeadLetter { service, message } => write!(f, "operator replays {message} at {service}"),
             Command::DiscardDeadLetter { service, message } => write!(f, "operator discards {message} at {service}"),
+            Command::FixDeadLetter { service, message } => write!(f, "operator fixes {message} at {service}"),
             Command::SetFlakyClient { on } => write!(f, "client network {}", if on { "flaky" } else { "steady" }),
         }
     }

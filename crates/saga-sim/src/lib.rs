@@ -43,4 +43,4 @@ pub use services::delivery::DeliveryStatus;
 pub use services::order::{OrderStatus, Rejection, Reply};
 pub use sim::{Sim, Stats, StepResult};
 pub use trace::{TraceEvent, TraceRecord};
-pub use view::View;
+pub use view::{OrderAnswers, View};

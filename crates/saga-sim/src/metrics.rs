@@ -22,16 +22,20 @@ pub struct Metrics {
     pub verdict_since_ms: u64,
     /// Total time spent inconsistent.
     pub inconsistent_ms: u64,
-    /// The longest time an order was PENDING (still open ones count up to now).
-    pub longest_pending_ms: u64,
-    /// The mean time from placing an order to its final status, over final orders.
-    pub mean_latency_ms: u64,
+    /// The longest time an order was PENDING (still open ones count up to now); `None` before
+    /// the first order.
+    pub longest_pending_ms: Option<u64>,
+    /// The mean time from placing an order to its final status, over final orders; `None` until
+    /// an order is final (a figure shown before it means something would read as zero).
+    pub mean_latency_ms: Option<u64>,
     /// Messages sent: events into outboxes plus commands over the coordinator's links.
     pub messages: u64,
-    /// 2PC: total time product rows were locked (open locks count up to now).
-    pub lock_ms: u64,
-    /// TCC: total time stock stayed reserved before Confirm or Cancel (open ones up to now).
-    pub reserved_ms: u64,
+    /// 2PC: total time product rows were locked (open locks count up to now); `None` under the
+    /// other protocols, which lock no rows.
+    pub lock_ms: Option<u64>,
+    /// TCC: total time stock stayed reserved before Confirm or Cancel (open ones up to now);
+    /// `None` under the other protocols, which reserve nothing.
+    pub reserved_ms: Option<u64>,
     /// Decisions an operator made by hand.
     pub operator_actions: u64,
     /// TCC orders waiting for an operator right now.
@@ -45,12 +49,9 @@ impl Sim {
     pub fn metrics(&self) -> Metrics {
         let now = self.now_ms;
         let archived = self.order.archived;
-        let mut m = Metrics {
-            confirmed: archived.confirmed,
-            cancelled: archived.cancelled,
-            longest_pending_ms: archived.longest_ms,
-            ..Metrics::default()
-        };
+        let mut m = Metrics { confirmed: archived.confirmed, cancelled: archived.cancelled, ..Metrics::default() };
+        let mut longest = archived.longest_ms;
+        let mut any = archived.confirmed + archived.cancelled > 0;
         let mut latency_total = archived.latency_total_ms;
         for o in self.order.orders.iter() {
             let open_ms = match o.status {
@@ -69,12 +70,15 @@ impl Sim {
                     ms
                 }
             };
-            m.longest_pending_ms = m.longest_pending_ms.max(open_ms);
+            longest = longest.max(open_ms);
+            any = true;
         }
+        m.longest_pending_ms = any.then_some(longest);
         let finals = u64::from(m.confirmed + m.cancelled);
-        m.mean_latency_ms = latency_total.checked_div(finals).unwrap_or(0);
+        m.mean_latency_ms = latency_total.checked_div(finals);
         let open_locks: u64 = self.product.locks.iter().flatten().map(|l| now.saturating_sub(l.since_ms)).sum();
-        m.lock_ms = self.product.lock_ms_total + open_locks;
+        let protocol = self.config.protocol;
+        m.lock_ms = (protocol == crate::Protocol::TwoPc).then_some(self.product.lock_ms_total + open_locks);
         let open_reservations: u64 = self
             .product
             .ledger
@@ -84,7 +88,8 @@ impl Sim {
                 _ => 0,
             })
             .sum();
-        m.reserved_ms = self.product.reserved_ms_total + open_reservations;
+        m.reserved_ms =
+            (protocol == crate::Protocol::Tcc).then_some(self.product.reserved_ms_total + open_reservations);
         m.messages = self.stats.emitted + self.stats.rpcs_sent;
         m.operator_actions = self.stats.operator_actions;
         m.open_alerts = self

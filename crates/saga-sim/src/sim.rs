@@ -308,6 +308,8 @@ pub struct Sim {
     emitted: Vec<Message>,
     news: Vec<Violation>,
     pub(crate) replies: VecDeque<(u64, Reply)>,
+    /// Placements Order refused, newest last (at most `REPLIES_KEPT`).
+    pub(crate) refused_orders: VecDeque<crate::services::order::RefusedOrder>,
     pub(crate) stats: Stats,
     /// 2PC prepares waiting for a locked product row, per product (wire ids, oldest first).
     pub(crate) lock_waiters: Vec<VecDeque<u32>>,
@@ -393,6 +395,7 @@ impl Sim {
             emitted: Vec::new(),
             news: Vec::new(),
             replies: VecDeque::new(),
+            refused_orders: VecDeque::new(),
             stats: Stats::default(),
             lock_waiters: vec![VecDeque::new(); initial.len()],
             decision_trap: None,
@@ -888,12 +891,23 @@ impl Sim {
             Command::SetFlakyClient { on } => self.flaky_client = on,
             Command::ReplayDeadLetter { service, message } => self.settle_dead_letter(service, message, true),
             Command::DiscardDeadLetter { service, message } => self.settle_dead_letter(service, message, false),
+            Command::FixDeadLetter { service, message } => self.fix_dead_letter(service, message),
             Command::Fault(fault) => self.apply_fault(fault),
         }
     }
 
+    /// Remembers a placement that was refused, for the orders table.
+    fn refused(&mut self, product: ProductId, quantity: u32, reason: Rejection) {
+        if self.refused_orders.len() == REPLIES_KEPT {
+            self.refused_orders.pop_front();
+        }
+        let at_ms = self.now_ms;
+        self.refused_orders.push_back(crate::services::order::RefusedOrder { at_ms, product, quantity, reason });
+    }
+
     fn place_order(&mut self, product: ProductId, quantity: u32, key: Option<IdempotencyKey>) {
         if !self.nodes[0].up {
+            self.refused(product, quantity, Rejection::OrderServiceDown);
             self.reply(Reply::Rejected { reason: Rejection::OrderServiceDown });
             if let Some(key) = key.filter(|k| self.resubmitting.contains(k)) {
                 // A client still waiting for its lost answer tries again later.
@@ -924,6 +938,9 @@ impl Sim {
             self.order.place(req, &mut ctx)
         };
         self.commit_emitted(ServiceId::Order);
+        if let Reply::Rejected { reason } = reply {
+            self.refused(product, quantity, reason);
+        }
         let resubmitted = self.resubmitting.contains(&key);
         match reply {
             Reply::Accepted { .. } if self.flaky_client => {

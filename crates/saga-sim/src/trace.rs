@@ -309,6 +309,8 @@ pub enum DeadLetterAction {
     Overflowed,
     /// Read again after a crash, it was handled this time: the letter is gone.
     HandledAnyway,
+    /// A person corrected the poison message: it is no longer poison, and waits for a replay.
+    Fixed,
 }
 
 /// What a lost packet carried.

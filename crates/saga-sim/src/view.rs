@@ -94,14 +94,17 @@ pub struct ServiceView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum InFlight {
-    /// A produce batch from a service to the bus.
+    /// One message of a produce batch from a service to the bus (a batch of three is three of
+    /// these: no list to copy for each frame that draws them).
     Batch {
         /// The producer.
         service: ServiceId,
         /// The batch id.
         batch: u64,
-        /// Its messages.
-        messages: Vec<Message>,
+        /// The message's place in its batch.
+        index: usize,
+        /// The message.
+        message: Message,
         /// When it left.
         sent_at_ms: u64,
         /// When it arrives.
@@ -228,10 +231,13 @@ pub struct View {
     pub dead_letters: Vec<crate::sim::DeadLetterEntry>,
     /// The bus.
     pub log: LogView,
-    /// Every packet on a wire and every record in a consumer's hands, by arrival time.
-    pub in_flight: Vec<InFlight>,
+    /// How many packets are on a wire or records in a consumer's hands (`Sim::in_flight` lists
+    /// them, for the animation).
+    pub in_flight_count: usize,
     /// The client's most recent replies from Order, with their times, oldest first.
     pub replies: Vec<(u64, Reply)>,
+    /// The most recent placements Order refused, oldest first (they never became orders).
+    pub refused_orders: Vec<crate::services::order::RefusedOrder>,
     /// The checker's verdict.
     pub verdict: Verdict,
     /// Running totals.
@@ -249,7 +255,25 @@ impl View {
     }
 }
 
+/// The messages that brought an order's two answers to Order (choreography): its "all done"
+/// step joins them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrderAnswers {
+    /// Product's ProductChanged (stock taken).
+    pub stock: Option<MessageId>,
+    /// Delivery's DeliveryStarted.
+    pub delivery: Option<MessageId>,
+}
+
 impl Sim {
+    /// Which messages answered `order` so far, when it is kept and any has; cheap, for the
+    /// selected event's causal tree.
+    pub fn order_answers(&self, order: Option<OrderId>) -> Option<OrderAnswers> {
+        let row = self.order.orders.get(order?)?;
+        let [stock, delivery] = row.answered_by;
+        (stock.is_some() || delivery.is_some()).then_some(OrderAnswers { stock, delivery })
+    }
+
     /// A snapshot of the world. Costs O(tables); call it when drawing, not on every step.
     pub fn view(&self) -> View {
         let log_end = self.log.end();
@@ -339,8 +363,9 @@ impl Sim {
                     .copied()
                     .collect(),
             },
-            in_flight: self.in_flight(),
+            in_flight_count: self.in_flight_count(),
             replies: self.replies.iter().copied().collect(),
+            refused_orders: self.refused_orders.iter().copied().collect(),
             verdict: self.checker.verdict(),
             stats: self.stats,
             next_due_ms: self.next_due_ms(),
@@ -348,24 +373,39 @@ impl Sim {
         }
     }
 
-    /// Everything on a wire or in a consumer's hands, ordered by when it is due. Cheaper than
-    /// `view()`: an animation frame can afford it.
+    /// How many things `in_flight` would list.
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight().len()
+    }
+
+    /// Everything on a wire or in a consumer's hands, in no particular order (the caller lays
+    /// each lane out itself). Cheap enough for every animation frame: it neither copies nor
+    /// sorts the timer heap.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        // The heap's own sort (largest first under Reverse, so earliest last) keeps a second
-        // sorting routine out of the WebAssembly.
-        let timers = self.timers.clone().into_sorted_vec();
         let mut in_flight = Vec::new();
-        for std::cmp::Reverse(t) in timers.into_iter().rev() {
+        self.in_flight_into(&mut in_flight);
+        in_flight
+    }
+
+    /// The same, into `in_flight` (cleared first), so a caller drawing every frame reuses one
+    /// allocation.
+    pub fn in_flight_into(&self, in_flight: &mut Vec<InFlight>) {
+        in_flight.clear();
+        in_flight.reserve(self.timers.len());
+        for std::cmp::Reverse(t) in self.timers.iter() {
             match t.kind {
                 TimerKind::ProduceArrive { packet } => {
                     if let Some(Some(p)) = self.packets.get(packet as usize) {
-                        in_flight.push(InFlight::Batch {
-                            service: p.service,
-                            batch: p.batch,
-                            messages: p.messages.clone(),
-                            sent_at_ms: p.sent_at_ms,
-                            arrives_at_ms: p.arrives_at_ms,
-                        });
+                        for (index, &message) in p.messages.iter().enumerate() {
+                            in_flight.push(InFlight::Batch {
+                                service: p.service,
+                                batch: p.batch,
+                                index,
+                                message,
+                                sent_at_ms: p.sent_at_ms,
+                                arrives_at_ms: p.arrives_at_ms,
+                            });
+                        }
                     }
                 }
                 TimerKind::AckArrive { service, batch, sent_at_ms, .. } => {
@@ -415,7 +455,6 @@ impl Sim {
                 | TimerKind::CommitCheck { .. } => {}
             }
         }
-        in_flight
     }
 }
 

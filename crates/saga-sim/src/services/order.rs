@@ -42,12 +42,29 @@ pub struct OrderRow {
     pub stock_reply: bool,
     /// Whether DeliveryStarted has arrived.
     pub delivery_reply: bool,
+    /// The messages that brought Product's and Delivery's answers, first of each: the "all done"
+    /// step joins them (the screen draws that join).
+    pub answered_by: [Option<MessageId>; 2],
     /// Whether the customer was told the order is confirmed (orchestration's last, irreversible
     /// step). A notified order that is later cancelled owes the customer an apology.
     pub notified: bool,
     /// TCC or 2PC: phase one took the row out of the customer's hands until the decision
     /// arrives (a 2PC lock; a TCC reservation of the order itself).
     pub locked: bool,
+}
+
+/// A placement Order refused: it never became an order, but the client was told why (the CP
+/// choice refuses orders while Product is unreachable, for one). Kept for the orders table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedOrder {
+    /// When it was refused.
+    pub at_ms: u64,
+    /// What was asked for.
+    pub product: ProductId,
+    /// How many units.
+    pub quantity: u32,
+    /// Why.
+    pub reason: Rejection,
 }
 
 /// Why Order refused a request. The client sees it.
@@ -237,6 +254,7 @@ impl OrderService {
             updated_at_ms: ctx.now_ms,
             stock_reply: false,
             delivery_reply: false,
+            answered_by: [None; 2],
             notified: false,
             locked: false,
         });
@@ -321,11 +339,11 @@ impl OrderService {
             Event::ProductChanged { order, product, change, stock_after, .. } => {
                 self.update_replica(product, stock_after, msg.id);
                 match (order, change) {
-                    (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, ctx.now_ms),
+                    (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, msg.id, ctx.now_ms),
                     _ => Outcome::ReplicaUpdated,
                 }
             }
-            Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, ctx.now_ms),
+            Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, msg.id, ctx.now_ms),
             Event::ProductOutOfStock { order, product, available, .. } => {
                 self.update_replica(product, available, msg.id);
                 let Some(row) = self.orders.get_mut(order) else {
@@ -355,14 +373,21 @@ impl OrderService {
         }
     }
 
-    fn answer(&mut self, order: OrderId, answer: Answer, now_ms: u64) -> Outcome {
+    fn answer(&mut self, order: OrderId, answer: Answer, message: MessageId, now_ms: u64) -> Outcome {
         let Some(row) = self.orders.get_mut(order) else {
             return Outcome::UnknownOrder { order };
         };
-        match answer {
-            Answer::Stock => row.stock_reply = true,
-            Answer::Delivery => row.delivery_reply = true,
-        }
+        let slot = match answer {
+            Answer::Stock => {
+                row.stock_reply = true;
+                0
+            }
+            Answer::Delivery => {
+                row.delivery_reply = true;
+                1
+            }
+        };
+        row.answered_by[slot].get_or_insert(message);
         if row.status != OrderStatus::Pending {
             return Outcome::AlreadyFinal;
         }

@@ -1,6 +1,6 @@
 //! Handler retries and the dead-letter queue (seeds 003, 004): a handler that keeps failing
 //! is retried with back-off, then its message waits in a bounded queue for a person to replay
-//! or discard it.
+//! or discard it, or, for a poison message, to fix it first and then replay it.
 
 use super::{Sim, TimerKind};
 use crate::consumer::InHand;
@@ -123,6 +123,21 @@ impl Sim {
                 self.dead_letter(service, offset, msg, attempt);
             }
         }
+    }
+
+    /// A person corrects a poison message: it stops being poison (for every consumer that holds
+    /// a letter of it), and a replay can now succeed. Only a poison letter can be fixed: a
+    /// handler that fails is the service's own error, fixed by turning its switch off.
+    pub(crate) fn fix_dead_letter(&mut self, service: ServiceId, message: MessageId) {
+        let found = self.dead_letters.iter().any(|e| e.service == service && e.message.id == message && e.poison);
+        if !found {
+            return self.record(TraceEvent::Refused { reason: Refusal::NoSuchDeadLetter });
+        }
+        self.poison.0.retain(|m| *m != message);
+        for e in self.dead_letters.iter_mut().filter(|e| e.message.id == message) {
+            e.poison = false;
+        }
+        self.record(TraceEvent::DeadLetter { service, message, action: DeadLetterAction::Fixed });
     }
 
     /// A record read again after a crash was handled this time: its letter has nothing left
