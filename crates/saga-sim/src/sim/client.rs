@@ -1,0 +1,113 @@
+//! The client's requests to Order: placing an order (with its idempotency key, the CP choice
+//! and a flaky network that loses answers) and Order's replies.
+
+use super::*;
+
+impl Sim {
+    pub(super) fn reply(&mut self, reply: Reply) {
+        if self.replies.len() == REPLIES_KEPT {
+            self.replies.pop_front();
+        }
+        self.replies.push_back((self.now_ms, reply));
+        self.note_reply(reply);
+        self.record(TraceEvent::Reply { reply });
+    }
+
+    /// Order's own side of an answer (what changed, what to count), whether or not the answer
+    /// reaches the client.
+    pub(super) fn note_reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Accepted { order } => {
+                self.stats.orders_accepted += 1;
+                self.touched_orders.push(order);
+            }
+            Reply::Cancelled { order } => self.touched_orders.push(order),
+            Reply::AlreadyPlaced { .. } => self.stats.duplicates_recognised += 1,
+            Reply::Rejected { .. } => self.stats.requests_rejected += 1,
+        }
+    }
+
+    /// Remembers a placement that was refused, for the orders table.
+    pub(super) fn refused(&mut self, product: ProductId, quantity: u32, reason: Rejection) {
+        if self.refused_orders.len() == REPLIES_KEPT {
+            self.refused_orders.pop_front();
+        }
+        let at_ms = self.now_ms;
+        self.refused_orders.push_back(crate::services::order::RefusedOrder { at_ms, product, quantity, reason });
+    }
+
+    pub(super) fn place_order(&mut self, product: ProductId, quantity: u32, key: Option<IdempotencyKey>) {
+        if !self.nodes[0].up {
+            self.refused(product, quantity, Rejection::OrderServiceDown);
+            self.reply(Reply::Rejected { reason: Rejection::OrderServiceDown });
+            if let Some(key) = key.filter(|k| self.resubmitting.contains(k)) {
+                // A client still waiting for its lost answer tries again later.
+                self.resubmit(key, product, quantity);
+            }
+            return;
+        }
+        let key = key.unwrap_or_else(|| {
+            self.next_key += 1;
+            IdempotencyKey(self.next_key)
+        });
+        let p = &self.nodes[ServiceId::Product.index()];
+        let product_reachable = p.up && !p.partitioned && !self.nodes[0].partitioned;
+        let reply = if self.outbox_full(ServiceId::Order) && !self.order.keys.contains_key(&key) {
+            Reply::Rejected { reason: Rejection::OutboxFull }
+        } else {
+            let req = PlaceRequest {
+                product,
+                quantity,
+                key,
+                mode: self.placement,
+                product_reachable,
+                product_count: self.config.products.len(),
+                max_orders: self.config.limits.max_orders,
+            };
+            let mut ctx =
+                Ctx { now_ms: self.now_ms, next_message_id: &mut self.next_message_id, emitted: &mut self.emitted };
+            self.order.place(req, &mut ctx)
+        };
+        self.commit_emitted(ServiceId::Order);
+        if let Reply::Rejected { reason } = reply {
+            self.refused(product, quantity, reason);
+        }
+        let resubmitted = self.resubmitting.contains(&key);
+        match reply {
+            Reply::Accepted { .. } if self.flaky_client => {
+                // The order exists; only its answer is lost. The client tries again with the
+                // same key, and Order must recognise it instead of making a second order.
+                self.note_reply(reply);
+                self.reply_lost(key, product, quantity);
+            }
+            // Order could not answer at all: a client waiting for its lost answer keeps trying.
+            Reply::Rejected { reason: Rejection::OrderServiceDown | Rejection::OutboxFull } if resubmitted => {
+                self.reply(reply);
+                self.resubmit(key, product, quantity);
+            }
+            _ => {
+                self.resubmitting.retain(|k| *k != key);
+                self.reply(reply);
+            }
+        }
+        self.pump_relay(ServiceId::Order);
+    }
+
+    pub(super) fn reply_lost(&mut self, key: IdempotencyKey, product: ProductId, quantity: u32) {
+        let resubmit_at_ms = self.now_ms.saturating_add(CLIENT_RETRY_MS);
+        self.record(TraceEvent::ReplyLost { key, resubmit_at_ms });
+        self.resubmit(key, product, quantity);
+    }
+
+    /// The flaky client sends its request again later, until it hears an answer for that key.
+    pub(super) fn resubmit(&mut self, key: IdempotencyKey, product: ProductId, quantity: u32) {
+        if !self.resubmitting.contains(&key) {
+            if self.resubmitting.len() == RESUBMISSIONS_KEPT {
+                self.resubmitting.pop_front();
+            }
+            self.resubmitting.push_back(key);
+        }
+        let at = self.now_ms.saturating_add(CLIENT_RETRY_MS);
+        self.schedule(at, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
+    }
+}
