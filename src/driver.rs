@@ -6,9 +6,6 @@ use saga_sim::chaos::{ChaosProgress, ChaosRefusal, ChaosRun};
 use saga_sim::trace::{TraceEvent, TraceRecord};
 use saga_sim::{Command, Metrics, Protocol, Sim, SimConfig};
 
-/// User commands remembered for the compare view; a longer run cannot start comparing.
-const COMMAND_LOG_LIMIT: usize = 10_000;
-
 /// A shared driver with the version it had when a component was given it, so props compare
 /// cheaply and a component re-renders when the driver changed.
 #[derive(Clone)]
@@ -71,8 +68,6 @@ pub struct Driver {
     /// Bumped whenever the store or the world changed.
     pub version: u64,
     scratch: Vec<TraceRecord>,
-    /// Every user command with its virtual time, so the compare view can replay the run.
-    commands: Vec<(u64, Command)>,
     /// The same run under the other protocols, advanced in step with `sim` (compare view).
     compare: Option<Vec<Sim>>,
     compare_scratch: Vec<TraceRecord>,
@@ -97,7 +92,6 @@ impl Driver {
             store: EventStore::default(),
             version: 1,
             scratch: Vec::new(),
-            commands: Vec::new(),
             compare: None,
             compare_scratch: Vec::new(),
             replayable: true,
@@ -114,7 +108,6 @@ impl Driver {
         self.virtual_ms = 0.0;
         self.last_wall_ms = None;
         self.store.clear();
-        self.commands.clear();
         self.replayable = true;
         self.fast_forward = None;
         self.version += 1;
@@ -123,10 +116,12 @@ impl Driver {
         }
     }
 
-    /// Turns the compare view on or off. Turning it on replays every command so far under each
-    /// other protocol; false when the run is too long to replay.
+    /// Turns the compare view on or off. Turning it on replays the run's inputs so far under
+    /// each other protocol, each landing after every event at its moment (as if the runs had
+    /// gone alongside from the start; an operator's decisions stay this run's own); false when
+    /// the run can no longer be replayed.
     pub fn set_compare(&mut self, on: bool) -> bool {
-        if !on || !self.replayable || self.commands.len() >= COMMAND_LOG_LIMIT {
+        if !on || !self.replayable || !self.sim.inputs().complete() {
             self.compare = None;
             return !on;
         }
@@ -137,9 +132,9 @@ impl Driver {
             .filter(|&&p| p != main)
             .map(|&protocol| {
                 let mut sim = Sim::new(SimConfig { protocol, ..self.config.clone() }, self.seed);
-                for &(at, command) in &self.commands {
-                    sim.advance_until(at);
-                    sim.apply(command);
+                for input in self.sim.inputs().inputs().iter().filter(|i| !operator(&i.command)) {
+                    sim.advance_until(input.at.at_ms);
+                    sim.apply(input.command);
                     sim.drain_trace();
                 }
                 sim.advance_until(now);
@@ -246,19 +241,8 @@ impl Driver {
         self.collect();
         // An operator's decision is about this run's own stuck orders and dead letters; the
         // other runs have theirs.
-        if matches!(
-            command,
-            Command::Resolve { .. }
-                | Command::ReplayDeadLetter { .. }
-                | Command::DiscardDeadLetter { .. }
-                | Command::FixDeadLetter { .. }
-        ) {
+        if operator(&command) {
             return;
-        }
-        if self.commands.len() < COMMAND_LOG_LIMIT {
-            self.commands.push((self.sim.now_ms(), command));
-        } else {
-            self.compare = None;
         }
         for sim in self.compare.iter_mut().flatten() {
             sim.apply(command);
@@ -344,6 +328,18 @@ impl Driver {
             .iter()
             .any(|r| !crate::store::is_transport(&r.event) && !matches!(r.event, TraceEvent::ConsistencyChanged { .. }))
     }
+}
+
+/// Whether a command is an operator's decision about this run's own stuck orders and dead
+/// letters (not mirrored into the compared runs).
+fn operator(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::Resolve { .. }
+            | Command::ReplayDeadLetter { .. }
+            | Command::DiscardDeadLetter { .. }
+            | Command::FixDeadLetter { .. }
+    )
 }
 
 #[cfg(test)]

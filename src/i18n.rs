@@ -891,6 +891,13 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 format!("operator fixes poison message {message} at {}", svc(s))
             }
         }
+        C::FastForward { orders } => {
+            if ko {
+                format!("빨리 감기: 장애 속 주문 {orders}건")
+            } else {
+                format!("fast-forward: {orders} orders under chaos")
+            }
+        }
         C::SetFlakyClient { on } => match (ko, on) {
             (false, true) => "the client's network turns flaky: answers get lost".into(),
             (false, false) => "the client's network is steady again".into(),
@@ -909,6 +916,8 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
 /// Why a command was refused before reaching the world.
 pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
     match (r, lang) {
+        (Refusal::OrdersOutOfRange, Lang::En) => "a fast-forward takes 1 to 10,000 orders",
+        (Refusal::OrdersOutOfRange, Lang::Ko) => "빨리 감기는 주문 1건부터 10,000건까지입니다",
         (Refusal::ScheduleFull, Lang::En) => "the schedule is full",
         (Refusal::ScheduleFull, Lang::Ko) => "예약 목록이 가득 찼습니다",
         (Refusal::InThePast, Lang::En) => "that time is in the past",

@@ -12,7 +12,8 @@ use crate::config::{LinkFaults, MsRange};
 use crate::ids::{IdempotencyKey, ProductId};
 use crate::metrics::Metrics;
 use crate::rng::{Chance, SimRng};
-use crate::sim::{Sim, Stats};
+use crate::sim::{PendingAction, Sim, Stats};
+use crate::trace::{Refusal, TraceEvent};
 
 /// The most orders one fast-forward places.
 pub const MAX_ORDERS: u32 = 10_000;
@@ -96,7 +97,9 @@ pub struct ChaosOutcome {
     pub violations: u64,
 }
 
-/// A fast-forward in progress: its plan sits in the simulation's own schedule.
+/// A fast-forward in progress: its plan sits in the simulation's own queue (the client's cancels
+/// too, resolved by key when due: an order's id is known only once Order accepted it), and this
+/// drives the engine until the system settles, the bound passes, or nothing more can happen.
 #[derive(Clone, Debug)]
 pub struct ChaosRun {
     orders: u32,
@@ -105,45 +108,79 @@ pub struct ChaosRun {
     spacing_ms: u64,
     heal_at_ms: u64,
     deadline_ms: u64,
-    at_start: (Stats, u64, Metrics),
-    /// The client's cancels, in time order, by the key of the order they cancel. They are not
-    /// in the schedule: the order's id is known only once Order accepted it (a crashed Order
-    /// rejects some, and later ids shift), so it is looked up by key when the cancel is due.
-    cancels: Vec<(u64, IdempotencyKey)>,
-    next_cancel: usize,
+    at_start: Baseline,
     outcome: Option<ChaosOutcome>,
 }
 
+/// The run's figures when a fast-forward started, so its outcome counts only its own.
+#[derive(Clone, Debug)]
+struct Baseline {
+    stats: Stats,
+    violations: u64,
+    metrics: Metrics,
+}
+
+/// What a fast-forward's plan needs to know about the run, drawn once when it starts.
+struct PlanShape {
+    start_ms: u64,
+    spacing_ms: u64,
+    heal_at_ms: u64,
+}
+
+fn shape(sim: &Sim, orders: u32) -> PlanShape {
+    let start_ms = sim.now_ms();
+    let spacing_ms = (sim.config().handle_ms * SPACING_HANDLE_TIMES).max(MIN_ORDER_SPACING_MS);
+    let heal_at_ms = start_ms + 2 + u64::from(orders) * spacing_ms + HEAL_AFTER_LAST_ORDER_MS;
+    PlanShape { start_ms, spacing_ms, heal_at_ms }
+}
+
+impl Sim {
+    /// A fast-forward's input lands: its plan goes into the engine's own queue (see
+    /// `Command::FastForward`).
+    pub(crate) fn plan_fast_forward(&mut self, orders: u32) {
+        if !(1..=MAX_ORDERS).contains(&orders) {
+            return self.record(TraceEvent::Refused { reason: Refusal::OrdersOutOfRange });
+        }
+        let s = shape(self, orders);
+        let (plan, cancels) = plan(self.seed() ^ s.start_ms.rotate_left(32), s.start_ms, s.spacing_ms, orders, self);
+        let room = (self.config().limits.scheduled_commands as usize).saturating_sub(self.scheduled_commands());
+        if plan.len() + cancels.len() > room {
+            return self.record(TraceEvent::Refused { reason: Refusal::ScheduleFull });
+        }
+        // The queue orders the plan by time, and inputs at the same instant in the order they
+        // were drawn; one at the same instant as an event goes first.
+        for c in plan {
+            self.schedule_engine(c.at_ms, PendingAction::Command(c.command));
+        }
+        for (at_ms, key) in cancels {
+            self.schedule_engine(at_ms, PendingAction::CancelByKey(key));
+        }
+    }
+}
+
 impl ChaosRun {
-    /// Plans `orders` orders under chaos for `sim` from its current time, into its schedule.
+    /// Starts `orders` orders under chaos for `sim` from its current time: applies the
+    /// fast-forward input, whose plan goes into the engine's queue.
     pub fn new(sim: &mut Sim, orders: u32) -> Result<ChaosRun, ChaosRefusal> {
         if !(1..=MAX_ORDERS).contains(&orders) {
             return Err(ChaosRefusal::OrdersOutOfRange);
         }
-        let start_ms = sim.now_ms();
-        let spacing_ms = (sim.config().handle_ms * SPACING_HANDLE_TIMES).max(MIN_ORDER_SPACING_MS);
-        let (plan, cancels) = plan(sim.seed() ^ start_ms.rotate_left(32), start_ms, spacing_ms, orders, sim);
+        let s = shape(sim, orders);
+        let planned = plan(sim.seed() ^ s.start_ms.rotate_left(32), s.start_ms, s.spacing_ms, orders, sim);
         let room = (sim.config().limits.scheduled_commands as usize).saturating_sub(sim.scheduled_commands());
-        if plan.len() > room {
+        if planned.0.len() + planned.1.len() > room {
             return Err(ChaosRefusal::ScheduleFull);
         }
-        let at_start = (sim.stats(), sim.violations_total(), sim.metrics());
-        let heal_at_ms = plan.last().map_or(start_ms, |c| c.at_ms);
-        // The schedule orders the plan by time, and commands at the same instant in the order
-        // they were drawn; one at the same instant as a timer goes first.
-        for c in plan {
-            sim.schedule(c.at_ms, c.command);
-        }
+        let at_start = Baseline { stats: sim.stats(), violations: sim.violations_total(), metrics: sim.metrics() };
+        sim.apply(Command::FastForward { orders });
         Ok(ChaosRun {
             orders,
-            start_ms,
-            first_order_at_ms: start_ms + 2,
-            spacing_ms,
-            heal_at_ms,
-            deadline_ms: heal_at_ms + CONVERGENCE_BOUND_MS,
+            start_ms: s.start_ms,
+            first_order_at_ms: s.start_ms + 2,
+            spacing_ms: s.spacing_ms,
+            heal_at_ms: s.heal_at_ms,
+            deadline_ms: s.heal_at_ms + CONVERGENCE_BOUND_MS,
             at_start,
-            cancels,
-            next_cancel: 0,
             outcome: None,
         })
     }
@@ -156,17 +193,6 @@ impl ChaosRun {
                 break;
             }
             let due = sim.next_due_ms();
-            if let Some(&(at, key)) = self.cancels.get(self.next_cancel)
-                && due.is_none_or(|d| at <= d)
-            {
-                sim.advance_until(at);
-                // An order Order rejected, or one already archived, has nothing to cancel.
-                if let Some(&order) = sim.order.keys.get(&key) {
-                    sim.apply(Command::CancelOrder { order });
-                }
-                self.next_cancel += 1;
-                continue;
-            }
             let settled = sim.is_quiet() && sim.scheduled_commands() == 0;
             match due {
                 Some(due) if !settled && due <= self.deadline_ms => {
@@ -191,7 +217,7 @@ impl ChaosRun {
 
     fn finish(&mut self, sim: &Sim, settled: bool) {
         let (stats, metrics) = (sim.stats(), sim.metrics());
-        let (s0, violations0, m0) = &self.at_start;
+        let Baseline { stats: s0, violations: violations0, metrics: m0 } = &self.at_start;
         self.outcome = Some(ChaosOutcome {
             orders: self.orders,
             accepted: stats.orders_accepted - s0.orders_accepted,

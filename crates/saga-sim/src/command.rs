@@ -178,6 +178,13 @@ pub enum Command {
         /// The message.
         message: MessageId,
     },
+    /// Fast-forward: from now on, `orders` orders under chaos, then a heal (see `chaos`). The
+    /// plan is drawn from the run's seed and the moment, so replaying this one input replays
+    /// the whole fast-forward.
+    FastForward {
+        /// Orders to place, 1 to `chaos::MAX_ORDERS`.
+        orders: u32,
+    },
 }
 
 /// A command to apply at a virtual time.
@@ -257,6 +264,7 @@ impl fmt::Display for Command {
             Command::ReplayDeadLetter { service, message } => write!(f, "operator replays {message} at {service}"),
             Command::DiscardDeadLetter { service, message } => write!(f, "operator discards {message} at {service}"),
             Command::FixDeadLetter { service, message } => write!(f, "operator fixes {message} at {service}"),
+            Command::FastForward { orders } => write!(f, "fast-forward: {orders} orders under chaos"),
             Command::SetFlakyClient { on } => write!(f, "client network {}", if on { "flaky" } else { "steady" }),
         }
     }

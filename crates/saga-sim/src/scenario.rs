@@ -99,16 +99,9 @@ impl Scenario {
         out
     }
 
-    /// A simulation with every command scheduled, not yet advanced.
+    /// A simulation with every command queued at its time (see `Run`), not yet advanced.
     pub fn start(&self) -> Sim {
-        let mut sim = Sim::new(self.config.clone(), self.seed);
-        let mut commands = self.commands.clone();
-        // A stable sort keeps same-time commands in file order.
-        commands.sort_by_key(|c| c.at_ms);
-        for c in commands {
-            sim.schedule(c.at_ms, c.command);
-        }
-        sim
+        crate::run::Run::from(self).start()
     }
 
     /// Runs the scenario until it is quiet after its last command, or until the bound.

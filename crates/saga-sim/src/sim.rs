@@ -13,6 +13,7 @@ use crate::config::{
 };
 use crate::consumer::{Consumer, DuplicateSeen, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
+use crate::input::{InputLog, Position};
 use crate::message::{EventType, Message};
 use crate::outbox::{BatchInFlight, Outbox};
 use crate::outcome::Outcome;
@@ -199,19 +200,40 @@ impl PartialOrd for Timer {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Scheduled {
-    pub at_ms: u64,
-    pub seq: u64,
-    pub command: Command,
+/// Who put a pending input in the queue: a person (a scheduled or replayed input, recorded in
+/// the input log when it lands) or the engine itself (a consequence of an earlier input: the
+/// flaky client's resubmission, a fast-forward's plan), which replaying that input re-creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    User,
+    Engine,
 }
-impl Eq for Scheduled {}
-impl Ord for Scheduled {
+
+/// What a pending input does when it lands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum PendingAction {
+    /// A command.
+    Command(Command),
+    /// A fast-forward's client cancels the order it placed with this key (its id is known only
+    /// once Order has accepted it).
+    CancelByKey(IdempotencyKey),
+}
+
+/// An input waiting for its position.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Pending {
+    pub at: Position,
+    pub seq: u64,
+    pub source: Source,
+    pub action: PendingAction,
+}
+impl Eq for Pending {}
+impl Ord for Pending {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.at_ms, self.seq).cmp(&(other.at_ms, other.seq))
+        (self.at, self.seq).cmp(&(other.at, other.seq))
     }
 }
-impl PartialOrd for Scheduled {
+impl PartialOrd for Pending {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
@@ -280,7 +302,13 @@ pub struct Sim {
     pub(crate) now_ms: u64,
     seq: u64,
     pub(crate) timers: BinaryHeap<Reverse<Timer>>,
-    pub(crate) schedule: BinaryHeap<Reverse<Scheduled>>,
+    /// Inputs waiting for their position (scheduled, replayed, or the engine's own).
+    pub(crate) pending: BinaryHeap<Reverse<Pending>>,
+    /// Engine events processed at the current virtual time: an input applied now lands after
+    /// them.
+    steps_at_now: u32,
+    /// Every input the run received, with where it landed.
+    pub(crate) inputs: InputLog,
     pub(crate) log: BusLog,
     recent_ids: ProcessedTable,
     pub(crate) nodes: [Node; 4],
@@ -368,7 +396,9 @@ impl Sim {
             now_ms: 0,
             seq: 0,
             timers: BinaryHeap::new(),
-            schedule: BinaryHeap::new(),
+            pending: BinaryHeap::new(),
+            steps_at_now: 0,
+            inputs: InputLog::default(),
             log: BusLog::new(limits.log_retention_records as usize),
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
             nodes: std::array::from_fn(node),
@@ -465,10 +495,10 @@ impl Sim {
         self.stats
     }
 
-    /// When the next timer or scheduled command is due, if anything is.
+    /// When the next timer or pending input is due, if anything is.
     pub fn next_due_ms(&self) -> Option<u64> {
         let t = self.timers.peek().map(|r| r.0.at_ms);
-        let s = self.schedule.peek().map(|r| r.0.at_ms);
+        let s = self.pending.peek().map(|r| r.0.at.at_ms);
         match (t, s) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -499,30 +529,54 @@ impl Sim {
         out
     }
 
-    /// Processes the next due timer or scheduled command, advancing time to it.
+    /// Processes the next due timer, or applies the next pending input when its position comes
+    /// first, advancing time to it (see `input` for what an input's position means).
     pub fn step(&mut self) -> StepResult {
-        let timer_at = self.timers.peek().map(|r| r.0.at_ms);
-        let sched_at = self.schedule.peek().map(|r| r.0.at_ms);
-        // A command scheduled for the same instant as a timer goes first: the user acts "at t"
-        // before the world reacts at t.
-        let take_command = match (sched_at, timer_at) {
-            (Some(s), Some(t)) => s <= t,
+        let timer = self.timers.peek().map(|r| {
+            // The next event's position: after those already processed at this instant.
+            let at = r.0.at_ms;
+            if at <= self.now_ms { Position { at_ms: self.now_ms, after: self.steps_at_now } } else { Position::at(at) }
+        });
+        let input = self.pending.peek().map(|r| r.0.at);
+        let take_input = match (input, timer) {
+            (Some(i), Some(t)) => i <= t,
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => return StepResult::Idle,
         };
-        if take_command {
-            let Some(Reverse(s)) = self.schedule.pop() else { return StepResult::Idle };
-            self.now_ms = self.now_ms.max(s.at_ms);
-            self.apply_command(s.command);
+        if take_input {
+            let Some(Reverse(p)) = self.pending.pop() else { return StepResult::Idle };
+            self.move_clock(p.at.at_ms);
+            self.land(p);
+            // The engine's own inputs (a fast-forward's plan, a client's resubmission) are events
+            // of the run like its timers; a person's input is not (applied live it would not
+            // have been either), so a replay's positions and figures are the live run's.
+            if p.source == Source::Engine {
+                self.steps_at_now = self.steps_at_now.saturating_add(1);
+                self.stats.steps += 1;
+            }
         } else {
             let Some(Reverse(t)) = self.timers.pop() else { return StepResult::Idle };
-            self.now_ms = self.now_ms.max(t.at_ms);
+            if t.at_ms > self.now_ms {
+                self.now_ms = t.at_ms;
+                self.steps_at_now = 0;
+            }
             self.fire(t.kind);
+            self.steps_at_now = self.steps_at_now.saturating_add(1);
+            self.stats.steps += 1;
         }
-        self.stats.steps += 1;
         self.end_step();
         StepResult::Stepped { at_ms: self.now_ms }
+    }
+
+    /// Moves the clock forward to `t_ms`, if it is later: the checker sees the clock move (windows
+    /// and "since" times are in virtual time) even when nothing happened.
+    fn move_clock(&mut self, t_ms: u64) {
+        if t_ms > self.now_ms {
+            self.now_ms = t_ms;
+            self.steps_at_now = 0;
+            self.end_step();
+        }
     }
 
     /// Processes everything due up to and including `t_ms`, then sets the clock to `t_ms`.
@@ -534,19 +588,14 @@ impl Sim {
             }
             self.step();
         }
-        if t_ms > self.now_ms {
-            self.now_ms = t_ms;
-            // Windows and "since" times are measured in virtual time, so the checker sees the
-            // clock move even when nothing happened.
-            self.end_step();
-        }
+        self.move_clock(t_ms);
     }
 
     /// Steps until the system is quiet and nothing is scheduled, or until `deadline_ms`.
     /// Returns whether it became quiet.
     pub fn run_until_quiet(&mut self, deadline_ms: u64) -> bool {
         loop {
-            if self.is_quiet() && self.schedule.is_empty() {
+            if self.is_quiet() && self.pending.is_empty() {
                 return true;
             }
             match self.next_due_ms() {
@@ -555,15 +604,15 @@ impl Sim {
                 }
                 _ => {
                     self.advance_until(deadline_ms.max(self.now_ms));
-                    return self.is_quiet() && self.schedule.is_empty();
+                    return self.is_quiet() && self.pending.is_empty();
                 }
             }
         }
     }
 
-    /// Commands waiting in the schedule (a user's, a scenario's or a fast-forward's).
+    /// Inputs waiting for their position (a user's, a file's or a fast-forward's).
     pub fn scheduled_commands(&self) -> usize {
-        self.schedule.len()
+        self.pending.len()
     }
 
     /// Whether nothing is in flight, no consumer lags and every outbox is empty.
@@ -728,6 +777,7 @@ impl Sim {
             Command::ReplayDeadLetter { service, message } => self.settle_dead_letter(service, message, true),
             Command::DiscardDeadLetter { service, message } => self.settle_dead_letter(service, message, false),
             Command::FixDeadLetter { service, message } => self.fix_dead_letter(service, message),
+            Command::FastForward { orders } => self.plan_fast_forward(orders),
             Command::Fault(fault) => self.apply_fault(fault),
         }
     }

@@ -376,6 +376,8 @@ pub enum Refusal {
     /// The fault names a service this protocol does not run (the coordinator under
     /// choreography): nothing happens.
     NotInPlay,
+    /// A fast-forward asked for a number of orders outside `1..=chaos::MAX_ORDERS`.
+    OrdersOutOfRange,
 }
 
 /// A trace event with its virtual time.

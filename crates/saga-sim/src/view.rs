@@ -356,12 +356,7 @@ impl Sim {
                 start: self.log.start(),
                 end: log_end,
                 retention: self.config.limits.log_retention_records,
-                tail: self
-                    .log
-                    .records()
-                    .skip(self.log.records().len().saturating_sub(VIEW_LOG_RECORDS))
-                    .copied()
-                    .collect(),
+                tail: self.log.newest(VIEW_LOG_RECORDS),
             },
             in_flight_count: self.in_flight_count(),
             replies: self.replies.iter().copied().collect(),

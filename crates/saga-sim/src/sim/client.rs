@@ -108,6 +108,9 @@ impl Sim {
             self.resubmitting.push_back(key);
         }
         let at = self.now_ms.saturating_add(CLIENT_RETRY_MS);
-        self.schedule(at, Command::PlaceOrder { product, quantity, idempotency_key: Some(key) });
+        self.schedule_engine(
+            at,
+            PendingAction::Command(Command::PlaceOrder { product, quantity, idempotency_key: Some(key) }),
+        );
     }
 }

@@ -1,22 +1,33 @@
 //! Inputs: what a person (or a file, a link, a fast-forward) does to a run, and the one
-//! meaning of "an input at virtual time t".
+//! meaning of "an input at virtual time t" (see the `input` module): applied now, it lands
+//! where the run stands; scheduled or replayed, it lands when the run reaches its position.
 
 use super::*;
+use crate::input::Input;
 
 impl Sim {
-    /// Applies a command now.
+    /// Applies a command now, where the run stands (after every event processed so far), and
+    /// records it in the input log with that position.
     pub fn apply(&mut self, command: Command) {
+        self.inputs.push(Input { at: self.position(), command });
         self.apply_command(command);
         self.end_step();
     }
 
-    /// Schedules a command at a virtual time. Returns false (and traces why) when refused.
-    pub fn schedule(&mut self, at_ms: u64, command: Command) -> bool {
-        let reason = if at_ms < self.now_ms {
+    /// Where an input applied now would land.
+    pub fn position(&self) -> Position {
+        Position { at_ms: self.now_ms, after: self.steps_at_now }
+    }
+
+    /// Queues an input to land at its position (a replayed run, a file, a link). Returns false
+    /// (and traces why) when refused: its position has passed, it is beyond the engine's
+    /// horizon, or the queue is full.
+    pub fn enqueue(&mut self, input: Input) -> bool {
+        let reason = if input.at < self.position() {
             Some(Refusal::InThePast)
-        } else if at_ms > MAX_VIRTUAL_MS {
+        } else if input.at.at_ms > MAX_VIRTUAL_MS {
             Some(Refusal::TooFarAhead)
-        } else if self.schedule.len() >= self.config.limits.scheduled_commands as usize {
+        } else if self.pending.len() >= self.config.limits.scheduled_commands as usize {
             Some(Refusal::ScheduleFull)
         } else {
             None
@@ -25,8 +36,47 @@ impl Sim {
             self.record(TraceEvent::Refused { reason });
             return false;
         }
-        let seq = self.next_seq();
-        self.schedule.push(Reverse(Scheduled { at_ms, seq, command }));
+        self.push_pending(input.at, Source::User, PendingAction::Command(input.command));
         true
+    }
+
+    /// Schedules a command at `at_ms`, before anything else happens then: `enqueue` at
+    /// `Position::at(at_ms)`.
+    pub fn schedule(&mut self, at_ms: u64, command: Command) -> bool {
+        self.enqueue(Input { at: Position::at(at_ms), command })
+    }
+
+    /// Every input the run received, in order, with where each landed.
+    pub fn inputs(&self) -> &InputLog {
+        &self.inputs
+    }
+
+    /// Queues something the engine itself does later as a consequence of an input: replaying
+    /// that input queues it again, so it is not recorded.
+    pub(crate) fn schedule_engine(&mut self, at_ms: u64, action: PendingAction) {
+        self.push_pending(Position::at(at_ms.min(MAX_VIRTUAL_MS)), Source::Engine, action);
+    }
+
+    fn push_pending(&mut self, at: Position, source: Source, action: PendingAction) {
+        let seq = self.next_seq();
+        self.pending.push(Reverse(Pending { at, seq, source, action }));
+    }
+
+    /// A pending input reaches its position (the clock is there already).
+    pub(super) fn land(&mut self, p: Pending) {
+        match p.action {
+            PendingAction::Command(command) => {
+                if p.source == Source::User {
+                    self.inputs.push(Input { at: self.position(), command });
+                }
+                self.apply_command(command);
+            }
+            PendingAction::CancelByKey(key) => {
+                // An order Order rejected, or one already archived, has nothing to cancel.
+                if let Some(&order) = self.order.keys.get(&key) {
+                    self.apply_command(Command::CancelOrder { order });
+                }
+            }
+        }
     }
 }
