@@ -1,35 +1,38 @@
-//! The runner's scenario reading, shared by its command line, the fuzz target and the tests that
-//! replay what the fuzzer found.
+//! The runner's run-file reading, shared by its command line, the fuzz targets and the tests that
+//! replay what the fuzzers found.
 
-use saga_sim::Scenario;
+use saga_sim::run_file::{self, RunFile};
 
-/// The longest a checked scenario may run, in virtual ms, so the fuzzer spends its time on
-/// inputs rather than on one long run.
+/// The longest a checked run may run, in virtual ms, so the fuzzer spends its time on inputs
+/// rather than on one long run.
 const CHECK_RUN_MS: u64 = 600_000;
 
-/// A scenario from JSON, checked; the error names the field and the problem.
-pub fn parse_scenario(text: &str) -> Result<Scenario, String> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." { inner.to_string() } else { format!("field `{path}`: {inner}") }
-    })?;
-    let problems = scenario.problems();
-    if let Some(p) = problems.first() {
-        let more = if problems.len() > 1 { format!(" (and {} more)", problems.len() - 1) } else { String::new() };
-        return Err(format!("field `{}`: {}{more}", p.field, p.problem));
-    }
-    Ok(scenario)
+/// A run file (or a scenario from before the format), checked; the error names the field and
+/// the problem.
+pub fn parse_run(text: &str) -> Result<RunFile, String> {
+    run_file::read(text).map_err(|p| p.to_string())
 }
 
-/// What the fuzz target does with its input: read it as a scenario and, when it is one, run it
-/// for at most ten minutes of virtual time. Any panic on the way is a bug; an error is fine.
-pub fn check_scenario_bytes(data: &[u8]) {
+/// What the run-file fuzz target does with its input: read it as a run and, when it is one,
+/// replay it for at most ten minutes of virtual time. Any panic on the way is a bug; an error
+/// is fine.
+pub fn check_run_bytes(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(scenario) = parse_scenario(text) else { return };
-    let mut sim = scenario.start();
-    let last = scenario.commands.iter().map(|c| c.at_ms).max().unwrap_or(0);
-    sim.run_until_quiet(last.saturating_add(120_000).min(CHECK_RUN_MS));
+    let Ok(file) = parse_run(text) else { return };
+    check(&file);
+}
+
+/// What the link fuzz target does with its input: decode it as a link and replay the run it
+/// holds, if any.
+pub fn check_link_bytes(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(file) = saga_sim::link::decode(text) else { return };
+    check(&file);
+}
+
+fn check(file: &RunFile) {
+    let last = file.run.inputs.iter().map(|i| i.at.at_ms).max().unwrap_or(0);
+    let until = file.until_ms.unwrap_or(last.saturating_add(120_000)).min(CHECK_RUN_MS);
+    let sim = file.run.replay_until(until);
     let _ = sim.view();
 }

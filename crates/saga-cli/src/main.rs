@@ -1,8 +1,9 @@
 //! `saga-cli`: runs saga-sim without a screen. Each subcommand prints one JSON object on stdout
 //! and exits 1 when an invariant is violated, 2 on bad input.
 
+use saga_sim::run_file::RunFile;
 use saga_sim::swarm::{SwarmKnobs, run_seed};
-use saga_sim::{Protocol, Scenario, Sim, bench};
+use saga_sim::{Protocol, Sim, bench};
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,7 +12,10 @@ const USAGE: &str = "usage:
   saga-cli bench --orders N [--seed S]     100,000 orders under faults, then heal
   saga-cli swarm --seeds A..B [--protocol P]   random fault schedules, one per seed
                                            (P: choreography, orchestration, tcc or 2pc)
-  saga-cli run FILE.json [--trace]         a scenario file (--trace prints the trace on stderr)";
+  saga-cli run FILE.json [--until MS] [--trace]
+                                           a run file: replayed to MS, to the file's until_ms,
+                                           or until quiet (--trace prints the trace on stderr)
+  saga-cli link FILE.json [--base URL]     the run as a link's ?run= value (or a whole link)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,7 +57,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         Some("run") => {
             let file = args.get(1).filter(|f| !f.starts_with("--")).ok_or("run needs a FILE.json")?;
-            Ok(run_cmd(file, args.iter().any(|a| a == "--trace")))
+            let until = flag(args, "--until")?.map(|v| parse(v, "--until")).transpose()?;
+            Ok(run_cmd(file, until, args.iter().any(|a| a == "--trace")))
+        }
+        Some("link") => {
+            let file = args.get(1).filter(|f| !f.starts_with("--")).ok_or("link needs a FILE.json")?;
+            Ok(link_cmd(file, flag(args, "--base")?))
         }
         Some(other) => Err(format!("unknown subcommand {other:?}")),
         None => Err("no subcommand".into()),
@@ -130,16 +139,21 @@ fn swarm_cmd(a: u64, b: u64, protocol: Protocol) -> ExitCode {
     exit_for(violations, not_converged == 0)
 }
 
-fn run_cmd(file: &str, trace: bool) -> ExitCode {
-    let scenario = match load(file) {
-        Ok(s) => s,
+fn run_cmd(file: &str, until: Option<u64>, trace: bool) -> ExitCode {
+    let loaded = match load(file) {
+        Ok(f) => f,
         Err(message) => {
             print_json(json!({ "error": message }));
             eprintln!("saga-cli: {message}");
             return ExitCode::from(2);
         }
     };
-    let (mut sim, outcome) = scenario.run();
+    // A run saved part-way (an export from the page) is replayed to where it was; a scenario
+    // runs until quiet.
+    let (mut sim, outcome) = match until.or(loaded.until_ms) {
+        Some(t) => loaded.run.run_until(t),
+        None => loaded.run.run_until_quiet(),
+    };
     if trace {
         for r in sim.drain_trace() {
             eprintln!("{r}");
@@ -168,12 +182,28 @@ fn run_cmd(file: &str, trace: bool) -> ExitCode {
     exit_for(outcome.violations_total, true)
 }
 
-/// Reads and checks a scenario file; the error names the file, the field and the problem.
-fn load(file: &str) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    saga_cli::parse_scenario(&text).map_err(|e| format!("{file}: {e}"))
+fn link_cmd(file: &str, base: Option<&str>) -> ExitCode {
+    match load(file) {
+        Ok(loaded) => {
+            let run = saga_sim::link::encode(&loaded.run, loaded.until_ms);
+            let link = base.map(|b| format!("{b}?{}={run}", saga_sim::link::PARAM));
+            print_json(json!({ "run": run, "chars": run.len(), "link": link }));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            print_json(json!({ "error": message }));
+            eprintln!("saga-cli: {message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
+/// Reads and checks a run file; the error names the file, the field and the problem.
+fn load(file: &str) -> Result<RunFile, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{file}: is not UTF-8 text"))?;
+    saga_cli::parse_run(&text).map_err(|e| format!("{file}: {e}"))
+}
 fn exit_for(violations: u64, converged: bool) -> ExitCode {
     if violations > 0 || !converged { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -55,8 +55,10 @@ fn bad_files_exit_2_naming_the_field() {
         (r#"{"seed": 1, "config": {"latency_ms": {"min_ms": 10, "max_ms": 1}}}"#, "config.latency_ms"),
         (r#"{"seed": 1, "config": {"link_faults": {"drop_probability": 7.0}}}"#, "config.link_faults.drop_probability"),
         (r#"{"seed": 1, "config": {"products": []}}"#, "config.products"),
-        ("not json at all", "expected"),
-        ("", "EOF"),
+        ("not json at all", "not JSON (line 1, column 1)"),
+        ("", "the file is empty"),
+        (r#"{"format": 9, "seed": 1}"#, "made by a newer version of Saga Lab"),
+        (r#"{"format": 1, "seed": 1, "config": {"protocol": "Raft"}}"#, "config.protocol"),
     ];
     for (i, (text, needle)) in cases.iter().enumerate() {
         let file = temp_file(&format!("bad{i}.json"), text);

@@ -1,6 +1,7 @@
 //! The simulation's configuration: the world, the network and every bound.
 
 use crate::ids::ProductId;
+use crate::problem::{FieldProblem, Problem};
 use crate::protocol::Protocol;
 use serde::{Deserialize, Serialize};
 
@@ -330,17 +331,14 @@ impl Default for SimConfig {
     }
 }
 
-/// A problem found in a configuration, naming the field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfigProblem {
-    /// The field's path, for example `latency_ms.max_ms`.
-    pub field: String,
-    /// What is wrong with it, in a sentence.
-    pub problem: String,
-}
-
-/// The largest product count and stock a run accepts.
+/// The largest product count a run accepts.
 pub const MAX_PRODUCTS: usize = 64;
+/// The longest product name, in characters.
+pub const MAX_PRODUCT_NAME_CHARS: usize = 40;
+/// The most attempts of a step or a handler.
+pub const MAX_ATTEMPTS: u32 = 20;
+/// The most outbox rows in one batch.
+pub const MAX_BATCH: u32 = 4_096;
 /// The largest stock of one product.
 pub const MAX_STOCK: i64 = 1_000_000_000;
 /// The longest latency, delay or processing time accepted, one virtual hour.
@@ -352,39 +350,40 @@ impl SimConfig {
         self.products.get(usize::from(id.0))
     }
 
-    /// Every problem with this configuration; empty when it is usable as is.
-    pub fn problems(&self) -> Vec<ConfigProblem> {
+    /// Every problem with this configuration, each naming its field by its path in the run
+    /// file (which keeps these names: see `run_file`); empty when it is usable as is.
+    pub fn problems(&self) -> Vec<FieldProblem> {
         let mut out = Vec::new();
-        let mut bad = |field: &str, problem: String| out.push(ConfigProblem { field: field.into(), problem });
-        if self.products.is_empty() || self.products.len() > MAX_PRODUCTS {
-            bad("products", format!("needs 1 to {MAX_PRODUCTS} products, got {}", self.products.len()));
+        let mut bad = |field: &str, problem: Problem| out.push(FieldProblem::new(field, problem));
+        if self.products.is_empty() {
+            bad("products", Problem::NoneGiven);
+        } else if self.products.len() > MAX_PRODUCTS {
+            bad("products", Problem::TooMany { got: self.products.len() as u64, max: MAX_PRODUCTS as u64 });
         }
         for (i, p) in self.products.iter().enumerate() {
             if !(0..=MAX_STOCK).contains(&p.initial_stock) {
-                bad(
-                    &format!("products[{i}].initial_stock"),
-                    format!("must be between 0 and {MAX_STOCK}, got {}", p.initial_stock),
-                );
+                bad(&format!("products[{i}].initial_stock"), out_of_range(p.initial_stock, 0, MAX_STOCK));
             }
-            if p.name.chars().count() > 40 {
-                bad(&format!("products[{i}].name"), "is longer than 40 characters".into());
+            if p.name.chars().count() > MAX_PRODUCT_NAME_CHARS {
+                bad(&format!("products[{i}].name"), Problem::TooLong { max_chars: MAX_PRODUCT_NAME_CHARS as u64 });
             }
         }
         check_range(&mut bad, "latency_ms", self.latency_ms);
         check_range(&mut bad, "link_faults.delay_ms", self.link_faults.delay_ms);
         for (field, v) in [
             ("handle_ms", self.handle_ms),
-            ("ack_timeout_ms", self.ack_timeout_ms),
             ("retry_backoff_max_ms", self.retry_backoff_max_ms),
-            ("poll_interval_ms", self.poll_interval_ms),
             ("commit_interval_ms", self.commit_interval_ms),
         ] {
             if v > MAX_DURATION_MS {
-                bad(field, format!("must be at most {MAX_DURATION_MS} ms, got {v}"));
+                bad(field, out_of_range(v, 0, MAX_DURATION_MS));
             }
         }
         let o = &self.orchestration;
+        let h = &self.handler_retry;
         for (field, v) in [
+            ("ack_timeout_ms", self.ack_timeout_ms),
+            ("poll_interval_ms", self.poll_interval_ms),
             ("orchestration.request_timeout_ms", o.request_timeout_ms),
             ("orchestration.retry_base_ms", o.retry_base_ms),
             ("orchestration.retry_max_ms", o.retry_max_ms),
@@ -392,30 +391,29 @@ impl SimConfig {
             ("two_phase.pending_timeout_ms", self.two_phase.pending_timeout_ms),
             ("two_phase.reservation_ttl_ms", self.two_phase.reservation_ttl_ms),
             ("two_phase.sweep_interval_ms", self.two_phase.sweep_interval_ms),
+            ("handler_retry.backoff_ms", h.backoff_ms),
         ] {
             if !(1..=MAX_DURATION_MS).contains(&v) {
-                bad(field, format!("must be between 1 and {MAX_DURATION_MS} ms, got {v}"));
+                bad(field, out_of_range(v, 1, MAX_DURATION_MS));
             }
         }
-        if !(1..=20).contains(&o.max_attempts) {
-            bad("orchestration.max_attempts", format!("must be between 1 and 20, got {}", o.max_attempts));
+        for (field, v) in
+            [("orchestration.max_attempts", o.max_attempts), ("handler_retry.max_attempts", h.max_attempts)]
+        {
+            if !(1..=MAX_ATTEMPTS).contains(&v) {
+                bad(field, out_of_range(v, 1, MAX_ATTEMPTS));
+            }
         }
-        if self.ack_timeout_ms == 0 {
-            bad("ack_timeout_ms", "must be at least 1 ms".into());
-        }
-        if self.poll_interval_ms == 0 {
-            bad("poll_interval_ms", "must be at least 1 ms".into());
-        }
-        if !(1..=4096).contains(&self.batch_max) {
-            bad("batch_max", format!("must be between 1 and 4096, got {}", self.batch_max));
+        if !(1..=MAX_BATCH).contains(&self.batch_max) {
+            bad("batch_max", out_of_range(self.batch_max, 1, MAX_BATCH));
         }
         for (field, p) in link_probabilities(&self.link_faults) {
             if !(0.0..=1.0).contains(&p) {
-                bad(&format!("link_faults.{field}"), format!("must be a probability in [0, 1], got {p}"));
+                bad(&format!("link_faults.{field}"), probability_out_of_range(p));
             }
         }
         if self.publish.first() == Some(&PublishMode::PublishFirst) {
-            bad("publish[0]", "publish-first is modelled at Product and Delivery, not at Order".into());
+            bad("publish[0]", Problem::PublishFirstAtOrder);
         }
         let l = &self.limits;
         for (field, v, min, max) in [
@@ -431,8 +429,11 @@ impl SimConfig {
             ("limits.dead_letters", l.dead_letters, 1, 100_000),
         ] {
             if !(min..=max).contains(&v) {
-                bad(field, format!("must be between {min} and {max}, got {v}"));
+                bad(field, out_of_range(v, min, max));
             }
+        }
+        if l.archive_after_ms > MAX_DURATION_MS {
+            bad("limits.archive_after_ms", out_of_range(l.archive_after_ms, 0, MAX_DURATION_MS));
         }
         out
     }
@@ -450,6 +451,9 @@ impl SimConfig {
         }
         for p in &mut c.products {
             p.initial_stock = p.initial_stock.clamp(0, MAX_STOCK);
+            if p.name.chars().count() > MAX_PRODUCT_NAME_CHARS {
+                p.name = p.name.chars().take(MAX_PRODUCT_NAME_CHARS).collect();
+            }
         }
         c.latency_ms = clamp_range(c.latency_ms);
         c.link_faults.delay_ms = clamp_range(c.link_faults.delay_ms);
@@ -458,14 +462,14 @@ impl SimConfig {
         c.retry_backoff_max_ms = c.retry_backoff_max_ms.clamp(c.ack_timeout_ms, MAX_DURATION_MS);
         c.poll_interval_ms = c.poll_interval_ms.clamp(1, MAX_DURATION_MS);
         c.commit_interval_ms = c.commit_interval_ms.min(MAX_DURATION_MS);
-        c.batch_max = c.batch_max.clamp(1, 4096);
+        c.batch_max = c.batch_max.clamp(1, MAX_BATCH);
         c.link_faults = sanitize_faults(c.link_faults);
         let o = &mut c.orchestration;
         o.request_timeout_ms = o.request_timeout_ms.clamp(1, MAX_DURATION_MS);
         o.retry_base_ms = o.retry_base_ms.clamp(1, MAX_DURATION_MS);
         o.retry_max_ms = o.retry_max_ms.clamp(o.retry_base_ms, MAX_DURATION_MS);
         o.registry_retry_ms = o.registry_retry_ms.clamp(1, MAX_DURATION_MS);
-        o.max_attempts = o.max_attempts.clamp(1, 20);
+        o.max_attempts = o.max_attempts.clamp(1, MAX_ATTEMPTS);
         let t = &mut c.two_phase;
         t.pending_timeout_ms = t.pending_timeout_ms.clamp(1, MAX_DURATION_MS);
         t.reservation_ttl_ms = t.reservation_ttl_ms.clamp(1, MAX_DURATION_MS);
@@ -481,7 +485,8 @@ impl SimConfig {
         l.scheduled_commands = l.scheduled_commands.clamp(1, 10_000_000);
         l.lock_waiters = l.lock_waiters.clamp(1, 100_000);
         l.dead_letters = l.dead_letters.clamp(1, 100_000);
-        c.handler_retry.max_attempts = c.handler_retry.max_attempts.clamp(1, 20);
+        c.handler_retry.max_attempts = c.handler_retry.max_attempts.clamp(1, MAX_ATTEMPTS);
+        c.limits.archive_after_ms = c.limits.archive_after_ms.min(MAX_DURATION_MS);
         c.handler_retry.backoff_ms = c.handler_retry.backoff_ms.clamp(1, MAX_DURATION_MS);
         c
     }
@@ -499,19 +504,25 @@ pub fn sanitize_faults(mut f: LinkFaults) -> LinkFaults {
 }
 
 /// The problems with a set of link faults, with field names relative to it.
-pub fn link_fault_problems(f: &LinkFaults) -> Vec<ConfigProblem> {
+pub fn link_fault_problems(f: &LinkFaults) -> Vec<FieldProblem> {
     let mut out = Vec::new();
     for (field, p) in link_probabilities(f) {
         if !(0.0..=1.0).contains(&p) {
-            out.push(ConfigProblem {
-                field: field.into(),
-                problem: format!("must be a probability in [0, 1], got {p}"),
-            });
+            out.push(FieldProblem::new(field, probability_out_of_range(p)));
         }
     }
-    let mut bad = |field: &str, problem: String| out.push(ConfigProblem { field: field.into(), problem });
+    let mut bad = |field: &str, problem: Problem| out.push(FieldProblem::new(field, problem));
     check_range(&mut bad, "delay_ms", f.delay_ms);
     out
+}
+
+/// A number outside `min..=max`, quoted as given.
+pub fn out_of_range<T: std::fmt::Display>(got: T, min: T, max: T) -> Problem {
+    Problem::OutOfRange { got: got.to_string(), min: min.to_string(), max: max.to_string() }
+}
+
+fn probability_out_of_range(p: f64) -> Problem {
+    Problem::OutOfRange { got: p.to_string(), min: "0".into(), max: "1".into() }
 }
 
 fn link_probabilities(f: &LinkFaults) -> [(&'static str, f64); 4] {
@@ -523,12 +534,11 @@ fn link_probabilities(f: &LinkFaults) -> [(&'static str, f64); 4] {
     ]
 }
 
-fn check_range(bad: &mut impl FnMut(&str, String), field: &str, r: MsRange) {
-    if r.min_ms > r.max_ms {
-        bad(field, format!("min_ms ({}) is greater than max_ms ({})", r.min_ms, r.max_ms));
-    }
+fn check_range(bad: &mut impl FnMut(&str, Problem), field: &str, r: MsRange) {
     if r.max_ms > MAX_DURATION_MS {
-        bad(field, format!("max_ms must be at most {MAX_DURATION_MS}, got {}", r.max_ms));
+        bad(&format!("{field}.max_ms"), out_of_range(r.max_ms, 0, MAX_DURATION_MS));
+    } else if r.min_ms > r.max_ms {
+        bad(field, Problem::MinAboveMax { min_ms: r.min_ms, max_ms: r.max_ms });
     }
 }
 

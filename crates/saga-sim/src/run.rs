@@ -4,7 +4,7 @@
 
 use crate::config::SimConfig;
 use crate::input::Input;
-use crate::scenario::Scenario;
+use crate::scenario::{CONVERGENCE_BOUND_MS, RunOutcome, Scenario};
 use crate::sim::Sim;
 
 /// A reproducible run.
@@ -38,6 +38,25 @@ impl Run {
         let mut sim = self.start();
         sim.advance_until(t_ms);
         sim
+    }
+}
+
+impl Run {
+    /// Runs until quiet after the last input, or until `CONVERGENCE_BOUND_MS` after it.
+    pub fn run_until_quiet(&self) -> (Sim, RunOutcome) {
+        let mut sim = self.start();
+        let last = self.inputs.iter().map(|i| i.at.at_ms).max().unwrap_or(0);
+        let converged = sim.run_until_quiet(last.saturating_add(CONVERGENCE_BOUND_MS)) && sim.consistent();
+        let outcome = RunOutcome::of(&sim, converged);
+        (sim, outcome)
+    }
+
+    /// Replays to `t_ms` and reports how the run stands there.
+    pub fn run_until(&self, t_ms: u64) -> (Sim, RunOutcome) {
+        let sim = self.replay_until(t_ms);
+        let converged = sim.consistent();
+        let outcome = RunOutcome::of(&sim, converged);
+        (sim, outcome)
     }
 }
 

@@ -1,10 +1,12 @@
-//! A scenario: a seed, a config and the user's commands with their virtual times. The format
-//! `saga-cli run` reads and the app exports.
+//! A scenario: a seed, a config and the user's commands with their virtual times, each landing
+//! before anything else happens at its time: the shape tests and the swarm write runs in. On
+//! disk it is a run file (`run_file`), which reads the scenarios written before it too.
 
 use crate::checker::Violation;
-use crate::command::{Command, Fault, TimedCommand};
-use crate::config::{ConfigProblem, MAX_DURATION_MS, MAX_STOCK, SimConfig, link_fault_problems};
-use crate::services::order::MAX_QUANTITY;
+use crate::command::TimedCommand;
+use crate::config::{SimConfig, out_of_range};
+use crate::problem::{FieldProblem, Problem};
+use crate::run_file::command_problems;
 use crate::sim::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -44,57 +46,35 @@ pub struct RunOutcome {
     pub violations_total: u64,
 }
 
+impl RunOutcome {
+    /// How `sim` stands, `converged` as the caller judged it.
+    pub fn of(sim: &Sim, converged: bool) -> RunOutcome {
+        RunOutcome {
+            trace_hash: sim.trace_hash(),
+            converged,
+            end_ms: sim.now_ms(),
+            violations: sim.recent_violations(),
+            violations_total: sim.violations_total(),
+        }
+    }
+}
+
 impl Scenario {
     /// Every problem with the scenario, each naming its field.
-    pub fn problems(&self) -> Vec<ConfigProblem> {
-        let mut out: Vec<ConfigProblem> = self
-            .config
-            .problems()
-            .into_iter()
-            .map(|p| ConfigProblem { field: format!("config.{}", p.field), problem: p.problem })
-            .collect();
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut out: Vec<FieldProblem> = self.config.problems().into_iter().map(|p| p.within("config")).collect();
         if self.commands.len() > MAX_SCENARIO_COMMANDS {
-            out.push(ConfigProblem {
-                field: "commands".into(),
-                problem: format!("holds {} commands; at most {MAX_SCENARIO_COMMANDS}", self.commands.len()),
-            });
+            let got = self.commands.len() as u64;
+            out.push(FieldProblem::new("commands", Problem::TooMany { got, max: MAX_SCENARIO_COMMANDS as u64 }));
             return out;
         }
-        let products = self.config.products.len();
         for (i, tc) in self.commands.iter().enumerate() {
-            let mut bad = |field: &str, problem: String| {
-                out.push(ConfigProblem { field: format!("commands[{i}].{field}"), problem })
-            };
             if tc.at_ms > MAX_COMMAND_AT_MS {
-                bad("at_ms", format!("must be at most {MAX_COMMAND_AT_MS}, got {}", tc.at_ms));
+                let problem = out_of_range(tc.at_ms, 0, MAX_COMMAND_AT_MS);
+                out.push(FieldProblem::new(format!("commands[{i}].at_ms"), problem));
             }
-            match tc.command {
-                Command::PlaceOrder { product, quantity, .. } => {
-                    if usize::from(product.0) >= products {
-                        bad("command.product", format!("no product {} (catalogue has {products})", product.0));
-                    }
-                    if quantity == 0 || quantity > MAX_QUANTITY {
-                        bad("command.quantity", format!("must be between 1 and {MAX_QUANTITY}, got {quantity}"));
-                    }
-                }
-                Command::SetStock { product, stock } => {
-                    if usize::from(product.0) >= products {
-                        bad("command.product", format!("no product {} (catalogue has {products})", product.0));
-                    }
-                    if !(0..=MAX_STOCK).contains(&stock) {
-                        bad("command.stock", format!("must be between 0 and {MAX_STOCK}, got {stock}"));
-                    }
-                }
-                Command::Fault(Fault::SetLinkFaults { faults, .. }) => {
-                    for p in link_fault_problems(&faults) {
-                        bad(&format!("command.faults.{}", p.field), p.problem);
-                    }
-                }
-                Command::Fault(Fault::SetHandleTime { handle_ms, .. }) if handle_ms > MAX_DURATION_MS => {
-                    bad("command.handle_ms", format!("must be at most {MAX_DURATION_MS}, got {handle_ms}"));
-                }
-                _ => {}
-            }
+            let at = format!("commands[{i}].command");
+            out.extend(command_problems(&tc.command, &self.config).into_iter().map(|p| p.within(&at)));
         }
         out
     }
@@ -106,16 +86,6 @@ impl Scenario {
 
     /// Runs the scenario until it is quiet after its last command, or until the bound.
     pub fn run(&self) -> (Sim, RunOutcome) {
-        let mut sim = self.start();
-        let last = self.commands.iter().map(|c| c.at_ms).max().unwrap_or(0);
-        let converged = sim.run_until_quiet(last.saturating_add(CONVERGENCE_BOUND_MS)) && sim.consistent();
-        let outcome = RunOutcome {
-            trace_hash: sim.trace_hash(),
-            converged,
-            end_ms: sim.now_ms(),
-            violations: sim.recent_violations(),
-            violations_total: sim.violations_total(),
-        };
-        (sim, outcome)
+        crate::run::Run::from(self).run_until_quiet()
     }
 }

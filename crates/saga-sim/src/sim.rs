@@ -532,18 +532,7 @@ impl Sim {
     /// Processes the next due timer, or applies the next pending input when its position comes
     /// first, advancing time to it (see `input` for what an input's position means).
     pub fn step(&mut self) -> StepResult {
-        let timer = self.timers.peek().map(|r| {
-            // The next event's position: after those already processed at this instant.
-            let at = r.0.at_ms;
-            if at <= self.now_ms { Position { at_ms: self.now_ms, after: self.steps_at_now } } else { Position::at(at) }
-        });
-        let input = self.pending.peek().map(|r| r.0.at);
-        let take_input = match (input, timer) {
-            (Some(i), Some(t)) => i <= t,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return StepResult::Idle,
-        };
+        let Some(take_input) = self.next_is_input() else { return StepResult::Idle };
         if take_input {
             let Some(Reverse(p)) = self.pending.pop() else { return StepResult::Idle };
             self.move_clock(p.at.at_ms);
@@ -567,6 +556,39 @@ impl Sim {
         }
         self.end_step();
         StepResult::Stepped { at_ms: self.now_ms }
+    }
+
+    /// Whether the next step lands a pending input (rather than firing a timer); None when
+    /// nothing is due at all.
+    fn next_is_input(&self) -> Option<bool> {
+        let timer = self.timers.peek().map(|r| {
+            // The next event's position: after those already processed at this instant.
+            let at = r.0.at_ms;
+            if at <= self.now_ms { Position { at_ms: self.now_ms, after: self.steps_at_now } } else { Position::at(at) }
+        });
+        let input = self.pending.peek().map(|r| r.0.at);
+        match (input, timer) {
+            (Some(i), Some(t)) => Some(i <= t),
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            (None, None) => None,
+        }
+    }
+
+    /// Processes everything due before `t_ms` and, at `t_ms`, everything up to a person's
+    /// first input there: the run as it stood when the person acted at `t_ms` (time travel
+    /// shows this moment, so acting there instead replaces that input).
+    pub fn advance_until_input(&mut self, t_ms: u64) {
+        let t_ms = t_ms.min(MAX_VIRTUAL_MS);
+        while let Some(due) = self.next_due_ms() {
+            let person_next =
+                self.next_is_input() == Some(true) && self.pending.peek().is_some_and(|p| p.0.source == Source::User);
+            if due > t_ms || (due == t_ms && person_next) {
+                break;
+            }
+            self.step();
+        }
+        self.move_clock(t_ms);
     }
 
     /// Moves the clock forward to `t_ms`, if it is later: the checker sees the clock move (windows

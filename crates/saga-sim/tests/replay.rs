@@ -1,11 +1,14 @@
 //! A run is a record: a session of any mix of live ticks, single steps, commands, operator
 //! decisions and fast-forwards, under any protocol, is recorded by the engine as inputs with
 //! their positions; replaying that record gives the same trace, bit for bit, and the same view.
-//! When a session does not replay, proptest shrinks it to a short one and names it.
+//! The record is written as a run file and as a link and read back on the way. When a session
+//! does not replay, proptest shrinks it to a short one and names it.
 
 use proptest::prelude::*;
 use saga_sim::chaos::{ChaosProgress, ChaosRun};
 use saga_sim::config::{LinkFaults, MsRange};
+use saga_sim::link;
+use saga_sim::run_file::{self, RunFile};
 use saga_sim::{
     Command, Fault, MessageId, OrderId, ProductId, Protocol, Run, ServiceId, Sim, SimConfig, StuckStrategy,
 };
@@ -122,7 +125,13 @@ fn session(seed: u64, config: SimConfig, acts: &[Act]) -> Result<(), TestCaseErr
     live.advance_until(end);
     let record = Run::of(&live);
     prop_assert!(live.inputs().complete());
-    let replayed = record.replay_until(end);
+    // The record goes out as a file and as a link and comes back the same.
+    let file = run_file::write(&record, Some(end));
+    let read = run_file::read(&file).map_err(|e| TestCaseError::fail(format!("{e}\n{file}")))?;
+    prop_assert_eq!(&read, &RunFile { run: record.clone(), until_ms: Some(end) });
+    let linked = link::decode(&link::encode(&record, Some(end))).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(&linked, &read);
+    let replayed = read.run.replay_until(end);
     prop_assert_eq!(replayed.now_ms(), end);
     prop_assert_eq!(format!("{:016x}", replayed.trace_hash()), format!("{:016x}", live.trace_hash()), "trace hash");
     prop_assert!(replayed.view() == live.view(), "the replayed view differs from the live one");
@@ -158,4 +167,75 @@ fn an_input_one_event_later_is_another_run() {
     b.advance_until(3_000);
     assert_ne!(a.trace_hash(), b.trace_hash());
     assert_ne!(Run::of(&a).inputs[1].at, Run::of(&b).inputs[1].at);
+}
+
+/// What a person does with time travel: the acts above, plus scrubbing to a past moment.
+#[derive(Clone, Debug)]
+enum TravelAct {
+    Live(Act),
+    /// Scrub to this fraction (in thousandths) of the branch's length.
+    Seek(u16),
+}
+
+fn travel_act() -> impl Strategy<Value = TravelAct> {
+    prop_oneof![4 => act().prop_map(TravelAct::Live), 1 => (0u16..=1000).prop_map(TravelAct::Seek)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Scrubbing, acting in the past (a fork) and playing on, in any mix: whatever the timeline
+    /// shows at a moment is what replaying its branch's record from scratch gives there.
+    #[test]
+    fn the_timeline_shows_what_a_fresh_replay_of_its_branch_shows(
+        seed in 0u64..1_000,
+        config in config(),
+        acts in proptest::collection::vec(travel_act(), 1..40),
+        probes in proptest::collection::vec(0u16..=1000, 1..4),
+    ) {
+        use saga_sim::timeline::Timeline;
+        let mut sim = Sim::new(config, seed);
+        let mut tl = Timeline::new(&sim);
+        let mut history = Vec::new();
+        for act in &acts {
+            match act {
+                TravelAct::Seek(f) => {
+                    let t = tl.current().end_ms * u64::from(*f) / 1000;
+                    sim = tl.seek(t, &mut history);
+                }
+                TravelAct::Live(act) => {
+                    if matches!(act, Act::Apply(_) | Act::FastForward(..)) && tl.in_past(&sim) {
+                        tl.fork(&mut sim);
+                    }
+                    match act {
+                        Act::Tick(ms) => sim.advance_until(sim.now_ms() + ms),
+                        Act::Step(n) => {
+                            for _ in 0..*n {
+                                sim.step();
+                            }
+                        }
+                        Act::Apply(c) => sim.apply(*c),
+                        Act::FastForward(orders, slice) => {
+                            if let Ok(mut run) = ChaosRun::new(&mut sim, *orders) {
+                                while !matches!(run.run(&mut sim, *slice), ChaosProgress::Done(_)) {
+                                    tl.observe(&sim);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            sim.drain_trace();
+            tl.observe(&sim);
+        }
+        let record = tl.run();
+        for f in probes {
+            let t = tl.current().end_ms * u64::from(f) / 1000;
+            let shown = tl.seek(t, &mut history);
+            let mut fresh = record.start();
+            if t >= tl.current().end_ms { fresh.advance_until(t) } else { fresh.advance_until_input(t) }
+            prop_assert_eq!(shown.trace_hash(), fresh.trace_hash(), "at {} ms", t);
+            prop_assert!(shown.view() == fresh.view(), "the view at {} ms", t);
+        }
+    }
 }

@@ -46,6 +46,19 @@ impl Sim {
         self.enqueue(Input { at: Position::at(at_ms), command })
     }
 
+    /// Forgets the person's inputs still waiting for their position (a replayed future that a
+    /// new action in the past leaves behind); the engine's own stay. Returns how many went.
+    pub fn discard_pending_inputs(&mut self) -> usize {
+        let before = self.pending.len();
+        self.pending.retain(|p| p.0.source == Source::Engine);
+        before - self.pending.len()
+    }
+
+    /// Whether some of the person's inputs are still waiting for their position.
+    pub fn has_pending_inputs(&self) -> bool {
+        self.pending.iter().any(|p| p.0.source == Source::User)
+    }
+
     /// Every input the run received, in order, with where each landed.
     pub fn inputs(&self) -> &InputLog {
         &self.inputs

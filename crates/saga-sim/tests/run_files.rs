@@ -1,0 +1,33 @@
+//! Run files of format 1, committed once, must load and replay to the same trace forever: a
+//! teacher's saved run still opens after any refactoring. A change that breaks one of these
+//! is a change of the file format (see `wire`), not a refactoring.
+
+use saga_sim::run_file;
+use std::path::Path;
+
+/// Each committed file, the trace hash its replay gives, and where it ends.
+const FILES: &[(&str, &str, u64)] = &[
+    ("v1_defaults.json", "9f56064ae47a18bb", 831),
+    ("v1_crash_and_catch_up.json", "b3de4e9c6bbe0303", 12_000),
+    ("v1_two_pc_operator.json", "90376d7595dedaee", 10_000),
+    ("v1_fast_forward.json", "26092e5f1fdf5e38", 29_002),
+];
+
+#[test]
+fn committed_format_1_files_replay_to_their_pinned_hashes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runs");
+    for &(name, hash, end_ms) in FILES {
+        let text = std::fs::read_to_string(dir.join(name)).expect(name);
+        let file = run_file::read(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (_, outcome) = match file.until_ms {
+            Some(t) => file.run.run_until(t),
+            None => file.run.run_until_quiet(),
+        };
+        assert_eq!((format!("{:016x}", outcome.trace_hash), outcome.end_ms), (hash.to_string(), end_ms), "{name}");
+        // Written again by this version, it reads back as the same run.
+        let again = run_file::read(&run_file::write(&file.run, file.until_ms)).expect(name);
+        assert_eq!(again, file, "{name}");
+    }
+    let on_disk = std::fs::read_dir(&dir).expect("tests/runs").count();
+    assert_eq!(on_disk, FILES.len(), "every committed run file has a row here");
+}
