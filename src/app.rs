@@ -9,14 +9,15 @@ use crate::components::help_overlay::HelpOverlay;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::stage::Stage;
 use crate::components::tables::Tables;
+use crate::components::timeline_bar::{TimelineBar, read_file};
 use crate::components::toolbar::Toolbar;
 use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::layout::Arrangement;
-use crate::msg::UiMsg;
-use crate::state::{Action, Filters, Notice, Panel, Reliability, Snapshot, UiState};
+use crate::msg::{FileUnread, UiMsg};
+use crate::state::{Action, BranchRow, Filters, Notice, Panel, Snapshot, TimelineView, UiState};
 use crate::url_params::{LangParam, ParamProblem};
-use saga_sim::{Protocol, SimConfig, StuckStrategy, TraceEvent};
+use saga_sim::{Forked, RunFile, SimConfig, TraceEvent};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -49,6 +50,8 @@ const LANG_STORAGE_KEY: &str = "saga-lab-lang";
 struct Boot {
     lang: Lang,
     seed: u64,
+    /// The run the link carries, when it carries a usable one.
+    run: Option<RunFile>,
     notice: Option<String>,
     panic_test: bool,
 }
@@ -69,7 +72,7 @@ impl Boot {
             Some(LangParam::Ko) => lang = Lang::Ko,
             None => {}
         }
-        let problems: Vec<String> = params
+        let mut problems: Vec<String> = params
             .problems
             .iter()
             .map(|p| match p {
@@ -77,33 +80,42 @@ impl Boot {
                 ParamProblem::Seed(v) => format!("seed=\"{v}\": {}", t(lang, Key::SeedInvalid)),
             })
             .collect();
+        // A link's run, when it opens; otherwise the default run, saying what was wrong.
+        let run = params.run.as_deref().and_then(|text| match saga_sim::link::decode(text) {
+            Ok(file) => Some(file),
+            Err(p) => {
+                problems.push(format!("{}: {}", t(lang, Key::LinkUnusable), i18n::field_problem(lang, &p)));
+                None
+            }
+        });
         let seed = params.seed.unwrap_or(DEFAULT_SEED);
         let notice = (!problems.is_empty()).then(|| problems.join(" · "));
-        Boot { lang, seed, notice, panic_test: params.panic_test }
+        Boot { lang, seed, run, notice, panic_test: params.panic_test }
     }
 }
 
-fn config(idempotent: bool, protocol: Protocol, notify_first: bool, strategy: StuckStrategy) -> SimConfig {
-    let mut c = SimConfig { idempotent_consumers: idempotent, protocol, ..SimConfig::default() };
-    c.orchestration.notify_first = notify_first;
-    c.two_phase.strategy = strategy;
-    c
-}
-
-fn config_of(state: &UiState) -> SimConfig {
-    with_reliability(config(state.idempotent, state.protocol, state.notify_first, state.strategy), state.reliability)
-}
-
-fn with_reliability(mut c: SimConfig, r: Reliability) -> SimConfig {
-    use saga_sim::config::{DeliverySemantics, RestockRule};
-    c.publish = crate::components::delivery_options::publish_modes(r.publish);
-    c.delivery = if r.at_most_once { DeliverySemantics::AtMostOnce } else { DeliverySemantics::AtLeastOnce };
-    c.restock_rule = if r.guess_restock { RestockRule::GuessFromStock } else { RestockRule::CausationId };
-    c
-}
-
 fn snapshot(d: &Driver) -> Snapshot {
-    Snapshot { view: Rc::new(d.sim.view()), version: d.version, compare: Rc::new(d.compare_metrics()) }
+    Snapshot {
+        view: Rc::new(d.sim.view()),
+        version: d.version,
+        compare: Rc::new(d.compare_metrics()),
+        trace_hash: d.sim.trace_hash(),
+    }
+}
+
+/// The timeline as the strip shows it.
+fn timeline_view(d: &Driver) -> TimelineView {
+    let tl = d.timeline();
+    TimelineView {
+        branches: Rc::new(
+            tl.branches().iter().map(|b| BranchRow { id: b.id, parent: b.parent, end_ms: b.end_ms }).collect(),
+        ),
+        current: Some(tl.current().id),
+        end_ms: tl.current().end_ms,
+        in_past: tl.in_past(&d.sim),
+        replayable: tl.replayable(),
+        shown: d.shown,
+    }
 }
 
 fn reduced_motion() -> bool {
@@ -116,8 +128,13 @@ fn reduced_motion() -> bool {
 #[component]
 pub fn App() -> Html {
     let boot = use_memo((), |_| Boot::read());
-    let driver =
-        use_mut_ref(|| Driver::new(config(true, Protocol::Choreography, false, StuckStrategy::default()), boot.seed));
+    let driver = use_mut_ref(|| {
+        let mut d = Driver::new(SimConfig::default(), boot.seed);
+        if let Some(file) = &boot.run {
+            d.load(file);
+        }
+        d
+    });
     let state = {
         let driver = driver.clone();
         let boot = boot.clone();
@@ -134,12 +151,10 @@ pub fn App() -> Html {
                 help_open: false,
                 notice: boot.notice.clone().map(|text| Notice { text, problem: true }),
                 paused_by_hiding: false,
-                seed: d.seed,
-                idempotent: true,
-                protocol: d.config.protocol,
-                notify_first: false,
-                strategy: StuckStrategy::default(),
-                reliability: Reliability::default(),
+                seed: d.sim.seed(),
+                next: Rc::new(d.sim.config().clone()),
+                timeline: timeline_view(&d),
+                link: None,
                 fast_forward: None,
                 arrangement: arrangement_now(),
                 enlarged: None,
@@ -182,6 +197,10 @@ pub fn App() -> Html {
     {
         let latest_on = latest_on.clone();
         use_effect_with((), move |_| install_keys(latest_on));
+    }
+    {
+        let latest_on = latest_on.clone();
+        use_effect_with((), move |_| install_drop(latest_on));
     }
     {
         let (driver, dispatcher) = (driver.clone(), state.dispatcher());
@@ -233,18 +252,22 @@ pub fn App() -> Html {
         <div class={if state.help_open { "app modal-open" } else { "app" }}>
             <div class="app-body" inert={state.help_open}>
             <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={state.now_ms}
-                protocol={state.protocol} strategy={state.strategy} products={products} on={on.clone()} />
+                protocol={snap.view.config.protocol} strategy={snap.view.config.two_phase.strategy} products={products} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
             }
             <main class="layout" data-enlarged={enlarged.map(|p| p.id()).unwrap_or_default()}>
-                <section class="panel stage-panel" data-panel="stage" aria-labelledby="stage-h">
+                <section class="panel stage-panel" data-panel="stage" aria-labelledby="stage-h"
+                    data-trace-hash={format!("{:016x}", snap.trace_hash)}>
                     <h2 id="stage-h" class="visually-hidden">{ t(lang, Key::Stage) }</h2>
                     <Stage lang={lang} snapshot={snap.clone()} arrangement={state.arrangement} layer={layer.clone()}
-                        causal={state.causal.clone()} enlarged={is(Panel::Stage)} on={on.clone()} />
+                        causal={state.causal.clone()} enlarged={is(Panel::Stage)} on={on.clone()}>
+                        <TimelineBar lang={lang} timeline={state.timeline.clone()} now_ms={state.now_ms}
+                            link={state.link.clone()} on={on.clone()} />
+                    </Stage>
                 </section>
                 <Tables lang={lang} snapshot={snap.clone()} causal={state.causal.clone()} fast_forward={state.fast_forward}
-                    idempotent={state.idempotent} notify_first={state.notify_first} reliability={state.reliability} seed={state.seed}
+                    next={state.next.clone()} seed={state.seed}
                     enlarged={is(Panel::Detail)} tab={state.tab} log={log.clone()} selected={state.selected} on={on.clone()} />
                 <div class="side">
                     <ConsistencyPanel lang={lang} snapshot={snap.clone()} now_ms={state.now_ms} enlarged={is(Panel::Verdict)} on={on.clone()} />
@@ -254,6 +277,7 @@ pub fn App() -> Html {
                 </div>
             </main>
             <NoticeBar lang={lang} notice={state.notice.clone()} on={on.clone()} />
+            <div class="drop-hint" aria-hidden="true"><span>{ "⤒ " }{ t(lang, Key::DropToOpen) }</span></div>
             </div>
             if state.help_open {
                 <HelpOverlay lang={lang} on={on.clone()} />
@@ -268,13 +292,92 @@ fn refresh(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiSta
 
 /// Dispatches a new view; with `log` false the event log keeps its lines until `LogCatchUp`.
 fn refresh_with(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiState>, log: bool) {
-    let (snap, playing, speed_exp, fast_forward) = {
+    let (snap, playing, speed_exp, fast_forward, timeline) = {
         let d = driver.borrow();
-        (snapshot(&d), d.playing, d.speed_exp, d.fast_forward_status())
+        (snapshot(&d), d.playing, d.speed_exp, d.fast_forward_status(), timeline_view(&d))
     };
     dispatcher.dispatch(Action::Transport { playing, speed_exp });
     dispatcher.dispatch(if log { Action::Refresh(snap) } else { Action::RefreshAllButLog(snap) });
     dispatcher.dispatch(Action::FastForward(fast_forward));
+    dispatcher.dispatch(Action::Timeline(timeline));
+}
+
+/// Tells the person that acting in the past started a new branch.
+fn forked_notice(
+    dispatcher: &UseReducerDispatcher<UiState>,
+    lang: Lang,
+    forked: Forked,
+    parent: Option<u32>,
+    at_ms: u64,
+) {
+    let mut text = format!(
+        "{} {} · {} {}",
+        t(lang, Key::NewBranch),
+        forked.branch.0,
+        t(lang, Key::BranchFrom),
+        crate::format::clock(at_ms)
+    );
+    if let Some(parent) = parent {
+        text.push_str(&format!(" · {} {} {}", t(lang, Key::Branch), parent, t(lang, Key::OldFutureKept)));
+    }
+    if forked.dropped.is_some() {
+        text.push_str(&format!(" · {}", t(lang, Key::OldestBranchDropped)));
+    }
+    notice(dispatcher, text, false);
+}
+
+/// Opens a run from a file or a link in place of the current one, and says what was opened.
+fn open_run(
+    driver: &Rc<RefCell<Driver>>,
+    dispatcher: &UseReducerDispatcher<UiState>,
+    lang: Lang,
+    name: &str,
+    file: &RunFile,
+) {
+    let seed = {
+        let mut d = driver.borrow_mut();
+        d.load(file);
+        d.sim.seed()
+    };
+    dispatcher.dispatch(Action::NewRun { seed });
+    dispatcher.dispatch(Action::SetNext(Rc::new(file.run.config.clone())));
+    dispatcher.dispatch(Action::SetLink(None));
+    let at = driver.borrow().sim.now_ms();
+    let text = format!(
+        "{} {name}: {} {} {}",
+        t(lang, Key::Opened),
+        file.run.inputs.len(),
+        t(lang, Key::InputsReplayedTo),
+        crate::format::clock(at)
+    );
+    notice(dispatcher, text, false);
+    refresh(driver, dispatcher);
+}
+
+/// The address of this page carrying the run on screen: any static host, sub-folder included,
+/// since only the query changes.
+fn run_link(driver: &Rc<RefCell<Driver>>) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
+    let (run, end) = driver.borrow().record();
+    Some(format!("{base}?{}={}", saga_sim::link::PARAM, saga_sim::link::encode(&run, Some(end))))
+}
+
+/// Downloads `text` as a file named `name`.
+fn download(name: &str, text: &str) {
+    let blob = gloo_file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo_file::ObjectUrl::from(blob);
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = anchor {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // The download reads the object URL after the click returns: revoke it a minute later.
+    gloo_timers::callback::Timeout::new(60_000, move || drop(url)).forget();
 }
 
 fn notice(dispatcher: &UseReducerDispatcher<UiState>, text: String, problem: bool) {
@@ -312,8 +415,9 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::Reset(text) => match text.trim().parse::<u64>() {
             Ok(seed) => {
-                driver.borrow_mut().reset(config_of(state), seed);
-                dispatcher.dispatch(Action::ResetDone { seed, idempotent: state.idempotent });
+                driver.borrow_mut().reset((*state.next).clone(), seed);
+                dispatcher.dispatch(Action::NewRun { seed });
+                dispatcher.dispatch(Action::SetLink(None));
                 dispatcher.dispatch(Action::SetNotice(None));
                 refresh(driver, &dispatcher);
             }
@@ -394,7 +498,8 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             });
         }
         UiMsg::NextProtocol => {
-            let (protocol, strategy) = crate::components::toolbar::next_choice(state.protocol, state.strategy);
+            let c = &state.snapshot.view.config;
+            let (protocol, strategy) = crate::components::toolbar::next_choice(c.protocol, c.two_phase.strategy);
             handle(UiMsg::SetProtocol(protocol, strategy), driver, state);
         }
         UiMsg::SetLang(lang) => {
@@ -412,11 +517,15 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             }
         }
         UiMsg::Sim(command) => {
-            let problem = {
+            let (problem, forked, parent, at) = {
                 let mut d = driver.borrow_mut();
-                d.apply(command);
-                d.last_problem()
+                let parent = d.timeline().current().id.0;
+                let forked = d.apply(command);
+                (d.last_problem(), forked, parent, d.sim.now_ms())
             };
+            if let Some(f) = forked {
+                forked_notice(&dispatcher, lang, f, Some(parent), at);
+            }
             match problem {
                 Some(TraceEvent::Reply { reply: saga_sim::Reply::Rejected { reason } }) => {
                     notice(&dispatcher, i18n::rejection(lang, reason).to_string(), true)
@@ -441,15 +550,16 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             dispatcher.dispatch(Action::SetTab(crate::state::DetailTab::Event));
         }
         UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
-        UiMsg::SetIdempotent(on) => dispatcher.dispatch(Action::SetIdempotent(on)),
-        UiMsg::SetNotifyFirst(on) => dispatcher.dispatch(Action::SetNotifyFirst(on)),
+        UiMsg::SetNext(next) => dispatcher.dispatch(Action::SetNext(next)),
         UiMsg::SetProtocol(protocol, strategy) => {
-            let seed = driver.borrow().seed;
-            let c =
-                with_reliability(config(state.idempotent, protocol, state.notify_first, strategy), state.reliability);
-            driver.borrow_mut().reset(c, seed);
-            dispatcher.dispatch(Action::SetStrategy(strategy));
-            dispatcher.dispatch(Action::SetProtocol(protocol));
+            let seed = driver.borrow().sim.seed();
+            let mut next = (*state.next).clone();
+            next.protocol = protocol;
+            next.two_phase.strategy = strategy;
+            driver.borrow_mut().reset(next.clone(), seed);
+            dispatcher.dispatch(Action::SetNext(Rc::new(next)));
+            dispatcher.dispatch(Action::NewRun { seed });
+            dispatcher.dispatch(Action::SetLink(None));
             dispatcher.dispatch(Action::SetNotice(None));
             refresh(driver, &dispatcher);
         }
@@ -459,18 +569,24 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             }
             refresh(driver, &dispatcher);
         }
-        UiMsg::SetReliability(r) => dispatcher.dispatch(Action::SetReliability(r)),
         UiMsg::FastForward(text) => {
-            let max = saga_sim::chaos::MAX_ORDERS;
+            let max = saga_sim::MAX_FAST_FORWARD_ORDERS;
+            let parent = driver.borrow().timeline().current().id.0;
+            let at = driver.borrow().sim.now_ms();
             let started = text.trim().parse::<u32>().ok().map(|n| driver.borrow_mut().start_fast_forward(n));
-            if let Some(Ok(())) = started {
+            if let Some(Ok(forked)) = started {
+                if let Some(f) = forked {
+                    forked_notice(&dispatcher, lang, f, Some(parent), at);
+                }
                 // A fast-forward runs only while the run plays.
                 let mut d = driver.borrow_mut();
                 if !d.playing {
                     d.set_playing(true);
                 }
                 // An earlier complaint about the number no longer applies.
-                dispatcher.dispatch(Action::SetNotice(None));
+                if forked.is_none() {
+                    dispatcher.dispatch(Action::SetNotice(None));
+                }
             } else {
                 let text = format!(
                     "{}: {}: 1–{}",
@@ -483,6 +599,70 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             refresh(driver, &dispatcher);
         }
         UiMsg::BadInput(text) => notice(&dispatcher, text, true),
+        UiMsg::Seek(t_ms) => {
+            driver.borrow_mut().seek(t_ms);
+            dispatcher.dispatch(Action::PausedByHiding(false));
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::SwitchBranch(id) => {
+            driver.borrow_mut().switch_branch(id);
+            refresh(driver, &dispatcher);
+        }
+        UiMsg::CopyLink => {
+            let Some(link) = run_link(driver) else { return };
+            let chars = link.len();
+            dispatcher.dispatch(Action::SetLink(Some(link.clone().into())));
+            let copied = format!(
+                "{} ({} {})",
+                t(lang, Key::LinkCopied),
+                crate::format::count(chars as u64),
+                t(lang, Key::Characters)
+            );
+            let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
+            let dispatcher = dispatcher.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let done = match clipboard {
+                    Some(c) => wasm_bindgen_futures::JsFuture::from(c.write_text(&link)).await.is_ok(),
+                    None => false,
+                };
+                if done {
+                    notice(&dispatcher, copied, false);
+                } else {
+                    notice(&dispatcher, t(lang, Key::CopyByHand).to_string(), true);
+                    after_render(|| focus_selector(".link-field input"));
+                }
+            });
+        }
+        UiMsg::Export => {
+            let (text, seed) = {
+                let d = driver.borrow();
+                let (run, end) = d.record();
+                (saga_sim::run_file::write(&run, Some(end)), run.seed)
+            };
+            download(&format!("saga-lab-run-{seed}.json"), &text);
+        }
+        UiMsg::OpenFile(name, text) => {
+            let read = match text {
+                Ok(text) => saga_sim::run_file::read(&text).map_err(|p| i18n::field_problem(lang, &p)),
+                Err(FileUnread::TooLarge(bytes)) => Err(i18n::field_problem(
+                    lang,
+                    &saga_sim::FieldProblem::new(
+                        "",
+                        saga_sim::Problem::TooLarge {
+                            bytes,
+                            max_bytes: crate::components::timeline_bar::MAX_FILE_BYTES,
+                        },
+                    ),
+                )),
+                Err(FileUnread::Unreadable) => Err(t(lang, Key::FileUnreadable).to_string()),
+            };
+            match read {
+                Ok(file) => open_run(driver, &dispatcher, lang, &name, &file),
+                Err(problem) => {
+                    notice(&dispatcher, format!("{} — {name}: {problem}", t(lang, Key::FileUnusable)), true)
+                }
+            }
+        }
         UiMsg::DismissNotice => dispatcher.dispatch(Action::SetNotice(None)),
     }
 }
@@ -705,6 +885,62 @@ fn install_keys(on: Rc<RefCell<Callback<UiMsg>>>) -> impl FnOnce() {
             let _ = w.remove_event_listener_with_callback_and_bool("keyup", up.as_ref().unchecked_ref(), true);
         }
     }
+}
+
+/// Whether a drag carries files (not a text or a link being dragged about).
+fn drags_files(e: &web_sys::DragEvent) -> bool {
+    e.data_transfer().is_some_and(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+}
+
+/// A run file dropped anywhere on the page opens it; while a file is dragged over the page, a
+/// hint says so.
+fn install_drop(on: Rc<RefCell<Callback<UiMsg>>>) -> impl FnOnce() {
+    use gloo_events::{EventListener, EventListenerOptions};
+    let Some(window) = web_sys::window() else { return Box::new(|| ()) as Box<dyn FnOnce()> };
+    let app = || web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".app").ok().flatten());
+    let depth = Rc::new(Cell::new(0i32));
+    let reader = Rc::new(RefCell::new(None));
+    let options = EventListenerOptions::enable_prevent_default();
+    let enter = {
+        let depth = depth.clone();
+        EventListener::new_with_options(&window, "dragenter", options, move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::DragEvent>().filter(|e| drags_files(e)) else { return };
+            e.prevent_default();
+            depth.set(depth.get() + 1);
+            if let Some(a) = app() {
+                let _ = a.class_list().add_1("dropping");
+            }
+        })
+    };
+    let over = EventListener::new_with_options(&window, "dragover", options, move |e| {
+        // Without this the browser would open the file itself, leaving the page.
+        if let Some(e) = e.dyn_ref::<web_sys::DragEvent>().filter(|e| drags_files(e)) {
+            e.prevent_default();
+        }
+    });
+    let leave = {
+        let depth = depth.clone();
+        EventListener::new(&window, "dragleave", move |_| {
+            depth.set((depth.get() - 1).max(0));
+            if depth.get() == 0
+                && let Some(a) = app()
+            {
+                let _ = a.class_list().remove_1("dropping");
+            }
+        })
+    };
+    let dropped = EventListener::new_with_options(&window, "drop", options, move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::DragEvent>() else { return };
+        e.prevent_default();
+        depth.set(0);
+        if let Some(a) = app() {
+            let _ = a.class_list().remove_1("dropping");
+        }
+        if let Some(file) = e.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+            read_file(file, on.borrow().clone(), &reader);
+        }
+    });
+    Box::new(move || std::mem::drop((enter, over, leave, dropped)))
 }
 
 /// Runs `f` after the render that the current event causes (a timeout of zero runs after Yew's

@@ -1,10 +1,12 @@
-//! The app's side of the simulation: the `Sim`, virtual time against wall time, and the event
-//! store. No DOM here; the animation loop and the components call into it.
+//! The app's side of the simulation: the `Sim`, virtual time against wall time, the run's
+//! timeline (its branches and their past) and the event store. No DOM here; the animation loop
+//! and the components call into it.
 
 use crate::store::EventStore;
-use saga_sim::chaos::{ChaosProgress, ChaosRefusal, ChaosRun};
-use saga_sim::trace::{TraceEvent, TraceRecord};
-use saga_sim::{Command, Metrics, Protocol, Sim, SimConfig};
+use saga_sim::{
+    BranchId, ChaosProgress, ChaosRefusal, ChaosRun, Command, Forked, Metrics, Protocol, Run, RunFile, Sim, SimConfig,
+    Timeline, TraceEvent, TraceRecord,
+};
 
 /// A shared driver with the version it had when a component was given it, so props compare
 /// cheaply and a component re-renders when the driver changed.
@@ -48,14 +50,15 @@ pub struct FastForwardStatus {
     pub elapsed_ms: f64,
 }
 
+/// How far a replay goes between two looks of the timeline, so it takes its checkpoints.
+const REPLAY_CHUNK_MS: u64 = 1_000;
+
 /// The simulation with its clock.
 pub struct Driver {
     /// The simulation.
     pub sim: Sim,
-    /// The config it was built from (for reset).
-    pub config: SimConfig,
-    /// Its seed.
-    pub seed: u64,
+    /// The run's branches and their past.
+    timeline: Timeline,
     /// Whether virtual time follows wall time.
     pub playing: bool,
     /// Speed as a power of ten.
@@ -67,12 +70,13 @@ pub struct Driver {
     pub store: EventStore,
     /// Bumped whenever the store or the world changed.
     pub version: u64,
+    /// Bumped whenever another past is put on screen (a seek, a branch, a new run): what was
+    /// selected in the event log then means nothing now.
+    pub shown: u64,
     scratch: Vec<TraceRecord>,
     /// The same run under the other protocols, advanced in step with `sim` (compare view).
     compare: Option<Vec<Sim>>,
     compare_scratch: Vec<TraceRecord>,
-    /// False once something the command log cannot replay happened (a fast-forward).
-    replayable: bool,
     fast_forward: Option<(ChaosRun, FastForwardStatus)>,
     /// When the last fast-forward slice ended, to count the wall time between slices.
     fast_forward_wall_ms: Option<f64>,
@@ -81,20 +85,20 @@ pub struct Driver {
 impl Driver {
     /// A new run.
     pub fn new(config: SimConfig, seed: u64) -> Driver {
+        let sim = Sim::new(config, seed);
         Driver {
-            sim: Sim::new(config.clone(), seed),
-            config,
-            seed,
+            timeline: Timeline::new(&sim),
+            sim,
             playing: true,
             speed_exp: DEFAULT_SPEED_EXP,
             virtual_ms: 0.0,
             last_wall_ms: None,
             store: EventStore::default(),
             version: 1,
+            shown: 1,
             scratch: Vec::new(),
             compare: None,
             compare_scratch: Vec::new(),
-            replayable: true,
             fast_forward: None,
             fast_forward_wall_ms: None,
         }
@@ -102,15 +106,14 @@ impl Driver {
 
     /// Starts the run again from t=0 with this seed and config; play state and speed stay.
     pub fn reset(&mut self, config: SimConfig, seed: u64) {
-        self.sim = Sim::new(config.clone(), seed);
-        self.config = config;
-        self.seed = seed;
+        self.sim = Sim::new(config, seed);
+        self.timeline = Timeline::new(&self.sim);
         self.virtual_ms = 0.0;
         self.last_wall_ms = None;
         self.store.clear();
-        self.replayable = true;
         self.fast_forward = None;
         self.version += 1;
+        self.shown += 1;
         if self.compare.is_some() {
             self.set_compare(true);
         }
@@ -121,17 +124,22 @@ impl Driver {
     /// gone alongside from the start; an operator's decisions stay this run's own); false when
     /// the run can no longer be replayed.
     pub fn set_compare(&mut self, on: bool) -> bool {
-        if !on || !self.replayable || !self.sim.inputs().complete() {
+        let inputs = self.sim.inputs();
+        // Replaying a fast-forward's thousands of orders under three more protocols would hold
+        // the page for seconds.
+        let fast_forwarded = inputs.inputs().iter().any(|i| matches!(i.command, Command::FastForward { .. }));
+        if !on || fast_forwarded || !inputs.complete() {
             self.compare = None;
             return !on;
         }
         let now = self.sim.now_ms();
-        let main = self.config.protocol;
+        let config = self.sim.config().clone();
+        let seed = self.sim.seed();
         let sims = Protocol::ALL
             .iter()
-            .filter(|&&p| p != main)
+            .filter(|&&p| p != config.protocol)
             .map(|&protocol| {
-                let mut sim = Sim::new(SimConfig { protocol, ..self.config.clone() }, self.seed);
+                let mut sim = Sim::new(SimConfig { protocol, ..config.clone() }, seed);
                 for input in self.sim.inputs().inputs().iter().filter(|i| !operator(&i.command)) {
                     sim.advance_until(input.at.at_ms);
                     sim.apply(input.command);
@@ -199,6 +207,7 @@ impl Driver {
         if target > self.sim.now_ms() {
             self.sim.advance_until(target);
             self.collect();
+            self.timeline.observe(&self.sim);
             self.advance_compare();
         }
     }
@@ -214,6 +223,7 @@ impl Driver {
         let target = self.sim.now_ms().saturating_add(ms);
         self.sim.advance_until(target);
         self.collect();
+        self.timeline.observe(&self.sim);
         self.advance_compare();
         self.virtual_ms = self.sim.now_ms() as f64;
         self.version += 1;
@@ -232,39 +242,126 @@ impl Driver {
             }
         }
         self.virtual_ms = self.virtual_ms.max(self.sim.now_ms() as f64);
+        self.timeline.observe(&self.sim);
         self.advance_compare();
     }
 
-    /// Applies a user command now.
-    pub fn apply(&mut self, command: Command) {
+    /// Before a person's input: in the past of the branch on screen, a new branch starts there
+    /// (the compared runs, which followed the old one, stop).
+    fn before_input(&mut self) -> Option<Forked> {
+        if !self.timeline.in_past(&self.sim) {
+            return None;
+        }
+        let forked = self.timeline.fork(&mut self.sim);
+        self.compare = None;
+        self.version += 1;
+        Some(forked)
+    }
+
+    /// Applies a user command now; when that is in the past, on a new branch (returned).
+    pub fn apply(&mut self, command: Command) -> Option<Forked> {
+        let forked = self.before_input();
         self.sim.apply(command);
         self.collect();
+        self.timeline.observe(&self.sim);
         // An operator's decision is about this run's own stuck orders and dead letters; the
         // other runs have theirs.
         if operator(&command) {
-            return;
+            return forked;
         }
         for sim in self.compare.iter_mut().flatten() {
             sim.apply(command);
             sim.drain_trace_into(&mut self.compare_scratch);
             self.compare_scratch.clear();
         }
+        forked
+    }
+
+    /// The run's timeline.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// The record of the branch on screen and how far it goes.
+    pub fn record(&self) -> (Run, u64) {
+        (self.timeline.run(), self.timeline.current().end_ms)
+    }
+
+    /// Shows the branch on screen as it was at `t_ms` (paused): the world, the tokens in
+    /// flight, the checker and the event log as they were. Playing on replays the branch's
+    /// recorded future; acting starts a new branch.
+    pub fn seek(&mut self, t_ms: u64) {
+        let mut history = Vec::new();
+        let sim = self.timeline.seek(t_ms, &mut history);
+        self.show_past(sim, &history);
+    }
+
+    /// Puts another branch on screen, at the moment shown now (or its end, if sooner).
+    pub fn switch_branch(&mut self, id: BranchId) -> bool {
+        let mut history = Vec::new();
+        let Some(sim) = self.timeline.switch(id, self.sim.now_ms(), &mut history) else { return false };
+        self.show_past(sim, &history);
+        true
+    }
+
+    fn show_past(&mut self, sim: Sim, history: &[TraceRecord]) {
+        self.set_playing(false);
+        self.sim = sim;
+        self.store.clear();
+        self.store.extend(history);
+        self.virtual_ms = self.sim.now_ms() as f64;
+        self.fast_forward = None;
+        self.compare = None;
+        self.version += 1;
+        self.shown += 1;
+    }
+
+    /// Opens a run from a file or a link: replayed to where it was saved (or to its last
+    /// input), paused there, with its past in the timeline.
+    pub fn load(&mut self, file: &RunFile) {
+        self.set_playing(false);
+        self.sim = Sim::new(file.run.config.clone(), file.run.seed);
+        self.timeline = Timeline::new(&self.sim);
+        self.store.clear();
+        self.fast_forward = None;
+        self.compare = None;
+        for &input in &file.run.inputs {
+            self.sim.enqueue(input);
+        }
+        let last = file.run.inputs.last().map_or(0, |i| i.at.at_ms);
+        let until = file.until_ms.unwrap_or(last);
+        while self.sim.now_ms().saturating_add(REPLAY_CHUNK_MS) < until {
+            let next = self.sim.now_ms() + REPLAY_CHUNK_MS;
+            self.sim.advance_until(next);
+            self.collect();
+            self.timeline.observe(&self.sim);
+        }
+        self.sim.advance_until(until);
+        self.collect();
+        self.timeline.observe(&self.sim);
+        self.virtual_ms = self.sim.now_ms() as f64;
+        self.version += 1;
+        self.shown += 1;
     }
 
     /// Starts running `orders` orders under chaos from now (see `saga_sim::chaos`). The compare
     /// view stops: the run no longer is the replay of its commands.
-    pub fn start_fast_forward(&mut self, orders: u32) -> Result<(), ChaosRefusal> {
+    pub fn start_fast_forward(&mut self, orders: u32) -> Result<Option<Forked>, ChaosRefusal> {
         if self.fast_forwarding() {
-            return Ok(());
+            return Ok(None);
         }
+        if !(1..=saga_sim::MAX_FAST_FORWARD_ORDERS).contains(&orders) {
+            return Err(ChaosRefusal::OrdersOutOfRange);
+        }
+        let forked = self.before_input();
         let run = ChaosRun::new(&mut self.sim, orders)?;
         let progress = ChaosProgress::Running { placed: 0, healed: false };
         self.fast_forward = Some((run, FastForwardStatus { orders, progress, elapsed_ms: 0.0 }));
         self.fast_forward_wall_ms = None;
-        self.replayable = false;
         self.compare = None;
+        self.timeline.observe(&self.sim);
         self.version += 1;
-        Ok(())
+        Ok(forked)
     }
 
     /// Whether a fast-forward is under way (paused or not).
@@ -291,6 +388,7 @@ impl Driver {
             loop {
                 status.progress = run.run(&mut self.sim, FAST_FORWARD_CHUNK_STEPS);
                 self.collect();
+                self.timeline.observe(&self.sim);
                 if matches!(status.progress, ChaosProgress::Done(_)) || clock() - start >= budget_ms {
                     break;
                 }
@@ -451,6 +549,46 @@ mod tests {
     }
 
     #[test]
+    fn a_seek_rebuilds_the_past_with_its_log_and_acting_there_forks() {
+        let mut d = Driver::new(SimConfig::default(), 3);
+        d.apply(place());
+        d.advance_by(300);
+        let (hash, view) = (d.sim.trace_hash(), d.sim.view());
+        d.advance_by(2_700);
+        let end = d.sim.trace_hash();
+        d.seek(300);
+        assert_eq!((d.sim.now_ms(), d.sim.trace_hash()), (300, hash));
+        assert!(d.sim.view() == view);
+        assert!(d.store.newest_first().count() > 0 && d.store.newest_first().all(|e| e.rec.at_ms <= 300));
+        assert!(d.timeline().in_past(&d.sim));
+        let forked = d.apply(Command::SetStock { product: ProductId(0), stock: 0 }).expect("a new branch");
+        assert_eq!(forked.branch.0, 2);
+        assert!(d.apply(place()).is_none(), "the new branch's end is here: no second fork");
+        assert!(d.switch_branch(saga_sim::BranchId(1)));
+        assert_eq!(d.sim.now_ms(), 300, "the same moment on the other branch");
+        d.seek(u64::MAX);
+        assert_eq!(d.sim.trace_hash(), end, "and its end, as it was");
+    }
+
+    #[test]
+    fn a_loaded_run_is_the_run_it_was_saved_from() {
+        let mut a = Driver::new(SimConfig::default(), 8);
+        a.apply(place());
+        a.advance_by(120);
+        a.apply(Command::Fault(saga_sim::Fault::Crash { service: saga_sim::ServiceId::Delivery }));
+        a.advance_by(4_000);
+        let (run, end) = a.record();
+        let text = saga_sim::run_file::write(&run, Some(end));
+        let mut b = Driver::new(SimConfig::default(), 1);
+        b.load(&saga_sim::run_file::read(&text).expect("reads"));
+        assert_eq!((b.sim.now_ms(), b.sim.trace_hash()), (a.sim.now_ms(), a.sim.trace_hash()));
+        assert!(!b.playing, "opened paused, where it was saved");
+        assert!(b.store.newest_first().count() > 0, "with its log");
+        b.seek(100);
+        assert_eq!(b.sim.now_ms(), 100, "and its past");
+    }
+
+    #[test]
     fn the_driver_reports_a_rejection() {
         let mut d = Driver::new(SimConfig::default(), 1);
         d.apply(Command::CancelOrder { order: saga_sim::OrderId(9) });
@@ -473,7 +611,7 @@ mod tests {
         let mut d = Driver::new(SimConfig::default(), 5);
         let clock = ticking_clock();
         assert_eq!(d.start_fast_forward(0), Err(ChaosRefusal::OrdersOutOfRange));
-        assert_eq!(d.start_fast_forward(300), Ok(()));
+        assert_eq!(d.start_fast_forward(300), Ok(None));
         assert!(d.fast_forwarding());
         let mut slices = 0;
         while d.fast_forwarding() {

@@ -227,6 +227,35 @@ keys! {
     ShortcutProtocol => "Switch to the next protocol", "다음 프로토콜로 전환";
     ShortcutEnlarge => "Enlarge the panel with the focus (the stage), or put it back", "포커스가 있는 패널(없으면 무대)을 크게 보기 / 원래대로";
     Legend => "Legend", "범례";
+    Timeline => "Time travel", "시간 여행";
+    TimelineHint => "Drag to see the run at any earlier moment: tables, messages in flight, checks and log as they were. Acting in the past starts a new branch.", "끌어서 실행의 이전 시점을 그대로 봅니다: 테이블, 전송 중인 메시지, 검사, 로그. 과거에서 조작하면 새 브랜치가 시작됩니다.";
+    Branch => "Branch", "브랜치";
+    BranchFrom => "from", "시작:";
+    InThePast => "in the past", "과거 시점";
+    InThePastHint => "You are looking at the past: Play replays what happened next; acting here starts a new branch.", "과거를 보고 있습니다. 재생하면 그다음 일이 그대로 재생되고, 여기서 조작하면 새 브랜치가 시작됩니다.";
+    ToTheEnd => "To the end", "끝으로";
+    CopyLink => "Copy link", "링크 복사";
+    CopyLinkHint => "A link that opens this run, exactly, on any computer", "어느 컴퓨터에서나 이 실행을 그대로 여는 링크";
+    ExportRun => "Export", "내보내기";
+    ExportHint => "Download the run as a JSON file (saga-cli run reads it)", "실행을 JSON 파일로 내려받기 (saga-cli run으로 재현)";
+    ImportRun => "Import", "가져오기";
+    ImportHint => "Open a run file (or drop one on the page)", "실행 기록 파일 열기 (페이지에 끌어다 놓아도 됩니다)";
+    DropToOpen => "Drop a run file to open it", "실행 기록 파일을 놓으면 열립니다";
+    LinkCopied => "Link copied", "링크를 복사했습니다";
+    Characters => "characters", "자";
+    CopyByHand => "The browser did not allow copying: copy the link from the field.", "브라우저가 복사를 허용하지 않았습니다. 칸의 링크를 직접 복사하세요.";
+    RunLink => "Link to this run", "이 실행의 링크";
+    LinkUnusable => "The link could not be opened, so this is the default run", "링크를 열 수 없어 기본 실행을 보여 줍니다";
+    FileUnusable => "Could not open the file; the current run is kept", "파일을 열 수 없습니다. 지금 실행은 그대로입니다";
+    FileUnreadable => "the browser could not read it as text", "브라우저가 텍스트로 읽지 못했습니다";
+    Opened => "Opened", "열기 완료";
+    InputsReplayedTo => "inputs, replayed to", "개의 입력, 재생 시점:";
+    NewBranch => "New branch", "새 브랜치";
+    OldFutureKept => "keeps the old future", "에 이전 미래가 남아 있습니다";
+    OldestBranchDropped => "the oldest branch was dropped (at most 8 are kept)", "가장 오래된 브랜치는 지웠습니다 (최대 8개)";
+    Fingerprint => "Run fingerprint", "실행 지문";
+    FingerprintHint => "The same run gives the same fingerprint in any browser and in saga-cli.", "같은 실행이면 어느 브라우저에서도, saga-cli에서도 같은 지문이 나옵니다.";
+    NotReplayable => "This run received too many inputs to replay its past.", "입력이 너무 많아 이 실행의 과거를 다시 만들 수 없습니다.";
     LegendNormal => "event", "이벤트";
     LegendCompensation => "compensating transaction (dashed, ↩)", "보상 트랜잭션 (점선, ↩)";
     LegendCommand => "coordinator's command", "코디네이터의 명령";
@@ -430,6 +459,98 @@ pub fn reason(lang: Lang, r: CancelReason) -> &'static str {
         (CancelReason::SagaFailed, Lang::En) => "a step kept failing",
         (CancelReason::SagaFailed, Lang::Ko) => "단계가 계속 실패함",
     }
+}
+
+/// What a field needs, in a few words.
+fn expected(lang: Lang, e: saga_sim::Expected) -> &'static str {
+    use saga_sim::Expected as E;
+    match (e, lang) {
+        (E::WholeNumber, Lang::En) => "a whole number",
+        (E::WholeNumber, Lang::Ko) => "0 이상의 정수",
+        (E::Integer, Lang::En) => "an integer",
+        (E::Integer, Lang::Ko) => "정수",
+        (E::Number, Lang::En) => "a number",
+        (E::Number, Lang::Ko) => "숫자",
+        (E::Bool, _) => "true / false",
+        (E::Text, Lang::En) => "a string",
+        (E::Text, Lang::Ko) => "문자열",
+        (E::List, Lang::En) => "a list",
+        (E::List, Lang::Ko) => "목록(배열)",
+        (E::Object, Lang::En) => "an object",
+        (E::Object, Lang::Ko) => "객체",
+    }
+}
+
+/// What is wrong with a run file or a link, naming the field; sentences that need no particle
+/// after a name, so any field or value fits.
+pub fn field_problem(lang: Lang, p: &saga_sim::FieldProblem) -> String {
+    use saga_sim::Problem as P;
+    let ko = lang == Lang::Ko;
+    let what = match &p.problem {
+        P::Empty if ko => "내용이 비어 있습니다".to_string(),
+        P::Empty => "it is empty".to_string(),
+        P::TooLarge { bytes, max_bytes } if ko => {
+            format!(
+                "크기 {} 바이트: 실행 기록은 최대 {} 바이트입니다",
+                crate::format::count(*bytes),
+                crate::format::count(*max_bytes)
+            )
+        }
+        P::TooLarge { bytes, max_bytes } => {
+            format!(
+                "it is {} bytes; a run is at most {} bytes",
+                crate::format::count(*bytes),
+                crate::format::count(*max_bytes)
+            )
+        }
+        P::NotJson { line, column } if ko => format!("JSON이 아닙니다 ({line}행 {column}열)"),
+        P::NotJson { line, column } => format!("not JSON (line {line}, column {column})"),
+        P::NotARun if ko => "JSON이지만 사가 랩의 실행 기록이 아닙니다 (seed가 없습니다)".to_string(),
+        P::NotARun => "JSON, but not a Saga Lab run (it has no seed)".to_string(),
+        P::NewerFormat { format } if ko => {
+            format!("더 새로운 버전의 사가 랩이 만든 기록입니다 (형식 {format}). 이 버전은 형식 1을 읽습니다")
+        }
+        P::NewerFormat { format } => {
+            format!("made by a newer version of Saga Lab (format {format}); this version reads format 1")
+        }
+        P::Missing if ko => "값이 없습니다".to_string(),
+        P::Missing => "is missing".to_string(),
+        P::WrongType { expected: e } if ko => format!("값의 종류가 다릅니다 (필요한 값: {})", expected(lang, *e)),
+        P::WrongType { expected: e } => format!("must be {}", expected(lang, *e)),
+        P::UnknownField if ko => "이 형식에 없는 필드입니다".to_string(),
+        P::UnknownField => "is not a field of this format".to_string(),
+        P::UnknownName { got, known } if ko => format!("알 수 없는 이름 \"{got}\" (가능한 값: {})", known.join(", ")),
+        P::UnknownName { got, known } => format!("\"{got}\" is not one of {}", known.join(", ")),
+        P::OutOfRange { got, min, max } if ko => format!("{min}부터 {max} 사이여야 합니다 (입력값 {got})"),
+        P::OutOfRange { got, min, max } => format!("must be between {min} and {max}, got {got}"),
+        P::TooMany { got, max } if ko => format!("항목 {got}개: 최대 {max}개입니다"),
+        P::TooMany { got, max } => format!("holds {got}; at most {max}"),
+        P::NoneGiven if ko => "비어 있으면 안 됩니다".to_string(),
+        P::NoneGiven => "must not be empty".to_string(),
+        P::MinAboveMax { min_ms, max_ms } if ko => {
+            format!("min_ms {min_ms} > max_ms {max_ms}: 최솟값이 최댓값보다 큽니다")
+        }
+        P::MinAboveMax { min_ms, max_ms } => format!("min_ms ({min_ms}) is greater than max_ms ({max_ms})"),
+        P::NoSuchProduct { got, products } if ko => {
+            format!("상품 번호 {got}: 카탈로그에는 상품이 {products}개뿐입니다")
+        }
+        P::NoSuchProduct { got, products } => format!("no product {got} (the catalogue has {products})"),
+        P::TooLong { max_chars } if ko => format!("최대 {max_chars}자입니다"),
+        P::TooLong { max_chars } => format!("is longer than {max_chars} characters"),
+        P::PublishFirstAtOrder if ko => "먼저 발행은 상품·배송 서비스에만 있고 주문 서비스에는 없습니다".to_string(),
+        P::PublishFirstAtOrder => "publish-first is modelled at Product and Delivery, not at Order".to_string(),
+        P::OutOfOrder if ko => "앞 입력보다 이른 시점입니다: 입력은 시간 순서여야 합니다".to_string(),
+        P::OutOfOrder => "comes before the input above it; inputs must be in order".to_string(),
+        P::Truncated if ko => "링크가 잘렸습니다".to_string(),
+        P::Truncated => "the link is cut short".to_string(),
+        P::ChecksumMismatch if ko => "링크가 바뀌었거나 잘렸습니다 (체크섬 불일치)".to_string(),
+        P::ChecksumMismatch => "the link was changed or cut (its checksum does not match)".to_string(),
+        P::BadCharacter { got } if ko => format!("링크에 쓸 수 없는 문자 '{got}'"),
+        P::BadCharacter { got } => format!("'{got}' cannot be in a link"),
+        P::TrailingBytes if ko => "링크에 실행 기록 뒤로 남는 내용이 있습니다".to_string(),
+        P::TrailingBytes => "the link has bytes after its run".to_string(),
+    };
+    if p.field.is_empty() { what } else { format!("`{}`: {what}", p.field) }
 }
 
 /// How a service publishes, in a few words.

@@ -33,16 +33,12 @@ pub enum UiMsg {
     Select(Option<u64>),
     /// Change the event-log filters.
     SetFilters(Filters),
-    /// Choose idempotent consumers for the next reset.
-    SetIdempotent(bool),
+    /// The configuration the next reset starts with.
+    SetNext(std::rc::Rc<saga_sim::SimConfig>),
     /// Switch protocol (and, for TCC, the strategy for stuck orders): the run starts again.
     SetProtocol(saga_sim::Protocol, saga_sim::StuckStrategy),
-    /// Run the irreversible step first on the next reset.
-    SetNotifyFirst(bool),
     /// Turn the compare view on or off.
     SetCompare(bool),
-    /// Change the reliable-delivery switches for the next reset.
-    SetReliability(crate::state::Reliability),
     /// Run this many orders under chaos (the text typed, validated by the app).
     FastForward(String),
     /// Report bad input the component could not turn into a command.
@@ -68,4 +64,24 @@ pub enum UiMsg {
     SetTab(crate::state::DetailTab),
     /// Open the admin panel at this order's row, its decision buttons in reach.
     OpenAdmin(saga_sim::OrderId),
+    /// Show the run as it was at this virtual time (`u64::MAX`: its end).
+    Seek(u64),
+    /// Put another branch of the run on screen.
+    SwitchBranch(saga_sim::BranchId),
+    /// Put a link to the run on the clipboard (and in the strip, to copy by hand).
+    CopyLink,
+    /// Download the run as a JSON file.
+    Export,
+    /// Open a run file the person picked or dropped: its name, and its text or why it could
+    /// not be read.
+    OpenFile(String, Result<String, FileUnread>),
+}
+
+/// Why a picked or dropped file was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileUnread {
+    /// Larger than a run file can be: not read at all.
+    TooLarge(u64),
+    /// The browser could not read it, or it is not UTF-8 text.
+    Unreadable,
 }

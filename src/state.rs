@@ -14,6 +14,8 @@ pub struct Snapshot {
     pub view: Rc<View>,
     /// The driver's version when it was taken.
     pub version: u64,
+    /// The run's fingerprint (its trace hash) at that moment.
+    pub trace_hash: u64,
     /// Each protocol's figures when the compare view runs (empty otherwise).
     pub compare: Rc<Vec<(saga_sim::Protocol, saga_sim::Metrics)>>,
 }
@@ -33,6 +35,36 @@ pub struct Notice {
     pub problem: bool,
 }
 
+/// One branch as the timeline strip lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BranchRow {
+    /// Its number.
+    pub id: saga_sim::BranchId,
+    /// The branch it left and when, if any.
+    pub parent: Option<(saga_sim::BranchId, u64)>,
+    /// How far it has been run.
+    pub end_ms: u64,
+}
+
+/// What the timeline strip shows: the branches, the one on screen, and whether the moment on
+/// screen is in its past.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineView {
+    /// Every branch, oldest first.
+    pub branches: Rc<Vec<BranchRow>>,
+    /// The branch on screen.
+    pub current: Option<saga_sim::BranchId>,
+    /// Its end.
+    pub end_ms: u64,
+    /// Whether the moment on screen is before its end (acting there starts a new branch).
+    pub in_past: bool,
+    /// Whether the past can be rebuilt at all.
+    pub replayable: bool,
+    /// Bumped whenever a different past is put on screen (a seek, a switch, a new run), so
+    /// a selection made in another past is cleared.
+    pub shown: u64,
+}
+
 /// Event-log filters.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Filters {
@@ -42,17 +74,6 @@ pub struct Filters {
     pub event_type: Option<EventType>,
     /// Include acks, batches, offsets.
     pub transport: bool,
-}
-
-/// The reliable-delivery switches for the next reset (seeds 003, 004).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Reliability {
-    /// The publishing choice: an index into the menu (0 = the outbox everywhere).
-    pub publish: u8,
-    /// Consumers commit before handling.
-    pub at_most_once: bool,
-    /// Product guesses "restock?" from the stock level, as the original example does.
-    pub guess_restock: bool,
 }
 
 /// A panel of the page that can be enlarged to take most of the screen.
@@ -184,16 +205,13 @@ pub struct UiState {
     pub paused_by_hiding: bool,
     /// The seed shown in the seed box.
     pub seed: u64,
-    /// Whether the next reset uses idempotent consumers.
-    pub idempotent: bool,
-    /// The protocol of the run.
-    pub protocol: saga_sim::Protocol,
-    /// Whether the next reset runs the irreversible step first.
-    pub notify_first: bool,
-    /// TCC's strategy for stuck orders.
-    pub strategy: saga_sim::StuckStrategy,
-    /// The reliable-delivery switches for the next reset.
-    pub reliability: Reliability,
+    /// The configuration the next reset starts with: the run's own, changed by the settings
+    /// that apply on reset (the protocol menu resets at once).
+    pub next: Rc<saga_sim::SimConfig>,
+    /// The run's timeline as the strip shows it.
+    pub timeline: TimelineView,
+    /// The link made last, to copy by hand (the clipboard may refuse).
+    pub link: Option<yew::AttrValue>,
     /// The current or last fast-forward, if any since the reset. Updated on its own while a
     /// fast-forward runs: the rest of the page waits for its end instead of redrawing every
     /// table for thousands of orders ten times a second.
@@ -231,18 +249,14 @@ pub enum Action {
     SetNotice(Option<Notice>),
     /// Remember a pause caused by hiding the tab.
     PausedByHiding(bool),
-    /// A reset happened with this seed and idempotency choice.
-    ResetDone { seed: u64, idempotent: bool },
-    /// The idempotency checkbox changed (applies on reset).
-    SetIdempotent(bool),
-    /// The run restarted with this protocol.
-    SetProtocol(saga_sim::Protocol),
-    /// The notify-first checkbox changed (applies on reset).
-    SetNotifyFirst(bool),
-    /// The run restarted with this TCC strategy.
-    SetStrategy(saga_sim::StuckStrategy),
-    /// The reliable-delivery switches changed (applied on reset).
-    SetReliability(Reliability),
+    /// A new run started (a reset, a protocol switch, a link or a file) with this seed.
+    NewRun { seed: u64 },
+    /// The configuration of the next reset changed.
+    SetNext(Rc<saga_sim::SimConfig>),
+    /// The timeline changed (a new branch, a switch, the end moved).
+    Timeline(TimelineView),
+    /// Show a link to copy, or hide it.
+    SetLink(Option<yew::AttrValue>),
     /// Where the fast-forward stands.
     FastForward(Option<crate::driver::FastForwardStatus>),
     /// A new view for every panel but the event log, which catches up with `LogCatchUp`.
@@ -299,21 +313,24 @@ impl Reducible for UiState {
             Action::SetHelp(open) => s.help_open = open,
             Action::SetNotice(n) => s.notice = n,
             Action::PausedByHiding(p) => s.paused_by_hiding = p,
-            Action::ResetDone { seed, idempotent } => {
+            Action::NewRun { seed } => {
                 s.seed = seed;
-                s.idempotent = idempotent;
                 s.selected = None;
                 s.causal = Rc::default();
             }
-            Action::SetIdempotent(on) => s.idempotent = on,
-            Action::SetProtocol(p) => {
-                s.protocol = p;
-                s.selected = None;
-                s.causal = Rc::default();
+            Action::SetNext(next) => s.next = next,
+            Action::SetLink(link) => s.link = link,
+            Action::Timeline(timeline) => {
+                if timeline == s.timeline {
+                    return self;
+                }
+                // Another past: the selected event's number now means another event.
+                if timeline.shown != s.timeline.shown {
+                    s.selected = None;
+                    s.causal = Rc::default();
+                }
+                s.timeline = timeline;
             }
-            Action::SetNotifyFirst(on) => s.notify_first = on,
-            Action::SetStrategy(strategy) => s.strategy = strategy,
-            Action::SetReliability(r) => s.reliability = r,
             Action::SetArrangement(a) => s.arrangement = a,
             Action::Enlarge(p) => s.enlarged = p,
             Action::SetTab(t) => s.tab = t,

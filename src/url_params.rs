@@ -1,4 +1,5 @@
-//! The address's query string, decoded: `?lang=en|ko`, `?seed=N` and `?panic-test`. Pure and
+//! The address's query string, decoded: `?lang=en|ko`, `?seed=N`, `?run=...` (a run, packed
+//! by `saga_sim::link`) and `?panic-test`. Pure and
 //! total, so anything typed into the address bar gives an answer, and a cargo-fuzz target
 //! (`fuzz/fuzz_targets/url_params.rs`) can throw arbitrary strings at it.
 
@@ -28,6 +29,8 @@ pub struct UrlParams {
     pub lang: Option<LangParam>,
     /// The seed, when given and valid.
     pub seed: Option<u64>,
+    /// A run, as the link carries it (decoded by `saga_sim::link`, which names any problem).
+    pub run: Option<String>,
     /// Whether `panic-test` is present (the end-to-end test of the panic hook).
     pub panic_test: bool,
     /// Parameters given but not usable.
@@ -42,6 +45,7 @@ const PROBLEM_VALUE_CHARS: usize = 40;
 pub fn parse(search: &str) -> UrlParams {
     let mut out = UrlParams::default();
     let (mut lang_seen, mut seed_seen) = (false, false);
+    let mut run_seen = false;
     for pair in search.strip_prefix('?').unwrap_or(search).split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match decode(key).as_str() {
@@ -60,6 +64,10 @@ pub fn parse(search: &str) -> UrlParams {
                     Ok(seed) => out.seed = Some(seed),
                     Err(_) => out.problems.push(ParamProblem::Seed(shorten(&text))),
                 }
+            }
+            "run" if !run_seen => {
+                run_seen = true;
+                out.run = Some(decode(value));
             }
             "panic-test" => out.panic_test = true,
             _ => {}
@@ -132,6 +140,7 @@ mod tests {
             ("?seed=%4", None, None, false, &[P::Seed(String::new())]),
             ("?x=1&&=&seed=7", None, Some(7), false, &[]),
             ("?lang=%FF%FE", None, None, false, &[P::Lang(String::new())]),
+            ("?run=AQcC&run=x&seed=3", None, Some(3), false, &[]),
         ];
         for (search, lang, seed, panic_test, problems) in cases {
             let p = parse(search);
@@ -139,6 +148,13 @@ mod tests {
             let kinds = |v: &[P]| v.iter().map(|p| matches!(p, P::Lang(_))).collect::<Vec<_>>();
             assert_eq!(kinds(&p.problems), kinds(problems), "{search}");
         }
+    }
+
+    #[test]
+    fn a_run_is_passed_on_as_given_for_the_link_decoder_to_judge() {
+        assert_eq!(parse("?run=AQcC-_x&run=other").run.as_deref(), Some("AQcC-_x"));
+        assert_eq!(parse("?lang=ko").run, None);
+        assert_eq!(parse("?run=").run.as_deref(), Some(""));
     }
 
     #[test]

@@ -4,9 +4,8 @@
 
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
-use crate::state::Reliability;
-use saga_sim::config::PublishMode;
-use saga_sim::{Command, Fault, ServiceId};
+use saga_sim::{Command, DeliverySemantics, Fault, PublishMode, RestockRule, ServiceId, SimConfig};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -15,8 +14,8 @@ use yew::prelude::*;
 pub struct DeliveryOptionsProps {
     /// Display language.
     pub lang: Lang,
-    /// The switches for the next reset.
-    pub next: Reliability,
+    /// The configuration of the next reset.
+    pub next: Rc<SimConfig>,
     /// Whether the client's network is flaky now.
     pub flaky_client: bool,
     /// Whether Product's handler fails now.
@@ -44,16 +43,25 @@ const PUBLISH: [(Key, [PublishMode; 3]); 7] = {
 #[component]
 pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
     let lang = p.lang;
-    let next = p.next;
-    let publish = p.on.reform(move |e: Event| {
-        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-        UiMsg::SetReliability(Reliability { publish: v.parse().unwrap_or(0), ..next })
-    });
-    let check = |f: fn(Reliability, bool) -> Reliability| {
+    let next = &p.next;
+    let publish = {
+        let next = next.clone();
         p.on.reform(move |e: Event| {
-            UiMsg::SetReliability(f(next, e.target_unchecked_into::<HtmlInputElement>().checked()))
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            UiMsg::SetNext(Rc::new(SimConfig { publish: publish_modes(v.parse().unwrap_or(0)), ..(*next).clone() }))
         })
     };
+    let check = |f: fn(&mut SimConfig, bool)| {
+        let next = next.clone();
+        p.on.reform(move |e: Event| {
+            let mut c = (*next).clone();
+            f(&mut c, e.target_unchecked_into::<HtmlInputElement>().checked());
+            UiMsg::SetNext(Rc::new(c))
+        })
+    };
+    let chosen = PUBLISH.iter().position(|&(_, modes)| modes == next.publish).unwrap_or(0);
+    let at_most_once = next.delivery == DeliverySemantics::AtMostOnce;
+    let guess_restock = next.restock_rule == RestockRule::GuessFromStock;
     let live = |c: Command| p.on.reform(move |_: Event| UiMsg::Sim(c));
     let flaky = live(Command::SetFlakyClient { on: !p.flaky_client });
     let failing = live(Command::Fault(Fault::FailHandling { service: ServiceId::Product, on: !p.product_failing }));
@@ -69,14 +77,16 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
                 <span>{ t(lang, Key::Publishing) }</span>
                 <select onchange={publish}>
                     { for PUBLISH.iter().enumerate().map(|(i, &(key, _))| html! {
-                        <option value={i.to_string()} selected={usize::from(next.publish) == i}>{ t(lang, key) }</option>
+                        <option value={i.to_string()} selected={chosen == i}>{ t(lang, key) }</option>
                     }) }
                 </select>
             </label>
-            <label class="check"><input type="checkbox" checked={next.at_most_once}
-                onchange={check(|r, on| Reliability { at_most_once: on, ..r })} />{ t(lang, Key::AtMostOnce) }</label>
-            <label class="check"><input type="checkbox" checked={next.guess_restock}
-                onchange={check(|r, on| Reliability { guess_restock: on, ..r })} />{ t(lang, Key::GuessRestock) }</label>
+            <label class="check"><input type="checkbox" checked={at_most_once}
+                onchange={check(|c, on| c.delivery = if on { DeliverySemantics::AtMostOnce } else { DeliverySemantics::AtLeastOnce })} />
+                { t(lang, Key::AtMostOnce) }</label>
+            <label class="check"><input type="checkbox" checked={guess_restock}
+                onchange={check(|c, on| c.restock_rule = if on { RestockRule::GuessFromStock } else { RestockRule::CausationId })} />
+                { t(lang, Key::GuessRestock) }</label>
             <label class="check"><input type="checkbox" checked={p.flaky_client} onchange={flaky} />{ t(lang, Key::FlakyClient) }</label>
             <label class="check"><input type="checkbox" checked={p.product_failing} onchange={failing} />{ t(lang, Key::ProductHandlerFails) }</label>
             { button(Key::PoisonNextOrder, Fault::PoisonNextEvent { service: ServiceId::Order }) }
@@ -98,6 +108,6 @@ pub fn DeliveryOptions(p: &DeliveryOptionsProps) -> Html {
 }
 
 /// How each service publishes under a publishing choice (an index into the menu).
-pub fn publish_modes(choice: u8) -> [PublishMode; 3] {
-    PUBLISH.get(usize::from(choice)).map_or([PublishMode::Outbox; 3], |&(_, modes)| modes)
+fn publish_modes(choice: usize) -> [PublishMode; 3] {
+    PUBLISH.get(choice).map_or([PublishMode::Outbox; 3], |&(_, modes)| modes)
 }

@@ -6,8 +6,9 @@ use super::weather_form::WeatherForm;
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
-use crate::state::{Reliability, Snapshot};
-use saga_sim::{Command, PlacementMode, Protocol, ServiceId};
+use crate::state::Snapshot;
+use saga_sim::{Command, PlacementMode, Protocol, ServiceId, SimConfig};
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -18,12 +19,8 @@ pub struct SettingsPanelProps {
     pub lang: Lang,
     /// The world.
     pub snapshot: Snapshot,
-    /// Whether the next reset uses idempotent consumers.
-    pub idempotent: bool,
-    /// Whether the next reset runs the irreversible step first.
-    pub notify_first: bool,
-    /// The reliable-delivery switches for the next reset.
-    pub reliability: Reliability,
+    /// The configuration of the next reset.
+    pub next: Rc<SimConfig>,
     /// The run's seed.
     pub seed: u64,
     /// Where requests go.
@@ -36,9 +33,16 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
     let placement = |mode: PlacementMode| p.on.reform(move |_: Event| UiMsg::Sim(Command::SetPlacementMode { mode }));
-    let idem = p.on.reform(|e: Event| UiMsg::SetIdempotent(e.target_unchecked_into::<HtmlInputElement>().checked()));
-    let notify_first =
-        p.on.reform(|e: Event| UiMsg::SetNotifyFirst(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let check = |f: fn(&mut SimConfig, bool)| {
+        let next = p.next.clone();
+        p.on.reform(move |e: Event| {
+            let mut c = (*next).clone();
+            f(&mut c, e.target_unchecked_into::<HtmlInputElement>().checked());
+            UiMsg::SetNext(Rc::new(c))
+        })
+    };
+    let idem = check(|c, on| c.idempotent_consumers = on);
+    let notify_first = check(|c, on| c.orchestration.notify_first = on);
     // The text being typed is state: a refresh must never overwrite it.
     let (seed_text, typed) = use_field_text(p.seed.to_string());
     {
@@ -62,6 +66,10 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                 <button type="submit">{ t(lang, Key::ResetWithSeed) }</button>
                 <span class="muted">{ t(lang, Key::SeedHint) }</span>
             </form>
+            <p class="fingerprint" title={t(lang, Key::FingerprintHint)}>
+                { t(lang, Key::Fingerprint) }{ ": " }<code>{ format!("{:016x}", p.snapshot.trace_hash) }</code>
+                <span class="muted">{ " — " }{ t(lang, Key::FingerprintHint) }</span>
+            </p>
             <WeatherForm lang={lang} on={p.on.clone()} />
             <div class="options">
                 <fieldset class="placement">
@@ -71,12 +79,12 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                     <label class="check"><input type="radio" name="placement" checked={view.placement == PlacementMode::Cp}
                         onchange={placement(PlacementMode::Cp)} />{ t(lang, Key::Cp) }</label>
                 </fieldset>
-                <label class="check"><input type="checkbox" checked={p.idempotent} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
+                <label class="check"><input type="checkbox" checked={p.next.idempotent_consumers} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
                 if view.protocol == Protocol::Orchestration {
-                    <label class="check"><input type="checkbox" checked={p.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
+                    <label class="check"><input type="checkbox" checked={p.next.orchestration.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
                 }
             </div>
-            <DeliveryOptions lang={lang} next={p.reliability} flaky_client={view.flaky_client}
+            <DeliveryOptions lang={lang} next={p.next.clone()} flaky_client={view.flaky_client}
                 product_failing={view.services.iter().any(|s| s.id == ServiceId::Product && s.failing)} on={p.on.clone()} />
         </div>
     }

@@ -3,6 +3,7 @@
 //! Message tokens are drawn into `layer` by the animator, never by this component.
 
 use super::enlarge_button::EnlargeButton;
+use super::legend::Legend;
 use crate::i18n::{Key, Lang, t};
 use crate::layout::{Arrangement, Geometry};
 use crate::stage_markup;
@@ -29,6 +30,9 @@ pub struct StageProps {
     pub enlarged: bool,
     /// Where requests go.
     pub on: Callback<crate::msg::UiMsg>,
+    /// The controls under the stage (the time-travel strip).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The stage's geometry for a view.
@@ -45,7 +49,7 @@ pub fn Stage(p: &StageProps) -> Html {
     let g = geometry(p.arrangement, view);
     let markup = Html::from_html_unchecked(stage_markup::stage_svg(lang, view, &g, &p.causal).into());
     let coordinator = view.protocol.has_coordinator();
-    // An operator's alert takes the legend's place, loud, with the way to the decision.
+    // An operator's alert stands over the controls, loud, with the way to the decision.
     let alerted: Vec<saga_sim::OrderId> = view.txs.iter().filter(|t| t.alerted).map(|t| t.order).collect();
     let banner = alerted.first().map(|&order| {
         let open = p.on.reform(move |_: MouseEvent| crate::msg::UiMsg::OpenAdmin(order));
@@ -75,20 +79,13 @@ pub fn Stage(p: &StageProps) -> Html {
                     <g ref={p.layer.clone()} class="tokens"></g>
                 </svg>
             </div>
-            <figcaption class="legend">
-                if let Some(b) = banner { { b } } else {
-                <span class="visually-hidden">{ t(lang, Key::Legend) }{ ": " }</span>
-                <span class="item"><span class="swatch ev" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendNormal) }</span>
-                <span class="item"><span class="swatch comp" aria-hidden="true">{ "↩ OrderCancelled" }</span>{ t(lang, Key::LegendCompensation) }</span>
-                if coordinator {
-                    <span class="item"><span class="swatch cmd" aria-hidden="true">{ "Prepare" }</span>{ t(lang, Key::LegendCommand) }</span>
-                    <span class="item"><span class="swatch answer" aria-hidden="true">{ "✓" }</span>{ t(lang, Key::LegendAnswer) }</span>
-                }
-                <span class="item"><span class="swatch ctl" aria-hidden="true">{ "●" }</span>{ t(lang, Key::LegendControl) }</span>
-                <span class="item"><span class="swatch ghost" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendGhost) }</span>
-                <span class="item"><span class="swatch crowd" aria-hidden="true">{ "+12" }</span>{ t(lang, Key::LegendCrowd) }</span>
-                }
-                <EnlargeButton lang={lang} panel={Panel::Stage} name={t(lang, Key::Stage)} enlarged={p.enlarged} on={p.on.clone()} />
+            <figcaption class="stage-foot">
+                if let Some(b) = banner { { b } }
+                <div class="stage-controls">
+                    { p.children.clone() }
+                    <Legend lang={lang} coordinator={coordinator} />
+                    <EnlargeButton lang={lang} panel={Panel::Stage} name={t(lang, Key::Stage)} enlarged={p.enlarged} on={p.on.clone()} />
+                </div>
             </figcaption>
         </figure>
     }

@@ -33,12 +33,8 @@ pub struct TablesProps {
     pub causal: Rc<crate::store::CausalView>,
     /// The current or last fast-forward.
     pub fast_forward: Option<crate::driver::FastForwardStatus>,
-    /// Whether the next reset uses idempotent consumers.
-    pub idempotent: bool,
-    /// Whether the next reset runs the irreversible step first.
-    pub notify_first: bool,
-    /// The reliable-delivery switches for the next reset.
-    pub reliability: crate::state::Reliability,
+    /// The configuration of the next reset.
+    pub next: std::rc::Rc<saga_sim::SimConfig>,
     /// The run's seed.
     pub seed: u64,
     /// Whether this panel is enlarged.
@@ -118,8 +114,7 @@ pub fn Tables(p: &TablesProps) -> Html {
             </>
         },
         Tab::Settings => html! {
-            <SettingsPanel lang={lang} snapshot={p.snapshot.clone()} idempotent={p.idempotent}
-                notify_first={p.notify_first} reliability={p.reliability} seed={p.seed} on={p.on.clone()} />
+            <SettingsPanel lang={lang} snapshot={p.snapshot.clone()} next={p.next.clone()} seed={p.seed} on={p.on.clone()} />
         },
         Tab::Compare => html! {
             <ComparePanel lang={lang} rows={p.snapshot.compare.clone()} current={p.snapshot.view.protocol} on={p.on.clone()} />

@@ -38,9 +38,13 @@ pub mod trace;
 pub mod view;
 pub mod wire;
 
+pub use chaos::{ChaosOutcome, ChaosProgress, ChaosRefusal, ChaosRun, MAX_ORDERS as MAX_FAST_FORWARD_ORDERS};
 pub use checker::{Invariant, InvariantKind, Mark, Verdict, VerdictState, Violation};
 pub use command::{Command, DecisionTrap, Fault, TimedCommand};
-pub use config::{LinkFaults, MsRange, PlacementMode, ProductSpec, SimConfig, StuckStrategy, TwoPhaseConfig};
+pub use config::{
+    DeliverySemantics, LinkFaults, MsRange, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig,
+    StuckStrategy, TwoPhaseConfig,
+};
 pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 pub use input::{Input, InputLog, Position};
 pub use message::{CancelReason, Event, EventType, Message};
@@ -49,9 +53,11 @@ pub use outcome::Outcome;
 pub use problem::{Expected, FieldProblem, Problem};
 pub use protocol::Protocol;
 pub use run::Run;
+pub use run_file::RunFile;
 pub use scenario::{RunOutcome, Scenario};
 pub use services::delivery::DeliveryStatus;
 pub use services::order::{OrderStatus, Rejection, Reply};
 pub use sim::{Sim, Stats, StepResult};
+pub use timeline::{BranchId, Forked, Timeline};
 pub use trace::{TraceEvent, TraceRecord};
 pub use view::{OrderAnswers, View};

@@ -187,7 +187,7 @@ impl fmt::Display for Problem {
             Problem::Missing => f.write_str("is missing"),
             Problem::WrongType { expected } => write!(f, "must be {expected}"),
             Problem::UnknownField => f.write_str("is not a field of this format"),
-            Problem::UnknownName { got, known } => write!(f, "{got:?} is not one of {}", known.join(", ")),
+            Problem::UnknownName { got, known } => write!(f, "\"{got}\" is not one of {}", known.join(", ")),
             Problem::OutOfRange { got, min, max } => write!(f, "must be between {min} and {max}, got {got}"),
             Problem::TooMany { got, max } => write!(f, "holds {got}; at most {max}"),
             Problem::NoneGiven => f.write_str("must not be empty"),
@@ -204,7 +204,7 @@ impl fmt::Display for Problem {
             Problem::OutOfOrder => f.write_str("comes before the input above it; inputs must be in order"),
             Problem::Truncated => f.write_str("the link is cut short"),
             Problem::ChecksumMismatch => f.write_str("the link was changed or cut (its checksum does not match)"),
-            Problem::BadCharacter { got } => write!(f, "{got:?} cannot be in a link"),
+            Problem::BadCharacter { got } => write!(f, "'{got}' cannot be in a link"),
             Problem::TrailingBytes => f.write_str("the link has bytes after its run"),
         }
     }
