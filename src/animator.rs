@@ -11,9 +11,9 @@ use crate::format::fixed;
 use crate::i18n::{self, Key, Lang, t};
 use crate::layout::{self, Geometry, NODE_W, PILL_GAP, PILL_H};
 use crate::token_layout::{self, Want};
-use saga_sim::rpc::{RpcPacket, RpcResult};
-use saga_sim::view::InFlight;
+use saga_sim::InFlight;
 use saga_sim::{Message, ServiceId};
+use saga_sim::{RpcPacket, RpcResult};
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 

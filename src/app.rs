@@ -700,7 +700,7 @@ fn start_animation(
     let mut refreshed_last_frame = false;
     // What is in flight changes only when the engine steps or a command lands: between those,
     // frames reuse the list (with thousands in flight, building it is most of a frame's work).
-    let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::view::InFlight>) = (None, Vec::new());
+    let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::InFlight>) = (None, Vec::new());
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
             return;

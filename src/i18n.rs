@@ -6,13 +6,13 @@
 //! Korean word beside them), ids (o3, m12, p0), product names from the configuration, key names
 //! (Space, Esc) and unit symbols (ms, s).
 
+use saga_sim::CancelReason;
+use saga_sim::DeliveryStatus;
+use saga_sim::Invariant;
+use saga_sim::Outcome;
+use saga_sim::Refusal;
 use saga_sim::ServiceId;
-use saga_sim::checker::Invariant;
-use saga_sim::message::CancelReason;
-use saga_sim::outcome::Outcome;
-use saga_sim::services::delivery::DeliveryStatus;
-use saga_sim::services::order::{OrderStatus, Rejection};
-use saga_sim::trace::Refusal;
+use saga_sim::{OrderStatus, Rejection};
 
 /// A display language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -398,7 +398,7 @@ keys! {
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
-pub fn chaos_outcome(lang: Lang, o: &saga_sim::chaos::ChaosOutcome, elapsed_ms: f64) -> [String; 3] {
+pub fn chaos_outcome(lang: Lang, o: &saga_sim::ChaosOutcome, elapsed_ms: f64) -> [String; 3] {
     use crate::format::{count, duration};
     let (orders, rejected) = (count(o.orders.into()), count(u64::from(o.orders) - o.accepted.min(u64::from(o.orders))));
     let (confirmed, cancelled, pending) =
@@ -554,8 +554,8 @@ pub fn field_problem(lang: Lang, p: &saga_sim::FieldProblem) -> String {
 }
 
 /// How a service publishes, in a few words.
-pub fn publish_mode(lang: Lang, mode: saga_sim::config::PublishMode) -> &'static str {
-    use saga_sim::config::PublishMode as P;
+pub fn publish_mode(lang: Lang, mode: saga_sim::PublishMode) -> &'static str {
+    use saga_sim::PublishMode as P;
     match (mode, lang) {
         (P::Outbox, _) => t(lang, Key::Outbox),
         (P::DualWrite, _) => t(lang, Key::DualWriteShort),
@@ -565,8 +565,8 @@ pub fn publish_mode(lang: Lang, mode: saga_sim::config::PublishMode) -> &'static
 }
 
 /// How a service publishes and how many events wait unsent, short enough for a node's line.
-pub fn publish_mode_short(lang: Lang, mode: saga_sim::config::PublishMode) -> String {
-    use saga_sim::config::PublishMode as P;
+pub fn publish_mode_short(lang: Lang, mode: saga_sim::PublishMode) -> String {
+    use saga_sim::PublishMode as P;
     let name = match (mode, lang) {
         (P::PublishFirst, Lang::En) => "pub. first",
         _ => publish_mode(lang, mode),
@@ -630,8 +630,8 @@ pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
 }
 
 /// A participant's answer to a command.
-pub fn rpc_result(lang: Lang, r: saga_sim::rpc::RpcResult) -> String {
-    use saga_sim::rpc::RpcResult as R;
+pub fn rpc_result(lang: Lang, r: saga_sim::RpcResult) -> String {
+    use saga_sim::RpcResult as R;
     match (r, lang) {
         (R::Done, Lang::En) => "done".into(),
         (R::Done, Lang::Ko) => "완료".into(),
@@ -648,8 +648,8 @@ pub fn rpc_result(lang: Lang, r: saga_sim::rpc::RpcResult) -> String {
 }
 
 /// Why a saga went backwards.
-pub fn recovery(lang: Lang, r: saga_sim::services::coordinator::Recovery) -> String {
-    use saga_sim::services::coordinator::Recovery as Rc;
+pub fn recovery(lang: Lang, r: saga_sim::Recovery) -> String {
+    use saga_sim::Recovery as Rc;
     match (r, lang) {
         (Rc::Business { step, result }, Lang::En) => {
             format!("business failure at {} ({}): undo, retrying cannot help", step.name(), rpc_result(lang, result))
@@ -669,8 +669,8 @@ pub fn recovery(lang: Lang, r: saga_sim::services::coordinator::Recovery) -> Str
 }
 
 /// What the coordinator decided, as a sentence.
-pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecision) -> String {
-    use saga_sim::services::coordinator::SagaDecision as D;
+pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
+    use saga_sim::SagaDecision as D;
     let ko = lang == Lang::Ko;
     match *d {
         D::Started => (if ko { "사가 시작" } else { "saga started" }).into(),
@@ -802,7 +802,7 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::services::coordinator::SagaDecisi
 /// A message's payload, as the detail box shows it.
 pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
     use saga_sim::Event as Ev;
-    use saga_sim::message::StockChange;
+    use saga_sim::StockChange;
     let ko = lang == Lang::Ko;
     match *e {
         Ev::OrderPlaced { order, product, quantity } => {
@@ -1247,7 +1247,7 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
 /// One trace event as a sentence for the event log.
 pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
     use saga_sim::TraceEvent as E;
-    use saga_sim::trace::{LossCause, Lost};
+    use saga_sim::{LossCause, Lost};
     let ko = lang == Lang::Ko;
     let svc = |s: ServiceId| service(lang, s);
     match *e {
@@ -1461,7 +1461,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             }
         }
         E::DeadLetter { service: s, message, action } => {
-            use saga_sim::trace::DeadLetterAction as A;
+            use saga_sim::DeadLetterAction as A;
             match (action, ko) {
                 (A::Queued { attempts }, false) => {
                     format!("{}: {message} dead-lettered after {attempts} attempts", svc(s))

@@ -4,6 +4,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 // Pure modules: compiled and tested natively too.
+mod boundary;
 mod driver;
 mod format;
 mod i18n;

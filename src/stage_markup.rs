@@ -14,12 +14,12 @@ use crate::i18n::{self, Key, Lang, t};
 use crate::layout::{self, Geometry, LINE, NodeBox};
 use crate::markup::escape;
 use crate::store::CausalView;
-use saga_sim::config::PublishMode;
-use saga_sim::outbox::RowState;
-use saga_sim::services::coordinator::SagaPhase;
-use saga_sim::services::delivery::DeliveryStatus;
-use saga_sim::services::product::Ledger;
-use saga_sim::view::ServiceView;
+use saga_sim::DeliveryStatus;
+use saga_sim::Ledger;
+use saga_sim::PublishMode;
+use saga_sim::RowState;
+use saga_sim::SagaPhase;
+use saga_sim::ServiceView;
 use saga_sim::{Protocol, Reply, ServiceId, View};
 use std::fmt::Write;
 
@@ -255,7 +255,7 @@ impl Svg {
     fn client(&mut self, lang: Lang, view: &View, g: &Geometry) {
         // The client polls its latest order's status, so it sees PENDING turn final (seed 002
         // §44). A resubmitted request that Order recognised by its key says so.
-        let (line1, line2) = match view.replies.last().map(|r| r.1) {
+        let (line1, line2) = match view.replies.last().map(|r| r.reply) {
             Some(Reply::AlreadyPlaced { order }) => (format!("↻ {order}"), t(lang, Key::Recognised).to_string()),
             Some(Reply::Accepted { order } | Reply::Cancelled { order }) => {
                 let status = view.order(order).map(|o| i18n::status(lang, o.status)).unwrap_or_default();

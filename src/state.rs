@@ -2,7 +2,7 @@
 //! the components render from and the choices the person made.
 
 use crate::i18n::Lang;
-use saga_sim::message::EventType;
+use saga_sim::EventType;
 use saga_sim::{MessageId, OrderId, View};
 use std::rc::Rc;
 use yew::Reducible;

@@ -1,9 +1,9 @@
 //! The app's bounded memory of what happened: the event log's entries and the messages they
 //! mention, so a selected event's causal chain can be found by causation id.
 
-use saga_sim::message::EventType;
-use saga_sim::trace::{TraceEvent, TraceRecord};
+use saga_sim::EventType;
 use saga_sim::{Command, Message, MessageId, OrderId, Reply};
+use saga_sim::{TraceEvent, TraceRecord};
 use std::collections::{HashMap, VecDeque};
 
 /// Log entries kept; older ones scroll away.

@@ -90,7 +90,7 @@ async fn consistency_panel_reports_a_fresh_world_consistent() {
     }
     yew::Renderer::<Host>::with_root_and_props(
         root.clone(),
-        P { snapshot: Snapshot { view, version: 1, compare: Rc::default() } },
+        P { snapshot: Snapshot { view, version: 1, compare: Rc::default(), trace_hash: 0 } },
     )
     .render();
     sleep(20).await;

@@ -9,7 +9,7 @@ use crate::msg::UiMsg;
 use crate::state::Filters;
 use crate::state::Panel;
 use crate::store::is_transport;
-use saga_sim::message::EventType;
+use saga_sim::EventType;
 use saga_sim::{MessageId, OrderId, TraceEvent};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;

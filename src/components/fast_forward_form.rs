@@ -7,7 +7,7 @@ use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::markup::Markup;
 use crate::msg::UiMsg;
-use saga_sim::chaos::ChaosProgress;
+use saga_sim::ChaosProgress;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -41,7 +41,7 @@ pub fn FastForwardForm(p: &FastForwardFormProps) -> Html {
             <div class="row">
                 <div class="field">
                     <label for="ff-orders">{ t(lang, Key::ChaosOrders) }</label>
-                    <input id="ff-orders" name="ff_orders" type="number" min="1" max={saga_sim::chaos::MAX_ORDERS.to_string()}
+                    <input id="ff-orders" name="ff_orders" type="number" min="1" max={saga_sim::MAX_FAST_FORWARD_ORDERS.to_string()}
                         value={(*orders).clone()} oninput={typed} size="6" />
                 </div>
                 <button type="submit" disabled={running}>{ t(lang, Key::RunChaos) }</button>

@@ -3,7 +3,7 @@
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
-use saga_sim::services::order::MAX_QUANTITY;
+use saga_sim::MAX_QUANTITY;
 use saga_sim::{Command, ProductId};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

@@ -5,10 +5,10 @@
 use crate::i18n::{self, Key, Lang, t};
 use crate::markup::Markup;
 use crate::state::Snapshot;
+use saga_sim::RowState;
 use saga_sim::ServiceId;
-use saga_sim::config::{DeliverySemantics, PublishMode};
-use saga_sim::outbox::RowState;
-use saga_sim::view::ServiceView;
+use saga_sim::ServiceView;
+use saga_sim::{DeliverySemantics, PublishMode};
 use yew::prelude::*;
 
 /// Processed-message ids listed per service; the count covers the rest.

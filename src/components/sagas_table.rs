@@ -5,8 +5,8 @@ use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::markup::Markup;
 use crate::state::Snapshot;
-use saga_sim::rpc::Rpc;
-use saga_sim::services::coordinator::{SagaPhase, SagaRow};
+use saga_sim::Rpc;
+use saga_sim::{SagaPhase, SagaRow};
 use std::fmt::Write;
 use yew::prelude::*;
 

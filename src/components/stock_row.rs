@@ -4,8 +4,8 @@ use crate::format;
 use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
-use saga_sim::config::MAX_STOCK;
-use saga_sim::services::product::RowLock;
+use saga_sim::MAX_STOCK;
+use saga_sim::RowLock;
 use saga_sim::{Command, ProductId, Protocol};
 use yew::prelude::*;
 

@@ -68,10 +68,8 @@ pub fn Tables(p: &TablesProps) -> Html {
     };
     // While a fast-forward runs, its tab shows how far it is, whichever tab is open.
     let progress = p.fast_forward.and_then(|s| match s.progress {
-        saga_sim::chaos::ChaosProgress::Running { placed, .. } => {
-            Some(u64::from(placed) * 100 / u64::from(s.orders.max(1)))
-        }
-        saga_sim::chaos::ChaosProgress::Done(_) => None,
+        saga_sim::ChaosProgress::Running { placed, .. } => Some(u64::from(placed) * 100 / u64::from(s.orders.max(1))),
+        saga_sim::ChaosProgress::Done(_) => None,
     });
     let two_phase = p.snapshot.view.protocol.is_two_phase();
     let has_sagas = p.snapshot.view.protocol.has_coordinator();

@@ -6,9 +6,9 @@ use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::services::coordinator::{PARTICIPANTS, PartState, TxPhase, TxRow};
-use saga_sim::services::product::Ledger;
+use saga_sim::Ledger;
 use saga_sim::{Command, OrderId, Protocol, ServiceId, View};
+use saga_sim::{PARTICIPANTS, PartState, TxPhase, TxRow};
 use yew::prelude::*;
 
 /// Props of [`TxTable`].
@@ -48,7 +48,7 @@ fn own_row(lang: Lang, view: &View, service: ServiceId, order: OrderId) -> Strin
                 Some(Ledger::Taken { units, .. }) => format!("TAKEN {units}"),
                 Some(Ledger::Released { .. } | Ledger::Restored { .. }) => "RELEASED".into(),
                 Some(Ledger::Refused | Ledger::OutOfStock { .. }) => {
-                    i18n::rpc_result(lang, saga_sim::rpc::RpcResult::Refused)
+                    i18n::rpc_result(lang, saga_sim::RpcResult::Refused)
                 }
                 _ => "—".into(),
             }
@@ -80,22 +80,11 @@ fn part_mark(state: PartState) -> &'static str {
     }
 }
 
-/// Whether a person should decide this transaction now: TCC's stuck orders always; any
-/// unfinished transaction while its coordinator is down (2PC's participants in doubt).
-fn needs_operator(tx: &TxRow, coordinator_up: bool) -> bool {
-    match tx.phase {
-        TxPhase::Stuck { .. } => true,
-        TxPhase::Committed | TxPhase::Aborted => false,
-        _ => !coordinator_up,
-    }
-}
-
 /// The transactions and the admin panel.
 #[component]
 pub fn TxTable(p: &TxTableProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
-    let coordinator_up = view.services.iter().find(|s| s.id == ServiceId::Coordinator).is_none_or(|s| s.up);
     let m = &view.metrics;
     let (held_key, held_ms) = if view.protocol == Protocol::TwoPc {
         (Key::MetricLockTime, m.lock_ms)
@@ -129,11 +118,10 @@ pub fn TxTable(p: &TxTableProps) -> Html {
             }
         });
         let attempt = tx.parts.iter().filter(|x| x.state == PartState::Waiting).map(|x| x.attempt).max().unwrap_or(0);
-        let operator = needs_operator(tx, coordinator_up).then(|| {
-            let logged = match tx.phase {
-                TxPhase::Deciding { commit } if view.protocol == Protocol::TwoPc => Some(commit),
-                _ => None,
-            };
+        // The engine says which transactions need a person and which decisions it would carry
+        // out (2PC's logged decision binds, a delivered parcel cannot be cancelled, ...).
+        let choice = view.operator_choices.iter().find(|c| c.order == order).copied();
+        let operator = choice.map(|choice| {
             let button = |commit: bool| {
                 let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Resolve { order, commit }));
                 let key = if commit { Key::ConfirmByHand } else { Key::CancelByHand };
@@ -145,8 +133,8 @@ pub fn TxTable(p: &TxTableProps) -> Html {
             };
             html! {
                 <>
-                    if logged != Some(false) { { button(true) } }
-                    if logged != Some(true) { { button(false) } }
+                    if choice.confirm { { button(true) } }
+                    if choice.cancel { { button(false) } }
                 </>
             }
         });

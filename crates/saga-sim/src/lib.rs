@@ -38,26 +38,32 @@ pub mod trace;
 pub mod view;
 pub mod wire;
 
+// The façade: everything a screen needs, at the crate root. The app imports from here (and the
+// codec modules `link` and `run_file`), never from the engine's inner modules, so they can move.
 pub use chaos::{ChaosOutcome, ChaosProgress, ChaosRefusal, ChaosRun, MAX_ORDERS as MAX_FAST_FORWARD_ORDERS};
 pub use checker::{Invariant, InvariantKind, Mark, Verdict, VerdictState, Violation};
 pub use command::{Command, DecisionTrap, Fault, TimedCommand};
 pub use config::{
-    DeliverySemantics, LinkFaults, MsRange, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig,
+    DeliverySemantics, LinkFaults, MAX_STOCK, MsRange, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig,
     StuckStrategy, TwoPhaseConfig,
 };
 pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 pub use input::{Input, InputLog, Position};
-pub use message::{CancelReason, Event, EventType, Message};
+pub use message::{CancelReason, Event, EventType, Message, StockChange};
 pub use metrics::Metrics;
+pub use outbox::RowState;
 pub use outcome::Outcome;
 pub use problem::{Expected, FieldProblem, Problem};
 pub use protocol::Protocol;
+pub use rpc::{Rpc, RpcPacket, RpcResult};
 pub use run::Run;
 pub use run_file::RunFile;
 pub use scenario::{RunOutcome, Scenario};
+pub use services::coordinator::{PARTICIPANTS, PartState, Recovery, SagaDecision, SagaPhase, SagaRow, TxPhase, TxRow};
 pub use services::delivery::DeliveryStatus;
-pub use services::order::{OrderStatus, Rejection, Reply};
-pub use sim::{Sim, Stats, StepResult};
+pub use services::order::{MAX_QUANTITY, OrderStatus, Rejection, Reply};
+pub use services::product::{Ledger, RowLock};
+pub use sim::{Sim, Stats, StepResult, TimedReply};
 pub use timeline::{BranchId, Forked, Timeline};
-pub use trace::{TraceEvent, TraceRecord};
-pub use view::{OrderAnswers, View};
+pub use trace::{DeadLetterAction, LossCause, Lost, Refusal, TraceEvent, TraceRecord};
+pub use view::{InFlight, OperatorChoice, OrderAnswers, ServiceView, View};

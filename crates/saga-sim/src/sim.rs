@@ -293,6 +293,33 @@ const POISON_KEPT: usize = 64;
 /// How long a flaky client waits for an answer before sending its request again.
 pub const CLIENT_RETRY_MS: u64 = 400;
 
+/// The crash-after-commit fault's two moments.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CrashAfterCommit {
+    /// The service armed to crash after its next local transaction that emits events commits.
+    pub armed: Option<ServiceId>,
+    /// The service whose crash is due at the end of this step (its commit just happened).
+    pub due: Option<ServiceId>,
+}
+
+/// Poison messages: data every handler fails on.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Poison {
+    /// The poison messages, the most recent `POISON_KEPT`.
+    pub messages: VecDeque<MessageId>,
+    /// A producer whose next event will be poison.
+    pub next_from: Option<ServiceId>,
+}
+
+/// A reply from Order to the client, with when it arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimedReply {
+    /// Virtual time of the reply.
+    pub at_ms: u64,
+    /// The reply.
+    pub reply: Reply,
+}
+
 /// The simulation.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -342,7 +369,7 @@ pub struct Sim {
     touched_products: Vec<ProductId>,
     emitted: Vec<Message>,
     news: Vec<Violation>,
-    pub(crate) replies: VecDeque<(u64, Reply)>,
+    pub(crate) replies: VecDeque<TimedReply>,
     /// Placements Order refused, newest last (at most `REPLIES_KEPT`).
     pub(crate) refused_orders: VecDeque<crate::services::order::RefusedOrder>,
     pub(crate) stats: Stats,
@@ -350,16 +377,14 @@ pub struct Sim {
     pub(crate) lock_waiters: Vec<VecDeque<u32>>,
     /// A fault armed to fire at the coordinator's next decision.
     pub(crate) decision_trap: Option<DecisionTrap>,
-    /// A service armed to crash after its next committing local transaction, and one whose
-    /// crash is due at the end of this step.
-    pub(crate) crash_after_commit: (Option<ServiceId>, Option<ServiceId>),
+    /// The crash-after-commit fault: armed, then due.
+    pub(crate) crash_after_commit: CrashAfterCommit,
     /// Publish first: the armed service's tables before its local transaction, to roll back to.
     rollback: Option<Box<Rollback>>,
     /// Publish first: the service whose commit failed in this step, if any.
     rolled_back: Option<ServiceId>,
-    /// Messages every handler fails on (the most recent `POISON_KEPT`), and a producer whose
-    /// next event will be one.
-    pub(crate) poison: (VecDeque<MessageId>, Option<ServiceId>),
+    /// Poison messages, and the producer whose next event will be one.
+    pub(crate) poison: Poison,
     /// The dead-letter queue, oldest first (bounded by `limits.dead_letters`).
     pub(crate) dead_letters: VecDeque<DeadLetterEntry>,
     /// Keys of requests the flaky client is still waiting to hear about (bounded).
@@ -436,10 +461,10 @@ impl Sim {
             stats: Stats::default(),
             lock_waiters: vec![VecDeque::new(); initial.len()],
             decision_trap: None,
-            crash_after_commit: (None, None),
+            crash_after_commit: CrashAfterCommit::default(),
             rollback: None,
             rolled_back: None,
-            poison: (VecDeque::new(), None),
+            poison: Poison::default(),
             dead_letters: VecDeque::new(),
             resubmitting: VecDeque::new(),
             config,
@@ -728,7 +753,7 @@ impl Sim {
     fn end_step(&mut self) {
         self.rollback = None;
         self.rolled_back = None;
-        if let Some(service) = self.crash_after_commit.1.take() {
+        if let Some(service) = self.crash_after_commit.due.take() {
             let fault = Fault::Crash { service };
             self.record(TraceEvent::Command { command: Command::Fault(fault) });
             self.crash(service);

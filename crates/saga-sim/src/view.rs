@@ -8,7 +8,7 @@ use crate::ids::{MessageId, Offset, OrderId, ServiceId};
 use crate::message::Message;
 use crate::outbox::OutboxRow;
 use crate::services::delivery::DeliveryRow;
-use crate::services::order::{OrderRow, Reply};
+use crate::services::order::OrderRow;
 use crate::services::product::Ledger;
 use crate::sim::{Sim, Stats, TimerKind};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,17 @@ use serde::{Deserialize, Serialize};
 pub const VIEW_LOG_RECORDS: usize = 200;
 /// Processed-message ids per service included in a view.
 pub const VIEW_PROCESSED_IDS: usize = 32;
+
+/// A transaction an operator should decide now, and how they may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorChoice {
+    /// The order.
+    pub order: OrderId,
+    /// Whether confirming (committing) it would be carried out.
+    pub confirm: bool,
+    /// Whether cancelling (aborting) it would be carried out.
+    pub cancel: bool,
+}
 
 /// A product's row as Product holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +232,8 @@ pub struct View {
     pub orchestration: crate::config::OrchestrationConfig,
     /// TCC and 2PC transactions, by order (the coordinator's log).
     pub txs: Vec<crate::services::coordinator::TxRow>,
+    /// The transactions a person should decide now, with the decisions the engine accepts.
+    pub operator_choices: Vec<OperatorChoice>,
     /// TCC's strategy and reservation lifetime.
     pub two_phase: crate::config::TwoPhaseConfig,
     /// The summary figures.
@@ -235,7 +248,7 @@ pub struct View {
     /// them, for the animation).
     pub in_flight_count: usize,
     /// The client's most recent replies from Order, with their times, oldest first.
-    pub replies: Vec<(u64, Reply)>,
+    pub replies: Vec<crate::sim::TimedReply>,
     /// The most recent placements Order refused, oldest first (they never became orders).
     pub refused_orders: Vec<crate::services::order::RefusedOrder>,
     /// The checker's verdict.
@@ -348,6 +361,7 @@ impl Sim {
             registry: self.coordinator.registry.iter().copied().collect(),
             orchestration: self.config.orchestration,
             txs: self.coordinator.txs.iter().flatten().copied().collect(),
+            operator_choices: self.operator_choices(),
             two_phase: self.config.two_phase,
             metrics: self.metrics(),
             decision_trap: self.decision_trap,

@@ -136,6 +136,16 @@ fn session(seed: u64, config: SimConfig, acts: &[Act]) -> Result<(), TestCaseErr
     prop_assert_eq!(format!("{:016x}", replayed.trace_hash()), format!("{:016x}", live.trace_hash()), "trace hash");
     prop_assert!(replayed.view() == live.view(), "the replayed view differs from the live one");
     prop_assert_eq!(Run::of(&replayed), record, "replaying records the same inputs at the same positions");
+    // The admin panel offers what the view says; the engine carries out exactly that.
+    for choice in live.view().operator_choices {
+        for (commit, offered) in [(true, choice.confirm), (false, choice.cancel)] {
+            let mut trial = live.clone();
+            trial.drain_trace();
+            trial.apply(Command::Resolve { order: choice.order, commit });
+            let refused = trial.drain_trace().iter().any(|r| matches!(r.event, saga_sim::TraceEvent::Refused { .. }));
+            prop_assert_eq!(refused, !offered, "{:?} commit={}", choice, commit);
+        }
+    }
     Ok(())
 }
 

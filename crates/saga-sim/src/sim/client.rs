@@ -8,7 +8,7 @@ impl Sim {
         if self.replies.len() == REPLIES_KEPT {
             self.replies.pop_front();
         }
-        self.replies.push_back((self.now_ms, reply));
+        self.replies.push_back(TimedReply { at_ms: self.now_ms, reply });
         self.note_reply(reply);
         self.record(TraceEvent::Reply { reply });
     }

@@ -7,7 +7,7 @@ impl Sim {
     /// Starts handling the next record if the consumer is free, up, connected and has one.
     pub(super) fn pump_consumer(&mut self, service: ServiceId) {
         let n = &self.nodes[service.index()];
-        if !n.up || n.partitioned || n.consumer.in_hand.is_some() || self.crash_after_commit.1 == Some(service) {
+        if !n.up || n.partitioned || n.consumer.in_hand.is_some() || self.crash_after_commit.due == Some(service) {
             return;
         }
         let position = n.consumer.position;
@@ -159,7 +159,7 @@ impl Sim {
         let relevant = interested(self.config.protocol, service, event_type);
         let outcome = if relevant && idempotent && self.nodes[service.index()].consumer.processed.contains(msg.id) {
             Outcome::DuplicateIgnored
-        } else if relevant && (self.nodes[service.index()].failing || self.poison.0.contains(&msg.id)) {
+        } else if relevant && (self.nodes[service.index()].failing || self.poison.messages.contains(&msg.id)) {
             return None;
         } else if msg.event.order().is_some_and(|o| self.order.orders.is_archived(o)) {
             // A late copy about an order settled and archived: its rows are gone, so no handler

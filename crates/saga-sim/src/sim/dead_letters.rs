@@ -73,7 +73,7 @@ impl Sim {
             self.record(TraceEvent::DeadLetter { service: old.service, message: old.message.id, action });
             self.checker.event_lost(self.now_ms, old.message.event.order(), old.service);
         }
-        let poison = self.poison.0.contains(&message.id);
+        let poison = self.poison.messages.contains(&message.id);
         self.dead_letters.push_back(DeadLetterEntry { service, offset, message, attempts, poison, at_ms: self.now_ms });
         let action = DeadLetterAction::Queued { attempts };
         self.record(TraceEvent::DeadLetter { service, message: message.id, action });
@@ -133,7 +133,7 @@ impl Sim {
         if !found {
             return self.record(TraceEvent::Refused { reason: Refusal::NoSuchDeadLetter });
         }
-        self.poison.0.retain(|m| *m != message);
+        self.poison.messages.retain(|m| *m != message);
         for e in self.dead_letters.iter_mut().filter(|e| e.message.id == message) {
             e.poison = false;
         }

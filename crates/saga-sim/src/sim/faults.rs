@@ -61,13 +61,15 @@ impl Sim {
                 self.nodes[service.index()].handle_ms = handle_ms.min(crate::config::MAX_DURATION_MS);
             }
             Fault::AtNextDecision { then } => self.decision_trap = Some(then),
-            Fault::CrashAfterCommit { service } => self.crash_after_commit = (Some(service), None),
+            Fault::CrashAfterCommit { service } => {
+                self.crash_after_commit = CrashAfterCommit { armed: Some(service), due: None }
+            }
             Fault::FailHandling { service, on } => self.nodes[service.index()].failing = on,
-            Fault::PoisonNextEvent { service } => self.poison.1 = Some(service),
+            Fault::PoisonNextEvent { service } => self.poison.next_from = Some(service),
             Fault::HealAll => {
                 self.decision_trap = None;
-                self.crash_after_commit.0 = None;
-                self.poison.1 = None;
+                self.crash_after_commit.armed = None;
+                self.poison.next_from = None;
                 for n in &mut self.nodes {
                     n.failing = false;
                 }

@@ -12,7 +12,7 @@ impl Sim {
         }
         let mode = self.publish_mode(service);
         let first = self.emitted[0].id;
-        let failing_commit = mode == PublishMode::PublishFirst && self.crash_after_commit.0 == Some(service);
+        let failing_commit = mode == PublishMode::PublishFirst && self.crash_after_commit.armed == Some(service);
         let phantoms: Vec<Option<OrderId>> =
             if failing_commit { self.emitted.iter().map(|m| m.event.order()).collect() } else { Vec::new() };
         for i in 0..self.emitted.len() {
@@ -38,16 +38,16 @@ impl Sim {
                 self.roll_back(service, first, phantoms, sent);
             }
         }
-        if self.poison.1 == Some(service) {
-            self.poison.1 = None;
-            if self.poison.0.len() == POISON_KEPT {
-                self.poison.0.pop_front();
+        if self.poison.next_from == Some(service) {
+            self.poison.next_from = None;
+            if self.poison.messages.len() == POISON_KEPT {
+                self.poison.messages.pop_front();
             }
-            self.poison.0.push_back(first);
+            self.poison.messages.push_back(first);
         }
-        if self.crash_after_commit.0 == Some(service) {
+        if self.crash_after_commit.armed == Some(service) {
             // The armed crash strikes after this commit and before any publishing.
-            self.crash_after_commit = (None, Some(service));
+            self.crash_after_commit = CrashAfterCommit { armed: None, due: Some(service) };
         }
     }
 
@@ -60,7 +60,7 @@ impl Sim {
     /// fault armed there: remembers its tables, so the commit that fails can roll back to them.
     /// Taken only then, so an armed fault costs nothing on other steps.
     pub(crate) fn begin_local_tx(&mut self, service: ServiceId) {
-        if self.crash_after_commit.0 != Some(service) || self.publish_mode(service) != PublishMode::PublishFirst {
+        if self.crash_after_commit.armed != Some(service) || self.publish_mode(service) != PublishMode::PublishFirst {
             return;
         }
         let c = &self.nodes[service.index()].consumer;
@@ -75,7 +75,7 @@ impl Sim {
     /// The commit after a publish fails: the tables go back to where they were, the events
     /// already sent stay sent, and the service crashes at the end of the step.
     pub(super) fn roll_back(&mut self, service: ServiceId, first: MessageId, orders: Vec<Option<OrderId>>, sent: bool) {
-        self.crash_after_commit = (None, Some(service));
+        self.crash_after_commit = CrashAfterCommit { armed: None, due: Some(service) };
         debug_assert!(
             self.rollback.is_some(),
             "every local transaction that publishes first begins with begin_local_tx"

@@ -6,7 +6,7 @@ use super::*;
 impl Sim {
     /// Sends the relay's next batches while nothing blocks it.
     pub(super) fn pump_relay(&mut self, service: ServiceId) {
-        if self.crash_after_commit.1 == Some(service) {
+        if self.crash_after_commit.due == Some(service) {
             // The armed crash comes before the relay's next poll.
             return;
         }

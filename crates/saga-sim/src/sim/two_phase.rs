@@ -8,9 +8,10 @@ use super::{Sim, TimerKind};
 use crate::command::DecisionTrap;
 use crate::ids::{OrderId, ServiceId};
 use crate::rpc::{Rpc, RpcResult};
-use crate::services::coordinator::PARTICIPANTS;
+use crate::services::coordinator::{PARTICIPANTS, TxPhase};
 use crate::services::order::OrderStatus;
 use crate::trace::{Refusal, TraceEvent};
+use crate::view::OperatorChoice;
 
 /// Stale reservations one sweep asks about, so a sweep's cost stays bounded.
 const SWEEP_BATCH: usize = 8;
@@ -108,18 +109,8 @@ impl Sim {
     /// An operator decides `order` by hand: applied directly at every participant that is up,
     /// and written into the coordinator's log, which carries it to the rest.
     pub(super) fn resolve_by_hand(&mut self, order: OrderId, commit: bool) {
-        if !self.config.protocol.is_two_phase() {
-            return self.record(TraceEvent::Refused { reason: Refusal::NothingToResolve });
-        }
-        if let Err(reason) = self.coordinator.resolvable(order, commit) {
+        if let Some(reason) = self.resolve_refusal(order, commit) {
             return self.record(TraceEvent::Refused { reason });
-        }
-        if commit && !self.all_prepared(order) {
-            return self.record(TraceEvent::Refused { reason: Refusal::NotAllPrepared });
-        }
-        let delivered = self.delivery.get(order).is_some_and(|d| d.status == crate::DeliveryStatus::Completed);
-        if !commit && delivered {
-            return self.record(TraceEvent::Refused { reason: Refusal::AlreadyDelivered });
         }
         self.stats.operator_actions += 1;
         let Some(row) = self.coordinator.tx(order).copied() else { return };
@@ -142,6 +133,47 @@ impl Sim {
 
     /// Whether every participant holds what a commit needs for `order` (what an operator checks
     /// in each service before committing a transaction the coordinator never decided).
+    /// Why an operator may not decide `order` this way now, if they may not.
+    fn resolve_refusal(&self, order: OrderId, commit: bool) -> Option<Refusal> {
+        if !self.config.protocol.is_two_phase() {
+            return Some(Refusal::NothingToResolve);
+        }
+        if let Err(reason) = self.coordinator.resolvable(order, commit) {
+            return Some(reason);
+        }
+        if commit && !self.all_prepared(order) {
+            return Some(Refusal::NotAllPrepared);
+        }
+        let delivered = self.delivery.get(order).is_some_and(|d| d.status == crate::DeliveryStatus::Completed);
+        (!commit && delivered).then_some(Refusal::AlreadyDelivered)
+    }
+
+    /// The transactions a person should decide now (TCC's stuck orders; any unfinished one
+    /// while the coordinator is down, its participants in doubt), each with the decisions the
+    /// engine would carry out: the admin panel offers exactly these.
+    pub(crate) fn operator_choices(&self) -> Vec<OperatorChoice> {
+        if !self.config.protocol.is_two_phase() {
+            return Vec::new();
+        }
+        let coordinator_up = self.nodes[ServiceId::Coordinator.index()].up;
+        self.coordinator
+            .txs
+            .iter()
+            .flatten()
+            .filter(|tx| match tx.phase {
+                TxPhase::Stuck { .. } => true,
+                TxPhase::Committed | TxPhase::Aborted => false,
+                _ => !coordinator_up,
+            })
+            .map(|tx| OperatorChoice {
+                order: tx.order,
+                confirm: self.resolve_refusal(tx.order, true).is_none(),
+                cancel: self.resolve_refusal(tx.order, false).is_none(),
+            })
+            .filter(|c| c.confirm || c.cancel)
+            .collect()
+    }
+
     fn all_prepared(&self, order: OrderId) -> bool {
         use crate::services::delivery::DeliveryStatus as D;
         use crate::services::product::Ledger as L;
