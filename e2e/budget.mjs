@@ -15,6 +15,7 @@ import { measureBoot } from './budget/boot.mjs';
 import { lighthouse } from './budget/lighthouse.mjs';
 import { measureFrames } from './budget/frames.mjs';
 import { measureLongRun } from './budget/long_run.mjs';
+import { measureSeek } from './budget/seek.mjs';
 import { measureThroughput } from './budget/throughput.mjs';
 import { engineCost } from './budget/engine_cost.mjs';
 
@@ -25,6 +26,7 @@ try {
     await measureBoot(browser, url);
     await measureFrames(browser, url);
     await measureLongRun(browser, url);
+    await measureSeek(browser, url);
   } finally {
     await browser.close();
   }

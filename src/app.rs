@@ -17,7 +17,8 @@ use crate::layout::Arrangement;
 use crate::msg::{FileUnread, UiMsg};
 use crate::state::{Action, BranchRow, Filters, Notice, Panel, Snapshot, TimelineView, UiState};
 use crate::url_params::{LangParam, ParamProblem};
-use saga_sim::{Forked, RunFile, SimConfig, TraceEvent};
+use saga_record::RunFile;
+use saga_sim::{Forked, SimConfig, TraceEvent};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -81,7 +82,7 @@ impl Boot {
             })
             .collect();
         // A link's run, when it opens; otherwise the default run, saying what was wrong.
-        let run = params.run.as_deref().and_then(|text| match saga_sim::link::decode(text) {
+        let run = params.run.as_deref().and_then(|text| match saga_record::link::decode(text) {
             Ok(file) => Some(file),
             Err(p) => {
                 problems.push(format!("{}: {}", t(lang, Key::LinkUnusable), i18n::field_problem(lang, &p)));
@@ -360,7 +361,7 @@ fn run_link(driver: &Rc<RefCell<Driver>>) -> Option<String> {
     let location = web_sys::window()?.location();
     let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
     let (run, end) = driver.borrow().record();
-    Some(format!("{base}?{}={}", saga_sim::link::PARAM, saga_sim::link::encode(&run, Some(end))))
+    Some(format!("{base}?{}={}", saga_record::link::PARAM, saga_record::link::encode(&run, Some(end))))
 }
 
 /// Downloads `text` as a file named `name`.
@@ -637,13 +638,13 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             let (text, seed) = {
                 let d = driver.borrow();
                 let (run, end) = d.record();
-                (saga_sim::run_file::write(&run, Some(end)), run.seed)
+                (saga_record::run_file::write(&run, Some(end)), run.seed)
             };
             download(&format!("saga-lab-run-{seed}.json"), &text);
         }
         UiMsg::OpenFile(name, text) => {
             let read = match text {
-                Ok(text) => saga_sim::run_file::read(&text).map_err(|p| i18n::field_problem(lang, &p)),
+                Ok(text) => saga_record::run_file::read(&text).map_err(|p| i18n::field_problem(lang, &p)),
                 Err(FileUnread::TooLarge(bytes)) => Err(i18n::field_problem(
                     lang,
                     &saga_sim::FieldProblem::new(

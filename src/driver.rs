@@ -3,9 +3,10 @@
 //! and the components call into it.
 
 use crate::store::EventStore;
+use saga_record::RunFile;
 use saga_sim::{
-    BranchId, ChaosProgress, ChaosRefusal, ChaosRun, Command, Forked, Metrics, Protocol, Run, RunFile, Sim, SimConfig,
-    Timeline, TraceEvent, TraceRecord,
+    BranchId, ChaosProgress, ChaosRefusal, ChaosRun, Command, Forked, Metrics, Protocol, Run, Sim, SimConfig, Timeline,
+    TraceEvent, TraceRecord,
 };
 
 /// A shared driver with the version it had when a component was given it, so props compare
@@ -207,7 +208,6 @@ impl Driver {
         if target > self.sim.now_ms() {
             self.sim.advance_until(target);
             self.collect();
-            self.timeline.observe(&self.sim);
             self.advance_compare();
         }
     }
@@ -223,7 +223,6 @@ impl Driver {
         let target = self.sim.now_ms().saturating_add(ms);
         self.sim.advance_until(target);
         self.collect();
-        self.timeline.observe(&self.sim);
         self.advance_compare();
         self.virtual_ms = self.sim.now_ms() as f64;
         self.version += 1;
@@ -242,7 +241,6 @@ impl Driver {
             }
         }
         self.virtual_ms = self.virtual_ms.max(self.sim.now_ms() as f64);
-        self.timeline.observe(&self.sim);
         self.advance_compare();
     }
 
@@ -263,7 +261,6 @@ impl Driver {
         let forked = self.before_input();
         self.sim.apply(command);
         self.collect();
-        self.timeline.observe(&self.sim);
         // An operator's decision is about this run's own stuck orders and dead letters; the
         // other runs have theirs.
         if operator(&command) {
@@ -334,11 +331,9 @@ impl Driver {
             let next = self.sim.now_ms() + REPLAY_CHUNK_MS;
             self.sim.advance_until(next);
             self.collect();
-            self.timeline.observe(&self.sim);
         }
         self.sim.advance_until(until);
         self.collect();
-        self.timeline.observe(&self.sim);
         self.virtual_ms = self.sim.now_ms() as f64;
         self.version += 1;
         self.shown += 1;
@@ -359,7 +354,7 @@ impl Driver {
         self.fast_forward = Some((run, FastForwardStatus { orders, progress, elapsed_ms: 0.0 }));
         self.fast_forward_wall_ms = None;
         self.compare = None;
-        self.timeline.observe(&self.sim);
+        self.timeline.observe(&self.sim, &[]);
         self.version += 1;
         Ok(forked)
     }
@@ -388,7 +383,6 @@ impl Driver {
             loop {
                 status.progress = run.run(&mut self.sim, FAST_FORWARD_CHUNK_STEPS);
                 self.collect();
-                self.timeline.observe(&self.sim);
                 if matches!(status.progress, ChaosProgress::Done(_)) || clock() - start >= budget_ms {
                     break;
                 }
@@ -410,9 +404,12 @@ impl Driver {
         })
     }
 
+    /// Drains the engine's trace into the store, and lets the timeline see where the run
+    /// stands (it takes its checkpoints so).
     fn collect(&mut self) -> usize {
         self.scratch.clear();
         self.sim.drain_trace_into(&mut self.scratch);
+        self.timeline.observe(&self.sim, &self.scratch);
         if !self.scratch.is_empty() {
             self.store.extend(&self.scratch);
             self.version += 1;
@@ -578,9 +575,9 @@ mod tests {
         a.apply(Command::Fault(saga_sim::Fault::Crash { service: saga_sim::ServiceId::Delivery }));
         a.advance_by(4_000);
         let (run, end) = a.record();
-        let text = saga_sim::run_file::write(&run, Some(end));
+        let text = saga_record::run_file::write(&run, Some(end));
         let mut b = Driver::new(SimConfig::default(), 1);
-        b.load(&saga_sim::run_file::read(&text).expect("reads"));
+        b.load(&saga_record::run_file::read(&text).expect("reads"));
         assert_eq!((b.sim.now_ms(), b.sim.trace_hash()), (a.sim.now_ms(), a.sim.trace_hash()));
         assert!(!b.playing, "opened paused, where it was saved");
         assert!(b.store.newest_first().count() > 0, "with its log");

@@ -30,6 +30,15 @@ const IDS_SHOWN: usize = 3;
 /// How long a "duplicate ignored / applied" badge stays up, in virtual time.
 pub const BADGE_MS: u64 = 2_000;
 
+/// A duplicate badge's text: "m12 duplicate ignored", or only "duplicate ignored" when a long
+/// message id (after a fast-forward, "m35819") would push it past its node's edge.
+fn badge_label(lang: Lang, message: &str, key: Key, room: f64) -> String {
+    let full = format!("{message} {}", t(lang, key));
+    // The badge is bold, but the regular estimate is generous enough for DejaVu Sans Bold at
+    // these lengths (the e2e overlap test measures the real boxes).
+    if layout::text_width(&full) <= room { full } else { t(lang, key).to_string() }
+}
+
 /// The stage's inner SVG markup (without the token layer).
 pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, causal: &CausalView) -> String {
     let mut s = Svg { out: String::with_capacity(8_192), labels: Vec::new() };
@@ -342,7 +351,7 @@ impl Svg {
                 } else {
                     ("dup-badge", Key::DuplicateIgnored)
                 };
-                let label = format!("{} {}", d.message, t(lang, key));
+                let label = badge_label(lang, &d.message.to_string(), key, b.w - 10.0);
                 let w = layout::text_width(&label) + 12.0;
                 let y = b.top() + layout::TEXT + 6.0 + LINE * 3.0;
                 self.open(class, None);
@@ -649,6 +658,25 @@ mod tests {
         }
         let h = seen.expect("a lock with orders queued behind it");
         assert!(h.starts_with("lock o0 · wait o1"), "{h}");
+    }
+
+    #[test]
+    fn a_duplicate_badge_drops_a_long_message_id_rather_than_overflow() {
+        let nodes = [ServiceId::Order, ServiceId::Product, ServiceId::Delivery];
+        for arr in [Arrangement::Wide, Arrangement::Tall] {
+            let g = Geometry::new(arr, &nodes);
+            let room = g.node(ServiceId::Product).map(|b| b.w - 10.0).unwrap_or(0.0);
+            for lang in [Lang::En, Lang::Ko] {
+                for key in [Key::DuplicateIgnored, Key::DuplicateApplied] {
+                    for message in ["m7", "m35819", "m1234567"] {
+                        let label = badge_label(lang, message, key, room);
+                        assert!(layout::text_width(&label) <= room, "{label}");
+                    }
+                    let short = badge_label(lang, "m7", key, room);
+                    assert!(short.starts_with("m7 "), "{short} in {room}: {arr:?} {lang:?}");
+                }
+            }
+        }
     }
 
     /// Every label fits its box, in both languages, in every state a run can show: each

@@ -1,5 +1,5 @@
 //! The address's query string, decoded: `?lang=en|ko`, `?seed=N`, `?run=...` (a run, packed
-//! by `saga_sim::link`) and `?panic-test`. Pure and
+//! by `saga_record::link`) and `?panic-test`. Pure and
 //! total, so anything typed into the address bar gives an answer, and a cargo-fuzz target
 //! (`fuzz/fuzz_targets/url_params.rs`) can throw arbitrary strings at it.
 
@@ -29,7 +29,7 @@ pub struct UrlParams {
     pub lang: Option<LangParam>,
     /// The seed, when given and valid.
     pub seed: Option<u64>,
-    /// A run, as the link carries it (decoded by `saga_sim::link`, which names any problem).
+    /// A run, as the link carries it (decoded by `saga_record::link`, which names any problem).
     pub run: Option<String>,
     /// Whether `panic-test` is present (the end-to-end test of the panic hook).
     pub panic_test: bool,

@@ -26,7 +26,7 @@ pub struct TimelineBarProps {
 }
 
 /// The largest run file read at all (larger ones are refused by their size, unread).
-pub const MAX_FILE_BYTES: u64 = saga_sim::run_file::MAX_FILE_BYTES as u64;
+pub const MAX_FILE_BYTES: u64 = saga_record::run_file::MAX_FILE_BYTES as u64;
 
 /// Reads a picked or dropped file and sends it to the app as `OpenFile`. The reader must live
 /// until it calls back, so it is kept in `reader`.

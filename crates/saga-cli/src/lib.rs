@@ -1,7 +1,7 @@
 //! The runner's run-file reading, shared by its command line, the fuzz targets and the tests that
 //! replay what the fuzzers found.
 
-use saga_sim::run_file::{self, RunFile};
+use saga_record::run_file::{self, RunFile};
 
 /// The longest a checked run may run, in virtual ms, so the fuzzer spends its time on inputs
 /// rather than on one long run.
@@ -32,9 +32,9 @@ pub fn check_link_bytes(data: &[u8]) {
         let Ok(text) = std::str::from_utf8(rest) else { return };
         text.to_string()
     } else {
-        saga_sim::link::seal(rest)
+        saga_record::link::seal(rest)
     };
-    let Ok(file) = saga_sim::link::decode(&text) else { return };
+    let Ok(file) = saga_record::link::decode(&text) else { return };
     check(&file);
 }
 

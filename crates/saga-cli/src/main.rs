@@ -1,7 +1,7 @@
 //! `saga-cli`: runs saga-sim without a screen. Each subcommand prints one JSON object on stdout
 //! and exits 1 when an invariant is violated, 2 on bad input.
 
-use saga_sim::run_file::RunFile;
+use saga_record::run_file::RunFile;
 use saga_sim::swarm::{SwarmKnobs, run_seed};
 use saga_sim::{Protocol, Sim, bench};
 use serde_json::json;
@@ -185,8 +185,8 @@ fn run_cmd(file: &str, until: Option<u64>, trace: bool) -> ExitCode {
 fn link_cmd(file: &str, base: Option<&str>) -> ExitCode {
     match load(file) {
         Ok(loaded) => {
-            let run = saga_sim::link::encode(&loaded.run, loaded.until_ms);
-            let link = base.map(|b| format!("{b}?{}={run}", saga_sim::link::PARAM));
+            let run = saga_record::link::encode(&loaded.run, loaded.until_ms);
+            let link = base.map(|b| format!("{b}?{}={run}", saga_record::link::PARAM));
             print_json(json!({ "run": run, "chars": run.len(), "link": link }));
             ExitCode::SUCCESS
         }

@@ -1,7 +1,11 @@
 //! What a user (or a fault schedule) can do to the world.
 
-use crate::config::{LinkFaults, PlacementMode};
+use crate::config::{
+    LinkFaults, MAX_DURATION_MS, MAX_STOCK, PlacementMode, SimConfig, link_fault_problems, out_of_range,
+};
 use crate::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
+use crate::problem::{FieldProblem, Problem};
+use crate::services::order::MAX_QUANTITY;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -268,4 +272,45 @@ impl fmt::Display for Command {
             Command::SetFlakyClient { on } => write!(f, "client network {}", if on { "flaky" } else { "steady" }),
         }
     }
+}
+
+/// The problems with one command in a run with this config (the engine would refuse it, or
+/// clamp a number).
+pub fn command_problems(command: &Command, config: &SimConfig) -> Vec<FieldProblem> {
+    let products = config.products.len() as u64;
+    let mut out = Vec::new();
+    let mut bad = |field: &str, problem: Problem| out.push(FieldProblem::new(field, problem));
+    let product_problem =
+        |p: u16| (u64::from(p) >= products).then_some(Problem::NoSuchProduct { got: p.into(), products });
+    match *command {
+        Command::PlaceOrder { product, quantity, .. } => {
+            if let Some(p) = product_problem(product.0) {
+                bad("product", p);
+            }
+            if quantity == 0 || quantity > MAX_QUANTITY {
+                bad("quantity", out_of_range(quantity, 1, MAX_QUANTITY));
+            }
+        }
+        Command::SetStock { product, stock } => {
+            if let Some(p) = product_problem(product.0) {
+                bad("product", p);
+            }
+            if !(0..=MAX_STOCK).contains(&stock) {
+                bad("stock", out_of_range(stock, 0, MAX_STOCK));
+            }
+        }
+        Command::Fault(Fault::SetLinkFaults { faults, .. }) => {
+            for p in link_fault_problems(&faults) {
+                out.push(p.within("faults"));
+            }
+        }
+        Command::Fault(Fault::SetHandleTime { handle_ms, .. }) if handle_ms > MAX_DURATION_MS => {
+            bad("handle_ms", out_of_range(handle_ms, 0, MAX_DURATION_MS));
+        }
+        Command::FastForward { orders } if !(1..=crate::chaos::MAX_ORDERS).contains(&orders) => {
+            bad("orders", out_of_range(orders, 1, crate::chaos::MAX_ORDERS));
+        }
+        _ => {}
+    }
+    out
 }

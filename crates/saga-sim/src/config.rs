@@ -522,7 +522,13 @@ pub fn out_of_range<T: std::fmt::Display>(got: T, min: T, max: T) -> Problem {
 }
 
 fn probability_out_of_range(p: f64) -> Problem {
-    Problem::OutOfRange { got: p.to_string(), min: "0".into(), max: "1".into() }
+    // Written by `decimal`, not `Display`: the page then links no float formatting at all.
+    let got = match p {
+        p if p.is_nan() => "NaN".into(),
+        p if p.is_infinite() => if p > 0.0 { "inf" } else { "-inf" }.into(),
+        p => crate::decimal::write(p),
+    };
+    Problem::OutOfRange { got, min: "0".into(), max: "1".into() }
 }
 
 fn link_probabilities(f: &LinkFaults) -> [(&'static str, f64); 4] {

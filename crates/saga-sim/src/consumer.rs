@@ -2,9 +2,8 @@
 //! table.
 
 use crate::ids::{MessageId, Offset};
-use crate::stable_hash::FxHashSet;
+pub use crate::processed_table::ProcessedTable;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// The message a consumer is handling now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,56 +20,6 @@ pub struct InHand {
     pub redeliver: bool,
     /// Handling attempts so far (a failing handler is retried before dead-lettering).
     pub attempt: u32,
-}
-
-/// The ids a consumer has handled, bounded: the oldest are forgotten first.
-///
-/// A duplicate that arrives after more than `capacity` newer messages is no longer recognised;
-/// producer retries and redeliveries arrive long before that with the default capacity.
-#[derive(Clone, Debug, Default)]
-pub struct ProcessedTable {
-    ids: FxHashSet<MessageId>,
-    order: VecDeque<MessageId>,
-    capacity: usize,
-}
-
-impl ProcessedTable {
-    /// An empty table remembering up to `capacity` ids.
-    pub fn new(capacity: usize) -> ProcessedTable {
-        ProcessedTable { ids: FxHashSet::default(), order: VecDeque::new(), capacity: capacity.max(1) }
-    }
-
-    /// Whether `id` was handled.
-    pub fn contains(&self, id: MessageId) -> bool {
-        self.ids.contains(&id)
-    }
-
-    /// Records `id` as handled.
-    pub fn insert(&mut self, id: MessageId) {
-        if self.ids.insert(id) {
-            self.order.push_back(id);
-            if self.order.len() > self.capacity
-                && let Some(old) = self.order.pop_front()
-            {
-                self.ids.remove(&old);
-            }
-        }
-    }
-
-    /// How many ids are remembered.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// The most recent ids, newest first.
-    pub fn recent(&self, n: usize) -> impl Iterator<Item = MessageId> + '_ {
-        self.order.iter().rev().take(n).copied()
-    }
 }
 
 /// A consumer's state.

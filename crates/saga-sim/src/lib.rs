@@ -13,21 +13,20 @@ pub mod checker;
 pub mod command;
 pub mod config;
 pub mod consumer;
+pub mod decimal;
 pub mod ids;
 pub mod input;
-pub mod json;
-pub mod link;
 pub mod message;
 pub mod metrics;
 pub mod order_table;
 pub mod outbox;
 pub mod outcome;
 pub mod problem;
+pub mod processed_table;
 pub mod protocol;
 pub mod rng;
 pub mod rpc;
 pub mod run;
-pub mod run_file;
 pub mod scenario;
 pub mod services;
 pub mod sim;
@@ -36,10 +35,10 @@ pub mod swarm;
 pub mod timeline;
 pub mod trace;
 pub mod view;
-pub mod wire;
 
-// The façade: everything a screen needs, at the crate root. The app imports from here (and the
-// codec modules `link` and `run_file`), never from the engine's inner modules, so they can move.
+// The façade: everything a screen needs, at the crate root. The app imports from here (and from
+// `saga-record`, which writes runs as files and links), never from the engine's inner modules,
+// so they can move.
 pub use chaos::{ChaosOutcome, ChaosProgress, ChaosRefusal, ChaosRun, MAX_ORDERS as MAX_FAST_FORWARD_ORDERS};
 pub use checker::{Invariant, InvariantKind, Mark, Verdict, VerdictState, Violation};
 pub use command::{Command, DecisionTrap, Fault, TimedCommand};
@@ -57,7 +56,6 @@ pub use problem::{Expected, FieldProblem, Problem};
 pub use protocol::Protocol;
 pub use rpc::{Rpc, RpcPacket, RpcResult};
 pub use run::Run;
-pub use run_file::RunFile;
 pub use scenario::{RunOutcome, Scenario};
 pub use services::coordinator::{PARTICIPANTS, PartState, Recovery, SagaDecision, SagaPhase, SagaRow, TxPhase, TxRow};
 pub use services::delivery::DeliveryStatus;

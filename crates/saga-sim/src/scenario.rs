@@ -4,9 +4,9 @@
 
 use crate::checker::Violation;
 use crate::command::TimedCommand;
+use crate::command::command_problems;
 use crate::config::{SimConfig, out_of_range};
 use crate::problem::{FieldProblem, Problem};
-use crate::run_file::command_problems;
 use crate::sim::Sim;
 use serde::{Deserialize, Serialize};
 

@@ -520,6 +520,23 @@ impl Sim {
         self.stats
     }
 
+    /// A rough count of the heap bytes the simulation holds (its log, its tables, its queues):
+    /// what keeping a copy of it costs at most, for budgets such as time travel's checkpoints.
+    pub fn footprint_bytes(&self) -> usize {
+        use std::mem::size_of;
+        // An order's rows across Order, Product's ledger, Delivery and the coordinator.
+        const PER_ORDER_BYTES: usize = 512;
+        let processed: usize =
+            self.nodes.iter().map(|n| n.consumer.processed.len()).sum::<usize>() + self.recent_ids.len();
+        self.log.len() * size_of::<crate::bus::Record>()
+            + self.order.orders.len() * PER_ORDER_BYTES
+            + processed * 3 * size_of::<MessageId>()
+            + self.pending.len() * size_of::<Pending>()
+            + self.timers.len() * size_of::<Timer>()
+            + self.dead_letters.len() * size_of::<DeadLetterEntry>()
+            + self.nodes.iter().map(|n| n.outbox.rows.len() * size_of::<crate::outbox::OutboxRow>()).sum::<usize>()
+    }
+
     /// When the next timer or pending input is due, if anything is.
     pub fn next_due_ms(&self) -> Option<u64> {
         let t = self.timers.peek().map(|r| r.0.at_ms);

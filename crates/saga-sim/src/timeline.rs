@@ -25,10 +25,19 @@ use std::rc::Rc;
 
 /// The most branches kept.
 pub const MAX_BRANCHES: usize = 8;
-/// The most checkpoints of the branch on screen.
-pub const CHECKPOINTS_KEPT: usize = 32;
+/// The most checkpoints of the branch on screen. A checkpoint of a busy run holds a few MB
+/// that later ones do not share (its window of the bus log, its tables), so they are few; a
+/// seek replays at most the steps between two of them.
+pub const CHECKPOINTS_KEPT: usize = 8;
+/// The most heap the checkpoints of the branch on screen may hold (by `Sim::footprint_bytes`):
+/// a quiet class run keeps all [`CHECKPOINTS_KEPT`], a run that fast-forwarded thousands of
+/// orders fewer, further apart.
+pub const CHECKPOINT_BYTES: usize = 12 << 20;
 /// The most checkpoints of a branch not on screen.
-pub const CHECKPOINTS_KEPT_ASIDE: usize = 4;
+pub const CHECKPOINTS_KEPT_ASIDE: usize = 3;
+/// Trace records a checkpoint keeps from just before it, so a seek's event log does not start
+/// empty at the checkpoint.
+pub const HISTORY_AT_CHECKPOINT: usize = 200;
 /// Engine steps between two checkpoints at first; the spacing doubles with each thinning.
 pub const FIRST_SPACING_STEPS: u64 = 512;
 
@@ -44,6 +53,10 @@ struct Checkpoint {
     /// Inputs the run had received by then.
     inputs: usize,
     sim: Rc<Sim>,
+    /// The trace just before it, oldest first.
+    history: Rc<[TraceRecord]>,
+    /// What it holds, roughly (`Sim::footprint_bytes`).
+    bytes: usize,
 }
 
 /// One line of history.
@@ -109,6 +122,8 @@ pub struct Timeline {
     next_id: u32,
     /// False once the run's input log overflowed: its past can no longer be rebuilt.
     replayable: bool,
+    /// The newest trace records of the run on screen, for the next checkpoint's history.
+    recent: std::collections::VecDeque<TraceRecord>,
 }
 
 /// What became of the branches when acting in the past.
@@ -123,7 +138,14 @@ pub struct Forked {
 impl Timeline {
     /// The timeline of a run that starts now: `sim` is fresh, at t=0 before any input.
     pub fn new(sim: &Sim) -> Timeline {
-        let first = Checkpoint { at_ms: sim.now_ms(), steps: sim.stats().steps, inputs: 0, sim: Rc::new(sim.clone()) };
+        let first = Checkpoint {
+            at_ms: sim.now_ms(),
+            steps: sim.stats().steps,
+            inputs: 0,
+            sim: Rc::new(sim.clone()),
+            history: Rc::from([]),
+            bytes: sim.footprint_bytes(),
+        };
         Timeline {
             seed: sim.seed(),
             config: sim.config().clone(),
@@ -139,6 +161,7 @@ impl Timeline {
             current: 0,
             next_id: 2,
             replayable: sim.inputs().complete(),
+            recent: std::collections::VecDeque::new(),
         }
     }
 
@@ -169,12 +192,13 @@ impl Timeline {
         sim.now_ms() < b.end_ms || sim.stats().steps < b.end_steps || sim.inputs().inputs().len() < b.inputs.len()
     }
 
-    /// Takes note of where the live run stands: at the branch's end it extends the branch and
-    /// takes a checkpoint when one is due.
-    pub fn observe(&mut self, sim: &Sim) {
+    /// Takes note of where the live run stands and of the trace drained from it since the last
+    /// look: at the branch's end it extends the branch and takes a checkpoint when one is due.
+    pub fn observe(&mut self, sim: &Sim, trace: &[TraceRecord]) {
         if !sim.inputs().complete() {
             self.replayable = false;
         }
+        remember(&mut self.recent, trace);
         let in_past = self.in_past(sim);
         let b = &mut self.branches[self.current];
         let log = sim.inputs().inputs();
@@ -193,8 +217,12 @@ impl Timeline {
                 steps: b.end_steps,
                 inputs: log.len(),
                 sim: Rc::new(sim.clone()),
+                history: self.recent.iter().copied().collect(),
+                bytes: sim.footprint_bytes(),
             });
-            if b.checkpoints.len() > CHECKPOINTS_KEPT {
+            while b.checkpoints.len() > CHECKPOINTS_KEPT
+                || (b.checkpoints.len() > 2 && b.checkpoints.iter().map(|c| c.bytes).sum::<usize>() > CHECKPOINT_BYTES)
+            {
                 b.thin();
             }
         }
@@ -203,14 +231,15 @@ impl Timeline {
     /// The branch on screen as it was at `t_ms`, its later inputs waiting to land as time goes
     /// on. Inside the branch that is the moment a person acted at `t_ms`, just before (see
     /// `Sim::advance_until_input`), so acting there instead starts the other branch; at or past
-    /// the branch's end it is the end, as it was live. The trace from the
-    /// checkpoint before the nearest one up to `t_ms` goes to `history`, so an event log can
+    /// the branch's end it is the end, as it was live. The trace leading there (a little from
+    /// before the nearest checkpoint, then the replay) goes to `history`, so an event log can
     /// show what led there.
-    pub fn seek(&self, t_ms: u64, history: &mut Vec<TraceRecord>) -> Sim {
-        let b = self.current();
+    pub fn seek(&mut self, t_ms: u64, history: &mut Vec<TraceRecord>) -> Sim {
+        let b = &self.branches[self.current];
         let t = t_ms.min(b.end_ms);
         let nearest = b.checkpoints.iter().rposition(|c| c.at_ms <= t).unwrap_or(0);
-        let c = &b.checkpoints[nearest.saturating_sub(1)];
+        let c = &b.checkpoints[nearest];
+        history.extend_from_slice(&c.history);
         let mut sim = (*c.sim).clone();
         sim.drain_trace();
         for &input in &b.inputs[c.inputs.min(b.inputs.len())..] {
@@ -231,6 +260,8 @@ impl Timeline {
         }
         sim.drain_trace_into(history);
         trim(history);
+        self.recent.clear();
+        remember(&mut self.recent, history);
         sim
     }
 
@@ -284,6 +315,14 @@ impl Timeline {
 /// Records of a replay kept for the event log: the newest this many.
 pub const HISTORY_KEPT: usize = 8_192;
 
+fn remember(recent: &mut std::collections::VecDeque<TraceRecord>, trace: &[TraceRecord]) {
+    let skip = trace.len().saturating_sub(HISTORY_AT_CHECKPOINT);
+    recent.extend(&trace[skip..]);
+    while recent.len() > HISTORY_AT_CHECKPOINT {
+        recent.pop_front();
+    }
+}
+
 fn trim(history: &mut Vec<TraceRecord>) {
     if history.len() > 2 * HISTORY_KEPT {
         history.drain(..history.len() - HISTORY_KEPT);
@@ -304,8 +343,8 @@ mod tests {
     fn play(sim: &mut Sim, tl: &mut Timeline, to_ms: u64, every_ms: u64) {
         while sim.now_ms() < to_ms {
             sim.advance_until((sim.now_ms() + every_ms).min(to_ms));
-            sim.drain_trace();
-            tl.observe(sim);
+            let trace = sim.drain_trace();
+            tl.observe(sim, &trace);
         }
     }
 
@@ -363,7 +402,7 @@ mod tests {
         assert_eq!(forked, Forked { branch: BranchId(2), dropped: None });
         assert!(!past.has_pending_inputs(), "the later inputs are gone from the new branch");
         past.apply(Command::SetStock { product: ProductId(0), stock: 0 });
-        tl.observe(&past);
+        tl.observe(&past, &[]);
         play(&mut past, &mut tl, 5_000, 50);
         assert_eq!(tl.current().inputs().len(), 2);
         assert_eq!(tl.current().parent, Some((BranchId(1), 500)));
@@ -391,7 +430,7 @@ mod tests {
             let mut past = tl.seek(1_000 + k * 100, &mut sink);
             tl.fork(&mut past);
             past.apply(place());
-            tl.observe(&past);
+            tl.observe(&past, &[]);
         }
         assert_eq!(tl.branches().len(), MAX_BRANCHES);
         assert_eq!(tl.branches()[0].id, BranchId(6), "the oldest went first");

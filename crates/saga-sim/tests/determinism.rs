@@ -65,15 +65,6 @@ fn draining_or_stepping_differently_does_not_change_the_run() {
 }
 
 #[test]
-fn a_scenario_written_as_a_run_file_reproduces_the_run() {
-    let s = busy_scenario();
-    let text = saga_sim::run_file::write(&saga_sim::Run::from(&s), None);
-    let back = saga_sim::run_file::read(&text).expect("reads back");
-    assert_eq!(back.run, saga_sim::Run::from(&s));
-    assert_eq!(back.run.run_until_quiet().1.trace_hash, s.run().1.trace_hash);
-}
-
-#[test]
 fn absurd_times_are_refused_or_clamped_never_a_panic() {
     use saga_sim::{Command, ProductId, Sim, SimConfig};
     let mut sim = Sim::new(SimConfig::default(), 1);

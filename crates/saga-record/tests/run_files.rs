@@ -2,7 +2,7 @@
 //! teacher's saved run still opens after any refactoring. A change that breaks one of these
 //! is a change of the file format (see `wire`), not a refactoring.
 
-use saga_sim::run_file;
+use saga_record::run_file;
 use std::path::Path;
 
 /// Each committed file, the trace hash its replay gives, and where it ends.
@@ -30,4 +30,14 @@ fn committed_format_1_files_replay_to_their_pinned_hashes() {
     }
     let on_disk = std::fs::read_dir(&dir).expect("tests/runs").count();
     assert_eq!(on_disk, FILES.len(), "every committed run file has a row here");
+}
+
+#[test]
+fn a_scenario_written_as_a_run_file_reproduces_the_run() {
+    // Swarm seed 7 has crashes, partitions, loss, duplication and reordering.
+    let s = saga_sim::swarm::plan(7, saga_sim::swarm::SwarmKnobs::default()).scenario;
+    let text = run_file::write(&saga_sim::Run::from(&s), None);
+    let back = run_file::read(&text).expect("reads back");
+    assert_eq!(back.run, saga_sim::Run::from(&s));
+    assert_eq!(back.run.run_until_quiet().1.trace_hash, s.run().1.trace_hash);
 }

@@ -7,20 +7,20 @@
 //! 1. the format (`wire::FORMAT`), one byte;
 //! 2. the seed, then the whole config in the vocabulary's order (`wire::put_config`): whole
 //!    numbers as LEB128 varints, integers zigzagged first, names as their index, a text as its
-//!    length and UTF-8 bytes, a probability as its shortest decimal text (exact, and one or two
-//!    bytes for the usual 0 or 0.1);
+//!    length and UTF-8 bytes, a probability as its shortest decimal text (`decimal`: exact, and
+//!    one or three bytes for the usual 0 or 0.1);
 //! 3. `until_ms` plus one, or 0 for none;
 //! 4. the inputs: their count, then each as the time since the previous input, `after`, and the
 //!    command (`wire::put_command`);
 //! 5. a CRC-32 of all the above, so a link cut short or changed by hand is caught and named,
 //!    never replayed as some other run.
 
-use crate::input::{Input, MAX_INPUTS, Position};
-use crate::problem::{Expected, FieldProblem, Problem, shorten};
-use crate::run::Run;
 use crate::run_file::{RunFile, problems};
-use crate::scenario::MAX_COMMAND_AT_MS;
 use crate::wire::{FORMAT, WireIn, WireOut, get_command, get_config, put_command, put_config};
+use saga_sim::input::{Input, MAX_INPUTS, Position};
+use saga_sim::problem::{Expected, FieldProblem, Problem, shorten};
+use saga_sim::run::Run;
+use saga_sim::scenario::MAX_COMMAND_AT_MS;
 
 /// The query parameter that carries a run.
 pub const PARAM: &str = "run";
@@ -74,7 +74,7 @@ pub fn decode(text: &str) -> Result<RunFile, FieldProblem> {
         return Err(FieldProblem::new("format", Problem::NewerFormat { format }));
     }
     if format == 0 {
-        return Err(FieldProblem::new("format", crate::config::out_of_range(0, 1, FORMAT)));
+        return Err(FieldProblem::new("format", saga_sim::config::out_of_range(0, 1, FORMAT)));
     }
     let mut i = BinIn { bytes: body, at: 1, stack: vec![Frame { path: String::new(), index: None }] };
     let seed = i.uint("seed", u64::MAX, None)?;
@@ -94,7 +94,7 @@ pub fn decode(text: &str) -> Result<RunFile, FieldProblem> {
         let at_ms = last.checked_add_signed(delta).ok_or_else(|| {
             FieldProblem::new(
                 format!("inputs[{}].at_ms", inputs.len()),
-                crate::config::out_of_range(0, 0, MAX_COMMAND_AT_MS),
+                saga_sim::config::out_of_range(0, 0, MAX_COMMAND_AT_MS),
             )
         })?;
         last = at_ms;
@@ -217,7 +217,7 @@ impl WireOut for BinOut {
         self.varint(zigzag(v));
     }
     fn float(&mut self, _: &'static str, v: f64) {
-        self.raw_text(&if v.is_finite() { v.to_string() } else { "0".into() });
+        self.raw_text(&saga_sim::decimal::write(v));
     }
     fn flag(&mut self, _: &'static str, v: bool) {
         self.bytes.push(u8::from(v));
@@ -293,7 +293,7 @@ impl BinIn<'_> {
                 return Ok(v);
             }
         }
-        Err(FieldProblem::new(field, crate::config::out_of_range("more", "0", "18446744073709551615")))
+        Err(FieldProblem::new(field, saga_sim::config::out_of_range("more", "0", "18446744073709551615")))
     }
 
     fn raw_text(&mut self, field: &str, max_bytes: usize) -> Result<&str, FieldProblem> {
@@ -316,7 +316,7 @@ impl WireIn for BinIn<'_> {
         let field = self.field(key);
         let v = self.varint(&field)?;
         if v > max {
-            return Err(FieldProblem::new(field, crate::config::out_of_range(v, 0, max)));
+            return Err(FieldProblem::new(field, saga_sim::config::out_of_range(v, 0, max)));
         }
         Ok(v)
     }
@@ -329,9 +329,9 @@ impl WireIn for BinIn<'_> {
     fn float(&mut self, key: &'static str, _: Option<f64>) -> Result<f64, FieldProblem> {
         let field = self.field(key);
         let text = self.raw_text(&field, 32)?;
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(FieldProblem::new(field, crate::config::out_of_range(shorten(text), "0".into(), "1".into()))),
+        match saga_sim::decimal::read(text) {
+            Some(v) if v.is_finite() => Ok(v),
+            _ => Err(FieldProblem::new(field, saga_sim::config::out_of_range(shorten(text), "0".into(), "1".into()))),
         }
     }
 
@@ -374,7 +374,7 @@ impl WireIn for BinIn<'_> {
             1 => {
                 let v = self.varint(&field)?;
                 if v > max {
-                    return Err(FieldProblem::new(field, crate::config::out_of_range(v, 0, max)));
+                    return Err(FieldProblem::new(field, saga_sim::config::out_of_range(v, 0, max)));
                 }
                 Ok(Some(v))
             }
@@ -425,9 +425,9 @@ impl WireIn for BinIn<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command::{Command, Fault};
-    use crate::config::SimConfig;
-    use crate::ids::{OrderId, ProductId, ServiceId};
+    use saga_sim::command::{Command, Fault};
+    use saga_sim::config::SimConfig;
+    use saga_sim::ids::{OrderId, ProductId, ServiceId};
 
     fn run() -> Run {
         let mut config = SimConfig::default();

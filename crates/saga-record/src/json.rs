@@ -48,7 +48,7 @@ impl Json {
     /// A finite number, in the shortest form that reads back to the same value (NaN and the
     /// infinities, which JSON cannot hold, become 0).
     pub fn float(v: f64) -> Json {
-        Json::Number(if v.is_finite() { v.to_string() } else { "0".into() })
+        Json::Number(saga_sim::decimal::write(v))
     }
 
     /// The member `key` of an object (the last one, as a browser's `JSON.parse` does).

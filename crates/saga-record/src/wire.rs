@@ -16,15 +16,15 @@
 //! one function each ([`put_config`], [`get_config`], [`put_command`], [`get_command`]), so the
 //! two formats cannot drift apart.
 
-use crate::command::{Command, DecisionTrap, Fault};
-use crate::config::{
+use saga_sim::command::{Command, DecisionTrap, Fault};
+use saga_sim::config::{
     DeliverySemantics, HandlerRetry, Limits, LinkFaults, MAX_PRODUCT_NAME_CHARS, MAX_PRODUCTS, MsRange,
     OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig, StuckStrategy,
     TwoPhaseConfig,
 };
-use crate::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
-use crate::problem::FieldProblem;
-use crate::protocol::Protocol;
+use saga_sim::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
+use saga_sim::problem::FieldProblem;
+use saga_sim::protocol::Protocol;
 
 /// The run format this version reads and writes (files and links).
 pub const FORMAT: u64 = 1;
@@ -339,7 +339,7 @@ pub(crate) fn get_config(i: &mut impl WireIn) -> Result<SimConfig, FieldProblem>
         if n != publish.len() {
             return Err(FieldProblem::new(
                 "publish",
-                crate::config::out_of_range(n as u64, publish.len() as u64, publish.len() as u64),
+                saga_sim::config::out_of_range(n as u64, publish.len() as u64, publish.len() as u64),
             ));
         }
         for slot in &mut publish {

@@ -27,15 +27,14 @@
 //! Reading never panics and never accepts a run the engine would have to clamp: every problem
 //! names its field (`config.limits.max_orders`, `inputs[3].command.product`).
 
-use crate::command::{Command, Fault};
-use crate::config::{MAX_DURATION_MS, MAX_STOCK, SimConfig, link_fault_problems, out_of_range};
-use crate::input::{Input, MAX_INPUTS, Position};
 use crate::json::Json;
-use crate::problem::{Expected, FieldProblem, Problem, shorten};
-use crate::run::Run;
-use crate::scenario::MAX_COMMAND_AT_MS;
-use crate::services::order::MAX_QUANTITY;
 use crate::wire::{FORMAT, WireIn, WireOut, get_command, get_config, put_command, put_config};
+use saga_sim::command::command_problems;
+use saga_sim::config::out_of_range;
+use saga_sim::input::{Input, MAX_INPUTS, Position};
+use saga_sim::problem::{Expected, FieldProblem, Problem, shorten};
+use saga_sim::run::Run;
+use saga_sim::scenario::MAX_COMMAND_AT_MS;
 
 /// The largest run file read: 10 MB would be about 100,000 inputs, far beyond a class's run.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
@@ -162,47 +161,6 @@ pub fn problems(run: &Run, inputs_field: &str) -> Vec<FieldProblem> {
         out.extend(
             command_problems(&input.command, &run.config).into_iter().map(|p| p.within(&format!("{at}.command"))),
         );
-    }
-    out
-}
-
-/// The problems with one command in a run with this config (the engine would refuse it, or
-/// clamp a number).
-pub fn command_problems(command: &Command, config: &SimConfig) -> Vec<FieldProblem> {
-    let products = config.products.len() as u64;
-    let mut out = Vec::new();
-    let mut bad = |field: &str, problem: Problem| out.push(FieldProblem::new(field, problem));
-    let product_problem =
-        |p: u16| (u64::from(p) >= products).then_some(Problem::NoSuchProduct { got: p.into(), products });
-    match *command {
-        Command::PlaceOrder { product, quantity, .. } => {
-            if let Some(p) = product_problem(product.0) {
-                bad("product", p);
-            }
-            if quantity == 0 || quantity > MAX_QUANTITY {
-                bad("quantity", out_of_range(quantity, 1, MAX_QUANTITY));
-            }
-        }
-        Command::SetStock { product, stock } => {
-            if let Some(p) = product_problem(product.0) {
-                bad("product", p);
-            }
-            if !(0..=MAX_STOCK).contains(&stock) {
-                bad("stock", out_of_range(stock, 0, MAX_STOCK));
-            }
-        }
-        Command::Fault(Fault::SetLinkFaults { faults, .. }) => {
-            for p in link_fault_problems(&faults) {
-                out.push(p.within("faults"));
-            }
-        }
-        Command::Fault(Fault::SetHandleTime { handle_ms, .. }) if handle_ms > MAX_DURATION_MS => {
-            bad("handle_ms", out_of_range(handle_ms, 0, MAX_DURATION_MS));
-        }
-        Command::FastForward { orders } if !(1..=crate::chaos::MAX_ORDERS).contains(&orders) => {
-            bad("orders", out_of_range(orders, 1, crate::chaos::MAX_ORDERS));
-        }
-        _ => {}
     }
     out
 }
@@ -386,8 +344,8 @@ impl WireIn for JsonIn<'_> {
     fn float(&mut self, key: &'static str, default: Option<f64>) -> Result<f64, FieldProblem> {
         match self.need(key, default)? {
             (_, Err(d)) => Ok(d),
-            (field, Ok(Json::Number(text))) => match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
+            (field, Ok(Json::Number(text))) => match saga_sim::decimal::read(text) {
+                Some(v) if v.is_finite() => Ok(v),
                 _ => Err(FieldProblem::new(field, out_of_range(shorten(text), "0".into(), "1".into()))),
             },
             (field, Ok(_)) => Err(wrong(field, Expected::Number)),
@@ -496,7 +454,9 @@ impl WireIn for JsonIn<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::{OrderId, ProductId, ServiceId};
+    use saga_sim::command::{Command, Fault};
+    use saga_sim::config::SimConfig;
+    use saga_sim::ids::{OrderId, ProductId, ServiceId};
 
     fn run() -> Run {
         let mut config = SimConfig::default();

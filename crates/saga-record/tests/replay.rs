@@ -5,10 +5,10 @@
 //! does not replay, proptest shrinks it to a short one and names it.
 
 use proptest::prelude::*;
+use saga_record::link;
+use saga_record::run_file::{self, RunFile};
 use saga_sim::chaos::{ChaosProgress, ChaosRun};
 use saga_sim::config::{LinkFaults, MsRange};
-use saga_sim::link;
-use saga_sim::run_file::{self, RunFile};
 use saga_sim::{
     Command, Fault, MessageId, OrderId, ProductId, Protocol, Run, ServiceId, Sim, SimConfig, StuckStrategy,
 };
@@ -228,15 +228,16 @@ proptest! {
                         Act::FastForward(orders, slice) => {
                             if let Ok(mut run) = ChaosRun::new(&mut sim, *orders) {
                                 while !matches!(run.run(&mut sim, *slice), ChaosProgress::Done(_)) {
-                                    tl.observe(&sim);
+                                    let trace = sim.drain_trace();
+                                    tl.observe(&sim, &trace);
                                 }
                             }
                         }
                     }
                 }
             }
-            sim.drain_trace();
-            tl.observe(&sim);
+            let trace = sim.drain_trace();
+            tl.observe(&sim, &trace);
         }
         let record = tl.run();
         for f in probes {
