@@ -1,6 +1,19 @@
 //! The app's side of the simulation: the `Sim`, virtual time against wall time, the run's
 //! timeline (its branches and their past) and the event store. No DOM here; the animation loop
 //! and the components call into it.
+//!
+//! # Fast-forward on the page
+//!
+//! `Driver::fast_forward_slice` runs the engine's `ChaosRun` in chunks of 1,000 steps until about
+//! 12 ms of wall time have passed (`FAST_FORWARD_SLICE_MS` in `app.rs`), once per animation frame,
+//! so the page keeps drawing and answering; Pause holds it, and the driver's clock does not move on
+//! its own meanwhile. While it runs, only its progress is dispatched (`Action::FastForward`):
+//! redrawing every table for thousands of new orders would take far longer than a frame. After the
+//! last slice the page is redrawn in the next frame, as a task of its own, and the event log (every
+//! line of it new) in the frame after (`Action::RefreshAllButLog`, then `LogCatchUp`): three tasks
+//! of about a frame each, not one long one. The tables panel is laid out on its own
+//! (`contain: strict` in `static/style.css`), so the tab's progress does not make the browser
+//! lay out the whole page.
 
 use crate::store::EventStore;
 use saga_record::RunFile;

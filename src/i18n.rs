@@ -66,7 +66,7 @@ macro_rules! keys {
 
 keys! {
     AppTitle => "Saga Lab", "사가 랩";
-    AppSubtitle => "Choreographed saga on an event bus", "이벤트 버스 위의 코레오그래피 사가";
+    AppSubtitle => "Choreographed & orchestrated sagas, TCC, 2PC", "코레오그래피·오케스트레이션 사가, TCC, 2PC";
     Play => "Play", "재생";
     Pause => "Pause", "일시정지";
     Step => "Step", "한 단계";
@@ -91,7 +91,7 @@ keys! {
     Client => "Client", "클라이언트";
     Bus => "Bus (log)", "버스 (로그)";
     Up => "UP", "정상";
-    Down => "DOWN", "장애";
+    Down => "DOWN", "다운";
     Cut => "link cut", "연결 끊김";
     Lag => "lag", "랙";
     Outbox => "outbox", "아웃박스";
@@ -141,7 +141,7 @@ keys! {
     Details => "Selected event", "선택한 이벤트";
     SelectHint => "Select an event to see its ids, payload and causal chain.", "이벤트를 선택하면 ID, 내용, 인과 사슬을 볼 수 있습니다.";
     MessageId => "Message id", "메시지 ID";
-    CorrelationId => "Correlation id (order)", "상관 ID (주문)";
+    CorrelationId => "Correlation id (order)", "상관관계 ID (주문)";
     CausationId => "Causation id", "원인 ID";
     CausedByUser => "none: a user request", "없음: 사용자 요청";
     EmittedAt => "Emitted at", "발행 시각";
@@ -152,11 +152,11 @@ keys! {
     JoinWaiting => "waits for the other answer", "다른 응답을 기다림";
     SameOrder => "Same order, another request", "같은 주문, 다른 요청";
     ClearSelection => "Clear selection", "선택 해제";
-    Compensation => "compensation", "보상";
+    Compensation => "compensation", "보상 트랜잭션";
     Consistency => "Eventual consistency", "최종 일관성";
-    Consistent => "Consistent", "정합성 있음";
+    Consistent => "Consistent", "최종 일관성 도달";
     Converging => "Converging", "수렴 중";
-    ConvergingMeaning => "Temporarily inconsistent while work is in flight: eventual consistency.", "작업이 진행되는 동안의 일시적 불일치: 최종 일관성입니다.";
+    ConvergingMeaning => "Temporarily inconsistent while work is in flight: eventual consistency.", "작업이 진행되는 동안 서비스 사이의 정합성이 잠시 어긋납니다: 최종 일관성입니다.";
     ViolatedVerdict => "Violated", "위반";
     ViolatedMeaning => "An invariant is broken: this will not heal by itself.", "불변식이 깨졌습니다. 저절로 회복되지 않습니다.";
     ConsistentSince => "since", "시작:";
@@ -193,7 +193,7 @@ keys! {
     Quiet => "quiet", "조용함";
     Busy => "messages in flight", "메시지 전송 중";
     Faults => "Faults", "장애 주입";
-    Crash => "Crash", "중단";
+    Crash => "Crash", "다운";
     Restart => "Restart", "재시작";
     Partition => "Cut link", "연결 끊기";
     Heal => "Heal link", "연결 복구";
@@ -209,7 +209,7 @@ keys! {
     Apply => "Apply", "적용";
     HealAll => "Heal everything", "모두 복구";
     Placement => "When Product is unreachable", "상품 서비스에 연결할 수 없을 때";
-    Ap => "AP: accept as PENDING", "AP: PENDING으로 접수";
+    Ap => "AP: accept as PENDING", "AP: 처리 중(PENDING)으로 접수";
     Cp => "CP: reject the order", "CP: 주문 거절";
     Idempotent => "Idempotent consumers (on reset)", "멱등 소비자 (초기화 시 적용)";
     NumberInvalid => "enter a whole number in the allowed range", "허용 범위의 정수를 입력하세요";
@@ -251,7 +251,7 @@ keys! {
     Opened => "Opened", "열기 완료";
     InputsReplayedTo => "inputs, replayed to", "개의 입력, 재생 시점:";
     NewBranch => "New branch", "새 브랜치";
-    OldFutureKept => "keeps the old future", "에 이전 미래가 남아 있습니다";
+    OldFutureKept => "keeps the old future", "(이전 미래가 남아 있습니다)";
     OldestBranchDropped => "the oldest branch was dropped (at most 8 are kept)", "가장 오래된 브랜치는 지웠습니다 (최대 8개)";
     Fingerprint => "Run fingerprint", "실행 지문";
     FingerprintHint => "The same run gives the same fingerprint in any browser and in saga-cli.", "같은 실행이면 어느 브라우저에서도, saga-cli에서도 같은 지문이 나옵니다.";
@@ -278,11 +278,11 @@ keys! {
     NextRetry => "Next retry", "다음 재시도";
     CurrentCommand => "Current command", "현재 명령";
     NoSagas => "No sagas yet.", "아직 사가가 없습니다.";
-    RegistryTitle => "Compensation registry (PENDING)", "보상 레지스트리 (PENDING)";
-    RegistryEmptyText => "Empty: no failed compensation waits.", "비어 있음: 기다리는 실패한 보상이 없습니다.";
+    RegistryTitle => "Compensation registry (PENDING)", "보상 트랜잭션 레지스트리 (PENDING 처리 중)";
+    RegistryEmptyText => "Empty: no failed compensation waits.", "비어 있음: 기다리는 실패한 보상 트랜잭션이 없습니다.";
     NotifyFirst => "Notify the customer first (the wrong order; applies on reset)", "고객 알림을 먼저 (잘못된 순서, 초기화 시 적용)";
     PhaseForward => "forward", "정방향";
-    PhaseCompensating => "compensating", "보상 중";
+    PhaseCompensating => "compensating", "보상 트랜잭션 실행 중";
     LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
     NoneValue => "none", "없음";
     Tcc => "TCC", "TCC";
@@ -311,35 +311,35 @@ keys! {
     Locked => "locked", "잠김";
     TxVoting => "phase 1: voting", "1단계: 투표";
     TxCommitting => "phase 2: commit", "2단계: 커밋";
-    TxAborting => "phase 2: abort", "2단계: 중단";
-    TxStuck => "stuck: PENDING", "멈춤: PENDING";
+    TxAborting => "phase 2: abort", "2단계: 롤백(Abort)";
+    TxStuck => "stuck: PENDING", "멈춤: 처리 중(PENDING)";
     TxCommitted => "committed", "커밋됨";
-    TxAborted => "aborted", "중단됨";
+    TxAborted => "aborted", "롤백됨";
     AtDecision => "At the next decision", "다음 결정 순간";
-    CrashAtDecision => "Crash coordinator", "코디네이터 중단";
+    CrashAtDecision => "Crash coordinator", "코디네이터 다운";
     CutProductAtDecision => "Cut Product", "상품 연결 끊기";
-    Armed => "armed", "예약됨";
+    Armed => "armed", "발동 대기";
     DeliveryGuarantees => "Delivery guarantees (seeds 003, 004)", "전달 보장 (시드 003, 004)";
     Publishing => "Publishing (on reset)", "발행 방식 (초기화 시 적용)";
-    PublishOutbox => "transactional outbox everywhere", "모든 서비스에 트랜잭셔널 아웃박스";
-    DualWriteOrder => "dual write at Order", "주문 서비스에서 이중 쓰기";
-    DualWriteProduct => "dual write at Product", "상품 서비스에서 이중 쓰기";
-    DualWriteDelivery => "dual write at Delivery", "배송 서비스에서 이중 쓰기";
-    DualWriteAll => "dual write everywhere", "모든 서비스에서 이중 쓰기";
+    PublishOutbox => "transactional outbox everywhere", "모든 서비스에서 트랜잭션 Outbox 패턴";
+    DualWriteOrder => "dual write at Order (at-most-once publishing)", "주문 서비스에서 이중 쓰기 (최대 한 번 발행)";
+    DualWriteProduct => "dual write at Product (at-most-once publishing)", "상품 서비스에서 이중 쓰기 (최대 한 번 발행)";
+    DualWriteDelivery => "dual write at Delivery (at-most-once publishing)", "배송 서비스에서 이중 쓰기 (최대 한 번 발행)";
+    DualWriteAll => "dual write everywhere (at-most-once publishing)", "모든 서비스에서 이중 쓰기 (최대 한 번 발행)";
     PublishFirstProduct => "publish first, then commit, at Product", "상품 서비스에서 먼저 발행 후 커밋";
     PublishFirstDelivery => "publish first, then commit, at Delivery", "배송 서비스에서 먼저 발행 후 커밋";
-    AtMostOnce => "At-most-once: commit before handling (on reset)", "최대 한 번: 처리 전에 커밋 (초기화 시 적용)";
-    GuessRestock => "Restock by guessing from the stock level, as the original example does (on reset)", "원래 예제처럼 재고량으로 재고 복구를 추측 (초기화 시 적용)";
+    AtMostOnce => "At-most-once consuming: commit before handling (on reset)", "최대 한 번 소비: 처리 전에 커밋 (초기화 시 적용)";
+    GuessRestock => "Restock by guessing from the stock level, a tempting shortcut (on reset)", "재고량을 보고 재고 복구 여부를 추측하는 손쉬운 지름길 (초기화 시 적용)";
     FlakyClient => "Flaky client network (answers get lost)", "불안정한 클라이언트 네트워크 (응답 유실)";
     ProductHandlerFails => "Product's handler fails", "상품 서비스 핸들러 실패";
-    PoisonNextOrder => "Poison the next order", "다음 주문을 독 메시지로";
-    CrashAtNextCommit => "Crash at its next commit", "다음 커밋 시점에 중단";
+    PoisonNextOrder => "Poison the next order", "다음 주문을 포이즌 메시지로";
+    CrashAtNextCommit => "Crash at its next commit", "다음 커밋 시점에 다운";
     DeadLetters => "Dead letters", "데드 레터";
     NoDeadLetters => "The dead-letter queue is empty.", "데드 레터 큐가 비어 있습니다.";
     Consumer => "Consumer", "소비자";
     Replay => "Replay", "재처리";
     Discard => "Discard", "폐기";
-    Poison => "poison message", "독 메시지";
+    Poison => "poison message", "포이즌 메시지";
     HandlerError => "handler error", "핸들러 오류";
     RelayStopped => "relay stopped (service down)", "릴레이 중지 (서비스 다운)";
     RelayAwaitsAck => "relay waits for the ack of batch", "릴레이가 배치 ack 대기 중:";
@@ -349,8 +349,10 @@ keys! {
     OutboxEmpty => "The outbox is empty: every event has been published.", "아웃박스가 비어 있습니다. 모든 이벤트가 발행되었습니다.";
     RowUnsent => "waiting", "대기";
     RowSent => "sent in batch", "전송됨, 배치";
-    AtMostOnceShort => "at-most-once (commits, then handles)", "최대 한 번 (커밋 후 처리)";
-    AtLeastOnceShort => "at-least-once (handles, then commits)", "최소 한 번 (처리 후 커밋)";
+    RowPublished => "published ✓", "발행 완료 ✓";
+    OutboxStatusNote => "A published row is marked sent in its status column, not deleted; a cleanup removes sent rows a second later (seed 003).", "발행된 레코드는 삭제하지 않고 상태 컬럼에 발행 완료로 표시합니다. 정리 작업이 1초 뒤 발행 완료 레코드를 지웁니다 (시드 003).";
+    AtMostOnceShort => "at-most-once consuming (commits, then handles)", "최대 한 번 소비 (커밋 후 처리)";
+    AtLeastOnceShort => "at-least-once consuming (handles, then commits)", "최소 한 번 소비 (처리 후 커밋)";
     ProcessedTable => "processed-message table", "처리 완료 메시지 테이블";
     NoProcessedTable => "no processed-message table: duplicates are applied again", "처리 완료 테이블 없음: 중복이 다시 반영됩니다";
     OutboxAndDlq => "Outbox & DLQ", "아웃박스·DLQ";
@@ -363,10 +365,10 @@ keys! {
     DuplicateIgnored => "duplicate ignored", "중복 무시";
     DualWriteShort => "dual write", "이중 쓰기";
     Unpublished => "unsent", "미발행";
-    MetricOutcome => "Confirmed / cancelled / pending", "확정 / 취소 / 진행 중";
+    MetricOutcome => "Confirmed / cancelled / pending", "확정 / 취소 / 처리 중";
     MetricConsistent => "Consistent since", "일관 상태 시작";
     MetricInconsistent => "Time inconsistent (total)", "불일치였던 시간 (합계)";
-    MetricLongestPending => "Longest PENDING", "가장 긴 PENDING";
+    MetricLongestPending => "Longest PENDING", "가장 긴 처리 중(PENDING)";
     MetricLatency => "Mean order latency", "평균 주문 처리 시간";
     MetricMessages => "Messages sent", "보낸 메시지";
     MetricLockTime => "Row lock time (2PC)", "행 잠금 시간 (2PC)";
@@ -391,9 +393,10 @@ keys! {
     FastForward => "Fast-forward", "빨리 감기";
     ChaosOrders => "Orders under chaos", "장애 속 주문 수";
     RunChaos => "Run", "실행";
-    ChaosHint => "Crashes, cut links, lost, repeated and late messages and a stock-out, then everything heals.", "서비스 중단, 링크 단절, 메시지 유실·중복·지연, 재고 소진을 겪은 뒤 모두 복구됩니다.";
+    ChaosHint => "Crashes, cut links, lost, repeated and late messages and a stock-out, then everything heals.", "서비스 다운, 링크 단절, 메시지 유실·중복·지연, 재고 소진을 겪은 뒤 모두 복구됩니다.";
     ChaosPlaced => "orders placed", "건 주문됨";
     ChaosSettling => "Healed; settling…", "복구됨, 안정되는 중…";
+    TwoPcCommitRetried => "When a commit fails after a yes vote, the coordinator retries the commit until it succeeds and the participant never rolls back on its own — as seed 002 says (seed 001 speaks of a rollback message).", "찬성 투표 뒤 커밋이 실패하면 코디네이터는 성공할 때까지 커밋을 재시도하고, 참여자는 스스로 롤백하지 않습니다. 시드 002가 말하는 대로입니다 (시드 001은 롤백 메시지를 말합니다).";
     ShortcutsWhen => "Shortcuts work everywhere except while typing in a field or choosing in a menu. Space never presses a button.", "단축키는 입력칸에 입력하거나 메뉴를 고르는 중이 아니면 어디서나 동작합니다. Space는 버튼을 누르지 않습니다.";
 }
 
@@ -426,7 +429,7 @@ pub fn chaos_outcome(lang: Lang, o: &saga_sim::ChaosOutcome, elapsed_ms: f64) ->
             format!("{events} events and {virt} of virtual time in {wall} ({rate} events/s)"),
         ],
         Lang::Ko => [
-            format!("주문 {orders}건, 거절 {rejected}건: 확정 {confirmed}, 취소 {cancelled}, 진행 중 {pending}"),
+            format!("주문 {orders}건, 거절 {rejected}건: 확정 {confirmed}, 취소 {cancelled}, 처리 중 {pending}"),
             match (settled, o.consistent) {
                 (Some(after), true) => format!("✔ 복구 {after} 뒤 안정: 일관됨, 위반 {violations}건"),
                 (Some(after), false) => format!("✖ 복구 {after} 뒤 안정했지만 불일치: 위반 {violations}건"),
@@ -553,12 +556,14 @@ pub fn field_problem(lang: Lang, p: &saga_sim::FieldProblem) -> String {
     if p.field.is_empty() { what } else { format!("`{}`: {what}", p.field) }
 }
 
-/// How a service publishes, in a few words.
+/// How a service publishes, in a few words. Dual write is named for what it is on the
+/// producer's side, at-most-once publishing (seed 003: publish once, then do not care).
 pub fn publish_mode(lang: Lang, mode: saga_sim::PublishMode) -> &'static str {
     use saga_sim::PublishMode as P;
     match (mode, lang) {
         (P::Outbox, _) => t(lang, Key::Outbox),
-        (P::DualWrite, _) => t(lang, Key::DualWriteShort),
+        (P::DualWrite, Lang::En) => "dual write (at-most-once publishing)",
+        (P::DualWrite, Lang::Ko) => "이중 쓰기 (최대 한 번 발행)",
         (P::PublishFirst, Lang::En) => "publish first",
         (P::PublishFirst, Lang::Ko) => "먼저 발행",
     }
@@ -569,6 +574,7 @@ pub fn publish_mode_short(lang: Lang, mode: saga_sim::PublishMode) -> String {
     use saga_sim::PublishMode as P;
     let name = match (mode, lang) {
         (P::PublishFirst, Lang::En) => "pub. first",
+        (P::DualWrite, _) => t(lang, Key::DualWriteShort),
         _ => publish_mode(lang, mode),
     };
     format!("{name}: {}", t(lang, Key::Unpublished))
@@ -602,6 +608,94 @@ pub fn service(lang: Lang, s: ServiceId) -> &'static str {
         (ServiceId::Coordinator, Lang::En) => "Coordinator",
         (ServiceId::Coordinator, Lang::Ko) => "코디네이터",
     }
+}
+
+/// A service's name inside a sentence. Korean uses the long form, as the seeds do (주문 서비스,
+/// 상품 서비스, 배송 서비스), so a particle attaches to 서비스; labels keep the short [`service`].
+pub fn service_long(lang: Lang, s: ServiceId) -> &'static str {
+    match (s, lang) {
+        (ServiceId::Order, Lang::Ko) => "주문 서비스",
+        (ServiceId::Product, Lang::Ko) => "상품 서비스",
+        (ServiceId::Delivery, Lang::Ko) => "배송 서비스",
+        _ => service(lang, s),
+    }
+}
+
+/// A Korean particle whose form depends on the word before it: one form after a final
+/// consonant (받침), the other after a vowel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Josa {
+    /// 이 / 가 (subject).
+    I,
+    /// 을 / 를 (object).
+    Eul,
+    /// 과 / 와 (and, with).
+    Gwa,
+    /// 은 / 는 (topic).
+    Eun,
+    /// 으로 / 로 (to, as): 로 also after ㄹ.
+    Euro,
+}
+
+/// How a word ends when read aloud in Korean, which is what a particle agrees with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ending {
+    /// A vowel: 가, 를, 와, 는, 로.
+    Vowel,
+    /// A final consonant other than ㄹ: 이, 을, 과, 은, 으로.
+    Consonant,
+    /// The final consonant ㄹ: 이, 을, 과, 은, but 로.
+    Rieul,
+}
+
+/// How `word` ends when read aloud. A Hangul syllable by its final consonant; a digit as it is
+/// read (영 일 이 삼 사 오 육 칠 팔 구; a 0 after other digits closes 십, 백, 천 or 만, all with a
+/// final consonant); a Latin letter by the usual convention for names and ids, which reads l and
+/// r as ㄹ (엘, 알), m and n as consonants (엠, 엔) and every other letter as a vowel. Trailing
+/// punctuation is skipped, and so is a closing parenthesis with what it holds, since a particle
+/// agrees with the word before it: 롤백(Abort)을.
+fn ending(word: &str) -> Ending {
+    let mut w = word.trim_end();
+    loop {
+        match w.chars().next_back() {
+            None => return Ending::Vowel,
+            Some(')') => w = w[..w.rfind('(').unwrap_or(w.len() - 1)].trim_end(),
+            Some(c) if !c.is_alphanumeric() => w = w[..w.len() - c.len_utf8()].trim_end(),
+            Some(c @ '가'..='힣') => {
+                return match (u32::from(c) - 0xAC00) % 28 {
+                    0 => Ending::Vowel,
+                    8 => Ending::Rieul,
+                    _ => Ending::Consonant,
+                };
+            }
+            Some('1' | '7' | '8' | 'l' | 'L' | 'r' | 'R') => return Ending::Rieul,
+            Some('0' | '3' | '6' | 'm' | 'M' | 'n' | 'N') => return Ending::Consonant,
+            Some(_) => return Ending::Vowel,
+        }
+    }
+}
+
+/// The form of `josa` that fits `word`.
+pub fn josa(word: &str, josa: Josa) -> &'static str {
+    let (after_consonant, after_vowel) = match josa {
+        Josa::I => ("이", "가"),
+        Josa::Eul => ("을", "를"),
+        Josa::Gwa => ("과", "와"),
+        Josa::Eun => ("은", "는"),
+        Josa::Euro => ("으로", "로"),
+    };
+    match (ending(word), josa) {
+        (Ending::Vowel, _) | (Ending::Rieul, Josa::Euro) => after_vowel,
+        _ => after_consonant,
+    }
+}
+
+/// `word` followed by the form of `josa` that fits it: `with_josa("주문 서비스", Josa::I)` is
+/// "주문 서비스가".
+pub fn with_josa(word: impl std::fmt::Display, j: Josa) -> String {
+    let word = word.to_string();
+    let particle = josa(&word, j);
+    word + particle
 }
 
 /// Why Order refused a request.
@@ -655,13 +749,13 @@ pub fn recovery(lang: Lang, r: saga_sim::Recovery) -> String {
             format!("business failure at {} ({}): undo, retrying cannot help", step.name(), rpc_result(lang, result))
         }
         (Rc::Business { step, result }, Lang::Ko) => {
-            format!("{} 단계의 업무 실패 ({}): 재시도해도 소용없으니 되돌림", step.name(), rpc_result(lang, result))
+            format!("{} 단계의 비즈니스 실패 ({}): 재시도해도 소용없으니 되돌림", step.name(), rpc_result(lang, result))
         }
         (Rc::Technical { step, attempts }, Lang::En) => {
             format!("technical failure at {}: no answer after {attempts} attempts, undo", step.name())
         }
         (Rc::Technical { step, attempts }, Lang::Ko) => {
-            format!("{} 단계의 기술적 실패: {attempts}번 시도해도 응답 없음, 되돌림", step.name())
+            format!("{} 단계의 기술적인 실패: {attempts}번 시도해도 응답 없음, 되돌림", step.name())
         }
         (Rc::UserCancel, Lang::En) => "the customer cancelled".into(),
         (Rc::UserCancel, Lang::Ko) => "고객이 취소함".into(),
@@ -698,7 +792,9 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
                 (true, false) => {
                     format!("정방향 복구: {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms))
                 }
-                (true, true) => format!("보상 {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms)),
+                (true, true) => {
+                    format!("보상 트랜잭션 {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms))
+                }
             }
         }
         D::Compensate { recovery: r } => {
@@ -730,7 +826,7 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
         }
         D::Parked { rpc } => {
             if ko {
-                format!("{0} 계속 실패: 보상 레지스트리에 PENDING으로 기록", rpc)
+                format!("{0} 계속 실패: 보상 트랜잭션 레지스트리에 처리 중(PENDING)으로 기록", rpc)
             } else {
                 format!("{0} keeps failing: PENDING in the compensation registry", rpc)
             }
@@ -756,33 +852,36 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
             (if ko { "사가 종료: CANCELLED" } else { "saga finished: CANCELLED" }).into()
         }
         D::Voted { at, yes } => match (ko, yes) {
-            (false, true) => format!("{} votes yes", service(lang, at)),
-            (false, false) => format!("{} votes no (or never answered)", service(lang, at)),
-            (true, true) => format!("{} 찬성", service(lang, at)),
-            (true, false) => format!("{} 반대 (또는 응답 없음)", service(lang, at)),
+            (false, true) => format!("{} votes yes", service_long(lang, at)),
+            (false, false) => format!("{} votes no (or never answered)", service_long(lang, at)),
+            (true, true) => format!("{} 찬성 투표", with_josa(service_long(lang, at), Josa::I)),
+            (true, false) => format!("{} 반대 투표 (또는 응답 없음)", with_josa(service_long(lang, at), Josa::I)),
         },
         D::Decided { commit } => match (ko, commit) {
             (false, true) => "decision logged: COMMIT / CONFIRM".into(),
             (false, false) => "decision logged: ABORT / CANCEL".into(),
             (true, true) => "결정 기록: 커밋 / 확정".into(),
-            (true, false) => "결정 기록: 중단 / 취소".into(),
+            (true, false) => "결정 기록: 롤백(Abort) / 취소".into(),
         },
         D::Stuck { at } => {
             if ko {
-                format!("{0}에서 확정 실패: 주문은 PENDING으로 남음", service(lang, at))
+                format!("{0}에서 확정 실패: 주문은 처리 중(PENDING)으로 남음", service_long(lang, at))
             } else {
-                format!("{0} never confirmed: the order stays PENDING", service(lang, at))
+                format!("{0} never confirmed: the order stays PENDING", service_long(lang, at))
             }
         }
         D::AutoConfirm => (if ko {
-            "대기 시간 초과: 제한 없이 다시 확정"
+            "처리 중(PENDING) 시간 초과: 제한 없이 다시 확정"
         } else {
             "pending timeout: confirm again, no limit"
         })
         .into(),
-        D::OperatorAlerted => {
-            (if ko { "대기 시간 초과: 운영자에게 알림" } else { "pending timeout: operator alerted" }).into()
-        }
+        D::OperatorAlerted => (if ko {
+            "처리 중(PENDING) 시간 초과: 운영자에게 알림"
+        } else {
+            "pending timeout: operator alerted"
+        })
+        .into(),
         D::OperatorResolved { commit } => match (ko, commit) {
             (false, true) => "operator decides by hand: CONFIRM".into(),
             (false, false) => "operator decides by hand: CANCEL".into(),
@@ -791,9 +890,9 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
         },
         D::LeftToSweeper { at } => {
             if ko {
-                format!("코디네이터는 포기: {0}의 스위퍼가 정리", service(lang, at))
+                format!("코디네이터는 포기: {0}의 스위퍼가 정리", service_long(lang, at))
             } else {
-                format!("coordinator gives up: {0}'s sweeper will settle it", service(lang, at))
+                format!("coordinator gives up: {0}'s sweeper will settle it", service_long(lang, at))
             }
         }
     }
@@ -856,7 +955,7 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
 pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
     use saga_sim::{Command as C, Fault as F};
     let ko = lang == Lang::Ko;
-    let svc = |s: ServiceId| service(lang, s);
+    let svc = |s: ServiceId| service_long(lang, s);
     match *c {
         C::PlaceOrder { product, quantity, .. } => {
             if ko {
@@ -881,7 +980,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
         }
         C::SetStock { product, stock } => {
             if ko {
-                format!("운영자가 {0} 재고를 {1}(으)로 설정", product, stock)
+                format!("운영자가 {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
             } else {
                 format!("operator sets {0} stock to {1}", product, stock)
             }
@@ -895,7 +994,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
         C::Fault(f) => match f {
             F::Crash { service: s } => {
                 if ko {
-                    format!("장애: {0} 중단", svc(s))
+                    format!("장애: {0} 다운", svc(s))
                 } else {
                     format!("fault: {0} crashes", svc(s))
                 }
@@ -909,7 +1008,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             }
             F::Partition { service: s } => {
                 if ko {
-                    format!("장애: {0}와 버스 사이 연결 끊김", svc(s))
+                    format!("장애: {0} 버스 사이 연결 끊김", with_josa(svc(s), Josa::Gwa))
                 } else {
                     format!("fault: {0} cut off from the bus", svc(s))
                 }
@@ -960,7 +1059,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             },
             F::PoisonNextEvent { service: s } => {
                 if ko {
-                    format!("장애: {}의 다음 이벤트는 독 메시지", svc(s))
+                    format!("장애: {}의 다음 이벤트는 포이즌 메시지", svc(s))
                 } else {
                     format!("fault: {}'s next event is a poison message", svc(s))
                 }
@@ -968,8 +1067,8 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             F::CrashAfterCommit { service: s } => {
                 if ko {
                     format!(
-                        "장애 예약: {}가 다음 커밋 시점에 중단 (커밋 후 발행 전, 먼저 발행했다면 커밋 실패)",
-                        svc(s)
+                        "장애 발동 대기: {} 다음 커밋 시점에 다운 (커밋 후 발행 전, 먼저 발행했다면 커밋 실패)",
+                        with_josa(svc(s), Josa::I)
                     )
                 } else {
                     format!(
@@ -982,12 +1081,14 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 (saga_sim::DecisionTrap::CrashCoordinator, false) => {
                     "fault armed: the coordinator crashes at its next decision".into()
                 }
-                (saga_sim::DecisionTrap::CrashCoordinator, true) => "장애 예약: 다음 결정 순간 코디네이터 중단".into(),
+                (saga_sim::DecisionTrap::CrashCoordinator, true) => {
+                    "장애 발동 대기: 다음 결정 순간 코디네이터 다운".into()
+                }
                 (saga_sim::DecisionTrap::Partition { service: s }, false) => {
                     format!("fault armed: {} is cut off at the coordinator's next decision", svc(s))
                 }
                 (saga_sim::DecisionTrap::Partition { service: s }, true) => {
-                    format!("장애 예약: 코디네이터의 다음 결정 순간 {} 연결 끊김", svc(s))
+                    format!("장애 발동 대기: 코디네이터의 다음 결정 순간 {} 연결 끊김", svc(s))
                 }
             },
         },
@@ -1028,8 +1129,8 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
         C::Resolve { order, commit } => match (ko, commit) {
             (false, true) => format!("operator confirms {order} by hand"),
             (false, false) => format!("operator cancels {order} by hand"),
-            (true, true) => format!("운영자가 {order} 직접 확정"),
-            (true, false) => format!("운영자가 {order} 직접 취소"),
+            (true, true) => format!("운영자가 {} 직접 확정", with_josa(order, Josa::Eul)),
+            (true, false) => format!("운영자가 {} 직접 취소", with_josa(order, Josa::Eul)),
         },
     }
 }
@@ -1040,7 +1141,7 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::OrdersOutOfRange, Lang::En) => "a fast-forward takes 1 to 10,000 orders",
         (Refusal::OrdersOutOfRange, Lang::Ko) => "빨리 감기는 주문 1건부터 10,000건까지입니다",
         (Refusal::ScheduleFull, Lang::En) => "the schedule is full",
-        (Refusal::ScheduleFull, Lang::Ko) => "예약 목록이 가득 찼습니다",
+        (Refusal::ScheduleFull, Lang::Ko) => "예정된 명령 목록이 가득 찼습니다",
         (Refusal::InThePast, Lang::En) => "that time is in the past",
         (Refusal::InThePast, Lang::Ko) => "이미 지난 시각입니다",
         (Refusal::UnknownProduct, Lang::En) => "no such product",
@@ -1048,7 +1149,7 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
         (Refusal::BadStock, Lang::En) => "stock must be between 0 and 1,000,000,000",
         (Refusal::BadStock, Lang::Ko) => "재고는 0에서 1,000,000,000 사이여야 합니다",
         (Refusal::ServiceDown, Lang::En) => "the service is down",
-        (Refusal::ServiceDown, Lang::Ko) => "서비스가 중단되어 있습니다",
+        (Refusal::ServiceDown, Lang::Ko) => "서비스가 다운되어 있습니다",
         (Refusal::OutboxFull, Lang::En) => "the service's outbox is full; try again once it drains",
         (Refusal::OutboxFull, Lang::Ko) => "서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
         (Refusal::TooFarAhead, Lang::En) => "that time is too far in the future",
@@ -1131,28 +1232,30 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
             }
             AtMostOnceEffect => ("메시지는 한 번만 반영", "중복 메시지가 두 번 반영되지 않았습니다 (재고, 발송)."),
             NoMessageLostToRetention => {
-                ("보존 기간으로 잃은 메시지 없음", "로그 정리로 읽지 않은 레코드를 잃은 소비자가 없습니다.")
+                ("보존 기간 때문에 유실된 메시지 없음", "로그 정리로 읽지 않은 레코드가 유실된 소비자가 없습니다.")
             }
             EveryOrderFinal => ("모든 주문이 최종 상태", "모든 주문이 CONFIRMED 또는 CANCELLED입니다."),
             StockConserved => ("재고 보존", "재고 + 확정 수량 = 초기 재고 + 조정량."),
             DeliveryMatchesOrder => {
-                ("배송이 주문과 일치", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.")
+                ("배송과 주문의 정합성", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.")
             }
             StockMatchesOrder => {
-                ("재고가 주문과 일치", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.")
+                ("재고와 주문의 정합성", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.")
             }
-            NoConsumerLag => ("소비자 지연 없음", "모든 소비자가 로그 끝까지 읽고 커밋했습니다."),
+            NoConsumerLag => ("소비자 랙(lag) 없음", "모든 소비자가 로그 끝까지 읽고 커밋했습니다."),
             NothingInFlight => ("전송 중인 것 없음", "전송 중, 처리 중, 아웃박스에 남은 메시지가 없습니다."),
             NoNotificationForCancelledOrder => {
                 ("사과할 일 없음", "확정 안내를 받은 주문을 시스템이 취소하지 않았습니다.")
             }
-            RegistryEmpty => ("보상 레지스트리 비어 있음", "재시도를 기다리는 실패한 보상이 없습니다."),
+            RegistryEmpty => {
+                ("보상 트랜잭션 레지스트리 비어 있음", "재시도를 기다리는 실패한 보상 트랜잭션이 없습니다.")
+            }
             StockCoversReservations => ("예약은 재고 안에서", "예약 수량은 음수가 아니고 재고를 넘지 않습니다."),
             NoDanglingReservation => ("남은 예약 없음", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다."),
             NoParticipantInDoubt => ("불확실한 참여자 없음", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다."),
             DeadLetterQueueEmpty => ("데드 레터 큐 비어 있음", "사람을 기다리는 데드 레터 메시지가 없습니다."),
             NoEventLost => {
-                ("잃어버린 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 잃은 이벤트가 없습니다.")
+                ("유실된 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 유실된 이벤트가 없습니다.")
             }
             NoPhantomEvent => {
                 ("유령 이벤트 없음", "롤백된 변경에 대한 이벤트가 발행되지 않았습니다 (먼저 발행한 뒤 커밋 실패).")
@@ -1222,7 +1325,7 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
                 format!("재고 복구 안 함: 내가 보낸 ProductOutOfStock {own_message} 때문")
             }
             NothingToRestore => "재고 복구 안 함: 이 주문으로 차감한 재고 없음".into(),
-            CancelledBeforePlaced => "주문보다 취소가 먼저 도착: 묘비 기록".into(),
+            CancelledBeforePlaced => "주문보다 취소가 먼저 도착: 툼스톤 기록".into(),
             PlacedAfterCancel => "취소 뒤에 도착한 주문: 무시".into(),
             DeliveryStarted { again } => {
                 format!("배송 시작{}", if again { " (중복 반영! 두 번째 소포)" } else { "" })
@@ -1249,13 +1352,13 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
     use saga_sim::TraceEvent as E;
     use saga_sim::{LossCause, Lost};
     let ko = lang == Lang::Ko;
-    let svc = |s: ServiceId| service(lang, s);
+    let svc = |s: ServiceId| service_long(lang, s);
     match *e {
         E::Command { command: c } => command(lang, &c),
         E::Reply { reply } => match reply {
             saga_sim::Reply::Accepted { order } => {
                 if ko {
-                    format!("주문 서비스 응답: {0} 접수 (PENDING)", order)
+                    format!("주문 서비스 응답: {0} 접수 (PENDING 처리 중)", order)
                 } else {
                     format!("Order replies: {0} accepted (PENDING)", order)
                 }
@@ -1283,10 +1386,23 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             }
         },
         E::Emitted { message: m } => {
-            if ko {
-                format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id)
-            } else {
-                format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event.event_type(), m.id)
+            // The events that undo a step are named as the seeds name them; ProductOutOfStock
+            // starts the way back but undoes nothing itself.
+            let undoes = m.event.is_compensation() && !matches!(m.event, saga_sim::Event::ProductOutOfStock { .. });
+            match (ko, undoes) {
+                (false, false) => {
+                    format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event.event_type(), m.id)
+                }
+                (false, true) => format!(
+                    "{0} emits {1} to its outbox ({2}), a compensating transaction",
+                    svc(m.source),
+                    m.event.event_type(),
+                    m.id
+                ),
+                (true, false) => format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id),
+                (true, true) => {
+                    format!("{0}: 보상 트랜잭션 {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id)
+                }
             }
         }
         E::BatchSent { service: s, messages, attempt, arrives_at_ms, .. } => {
@@ -1313,16 +1429,16 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             };
             let cause = match (cause, ko) {
                 (LossCause::Dropped, false) => "dropped",
-                (LossCause::Dropped, true) => "유실",
+                (LossCause::Dropped, true) => "네트워크가 버림",
                 (LossCause::Partitioned, false) => "link cut",
                 (LossCause::Partitioned, true) => "연결 끊김",
                 (LossCause::ReceiverDown, false) => "receiver down",
-                (LossCause::ReceiverDown, true) => "수신자 장애",
+                (LossCause::ReceiverDown, true) => "수신자 다운",
                 (LossCause::HandlerError, false) => "handler failed",
                 (LossCause::HandlerError, true) => "핸들러 실패",
             };
             if ko {
-                format!("{0} 링크에서 {1} 손실 ({2})", svc(s), what, cause)
+                format!("{0} 링크에서 {1} 유실 ({2})", svc(s), what, cause)
             } else {
                 format!("{0} link loses {1} ({2})", svc(s), what, cause)
             }
@@ -1330,14 +1446,18 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::Appended { offset, message, event_type, copy } => match (ko, copy) {
             (false, false) => format!("bus appends {event_type} {message} at offset {}", offset.0),
             (false, true) => format!("bus appends {event_type} {message} at offset {} (a COPY)", offset.0),
-            (true, false) => format!("버스가 {event_type} {message}를 오프셋 {}에 추가", offset.0),
-            (true, true) => format!("버스가 {event_type} {message}를 오프셋 {}에 추가 (중복본)", offset.0),
+            (true, false) => {
+                format!("버스가 {event_type} {} 오프셋 {}에 추가", with_josa(message, Josa::Eul), offset.0)
+            }
+            (true, true) => {
+                format!("버스가 {event_type} {} 오프셋 {}에 추가 (중복본)", with_josa(message, Josa::Eul), offset.0)
+            }
         },
         E::Acked { service: s, rows, .. } => {
             if ko {
-                format!("버스 ack → {0}: 아웃박스 {1}행 삭제", svc(s), rows)
+                format!("버스 ack → {0}: 아웃박스 {1}행 발행 완료로 표시", svc(s), rows)
             } else {
-                format!("bus acks to {0}: {1} outbox row(s) deleted", svc(s), rows)
+                format!("bus acks to {0}: {1} outbox row(s) marked sent", svc(s), rows)
             }
         }
         E::AckTimeout { service: s, .. } => {
@@ -1377,14 +1497,14 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         }
         E::OutboxFull { service: s } => {
             if ko {
-                format!("{0} 아웃박스 가득 참: 새 작업 중단", svc(s))
+                format!("{0} 아웃박스 가득 참: 새 작업을 받지 않음", svc(s))
             } else {
                 format!("{0} outbox full: takes no new work", svc(s))
             }
         }
         E::StockSet { product, stock } => {
             if ko {
-                format!("상품 서비스: {0} 재고를 {1}(으)로 설정", product, stock)
+                format!("상품 서비스: {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
             } else {
                 format!("Product sets {0} stock to {1}", product, stock)
             }
@@ -1414,11 +1534,21 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         }
         E::RpcSent { to, packet, arrives_at_ms } => {
             let from = svc(packet.rpc.requester());
+            // The orchestrator's undo commands are compensating transactions; TCC's Cancel and
+            // 2PC's Abort are not (nothing was committed yet), and say so by their names.
+            let undoes = matches!(
+                packet.rpc,
+                saga_sim::Rpc::ReleaseStock { .. } | saga_sim::Rpc::CancelDelivery | saga_sim::Rpc::RejectOrder { .. }
+            );
+            let (comp_en, comp_ko) =
+                if undoes { (", a compensating transaction", "보상 트랜잭션 ") } else { ("", "") };
             match (ko, arrives_at_ms.is_some()) {
-                (false, true) => format!("{from} sends {} for {} to {}", packet.rpc, packet.order, svc(to)),
-                (false, false) => format!("{from} sends {} for {} to {}: LOST", packet.rpc, packet.order, svc(to)),
-                (true, true) => format!("{from} → {}: {} ({})", svc(to), packet.rpc, packet.order),
-                (true, false) => format!("{from} → {}: {} ({}): 유실", svc(to), packet.rpc, packet.order),
+                (false, true) => format!("{from} sends {} for {} to {}{comp_en}", packet.rpc, packet.order, svc(to)),
+                (false, false) => {
+                    format!("{from} sends {} for {} to {}{comp_en}: LOST", packet.rpc, packet.order, svc(to))
+                }
+                (true, true) => format!("{from} → {}: {comp_ko}{} ({})", svc(to), packet.rpc, packet.order),
+                (true, false) => format!("{from} → {}: {comp_ko}{} ({}): 유실", svc(to), packet.rpc, packet.order),
             }
         }
         E::RpcHandled { service: s, packet, result } => {
@@ -1431,14 +1561,19 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::RpcAnswered { packet, result } => {
             let to = svc(packet.rpc.requester());
             if ko {
-                format!("{0}가 {1} 응답 받음: {2}", to, packet.rpc, rpc_result(lang, result))
+                format!("{0} {1} 응답 받음: {2}", with_josa(to, Josa::I), packet.rpc, rpc_result(lang, result))
             } else {
                 format!("{0} receives {2} for {1}", to, packet.rpc, rpc_result(lang, result))
             }
         }
         E::RecordLost { service: s, offset, message } => {
             if ko {
-                format!("{}: 먼저 커밋한 {} {message} 처리 중 중단: 레코드 유실", svc(s), offset.0)
+                format!(
+                    "{}: 오프셋 {}의 {} 먼저 커밋하고 처리하다 다운: 레코드 유실",
+                    svc(s),
+                    offset.0,
+                    with_josa(message, Josa::Eul)
+                )
             } else {
                 format!(
                     "{} crashed handling {message} at offset {}, already committed: the record is LOST",
@@ -1515,7 +1650,13 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::SweptOwnReservation { service: s, order, status, result } => {
             let st = self::status(lang, status);
             if ko {
-                format!("{0} 스위퍼: {1}은(는) {2} → {3}", svc(s), order, st, rpc_result(lang, result))
+                format!(
+                    "{0}의 스위퍼: {1} {2} → {3}",
+                    svc(s),
+                    with_josa(order, Josa::Eun),
+                    st,
+                    rpc_result(lang, result)
+                )
             } else {
                 format!("{0}'s sweeper: {1} is {2} → {3}", svc(s), order, st, rpc_result(lang, result))
             }
@@ -1568,5 +1709,294 @@ mod tests {
         assert_eq!(Lang::from_tag("KO"), Lang::Ko);
         assert_eq!(Lang::from_tag("en-US"), Lang::En);
         assert_eq!(Lang::from_tag(""), Lang::En);
+    }
+
+    /// The Korean names the sentence builders insert, long and short, with how each ends when
+    /// read aloud, written out by hand so the check does not lean on the helper it checks.
+    const KOREAN_NAMES: [(&str, Ending); 7] = [
+        ("주문 서비스", Ending::Vowel),
+        ("상품 서비스", Ending::Vowel),
+        ("배송 서비스", Ending::Vowel),
+        ("코디네이터", Ending::Vowel),
+        ("주문", Ending::Consonant),
+        ("상품", Ending::Consonant),
+        ("배송", Ending::Consonant),
+    ];
+
+    /// How the digits end when read: 영 일 이 삼 사 오 육 칠 팔 구.
+    const DIGIT_ENDINGS: [Ending; 10] = {
+        use Ending::{Consonant as C, Rieul as R, Vowel as V};
+        [C, R, V, C, V, V, C, R, R, V]
+    };
+
+    /// How an id, a number or a Latin word ends when read, by the test's own reading: a digit as
+    /// the table says, a 0 after other digits as 십, 백, 천 or 만 (a final consonant), and a
+    /// letter by the convention for names (l, r: ㄹ; m, n: a consonant; others: a vowel).
+    fn token_ending(token: &str) -> Ending {
+        let mut chars = token.chars().rev();
+        match (chars.next(), chars.next()) {
+            (Some('0'), Some(c)) if c.is_ascii_digit() => Ending::Consonant,
+            (Some(d @ '0'..='9'), _) => DIGIT_ENDINGS[usize::from(d as u8 - b'0')],
+            (Some('l' | 'r' | 'L' | 'R'), _) => Ending::Rieul,
+            (Some('m' | 'n' | 'M' | 'N'), _) => Ending::Consonant,
+            _ => Ending::Vowel,
+        }
+    }
+
+    /// The particles, each as (after a consonant, after a vowel); 으로 before 이 so that a
+    /// longer form is recognised first.
+    const PARTICLES: [(&str, &str); 5] = [("으로", "로"), ("이", "가"), ("을", "를"), ("과", "와"), ("은", "는")];
+
+    /// The particle that follows a word with this ending.
+    fn right_form(ending: Ending, (after_consonant, after_vowel): (&'static str, &'static str)) -> &'static str {
+        match (ending, after_consonant) {
+            (Ending::Vowel, _) | (Ending::Rieul, "으로") => after_vowel,
+            _ => after_consonant,
+        }
+    }
+
+    /// Every particle in `sentence` that does not fit the name before it: after a Korean
+    /// service name, or after any id, number or Latin word (a run of ASCII letters and digits);
+    /// and every hedged form such as (으)로 or 은(는), which leaves the choice to the reader.
+    fn wrong_particles(sentence: &str) -> Vec<String> {
+        let mut wrong = Vec::new();
+        for hedge in ["(으)", "(이)", "(가)", "(을)", "(를)", "(과)", "(와)", "(은)", "(는)"] {
+            if sentence.contains(hedge) {
+                wrong.push(format!("hedged {hedge}"));
+            }
+        }
+        let mut names: Vec<(usize, &str, Ending)> = Vec::new();
+        for (name, ending) in KOREAN_NAMES {
+            for (at, _) in sentence.match_indices(name) {
+                // A whole word only: 주문 in 재주문 is not the service.
+                if !sentence[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+                    names.push((at, name, ending));
+                }
+            }
+        }
+        let mut rest = sentence;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
+            let len = rest[start..].find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len() - start);
+            let token = &rest[start..start + len];
+            names.push((sentence.len() - rest.len() + start, token, token_ending(token)));
+            rest = &rest[start + len..];
+        }
+        for (at, name, ending) in names {
+            let after = &sentence[at + name.len()..];
+            let Some(&pair) = PARTICLES.iter().find(|(c, v)| after.starts_with(c) || after.starts_with(v)) else {
+                continue;
+            };
+            let right = right_form(ending, pair);
+            if !after.starts_with(right) {
+                wrong.push(format!("\"{name}\" takes {right}"));
+            }
+        }
+        wrong
+    }
+
+    /// A few ids and numbers ending in every digit, a 0 after other digits included.
+    const NUMBERS: [u32; 12] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 27];
+
+    /// Every sentence a builder makes in Korean with a name in it: each command and trace event
+    /// that names a service, for every service, or an id or a number, for ids ending in every
+    /// digit; then the whole trace of a run of each protocol under faults, with the payload of
+    /// every message.
+    fn korean_sentences() -> Vec<String> {
+        use saga_sim::{
+            Command as C, DeadLetterAction, DecisionTrap, Event, EventType, Fault as F, LinkFaults, LossCause, Lost,
+            MessageId, Offset, OrderId, OrderStatus, ProductId, Protocol, PublishMode, RequestId, Rpc, RpcPacket,
+            RpcResult, SagaDecision as D, Sim, SimConfig, TraceEvent as E,
+        };
+        let ko = Lang::Ko;
+        let mut events = Vec::new();
+        let mut commands =
+            vec![C::Fault(F::HealAll), C::Fault(F::AtNextDecision { then: DecisionTrap::CrashCoordinator })];
+        for s in ServiceId::NODES {
+            commands.extend([
+                C::Fault(F::Crash { service: s }),
+                C::Fault(F::Restart { service: s }),
+                C::Fault(F::Partition { service: s }),
+                C::Fault(F::Heal { service: s }),
+                C::Fault(F::SetLinkFaults { service: Some(s), faults: LinkFaults::NONE }),
+                C::Fault(F::SetHandleTime { service: s, handle_ms: 40 }),
+                C::Fault(F::FailHandling { service: s, on: true }),
+                C::Fault(F::FailHandling { service: s, on: false }),
+                C::Fault(F::PoisonNextEvent { service: s }),
+                C::Fault(F::CrashAfterCommit { service: s }),
+                C::Fault(F::AtNextDecision { then: DecisionTrap::Partition { service: s } }),
+            ]);
+            for yes in [true, false] {
+                events.push(E::SagaDecided { order: OrderId(1), decision: D::Voted { at: s, yes } });
+            }
+            events.push(E::SagaDecided { order: OrderId(1), decision: D::Stuck { at: s } });
+            events.push(E::SagaDecided { order: OrderId(1), decision: D::LeftToSweeper { at: s } });
+            for n in NUMBERS {
+                let (order, message, offset) = (OrderId(n), MessageId(n.into()), Offset(n.into()));
+                commands.extend([
+                    C::ReplayDeadLetter { service: s, message },
+                    C::DiscardDeadLetter { service: s, message },
+                    C::FixDeadLetter { service: s, message },
+                ]);
+                for rpc in [
+                    Rpc::QueryOrder { from: s },
+                    Rpc::Confirm { at: s },
+                    Rpc::ReleaseStock { product: ProductId(0), quantity: n },
+                ] {
+                    let packet = RpcPacket { request: RequestId(n.into()), order, rpc, result: None };
+                    events.extend([
+                        E::RpcSent { to: s, packet, arrives_at_ms: Some(1) },
+                        E::RpcSent { to: s, packet, arrives_at_ms: None },
+                        E::RpcHandled { service: s, packet, result: RpcResult::OutOfStock { available: n.into() } },
+                        E::RpcAnswered { packet, result: RpcResult::Done },
+                        E::AppliedByHand { service: s, order, rpc, result: RpcResult::Done },
+                    ]);
+                }
+                events.extend([
+                    E::Lost { service: s, what: Lost::Batch { batch: n.into() }, cause: LossCause::Dropped },
+                    E::Lost { service: s, what: Lost::Commit { offset }, cause: LossCause::ReceiverDown },
+                    E::Acked { service: s, batch: n.into(), rows: n },
+                    E::OffsetCommitted { service: s, offset },
+                    E::ConsumerResumed { service: s, from: offset, rereads: n.into() },
+                    E::OffsetReset { service: s, from: offset, to: offset },
+                    E::OutboxFull { service: s },
+                    E::SweptOwnReservation { service: s, order, status: OrderStatus::Pending, result: RpcResult::Done },
+                    E::RecordLost { service: s, offset, message },
+                    E::HandlerFailed { service: s, offset, message, attempt: n, retry_at_ms: None },
+                    E::DeadLetter { service: s, message, action: DeadLetterAction::Queued { attempts: n } },
+                    E::EventLost { service: s, message },
+                    E::RolledBack { service: s, first: message, messages: n },
+                ]);
+            }
+        }
+        for n in NUMBERS {
+            let (order, product) = (OrderId(n), ProductId(n as u16));
+            commands.extend([
+                C::PlaceOrder { product, quantity: n, idempotency_key: None },
+                C::CancelOrder { order },
+                C::CompleteDelivery { order },
+                C::SetStock { product, stock: n.into() },
+                C::Resolve { order, commit: true },
+                C::Resolve { order, commit: false },
+                C::FastForward { orders: n },
+            ]);
+            for copy in [false, true] {
+                events.push(E::Appended {
+                    offset: Offset(n.into()),
+                    message: MessageId(n.into()),
+                    event_type: EventType::OrderPlaced,
+                    copy,
+                });
+            }
+            events.push(E::StockSet { product, stock: n.into() });
+            events.push(E::DeliveryCompleted { order, done: false });
+        }
+        events.extend(commands.into_iter().map(|command| E::Command { command }));
+        let mut out: Vec<String> = events.iter().map(|e| trace_line(ko, e)).collect();
+        // Whole runs, for the sentences only a run makes (handlers' outcomes, the coordinator's
+        // decisions, payloads).
+        for protocol in Protocol::ALL {
+            for publish in [PublishMode::Outbox, PublishMode::DualWrite] {
+                let mut sim = Sim::new(SimConfig { protocol, publish: [publish; 3], ..SimConfig::default() }, 5);
+                let place = C::PlaceOrder { product: ProductId(1), quantity: 2, idempotency_key: None };
+                let mut records = Vec::new();
+                for k in 0..8u64 {
+                    sim.apply(place);
+                    match k {
+                        1 => sim.apply(C::Fault(F::Crash { service: ServiceId::Product })),
+                        2 => sim.apply(C::Fault(F::CrashAfterCommit { service: ServiceId::Delivery })),
+                        3 => sim.apply(C::Fault(F::Restart { service: ServiceId::Product })),
+                        4 => sim.apply(C::CancelOrder { order: OrderId(0) }),
+                        5 => sim.apply(C::Fault(F::AtNextDecision { then: DecisionTrap::CrashCoordinator })),
+                        _ => {}
+                    }
+                    sim.advance_until(k * 150);
+                    sim.drain_trace_into(&mut records);
+                }
+                sim.apply(C::Fault(F::HealAll));
+                sim.run_until_quiet(60_000);
+                sim.drain_trace_into(&mut records);
+                for r in &records {
+                    out.push(trace_line(ko, &r.event));
+                    if let E::Emitted { message } = r.event {
+                        out.push(payload(ko, &message.event));
+                    }
+                }
+            }
+        }
+        // A payload with every id; and a command with a product id and a quantity.
+        out.push(payload(ko, &Event::DeliveryStarted { order: OrderId(7) }));
+        out
+    }
+
+    #[test]
+    fn the_particle_checker_rejects_a_wrong_particle() {
+        for wrong in
+            ["장애: 주문와 버스 사이 연결 끊김", "상품가 찬성", "배송를 다운", "o3로 설정", "m2을 추가", "10(으)로"]
+        {
+            assert!(!wrong_particles(wrong).is_empty(), "{wrong} passes");
+        }
+        for right in
+            ["주문 서비스와 버스", "상품 서비스가 찬성", "o3으로", "o1로", "m2를", "m10을", "p7로", "코디네이터가"]
+        {
+            assert_eq!(wrong_particles(right), Vec::<String>::new(), "{right}");
+        }
+    }
+
+    #[test]
+    fn every_korean_sentence_puts_the_right_particle_after_a_name() {
+        let sentences = korean_sentences();
+        assert!(sentences.len() > 1_000, "only {} sentences", sentences.len());
+        for name in ["주문 서비스", "상품 서비스", "배송 서비스", "코디네이터"] {
+            assert!(sentences.iter().any(|s| s.contains(name)), "no sentence names {name}");
+        }
+        let wrong: Vec<String> = sentences
+            .iter()
+            .filter_map(|s| {
+                let w = wrong_particles(s);
+                (!w.is_empty()).then(|| format!("{s}: {}", w.join(", ")))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "wrong particles:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_particle_fits_the_word_it_follows() {
+        // Service names, product names of every kind (Korean ending in a consonant, a vowel or
+        // ㄹ; a digit; Latin letters; the default catalogue), ids and a parenthesis.
+        let mut words: Vec<(String, Ending)> = KOREAN_NAMES.iter().map(|&(n, e)| (n.to_string(), e)).collect();
+        words.extend(
+            [
+                ("키보드", Ending::Vowel),
+                ("모니터", Ending::Vowel),
+                ("책상", Ending::Consonant),
+                ("연필", Ending::Rieul),
+                ("의자 2", Ending::Vowel),
+                ("모니터 27", Ending::Rieul),
+                ("모니터 \"27\"", Ending::Rieul),
+                ("USB 허브", Ending::Vowel),
+                ("Pen", Ending::Consonant),
+                ("Mouse", Ending::Vowel),
+                ("Gel", Ending::Rieul),
+                ("o10", Ending::Consonant),
+                ("m3", Ending::Consonant),
+                ("p0", Ending::Consonant),
+                ("롤백(Abort)", Ending::Consonant),
+            ]
+            .map(|(n, e)| (n.to_string(), e)),
+        );
+        words.extend(saga_sim::SimConfig::default().products.into_iter().map(|p| {
+            let e = token_ending(&p.name);
+            (p.name, e)
+        }));
+        for (word, e) in &words {
+            assert_eq!(ending(word), *e, "{word}");
+            for (j, pair) in [Josa::Euro, Josa::I, Josa::Eul, Josa::Gwa, Josa::Eun].into_iter().zip(PARTICLES) {
+                assert_eq!(josa(word, j), right_form(*e, pair), "{word} {j:?}");
+                assert_eq!(with_josa(word, j), format!("{word}{}", right_form(*e, pair)));
+            }
+        }
+        assert_eq!(with_josa("주문 서비스", Josa::Gwa), "주문 서비스와");
+        assert_eq!(with_josa(saga_sim::OrderId(3), Josa::Euro), "o3으로");
+        assert_eq!(with_josa(8, Josa::Euro), "8로");
     }
 }

@@ -17,9 +17,9 @@ use crate::store::CausalView;
 use saga_sim::DeliveryStatus;
 use saga_sim::Ledger;
 use saga_sim::PublishMode;
-use saga_sim::RowState;
 use saga_sim::SagaPhase;
 use saga_sim::ServiceView;
+use saga_sim::{OutboxRow, RowState};
 use saga_sim::{Protocol, Reply, ServiceId, View};
 use std::fmt::Write;
 
@@ -402,10 +402,15 @@ impl Svg {
         let _ = write!(self.out, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
         self.text(x0 + label_w / 2.0, y, "small", label, label_w);
         let cx = x0 + label_w + 8.0;
-        for (i, row) in s.outbox.iter().take(OUTBOX_CELLS).enumerate() {
+        // Work first (unsent, then in flight in table order), then the rows marked sent that
+        // the cleanup has yet to remove.
+        let published = |r: &&OutboxRow| matches!(r.state, RowState::Sent { .. });
+        let rows = s.outbox.iter().filter(|r| !published(r)).chain(s.outbox.iter().filter(published));
+        for (i, row) in rows.take(OUTBOX_CELLS).enumerate() {
             let class = match row.state {
                 RowState::Unsent => "cell unsent",
                 RowState::InFlight { .. } => "cell sent",
+                RowState::Sent { .. } => "cell published",
             };
             self.rect(class, cx + 12.0 * i as f64, y - 12.0, 9.0, 13.0, 1);
         }

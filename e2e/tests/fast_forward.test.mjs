@@ -101,7 +101,7 @@ test('Korean: the fast-forward speaks Korean', async () => {
   await form(page).getByLabel('장애 속 주문 수').fill('300');
   await form(page).getByRole('button', { name: '실행', exact: true }).click();
   await form(page).locator('.ff-verdict').waitFor({ timeout: 60000 });
-  assert.match(await status(page).textContent(), /주문 300건, 거절 [\d,]+건: 확정 [\d,]+, 취소 [\d,]+, 진행 중 0/);
+  assert.match(await status(page).textContent(), /주문 300건, 거절 [\d,]+건: 확정 [\d,]+, 취소 [\d,]+, 처리 중 0/);
   assert.match(await status(page).textContent(), /✔ 복구 .* 뒤 안정: 일관됨, 위반 0건/);
   await finish(w, 'fast-forward-ko');
 });

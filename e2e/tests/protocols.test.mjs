@@ -52,6 +52,37 @@ test('TCC: with participant sweep, Product settles its own stale reservation by 
   await finish(w, 'tcc-sweep');
 });
 
+// Seed 002 §26, the seed's own case, in Korean: the order ends CANCELLED, but Product's
+// reservation was never released (its Cancel ran out of retries behind a cut link). Product's
+// sweeper finds the stale reservation, asks Order for the order's status, and cancels its own.
+test('TCC 참여자 스윕 (시드 002 §26): 주문은 취소, 상품 서비스의 예약은 남고, 스위퍼가 주문 상태를 조회해 스스로 취소한다', async () => {
+  const w = await open('lang=ko');
+  const { page } = w;
+  await protocol(page, 'tcc-sweep');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('3'); // 배송 서비스 다운: its Try times out, so the coordinator decides to cancel.
+  await page.locator('.traps button').nth(1).click(); // 다음 결정 순간 상품 서비스 링크 단절
+  const form = page.locator('form.order-form');
+  await form.locator('select').first().selectOption('0');
+  await form.locator('input[type=number]').first().fill('1');
+  await form.locator('button[type=submit]').click();
+  await runUntilLogSays(page, /코디네이터는 포기: 상품 서비스의 스위퍼가 정리/, { step: 100 });
+  // The seed's state: the order is cancelled, and Product still holds the unit it reserved.
+  await page.locator('#tab-orders').click();
+  await runUntilShown(page, page.locator('tr[data-order="0"] .badge.cancelled'), { step: 100 });
+  await page.locator('#tab-stock').click();
+  assert.match(await page.locator('table.data tbody tr').first().locator('td.held').textContent(), /1/, 'a reservation left behind');
+  assert.deepEqual(await axeViolations(page), [], 'axe in Korean');
+  await page.screenshot({ path: path.join(SHOTS, 'tcc-sweep-cancelled-ko.png') });
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('Shift+2'); // 상품 서비스 링크 복구
+  await page.keyboard.press('3'); // 배송 서비스 재시작
+  await runUntilLogSays(page, /상품 서비스의 스위퍼: o0은 CANCELLED 취소/, { step: 200 });
+  await consistent(page);
+  assert.equal(await page.locator('table.data tbody tr').first().locator('td.held').count(), 0, 'the reservation is released');
+  await finish(w, 'tcc-sweep-cancelled-ko');
+});
+
 test('2PC: the coordinator crashes after the votes; participants stay in doubt holding their locks', async () => {
   const w = await open();
   const { page } = w;

@@ -33,7 +33,7 @@ async function reset(page) {
 test('dual write at Order: a crash between commit and publish loses OrderPlaced for ever', async () => {
   const w = await open();
   const { page } = w;
-  await publishing(page, 'dual write at Order');
+  await publishing(page, 'dual write at Order (at-most-once publishing)');
   await reset(page);
   // No outbox on the stage, only the events a dual write has yet to send.
   await page.locator('g.service[data-service=Order]', { hasText: 'dual write: unsent 0' }).waitFor();
@@ -49,7 +49,7 @@ test('dual write at Order: a crash between commit and publish loses OrderPlaced 
   await finish(w, 'reliability-dual-write');
 });
 
-test('outbox: the same crash loses nothing; the outbox fills, the relay drains it, the order confirms', async () => {
+test('outbox: the same crash loses nothing; the outbox fills, the relay drains it, marks the row sent, the cleanup removes it, the order confirms', async () => {
   const w = await open();
   const { page } = w;
   await settings(page);
@@ -67,6 +67,10 @@ test('outbox: the same crash loses nothing; the outbox fills, the relay drains i
   await page.screenshot({ path: path.join(SHOTS, 'reliability-outbox-filled.png') });
   assert.deepEqual(await axeViolations(page), [], 'axe with the outbox tables');
   await button(page, 'Restart Order').click();
+  // Seed 003's status column: published, the row is marked sent, and a cleanup removes it later.
+  await runUntilShown(page, page.locator('g.service[data-service=Order] .outbox-strip .cell.published'), { step: 5 });
+  assert.match(await card.locator('tbody').textContent(), /m0\s*OrderPlaced\s*published ✓/, 'marked sent');
+  await page.screenshot({ path: path.join(SHOTS, 'reliability-outbox-marked-sent.png') });
   await runUntilShown(page, page.locator('g.service[data-service=Order] .outbox-strip[data-rows="0"]'));
   assert.equal(await strip.locator('.cell').count(), 0, 'drained');
   await consistent(page);
@@ -124,7 +128,7 @@ test('at-most-once: Product commits before handling, crashes mid-handling, and t
   const w = await open();
   const { page } = w;
   await settings(page);
-  await page.getByLabel('At-most-once: commit before handling (on reset)').check();
+  await page.getByLabel('At-most-once consuming: commit before handling (on reset)').check();
   await reset(page);
   await button(page, 'Slow Product').click();
   await placeOrder(page, '0', '1');
@@ -137,7 +141,7 @@ test('at-most-once: Product commits before handling, crashes mid-handling, and t
   await advance(page, 10000);
   assert.match(await orderBadge(page, 0).textContent(), /PENDING/, 'Product never hears of the order again');
   await tab(page, /Outbox & DLQ/);
-  assert.match(await page.locator('.outbox-card[data-service=Product]').textContent(), /at-most-once \(commits, then handles\)/);
+  assert.match(await page.locator('.outbox-card[data-service=Product]').textContent(), /at-most-once consuming \(commits, then handles\)/);
   await finish(w, 'reliability-at-most-once');
 });
 
@@ -253,7 +257,7 @@ test('a flaky client resubmits with the same key; Order recognises it and makes 
   await finish(w, 'reliability-flaky-client');
 });
 
-test("the original example's restock guess loses the last units on a legitimate cancel", async () => {
+test('the tempting restock guess (from the stock level) loses the last units on a legitimate cancel', async () => {
   const guessing = async (on) => {
     const w = await open();
     const { page } = w;

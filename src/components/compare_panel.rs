@@ -1,5 +1,19 @@
 //! The compare view: this seed and every command so far, run under all four protocols in step,
 //! summed up side by side.
+//!
+//! The driver builds the compared runs (`Driver::set_compare`): one `Sim` per other protocol with
+//! the same seed and config, which replays the engine's input log so far (each input landing after
+//! every event at its moment), then gets every new command and is advanced to the same virtual time
+//! every frame. An operator's decisions (`Resolve`, and replaying, discarding or fixing a dead
+//! letter) are not mirrored: each run has its own stuck orders and letters. Replaying gives exactly
+//! the run that would have happened had the others run alongside from the start (a unit test in
+//! `driver.rs` checks this).
+//!
+//! Comparing stops when a fast-forward starts, when acting in the past starts a branch, on a seek
+//! or a branch switch, and when a file or link is opened; a reset keeps it on for the new run. It
+//! refuses to start on a run with a fast-forward among its inputs (replaying thousands of orders
+//! under three more protocols would hold the page for seconds) or whose input log overflowed. This
+//! panel sets each run's `Metrics` side by side.
 
 use crate::format;
 use crate::i18n::{Key, Lang, t};

@@ -31,7 +31,7 @@ pub struct ConsistencyPanelProps {
 /// What is still moving, in a few words: messages in flight, orders PENDING, dead letters and
 /// parked compensations waiting, unsent outbox rows.
 fn activity(lang: Lang, view: &saga_sim::View) -> String {
-    let outbox: usize = view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum();
+    let outbox: usize = view.services.iter().map(|s| s.outbox_pending + s.unpublished).sum();
     let parts: Vec<String> = [
         (view.in_flight_count, Key::InFlightCount),
         (view.verdict.pending_orders as usize, Key::PendingOrders),

@@ -1,5 +1,6 @@
 //! The reliable-delivery switches of seeds 003 and 004, in the settings tab: how services
-//! publish (the outbox, dual write, or publish-first), when consumers commit, the original example's restock guess (all applied on reset),
+//! publish (the outbox, dual write, or publish-first), when consumers commit, the tempting
+//! restock guess from the stock level (all applied on reset),
 //! and, live, a flaky client, a broken handler, a poison message and a crash after a commit.
 
 use crate::i18n::{self, Key, Lang, t};

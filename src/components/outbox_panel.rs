@@ -27,12 +27,12 @@ pub struct OutboxPanelProps {
 fn relay(lang: Lang, s: &ServiceView) -> String {
     let waiting = s.outbox.iter().find_map(|r| match r.state {
         RowState::InFlight { batch } => Some(batch),
-        RowState::Unsent => None,
+        RowState::Unsent | RowState::Sent { .. } => None,
     });
     match (s.up, waiting) {
         (false, _) => t(lang, Key::RelayStopped).to_string(),
         (true, Some(batch)) => format!("{} #{batch}", t(lang, Key::RelayAwaitsAck)),
-        (true, None) if !s.outbox.is_empty() => t(lang, Key::RelayPolling).to_string(),
+        (true, None) if s.outbox_pending > 0 => t(lang, Key::RelayPolling).to_string(),
         (true, None) => t(lang, Key::RelayIdle).to_string(),
     }
 }
@@ -61,6 +61,12 @@ pub fn OutboxPanel(p: &OutboxPanelProps) -> Html {
             if s.outbox.is_empty() {
                 m.el("p", "class=\"empty\"", t(lang, Key::OutboxEmpty));
             } else {
+                // Its own scroll box: a narrow card never lets the table spill into the next one.
+                let label = format!("{} · {}", i18n::service(lang, s.id), t(lang, Key::OutboxTable));
+                m.0.push_str(&format!(
+                    "<div class=\"card-table\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+                    crate::markup::escape(&label)
+                ));
                 m.start_table(
                     t(lang, Key::OutboxTable),
                     &[t(lang, Key::Message), t(lang, Key::Type), t(lang, Key::Status), t(lang, Key::Attempt)],
@@ -71,6 +77,7 @@ pub fn OutboxPanel(p: &OutboxPanelProps) -> Html {
                         RowState::InFlight { batch } => {
                             ("class=\"sent\"", format!("{} #{batch}", t(lang, Key::RowSent)))
                         }
+                        RowState::Sent { .. } => ("class=\"published\"", t(lang, Key::RowPublished).to_string()),
                     };
                     m.open("tr", class);
                     m.el("th", "scope=\"row\" class=\"mono\"", &row.message.id.to_string());
@@ -80,6 +87,8 @@ pub fn OutboxPanel(p: &OutboxPanelProps) -> Html {
                     m.close("tr");
                 }
                 m.end_table();
+                m.close("div");
+                m.el("p", "class=\"muted note\"", t(lang, Key::OutboxStatusNote));
             }
         }
         let c = &s.consumer;

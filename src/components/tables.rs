@@ -62,7 +62,7 @@ pub fn Tables(p: &TablesProps) -> Html {
         Tab::Sagas => p.snapshot.view.sagas.len(),
         Tab::Reliability => {
             p.snapshot.view.dead_letters.len()
-                + p.snapshot.view.services.iter().map(|s| s.outbox.len() + s.unpublished).sum::<usize>()
+                + p.snapshot.view.services.iter().map(|s| s.outbox_pending + s.unpublished).sum::<usize>()
         }
         Tab::Settings | Tab::Compare | Tab::FastForward | Tab::Event => 0,
     };

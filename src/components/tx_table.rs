@@ -154,6 +154,10 @@ pub fn TxTable(p: &TxTableProps) -> Html {
     html! {
         <div>
             <p class="figures" data-testid="tx-figures">{ figures }</p>
+            // Where seeds 001 and 002 disagree, the screen says which one the app follows.
+            if view.protocol == Protocol::TwoPc {
+                <p class="muted note" data-testid="seed-note">{ t(lang, Key::TwoPcCommitRetried) }</p>
+            }
             if view.txs.is_empty() {
                 <p class="empty">{ t(lang, Key::NoTransactions) }</p>
             } else {

@@ -6,6 +6,26 @@
 //! same run fast-forwards the same way. [`ChaosRun::run`] does at most a given number of steps
 //! per call (sans-IO: the caller owns the wall clock and decides how long a slice may take), and
 //! slicing never changes the trace.
+//!
+//! # The plan
+//!
+//! `Command::FastForward { orders }` (N up to [`MAX_ORDERS`]) is an input like any other, so a run
+//! that fast-forwarded replays from its record. When it lands, the plan is drawn from the run's
+//! seed and its start time and put in the engine's own queue: network weather on, then per block of
+//! [`BLOCK_ORDERS`] orders a restock (one product may run out), maybe a crash and a cut of a random
+//! node in play, the orders (one every three handling times, so a backlog drains, each with an
+//! idempotency key of the fast-forward's own), and finally `HealAll`. A tenth of the orders are
+//! cancelled by the client 400 ms after placing; those cancels are queued by idempotency key and
+//! resolved when due, since a crashed Order rejects some placements and every later id shifts. A
+//! plan that does not fit `limits.scheduled_commands` is refused ([`ChaosRefusal::ScheduleFull`]).
+//!
+//! [`ChaosRun::run`] reports progress or the outcome ([`ChaosOutcome`]: orders accepted, confirmed,
+//! cancelled and pending, events, virtual time, when it settled after the heal, consistency,
+//! violations). It ends when the world is quiet with nothing scheduled, when the convergence bound
+//! ([`CONVERGENCE_BOUND_MS`] after the heal) passes, or when nothing more can happen by itself (a
+//! stuck order waits for an operator). A unit test runs slices of 1 to 4,096 steps and gets the
+//! same outcome. The page runs it in slices of about 12 ms of wall time (see the app's
+//! `driver.rs`).
 
 use crate::command::{Command, Fault, TimedCommand};
 use crate::config::{LinkFaults, MsRange};

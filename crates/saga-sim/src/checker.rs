@@ -1,13 +1,52 @@
 //! The consistency checker: run after every step, its verdict part of the view.
 //!
-//! Safety invariants must hold at every instant. Convergence invariants may be false while the
-//! saga is running (that is the window of inconsistency eventual consistency allows); they must
-//! be true whenever the system is quiet, meaning nothing is in flight, no consumer lags and no
-//! outbox holds a row. A convergence invariant false while quiet can never heal by itself, so it
+//! Safety invariants must hold at every instant. Convergence invariants may be false while the saga
+//! is running (that is the window of inconsistency eventual consistency allows); they must be true
+//! whenever the system is *quiet* (`Sim::is_quiet`): nothing in flight (no packet on a wire, no
+//! record in hand, no outbox row waiting to be published, no saga or transaction running, no
+//! sweeper with a reservation to settle), no consumer lag, the compensation registry empty and no
+//! dead letter waiting. A convergence invariant false while quiet can never heal by itself, so it
 //! is reported as a violation.
 //!
-//! The checker is incremental: the engine names the orders and products each step touched, and
-//! only those are re-examined, so a check costs O(1) per step however long the run.
+//! # Safety: must hold at every instant
+//!
+//! | invariant | meaning |
+//! |---|---|
+//! | `StockNeverNegative` | no product's stock is below zero |
+//! | `NoCompletedDeliveryForCancelledOrder` | no delivery is COMPLETED for a CANCELLED order |
+//! | `NoConfirmedOrderWithoutStock` | no order is CONFIRMED unless Product holds its stock |
+//! | `AtMostOnceEffect` | no message's effect applied twice (stock taken/restored twice, a second parcel) |
+//! | `NoMessageLostToRetention` | no consumer lost an unread record to log retention |
+//! | `NoNotificationForCancelledOrder` | no customer told CONFIRMED for an order the system then cancelled |
+//! | `NoEventLost` | no event lost between a commit and the bus (dual write) or by a consumer that committed before handling (at-most-once) |
+//! | `NoPhantomEvent` | no event published for a change that then rolled back (publish-first) |
+//! | `StockCoversReservations` | per product: 0 ≤ reserved units ≤ stock (an operator cannot set stock below what is reserved or prepared) |
+//!
+//! # Convergence: must hold whenever the system is quiet
+//!
+//! | invariant | meaning |
+//! |---|---|
+//! | `EveryOrderFinal` | every order is CONFIRMED or CANCELLED |
+//! | `StockConserved` | per product: stock + units of confirmed orders = initial stock + operator changes |
+//! | `DeliveryMatchesOrder` | confirmed ⇒ one started/completed delivery; cancelled ⇒ none or cancelled |
+//! | `StockMatchesOrder` | confirmed ⇒ its units held; cancelled ⇒ none held |
+//! | `NoConsumerLag` | every consumer has read and committed the whole log |
+//! | `NothingInFlight` | no packet on a wire, no record in hand, no outbox row waiting, no saga running |
+//! | `RegistryEmpty` | no failed compensation waits in the orchestrator's registry |
+//! | `NoDanglingReservation` | no TCC reservation or held delivery slot is left once quiet |
+//! | `DeadLetterQueueEmpty` | no message waits in a dead-letter queue for a person |
+//! | `NoParticipantInDoubt` | no participant is left prepared once quiet: a 2PC locked row or prepared slot, or an order still locked by a TCC or 2PC transaction |
+//!
+//! # The verdict
+//!
+//! "Consistent now" means every present-state invariant holds (the two historical ones,
+//! `AtMostOnceEffect` and `NoMessageLostToRetention`, only add violations). The [`Verdict`] records
+//! since when, and the windows of inconsistency (the latest `limits.checker_history` of them and of
+//! the violations; totals kept). Its `state` ([`VerdictState`]) is the one word the screen shows:
+//! consistent, converging (some convergence invariant pending, none violated) or violated.
+//!
+//! The checker is incremental: the engine names the orders and products each step touched, and only
+//! those are re-examined, so a check costs O(1) per step however long the run.
 
 use crate::ids::{OrderId, ProductId, ServiceId};
 use crate::services::delivery::{DeliveryService, DeliveryStatus};

@@ -166,8 +166,10 @@ pub enum RestockRule {
     /// ProductOutOfStock, restock when this order's units were taken (seed 000).
     #[default]
     CausationId,
-    /// The original Spring/Kafka example's guess: restock only when the stock minus the
-    /// order's quantity is above zero. It loses stock on a legitimate cancel of the last units.
+    /// A tempting shortcut that guesses from the stock level: restock only when the stock minus
+    /// the order's quantity is above zero. It loses stock on a legitimate cancel of the last
+    /// units. (No seed prescribes it, and the example code that can be found restocks on every
+    /// cancel.)
     GuessFromStock,
 }
 

@@ -50,7 +50,7 @@ pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, 
 pub use input::{Input, InputLog, Position};
 pub use message::{CancelReason, Event, EventType, Message, StockChange};
 pub use metrics::Metrics;
-pub use outbox::RowState;
+pub use outbox::{OutboxRow, RowState};
 pub use outcome::Outcome;
 pub use problem::{Expected, FieldProblem, Problem};
 pub use protocol::Protocol;

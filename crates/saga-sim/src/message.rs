@@ -1,4 +1,8 @@
 //! Messages on the bus: the six events the seed names, each with its ids.
+//!
+//! Every message carries a message id (a producer's retry re-sends the same id), a correlation id
+//! (the order), a causation id (the message it reacts to, or none for a user request), its source,
+//! its type and payload (`Event`) and its emission time.
 
 use crate::ids::{MessageId, OrderId, ProductId, ServiceId};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,13 @@
 //! The figures a protocol is judged by, side by side in the compare view: outcomes, how long
 //! things stayed unsettled, how much was sent, how long rows were locked and how often a person
 //! had to step in.
+//!
+//! `Sim::metrics` gives outcomes (confirmed, cancelled, pending), time inconsistent, the longest
+//! PENDING, mean order latency, messages sent, row-lock time (2PC), reservation time (TCC) and
+//! operator actions. Lock time and latency grow with slower participants (`Fault::SetHandleTime`).
+//! A figure that does not apply to the protocol, or means nothing yet, is `None`, and the screen
+//! says why. Archived orders count through their totals, so the figures read the same as with every
+//! row kept (see `sim/archive.rs`).
 
 use crate::services::coordinator::TxPhase;
 use crate::services::order::OrderStatus;

@@ -2,7 +2,8 @@
 //!
 //! A handler's emitted messages are written to the outbox in the same local transaction as the
 //! table change, so a crash can never keep one and lose the other. The relay, which lives in
-//! memory, sends unsent rows to the bus in batches and deletes them when the bus acknowledges.
+//! memory, sends unsent rows to the bus in batches and marks them sent when the bus
+//! acknowledges (the status column of seed 003); a cleanup removes sent rows a little later.
 //! A lost acknowledgement makes the relay send the batch again, so the bus may hold a message
 //! twice: at-least-once publishing, which idempotent consumers absorb.
 
@@ -20,7 +21,19 @@ pub enum RowState {
         /// The batch.
         batch: u64,
     },
+    /// Published: the bus acknowledged it. The row stays, marked sent (seed 003's status
+    /// column), until the cleanup removes it.
+    Sent {
+        /// When the acknowledgement arrived.
+        at_ms: u64,
+    },
 }
+
+/// How long a sent row stays in the outbox before the cleanup removes it, in virtual time.
+pub const SENT_RETENTION_MS: u64 = 1_000;
+/// The most sent rows kept: under load the cleanup removes the oldest beyond it at once, so
+/// sent rows never crowd out work (or the outbox's capacity, which counts only pending rows).
+pub const MAX_SENT_ROWS: usize = 64;
 
 /// One outbox row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,8 +62,12 @@ pub struct Outbox {
     pub rows: VecDeque<OutboxRow>,
     /// Batches in flight (relay memory).
     pub in_flight: Vec<BatchInFlight>,
-    /// Rows published and deleted so far.
+    /// Rows published so far.
     pub published_total: u64,
+    /// Whether the cleanup is scheduled.
+    pub cleanup_scheduled: bool,
+    /// Rows marked sent (so `pending` costs nothing).
+    sent_rows: usize,
 }
 
 impl Outbox {
@@ -77,14 +94,54 @@ impl Outbox {
         attempt
     }
 
-    /// The bus acknowledged `batch`: its rows are published and deleted. Returns how many.
-    pub fn ack(&mut self, batch: u64) -> u32 {
+    /// The bus acknowledged `batch` at `now_ms`: its rows are published and marked sent.
+    /// Returns how many.
+    pub fn ack(&mut self, batch: u64, now_ms: u64) -> u32 {
         self.in_flight.retain(|b| b.batch != batch);
-        let before = self.rows.len();
-        self.rows.retain(|r| r.state != RowState::InFlight { batch });
-        let n = (before - self.rows.len()) as u32;
+        let mut n = 0;
+        for r in self.rows.iter_mut().filter(|r| r.state == RowState::InFlight { batch }) {
+            r.state = RowState::Sent { at_ms: now_ms };
+            n += 1;
+        }
+        self.sent_rows += n as usize;
         self.published_total += u64::from(n);
+        self.trim_sent(MAX_SENT_ROWS);
         n
+    }
+
+    /// The cleanup at `now_ms`: removes the sent rows older than `SENT_RETENTION_MS`. Returns
+    /// when the next one is due, if any sent row is left.
+    pub fn clean_up(&mut self, now_ms: u64) -> Option<u64> {
+        let before = self.rows.len();
+        self.rows.retain(
+            |r| !matches!(r.state, RowState::Sent { at_ms } if at_ms.saturating_add(SENT_RETENTION_MS) <= now_ms),
+        );
+        self.sent_rows -= before - self.rows.len();
+        self.rows
+            .iter()
+            .filter_map(|r| match r.state {
+                RowState::Sent { at_ms } => Some(at_ms.saturating_add(SENT_RETENTION_MS)),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// Removes the oldest sent rows beyond `keep`.
+    fn trim_sent(&mut self, keep: usize) {
+        let mut extra = self.sent_rows.saturating_sub(keep);
+        self.sent_rows -= extra;
+        if extra > 0 {
+            self.rows.retain(|r| {
+                let drop = extra > 0 && matches!(r.state, RowState::Sent { .. });
+                extra -= usize::from(drop);
+                !drop
+            });
+        }
+    }
+
+    /// Rows not yet published: unsent, or sent and waiting for the acknowledgement.
+    pub fn pending(&self) -> usize {
+        self.rows.len() - self.sent_rows
     }
 
     /// `batch` timed out: its rows go back to unsent. Returns whether it was still in flight.
@@ -97,10 +154,11 @@ impl Outbox {
         was
     }
 
-    /// The relay's memory is lost (crash): every row is unsent again.
+    /// The relay's memory is lost (crash): every row not yet published is unsent again (the
+    /// sent ones are marked so in the table, which survives).
     pub fn forget_in_flight(&mut self) {
         self.in_flight.clear();
-        for r in &mut self.rows {
+        for r in self.rows.iter_mut().filter(|r| matches!(r.state, RowState::InFlight { .. })) {
             r.state = RowState::Unsent;
         }
     }
@@ -108,5 +166,62 @@ impl Outbox {
     /// Rows waiting to be sent.
     pub fn unsent(&self) -> usize {
         self.rows.iter().filter(|r| r.state == RowState::Unsent).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{MessageId, OrderId, ServiceId};
+    use crate::message::Event;
+
+    fn outbox_of(n: u64) -> Outbox {
+        let mut o = Outbox::default();
+        for k in 0..n {
+            o.push(Message {
+                id: MessageId(k),
+                correlation_id: None,
+                causation_id: None,
+                source: ServiceId::Delivery,
+                emitted_at_ms: 0,
+                event: Event::DeliveryStarted { order: OrderId(k as u32) },
+            });
+        }
+        o
+    }
+
+    #[test]
+    fn an_acknowledged_row_is_marked_sent_then_cleaned_up_later() {
+        let mut o = outbox_of(3);
+        let mut out = Vec::new();
+        o.take_batch(1, 2, &mut out);
+        assert_eq!((o.pending(), o.unsent()), (3, 1));
+        assert_eq!(o.ack(1, 100), 2);
+        assert_eq!(o.rows.len(), 3, "sent rows stay, marked");
+        assert_eq!(o.pending(), 1);
+        assert!(matches!(o.rows[0].state, RowState::Sent { at_ms: 100 }));
+        assert_eq!(o.clean_up(100 + SENT_RETENTION_MS - 1), Some(100 + SENT_RETENTION_MS), "not yet");
+        assert_eq!(o.clean_up(100 + SENT_RETENTION_MS), None);
+        assert_eq!((o.rows.len(), o.pending()), (1, 1));
+    }
+
+    #[test]
+    fn a_crash_resends_what_was_in_flight_but_not_what_was_sent() {
+        let mut o = outbox_of(4);
+        let mut out = Vec::new();
+        o.take_batch(1, 2, &mut out);
+        o.take_batch(2, 2, &mut out);
+        o.ack(1, 50);
+        o.forget_in_flight();
+        assert_eq!((o.unsent(), o.pending(), o.rows.len()), (2, 2, 4));
+    }
+
+    #[test]
+    fn sent_rows_are_bounded_under_load() {
+        let mut o = outbox_of(MAX_SENT_ROWS as u64 * 3);
+        let mut out = Vec::new();
+        o.take_batch(1, MAX_SENT_ROWS * 3, &mut out);
+        o.ack(1, 10);
+        assert_eq!((o.rows.len(), o.pending()), (MAX_SENT_ROWS, 0));
     }
 }

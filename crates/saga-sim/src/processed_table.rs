@@ -8,6 +8,11 @@
 //! few pointers here rather than a copy of every id, and only the chunk being filled is copied
 //! when a copy is written to. Message ids grow over a run, so each chunk spans a narrow range
 //! of them and a lookup reads one or two chunks' indexes.
+//!
+//! **Idempotent consumers** (`SimConfig::idempotent_consumers`, on by default): the table is in the
+//! service's database, checked and updated in the same local transaction as the handler. Off, a
+//! redelivered or duplicated message is applied twice, and the checker reports it
+//! (`AtMostOnceEffect`).
 
 use crate::ids::MessageId;
 use crate::stable_hash::FxHashMap;

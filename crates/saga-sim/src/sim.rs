@@ -180,6 +180,11 @@ pub(crate) enum TimerKind {
         service: ServiceId,
         epoch: u32,
     },
+    /// The outbox's cleanup removes sent rows (a table job: it runs whether or not the
+    /// service is up).
+    OutboxCleanup {
+        service: ServiceId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -698,7 +703,7 @@ impl Sim {
             && self.acks_in_flight == 0
             && self.commits_in_flight == 0
             && self.rpc_live == 0
-            && self.nodes.iter().all(|n| n.outbox.rows.is_empty() && n.consumer.in_hand.is_none() && n.unpublished.is_empty())
+            && self.nodes.iter().all(|n| n.outbox.pending() == 0 && n.consumer.in_hand.is_none() && n.unpublished.is_empty())
             // Checked last: they cost a scan of the saga table and the deliveries.
             && (!self.config.protocol.has_coordinator() || self.coordinator.active() == 0)
             && !self.sweep_pending()
@@ -864,7 +869,16 @@ impl Sim {
                     self.record(TraceEvent::Lost { service, what: Lost::Ack { batch }, cause });
                     return;
                 }
-                let rows = self.nodes[service.index()].outbox.ack(batch);
+                let now_ms = self.now_ms;
+                let outbox = &mut self.nodes[service.index()].outbox;
+                let rows = outbox.ack(batch, now_ms);
+                if rows > 0 && !outbox.cleanup_scheduled {
+                    outbox.cleanup_scheduled = true;
+                    self.at(
+                        now_ms.saturating_add(crate::outbox::SENT_RETENTION_MS),
+                        TimerKind::OutboxCleanup { service },
+                    );
+                }
                 self.record(TraceEvent::Acked { service, batch, rows });
                 self.pump_relay(service);
                 self.pump_consumer(service);
@@ -932,6 +946,13 @@ impl Sim {
                 let n = &self.nodes[service.index()];
                 if n.up && n.epoch == epoch {
                     self.dual_publish(service, false);
+                }
+            }
+            TimerKind::OutboxCleanup { service } => {
+                let outbox = &mut self.nodes[service.index()].outbox;
+                match outbox.clean_up(self.now_ms) {
+                    Some(next_ms) => self.at(next_ms, TimerKind::OutboxCleanup { service }),
+                    None => outbox.cleanup_scheduled = false,
                 }
             }
             TimerKind::Sweep { service, epoch } => {

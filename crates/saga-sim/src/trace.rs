@@ -84,7 +84,7 @@ pub enum TraceEvent {
         /// True when the log already holds this message id.
         copy: bool,
     },
-    /// The bus acknowledged a batch; the relay deleted its outbox rows.
+    /// The bus acknowledged a batch; the relay marked its outbox rows sent.
     Acked {
         /// The producer.
         service: ServiceId,
@@ -413,7 +413,7 @@ impl fmt::Display for TraceRecord {
                 if copy { f.write_str(" (COPY of an earlier record)") } else { Ok(()) }
             }
             TraceEvent::Acked { service, batch, rows } => {
-                write!(f, "bus acks b{batch} to {service}: {rows} outbox rows deleted")
+                write!(f, "bus acks b{batch} to {service}: {rows} outbox rows marked sent")
             }
             TraceEvent::AckTimeout { service, batch } => write!(f, "{service} ack timeout for b{batch}: will resend"),
             TraceEvent::Handled { service, offset, message, event_type, delivered_at_ms, outcome } => {

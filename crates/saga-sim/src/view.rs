@@ -93,8 +93,11 @@ pub struct ServiceView {
     pub link_faults: LinkFaults,
     /// Its consumer.
     pub consumer: ConsumerView,
-    /// Its outbox rows, oldest first.
+    /// Its outbox rows, oldest first: unsent, in flight, and sent ones the cleanup has not yet
+    /// removed.
     pub outbox: Vec<OutboxRow>,
+    /// Outbox rows not yet published (unsent or in flight): the relay's work left.
+    pub outbox_pending: usize,
     /// Ids in its processed-message table.
     pub processed_count: usize,
     /// The most recent processed ids, newest first.
@@ -314,6 +317,7 @@ impl Sim {
                         last_duplicate: n.consumer.last_duplicate,
                     },
                     outbox: n.outbox.rows.iter().copied().collect(),
+                    outbox_pending: n.outbox.pending(),
                     processed_count: n.consumer.processed.len(),
                     processed_recent: n.consumer.processed.recent(VIEW_PROCESSED_IDS).collect(),
                 }
@@ -460,6 +464,7 @@ impl Sim {
                 | TimerKind::CoordWake { .. }
                 | TimerKind::Sweep { .. }
                 | TimerKind::DualPublish { .. }
+                | TimerKind::OutboxCleanup { .. }
                 | TimerKind::BatchTimeout { .. }
                 | TimerKind::CommitCheck { .. } => {}
             }

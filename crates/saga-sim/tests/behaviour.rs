@@ -959,3 +959,28 @@ fn two_pc_lock_time_and_latency_grow_with_slower_work() {
     assert!(slow_lock > 3 * quick_lock, "lock time {slow_lock} ms vs {quick_lock} ms");
     assert!(slow.mean_latency_ms.unwrap() > 2 * quick.mean_latency_ms.unwrap());
 }
+
+/// Seed 003's status column: the relay marks a published row sent, and a cleanup removes it
+/// later; a sent row is not work left (the run is quiet with it still in the table).
+#[test]
+fn an_outbox_row_is_marked_sent_then_cleaned_up() {
+    use saga_sim::{RowState, Sim};
+    let mut sim = Sim::new(SimConfig::default(), 1);
+    sim.apply(Command::PlaceOrder { product: ProductId(0), quantity: 1, idempotency_key: None });
+    let mut sent_seen_at = None;
+    for t in (0..5_000u64).step_by(5) {
+        sim.advance_until(t);
+        let order = &sim.view().services[0];
+        if order.outbox.iter().any(|r| matches!(r.state, RowState::Sent { .. })) {
+            assert_eq!(
+                order.outbox_pending,
+                order.outbox.iter().filter(|r| !matches!(r.state, RowState::Sent { .. })).count()
+            );
+            sent_seen_at = Some(t);
+            break;
+        }
+    }
+    let t = sent_seen_at.expect("OrderPlaced's row is marked sent once the bus acknowledges it");
+    sim.advance_until(t + saga_sim::outbox::SENT_RETENTION_MS + 5);
+    assert!(sim.view().services[0].outbox.is_empty(), "the cleanup removed it");
+}

@@ -82,7 +82,7 @@ fn absurd_times_are_refused_or_clamped_never_a_panic() {
 const PINNED_PER_PROTOCOL: [(&str, u64, &str); 4] = [
     ("choreography", 7, "f02cfd4f22d19aca"),
     ("orchestration", 7, "7e8831490249f1a6"),
-    ("tcc", 7, "f5e3545c9df4444b"),
+    ("tcc", 7, "c3918c4d3b08cd53"),
     ("2pc", 7, "0df7b41b357fa743"),
 ];
 

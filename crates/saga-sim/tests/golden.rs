@@ -100,6 +100,25 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 ],
             ),
         ),
+        // Seed 002 §26, the seed's own sweep case: the order is CANCELLED, but one participant's
+        // reservation was never released. Delivery is down, so its Try times out and the
+        // coordinator decides to cancel; Product is cut off at that moment, so its Cancel runs
+        // out of retries and the coordinator gives up on it. Once the link is back, Product's
+        // sweeper finds the stale reservation, asks Order (CANCELLED) and cancels its own.
+        (
+            "tcc_cancelled_order_swept",
+            tcc(
+                15,
+                StuckStrategy::ParticipantSweep,
+                vec![
+                    crash(0, ServiceId::Delivery),
+                    at_decision(0, Partition { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    heal(9_000, ServiceId::Product),
+                    restart(9_000, ServiceId::Delivery),
+                ],
+            ),
+        ),
         // Seed 003: dual write. Order commits the order, then crashes before publishing:
         // OrderPlaced is lost and the order stays PENDING for ever.
         (
@@ -166,6 +185,21 @@ fn cases() -> Vec<(&'static str, Scenario)> {
         ),
         // Two-phase commit: everyone prepares and locks, then commits.
         ("two_pc_place", two_pc(15, vec![place(0, 0, 2)])),
+        // Seed 002: a commit fails after a yes vote (Product is cut off the moment the coordinator
+        // decides). The coordinator retries the commit without a limit; Product, which voted
+        // yes, holds its row lock and never rolls back on its own; once the link is back the
+        // retried commit lands. (Seed 001 speaks of a rollback message; the app follows 002.)
+        (
+            "two_pc_commit_retried",
+            two_pc(
+                25,
+                vec![
+                    at_decision(0, Partition { service: ServiceId::Product }),
+                    place(10, 0, 1),
+                    heal(6_000, ServiceId::Product),
+                ],
+            ),
+        ),
         // Product votes no: abort ripples out to everyone.
         ("two_pc_vote_no", two_pc(16, vec![place(0, 1, 5)])),
         // Three orders for one product at once: the first prepare locks the row, the others wait

@@ -1,11 +1,51 @@
 //! The orchestrator: runs each order's saga step by step over command links, retries technical
 //! failures (forward recovery), compensates business failures and exhausted retries in reverse
 //! order (backward recovery), and parks compensations that keep failing in a registry that a
-//! scheduler retries until they succeed (seeds 001, 002 §37).
+//! scheduler retries until they succeed (seeds 001, 002 §37). TCC and 2PC run on the same node
+//! (`two_phase`).
 //!
-//! Its tables (sagas, registry) are persistent; which requests are outstanding is memory, lost
-//! on a crash: a restart re-sends each unfinished saga's current command, which is safe because
-//! every participant handles commands idempotently.
+//! The coordinator only decides: a handled record, an answer or a wake-up yields [`CoordEffect`]s
+//! (send a command, wake up at a time, record a [`SagaDecision`]), and the engine carries them out
+//! (`sim/command_link.rs`) after tracing the record, so traces read cause, then effect.
+//!
+//! # The orchestrated saga (seeds 001, 002)
+//!
+//! Under `Protocol::Orchestration` Order still stores the order PENDING and publishes
+//! `OrderPlaced`; the coordinator reads it from the bus and sends **commands** (`Rpc`) over links
+//! of its own (subject to the same drop, delay and partition faults as the bus links):
+//! `ReserveStock` to Product, `ScheduleDelivery` to Delivery, then `NotifyCustomer` to Order, which
+//! confirms the order. The step that cannot be undone comes last.
+//!
+//! - A **business failure** (out of stock, or the customer already cancelled) is not retried: the
+//!   saga compensates the steps already done in reverse order (`CancelDelivery`, `ReleaseStock`)
+//!   and then sends `RejectOrder`.
+//! - A **technical failure** (no answer within `request_timeout_ms`) is retried with back-off up to
+//!   `max_attempts` (forward recovery); after that the saga compensates (backward recovery),
+//!   undoing the step that timed out too, because it may have happened with only its answer lost. A
+//!   step that cannot be undone is retried without limit instead.
+//! - A **compensation** that keeps failing is parked PENDING in the compensation registry and the
+//!   saga moves on; a scheduler retries it every `registry_retry_ms` until it succeeds.
+//! - Participants handle commands idempotently (by order and command), with tombstones so a
+//!   compensation that overtakes its step makes the late step a refusal, not a leak. The
+//!   coordinator therefore matches answers by order and command, not by request id: an answer to an
+//!   attempt that timed out is as good as one to the latest.
+//! - **A crash.** The tables (sagas, registry) are the coordinator's database and survive it; which
+//!   requests are outstanding is memory, lost on a crash. A restart re-sends each unfinished saga's
+//!   current command, which is safe because every participant handles commands idempotently.
+//! - A compensation answered "cannot undo" (the parcel was handed over) proves the step happened.
+//!   After a technical failure the saga therefore goes forward again from that step; after a
+//!   business failure or the customer's cancel it carries on undoing, and the checker names the
+//!   conflict (`NoCompletedDeliveryForCancelledOrder`). A parked compensation that cannot be done
+//!   leaves the registry as "cannot be undone", never as "done".
+//! - The coordinator keeps a tombstone when the customer's `OrderCancelled` overtakes `OrderPlaced`
+//!   on the bus, so the late `OrderPlaced` starts no saga.
+//! - `notify_first` runs the irreversible step first, to show the harm. The customer is told
+//!   CONFIRMED before any stock is reserved (`NoConfirmedOrderWithoutStock`, even when all goes
+//!   well). When the reservation then fails, the system cancels an order the customer was told is
+//!   confirmed (`NoNotificationForCancelledOrder`).
+//! - `RegistryEmpty` shows *pending* while a parked compensation waits, and the system does not
+//!   count as quiet until the registry is empty. A registry that never drains therefore shows up as
+//!   a run that does not converge (the swarm's bound), not as a named violation.
 
 mod two_phase;
 

@@ -1,5 +1,11 @@
 //! The Delivery service: starts a delivery for each placed order, cancels it when the order is
 //! cancelled.
+//!
+//! A delivery row is STARTED, COMPLETED (the parcel was handed over) or CANCELLED; under TCC Try
+//! holds a slot (HELD), under 2PC Prepare prepares it (PREPARED), and Confirm or Commit makes it
+//! STARTED. The row counts the parcels sent, so a second parcel for one order shows
+//! (`AtMostOnceEffect`). A CANCELLED row with no parcel is a tombstone: a cancel or compensation
+//! that overtook the start makes the late start a refusal, not a leak.
 
 use super::Ctx;
 use crate::ids::{OrderId, ServiceId};

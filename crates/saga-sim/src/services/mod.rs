@@ -1,6 +1,28 @@
 //! The three services. Each owns its tables and changes them only inside a handler call, which
 //! is its local transaction: the engine applies a handler's effects (new outbox rows, the
 //! processed-message mark, the offset) together or not at all.
+//!
+//! Bus events go through each service's `handle(&Message, &mut Ctx) -> Outcome`: emitted messages
+//! go into [`Ctx`], and the engine writes them to the outbox in the same transaction. The
+//! coordinator's commands go through the idempotent `handle_command(order, &Rpc, ..) -> RpcResult`
+//! (see `rpc`). The coordinator itself (`coordinator`, with TCC and 2PC in
+//! `coordinator::two_phase`) is the fourth node, in play under orchestration, TCC and 2PC.
+//!
+//! # The choreographed saga (seed 000)
+//!
+//! Under `Protocol::Choreography` nobody is in charge: each service reacts to the others' events on
+//! the bus.
+//!
+//! 1. The client places an order. Order stores it **PENDING** and, in the same local transaction,
+//!    writes `OrderPlaced` to its outbox. The client's reply is immediate.
+//! 2. Product takes the stock and publishes `ProductChanged` (or `ProductOutOfStock`); Delivery
+//!    starts a delivery and publishes `DeliveryStarted`.
+//! 3. Order marks the order **CONFIRMED** only when both answers are in (the "all done" step).
+//! 4. A user cancel publishes `OrderCancelled`; Delivery cancels (`DeliveryCancelled`) and Product
+//!    restores the stock (`ProductChanged`, a compensation).
+//! 5. Out of stock: `ProductOutOfStock` makes Order cancel with reason "out of stock", which
+//!    publishes `OrderCancelled` whose **causation id is Product's own `ProductOutOfStock`**.
+//!    Product recognises the echo by that id and does not restock (see `product`).
 
 pub mod coordinator;
 pub mod delivery;

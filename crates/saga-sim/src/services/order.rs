@@ -1,5 +1,12 @@
 //! The Order service: takes orders from the client, marks them PENDING, and confirms or cancels
 //! them as the other services' answers arrive.
+//!
+//! Its tables: the orders (with `notified`, whether the customer was told CONFIRMED, and `locked`),
+//! the idempotency keys of the orders kept (a resubmission is answered `AlreadyPlaced`, see
+//! `sim/client.rs`), and Order's replica of the stock, kept from Product's messages and possibly
+//! stale. Under TCC and 2PC phase one takes the order out of the customer's hands (`locked`): a
+//! customer's cancel meanwhile is refused with a reason, and a cancel that reached Order first
+//! makes Order vote no.
 
 use super::Ctx;
 use crate::config::PlacementMode;

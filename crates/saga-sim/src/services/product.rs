@@ -1,5 +1,31 @@
 //! The Product (inventory) service: takes stock for placed orders, restores it for cancelled
 //! ones, and decides "restock or not" from the cancellation's causation id.
+//!
+//! # Restock or not
+//!
+//! A cancellation gives back what the order took, except the echo of Product's own refusal. When
+//! stock is short, Product publishes `ProductOutOfStock` and its ledger remembers that notice
+//! (`Ledger::OutOfStock { notice }`); Order then cancels with an `OrderCancelled` whose causation
+//! id is the notice, and Product recognises the echo by the id and does not restock. It never
+//! guesses from the stock level.
+//!
+//! Unless told to: `SimConfig::restock_rule` (seeds 003, 004) can be a tempting shortcut.
+//! `RestockRule::GuessFromStock` decides "restock on cancel?" from the stock level: only when the
+//! stock minus the order's quantity is above zero. It happens to skip the out-of-stock echo. It
+//! also skips a legitimate cancel of the last units, which are lost (`Outcome::GuessedNoRestock`;
+//! the checker reports `StockConserved` and `StockMatchesOrder`).
+//!
+//! # The ledger, TCC and 2PC
+//!
+//! The per-order [`Ledger`] says what Product did for each order: `Taken`, `Restored`,
+//! `OutOfStock`, `CancelledFirst` (the cancel overtook the order), `Refused`, and for the two-phase
+//! protocols `Reserved`, `Prepared` and `Released`. In phase one TCC reserves units without taking
+//! them (`Ledger::Reserved`, and `reserved` per product, so available = stock − reserved); 2PC
+//! prepares and **locks the product row** ([`RowLock`]; a prepare that finds it locked waits in the
+//! row's queue, see `sim/two_phase.rs`). Confirm or commit makes the units `Taken`. Cancel or abort
+//! releases them, or gives them back when they were already taken (a customer's cancel after the
+//! commit). An operator's `SetStock` never goes below the units reserved or prepared (see
+//! `sim/faults.rs`).
 
 use super::Ctx;
 use crate::config::RestockRule;

@@ -1,7 +1,22 @@
-//! Archiving: once more orders are kept than `limits.orders_kept` (and an eighth), the oldest
-//! settled orders leave every per-order table. Its totals stay (in `OrderService::archived` and the
-//! checker's running sums), so figures and verdicts read the same, and a long run's memory
-//! stays flat. Messages that still arrive about it are ignored (`Outcome::Archived`).
+//! Archiving: once more orders are kept than `limits.orders_kept` (default 2,000) and an eighth,
+//! the oldest settled orders leave every per-order table at once, in one batch, down to the bound:
+//! orders, Product's ledger, deliveries, sagas, transactions and the checker's per-order flags
+//! (each an `OrderTable`). An order is settled when it has been final for at least
+//! `limits.archive_after_ms` (30 s by default, so nothing about it is still on its way, as a rule),
+//! holds nothing (no reservation, no held or prepared slot, no 2PC row lock held or waited for),
+//! the coordinator is done with it, and every check on it passes.
+//!
+//! Its totals stay (`OrderService::archived`, Delivery's count, the checker's running sums such as
+//! confirmed units), so `metrics()` and the verdict read the same as with every row kept, and a
+//! long run's memory stays flat. A message that still arrives about an archived order is ignored
+//! before any handler runs (`Outcome::Archived`); a command from the coordinator about one is
+//! refused, giving back any row lock it was handed on its way in. An archived order's idempotency
+//! key is forgotten with it (as real services expire keys), and a customer can no longer cancel it.
+//! A unit test in `chaos.rs` runs 3,000 orders with 200 kept and with every row kept: the same
+//! outcome, figures and trace hash.
+//!
+//! Archiving goes oldest first, so an order that waits (for an operator, say) holds it back; then
+//! the tables grow up to `limits.max_orders`.
 
 use super::Sim;
 use crate::ids::OrderId;

@@ -1,5 +1,18 @@
 //! The client's requests to Order: placing an order (with its idempotency key, the CP choice
 //! and a flaky network that loses answers) and Order's replies.
+//!
+//! # CAP
+//!
+//! Under `PlacementMode::Cp` Order refuses orders while Product is unreachable (the client sees
+//! why, and the orders table lists the refusal); under `Ap` it accepts them as PENDING.
+//!
+//! # Idempotent placement (seeds 003, 004)
+//!
+//! `Command::SetFlakyClient` loses Order's answer to each new order (`ReplyLost`; Order itself has
+//! the order). The client resubmits with the same idempotency key every `CLIENT_RETRY_MS` until it
+//! hears an answer for that key (it remembers at most `RESUBMISSIONS_KEPT` keys), and Order answers
+//! `AlreadyPlaced`: exactly one order. A resubmission is one of the engine's own inputs, an engine
+//! event (see `input`).
 
 use super::*;
 

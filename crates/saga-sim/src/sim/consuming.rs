@@ -1,5 +1,23 @@
 //! Consumers: fetching from the committed offset, handling one record at a time (with the
 //! processed-message check and handler retries), and committing offsets.
+//!
+//! # Consuming
+//!
+//! Each consumer fetches batches from its position, handles records one at a time (only events it
+//! is interested in cost `handle_ms`), and commits its offset `commit_interval_ms` after handling.
+//! A crash loses position, fetched batch and record in hand; a durable `handled_until` tells
+//! re-reads from records never read, so retention only reports the latter as lost. The duplicate
+//! fault redelivers a record at most once; the restart resumes from the committed offset, so
+//! handled-but-uncommitted records come again. A message about an archived order is ignored before
+//! any handler runs (`Outcome::Archived`, see `archive`).
+//!
+//! # Delivery semantics (seeds 003, 004)
+//!
+//! `SimConfig::delivery`. At-least-once (the default) commits the offset after handling, so a crash
+//! mid-handling redelivers. At-most-once commits before handling (`OffsetCommitted` is traced
+//! first), so a crash mid-handling loses the record for good (`RecordLost`, `NoEventLost`), and the
+//! duplicate fault never hands a consumer a record twice. Idempotent consumers stay a separate
+//! switch (see `processed_table`).
 
 use super::*;
 

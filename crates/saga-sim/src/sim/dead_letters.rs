@@ -1,6 +1,27 @@
 //! Handler retries and the dead-letter queue (seeds 003, 004): a handler that keeps failing
 //! is retried with back-off, then its message waits in a bounded queue for a person to replay
 //! or discard it, or, for a poison message, to fix it first and then replay it.
+//!
+//! `SimConfig::handler_retry` and `limits.dead_letters`. A handler that fails is retried with
+//! doubling back-off, with the record kept in hand and the offset unmoved. Failure comes from the
+//! error switch `Fault::FailHandling`, or from a poison message (`Fault::PoisonNextEvent` makes a
+//! producer's next event one). After `max_attempts` the message goes to the dead-letter queue with
+//! its attempt count, and the consumer moves on. A message has one entry per consumer.
+//!
+//! A person replays a letter (`Command::ReplayDeadLetter`: back to the handler, the
+//! processed-message check included; failing again queues it again), discards it
+//! (`DiscardDeadLetter`: its effect never happens), or fixes a poison message (`FixDeadLetter`) so
+//! that a replay can succeed. A replay is refused while the service is down or its outbox is full.
+//! While a letter waits the system is not quiet and `DeadLetterQueueEmpty` is pending. A record
+//! read again after a crash and handled this time removes its letter (`HandledAnyway`). A full
+//! queue drops its oldest letter (`Overflowed`), which is a lost event (`NoEventLost`). A 2PC
+//! prepare whose handler fails gives back the row lock it was handed, so the next in line gets it.
+//!
+//! Under the coordinator protocols the participants act on commands, not bus events: their error
+//! switch makes a command fail with no answer (a technical failure the coordinator retries), and
+//! the coordinator's own bus handler is the one that dead-letters. `CrashAfterCommit` and
+//! `GuessFromStock` only concern bus handlers and client commands, so under those protocols they
+//! may never fire.
 
 use super::{Sim, TimerKind};
 use crate::consumer::InHand;

@@ -1,5 +1,9 @@
 //! Dual write (seed 003): a local transaction's events are published in a separate step after
 //! the commit, once, with no outbox row to retry from; what falls in the gap is lost.
+//!
+//! The publishing step runs `DUAL_WRITE_GAP_MS` after the commit (publish-first runs the same step
+//! before the commit; see `local_tx`). A crash in that gap, or the one packet lost, loses the
+//! event: `TraceEvent::EventLost`, and the checker's `NoEventLost`.
 
 use super::Sim;
 use crate::ids::ServiceId;

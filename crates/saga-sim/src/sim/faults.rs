@@ -1,5 +1,18 @@
 //! Faults and an operator's changes: crash and restart, cut and heal, network weather,
 //! slow handlers, and setting a product's stock.
+//!
+//! Faults act on a node's links: drop, duplicate, delay (probability and range), reorder (a produce
+//! batch goes on a detour and later batches overtake it, see `relay`), and partition (nothing
+//! crosses); `network` draws them for each packet. A coordinator command is lost if either end is
+//! partitioned, and draws the participant's link faults (`command_link`). Crash and restart act on
+//! the node (the coordinator included); a fault naming a node the protocol does not run (the
+//! coordinator under choreography) is refused (`Refusal::NotInPlay`). All are `Fault` variants,
+//! usable as commands or in a timed schedule. `HealAll` ends a fault phase: every node in play is
+//! healed and restarted, the weather and slow handlers are cleared, and every armed fault is
+//! disarmed (`AtNextDecision`, `CrashAfterCommit`, the next poison, failing handlers).
+//!
+//! An operator's `SetStock` never goes below the units reserved or prepared for open transactions;
+//! when it is raised to them the trace says so (`Refusal::StockPromised`).
 
 use super::*;
 

@@ -1,6 +1,31 @@
 //! A service's local transaction: what a handler or a request emitted goes into the outbox
 //! with the data, or (dual write, publish-first) is published apart from the commit, with the
 //! snapshot a failed publish-first commit rolls back to.
+//!
+//! # Publishing (seeds 003, 004)
+//!
+//! How a service publishes is a switch on the same world (`SimConfig::publish`, per service), so a
+//! class can flip it and watch the difference:
+//!
+//! - **`PublishMode::Outbox`** (the default): the local transaction writes its event rows with the
+//!   data, and the relay publishes them (see `outbox` and `relay`). A relay that crashes after
+//!   sending and before the bus's acknowledgement publishes again after its restart, and idempotent
+//!   consumers ignore the copy.
+//! - **`DualWrite`**: the tables commit and the events are published `DUAL_WRITE_GAP_MS` later, in
+//!   a separate step, once (see `dual_write`). A crash in that gap, or the one packet lost, loses
+//!   the event (`TraceEvent::EventLost`, `NoEventLost`).
+//! - **`PublishFirst`** (Product and Delivery only; Order's client requests keep their outbox): the
+//!   events leave first and the commit follows. When the armed fault fails that commit, the
+//!   service's tables, processed-message table and handled-until mark roll back to a snapshot taken
+//!   at the start of that local transaction (`Sim::begin_local_tx`, which takes one only while the
+//!   fault is armed there); the events already sent stay sent, the record is read again after the
+//!   restart (or, at most once, is lost), a replayed dead letter stays queued, and the service
+//!   crashes (`TraceEvent::RolledBack`, `NoPhantomEvent`). Order then confirms on the strength of
+//!   stock that was never taken (`NoConfirmedOrderWithoutStock`).
+//!
+//! `Fault::CrashAfterCommit` aims a crash at exactly the fragile moment: after the next committing
+//! local transaction, before the relay's next poll or the dual write's publish (with publish-first:
+//! the failing commit).
 
 use super::*;
 
@@ -105,6 +130,6 @@ impl Sim {
 
     pub(super) fn outbox_full(&self, service: ServiceId) -> bool {
         let cap = self.config.limits.outbox_capacity as usize;
-        self.nodes[service.index()].outbox.rows.len() + OUTBOX_HEADROOM > cap
+        self.nodes[service.index()].outbox.pending() + OUTBOX_HEADROOM > cap
     }
 }

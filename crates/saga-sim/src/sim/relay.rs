@@ -1,5 +1,11 @@
 //! The relay: an outbox's unsent rows go to the bus in batches; the bus appends what arrives
 //! and acknowledges it.
+//!
+//! A relay (memory only) sends unsent rows in batches of up to `batch_max`, waits for the bus's
+//! acknowledgement, and resends on timeout with exponential back-off capped at
+//! `retry_backoff_max_ms`. A lost acknowledgement therefore puts a second copy of a message in the
+//! log: publishing is at-least-once. Under the reorder fault a batch goes on a detour long enough
+//! for the next batch to overtake it.
 
 use super::*;
 
@@ -12,7 +18,7 @@ impl Sim {
         }
         loop {
             let n = &self.nodes[service.index()];
-            if !n.up || n.outbox.blocked() || n.outbox.rows.is_empty() {
+            if !n.up || n.outbox.blocked() || n.outbox.pending() == 0 {
                 return;
             }
             let mut messages = self.spare_vecs.pop().unwrap_or_default();

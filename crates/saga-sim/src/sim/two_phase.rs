@@ -2,6 +2,39 @@
 //! sweepers, an operator's decision applied by hand, and the fault armed for the coordinator's
 //! next decision. The coordinator decides (`services/coordinator/two_phase.rs`); this is the
 //! world around it.
+//!
+//! # Row locks (2PC)
+//!
+//! A prepare that finds its row locked by another transaction waits in that row's queue
+//! (`limits.lock_waiters`, bounded; beyond it Product votes no). When the row is released the lock
+//! is handed straight to the oldest waiter, so nobody overtakes it, and a retried prepare keeps its
+//! place. A lock handed to a prepare that then does not take it (its transaction was aborted
+//! meanwhile), or granted when Product crashes, goes on to the next in line.
+//!
+//! # Sweepers (TCC, participant sweep)
+//!
+//! Every `sweep_interval_ms` each participant's sweeper looks for reservations older than
+//! `reservation_ttl_ms` (at most `SWEEP_BATCH` a round; the rest wait for the next). It asks Order
+//! over its own link (`Rpc::QueryOrder`) and follows the answer: CONFIRMED confirms, CANCELLED
+//! releases, PENDING waits.
+//!
+//! # An operator's decision
+//!
+//! `Command::Resolve` is applied by hand at every participant that is up and written into the
+//! coordinator's log, which carries it to the rest. It is refused when there is nothing open to
+//! decide (`NothingToResolve`), when it contradicts a decision already logged and being carried out
+//! (`ContradictsLog`: some participant may have done it; a stuck TCC order may be decided either
+//! way), when it would commit while some participant holds nothing to commit (`NotAllPrepared`), or
+//! when it would cancel an order whose parcel was handed over (`AlreadyDelivered`). The view lists
+//! the transactions a person should decide and the decisions the engine would accept
+//! (`View::operator_choices`), so the admin panel never offers one it would refuse.
+//!
+//! # The fragile moment on demand
+//!
+//! `Fault::AtNextDecision { then }` is armed now and fires once, when the coordinator next logs a
+//! decision and before it sends anything: `DecisionTrap::CrashCoordinator` (participants in doubt)
+//! or `DecisionTrap::Partition { service }` (that participant never hears the decision: TCC's
+//! failed Confirm). `HealAll` disarms it.
 
 use super::command_link::RpcWire;
 use super::{Sim, TimerKind};

@@ -1,15 +1,51 @@
-//! TCC and two-phase commit: the coordinator asks every participant to vote in phase one (Try
-//! or Prepare), decides, and carries the decision to every participant in phase two (Confirm or
-//! Cancel; Commit or Abort).
+//! TCC and two-phase commit: the coordinator asks every participant to vote in phase one (Try or
+//! Prepare), decides, and carries the decision to every participant in phase two (Confirm or
+//! Cancel; Commit or Abort). The world around it (row-lock queues, sweepers, an operator's decision
+//! applied by hand, the armed decision fault) is `sim/two_phase.rs`.
 //!
-//! The two protocols share this machine and differ where the seeds say they do. 2PC retries its
-//! decision without limit: a participant that voted yes holds its locks until it hears, which
-//! is why 2PC blocks. TCC retries Confirm a bounded number of times; an order whose Confirm runs
-//! out stays PENDING and is resolved by the strategy chosen in `TwoPhaseConfig` (seed 002 §26).
+//! # The machine (seeds 001–004)
 //!
-//! The transaction table is the coordinator's log: it survives a crash, and a restart re-sends
-//! whatever phase each unfinished transaction was in. Every participant handles every command
-//! idempotently, so a re-sent command is harmless.
+//! Under `Protocol::Tcc` or `Protocol::TwoPc` the coordinator runs one two-phase transaction per
+//! order. Phase one asks all three participants at once: `Try` (TCC) or `Prepare` (2PC) goes to
+//! Product, Delivery and Order. Each votes yes (`Done`) or no. One no, or a participant still
+//! silent after `max_attempts`, decides abort; all yes decides commit. The decision is written to
+//! the transaction table (the coordinator's log) before a word of it is sent. Phase two carries it
+//! out: `Confirm`/`Cancel` (TCC) or `Commit`/`Abort` (2PC).
+//!
+//! The transaction table survives a crash, and a restart re-sends whatever phase each unfinished
+//! transaction was in. Every participant handles every command idempotently, so a re-sent command
+//! is harmless.
+//!
+//! **What phase one holds.** Product: TCC reserves units without taking them; 2PC prepares and
+//! locks the product row (see `product`). Delivery holds a slot (`Held`) or prepares it
+//! (`Prepared`). Order takes the order out of the customer's hands (`locked`): a customer's cancel
+//! meanwhile is refused with a reason, and a cancel that reached Order first makes Order vote no.
+//! Confirm or commit makes the units `Taken` and the delivery `Started`. Cancel or abort releases
+//! them, or gives them back when they were already taken (a customer's cancel after the commit).
+//!
+//! **2PC blocks.** The two protocols share this machine and differ where the seeds say they do. 2PC
+//! retries its decision without limit, because a participant that voted yes keeps its locks until
+//! it hears. A coordinator crash after the votes (`Fault::AtNextDecision`) therefore leaves every
+//! participant **in doubt**: the rows stay locked and new orders wait in the row's queue, until the
+//! coordinator restarts and re-sends its logged decision, or an operator resolves it.
+//!
+//! **TCC gives up, then a strategy resolves** (seed 002 §26, `TwoPhaseConfig::strategy`). TCC
+//! retries Confirm a bounded number of times and confirms Order last, so when Confirm at Product or
+//! Delivery runs out of retries the order stays PENDING (`SagaDecision::Stuck`). Then, by
+//! `StuckStrategy`:
+//!
+//! - *auto-confirm*: after `pending_timeout_ms` the coordinator confirms again without a limit;
+//! - *operator alert*: after the timeout the order is flagged. A person decides it from the admin
+//!   panel (`Command::Resolve`), which shows each participant's own row for the order;
+//! - *participant sweep*: the coordinator stops asking that participant and confirms Order. It
+//!   gives up on a Cancel the same way, which is the seed's own case: the order is CANCELLED but
+//!   a participant's reservation was never released. Each participant's sweeper looks for
+//!   reservations held longer than `sweep_after_ms`, asks Order for the order's status, and
+//!   confirms or cancels its own reservation to match (see `sim/two_phase.rs`). Order's own
+//!   Confirm or Cancel is never given up: it is what every sweeper asks for.
+//!
+//! What each protocol costs (row-lock time under 2PC, reservation time under TCC, operator actions)
+//! is measured in `metrics`.
 
 use super::{CoordEffect, Coordinator, SagaDecision};
 use crate::config::{OrchestrationConfig, StuckStrategy};
@@ -299,7 +335,7 @@ impl Coordinator {
             return;
         }
         row.updated_at_ms = now_ms;
-        let limit = attempt_limit(row, protocol, i, cfg.max_attempts);
+        let limit = attempt_limit(row, protocol, tp.strategy, i, cfg.max_attempts);
         let part = &mut row.parts[i];
         if limit.is_none_or(|max| part.attempt < max) {
             let backoff =
@@ -388,7 +424,7 @@ impl Coordinator {
             for i in 0..PARTICIPANTS.len() {
                 // The part a stuck transaction gave up on waits for its strategy; every other
                 // part still waiting was in flight or due a retry when the coordinator went down.
-                let limit = attempt_limit(row, protocol, i, max_attempts);
+                let limit = attempt_limit(row, protocol, tp.strategy, i, max_attempts);
                 let part = &mut row.parts[i];
                 let stuck = matches!(row.phase, TxPhase::Stuck { .. });
                 let exhausted =
@@ -455,7 +491,7 @@ impl Coordinator {
 }
 
 /// How many attempts participant `i`'s current command gets; None for no limit.
-fn attempt_limit(row: &TxRow, protocol: Protocol, i: usize, max: u32) -> Option<u32> {
+fn attempt_limit(row: &TxRow, protocol: Protocol, strategy: StuckStrategy, i: usize, max: u32) -> Option<u32> {
     match row.phase {
         TxPhase::Voting => Some(max),
         // A participant that voted yes holds its locks until it hears: 2PC must get through.
@@ -464,7 +500,11 @@ fn attempt_limit(row: &TxRow, protocol: Protocol, i: usize, max: u32) -> Option<
         _ if PARTICIPANTS[i] == ServiceId::Order => None,
         // A Confirm runs out (then the order is stuck, or left to the sweeper)...
         TxPhase::Deciding { commit: true } | TxPhase::Stuck { commit: true } => Some(max),
-        // ...while releasing a reservation is retried until it is done, whatever the strategy.
+        // ...and so does a Cancel when participants sweep: the order is CANCELLED, and the
+        // reservation the coordinator could not release is the sweeper's to find (seed 002 §26,
+        // "주문 상태는 Cancel 로 남아있지만 실제로는 일부 자원이 취소되지 않은 경우")...
+        TxPhase::Deciding { commit: false } if strategy == StuckStrategy::ParticipantSweep => Some(max),
+        // ...while otherwise releasing a reservation is retried until it is done.
         _ => None,
     }
 }
