@@ -8,7 +8,9 @@
 # is left out (`-Zfmt-debug=none`: nothing on screen is written with `{:?}`; text the app shows
 # comes from Display and its own sentences). Together about 10 KB gzipped. The engine does not depend
 # on std's algorithm choices (it sorts stably and hashes with a fixed hasher), and the
-# end-to-end tests run on this build. scripts/setup.sh installs the nightly toolchain with its
+# end-to-end tests run on this build. wasm-opt (index.html) also assumes the first kilobyte of
+# memory is unused (`--low-memory-unused`: Rust never puts data there) and repeats its passes
+# until they stop shrinking the module (`--converge`): about 2 KB gzipped. scripts/setup.sh installs the nightly toolchain with its
 # sources and fetches the standard library's crates, so this runs offline.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

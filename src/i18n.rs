@@ -281,6 +281,8 @@ keys! {
     RegistryTitle => "Compensation registry (PENDING)", "보상 트랜잭션 레지스트리 (PENDING 처리 중)";
     RegistryEmptyText => "Empty: no failed compensation waits.", "비어 있음: 기다리는 실패한 보상 트랜잭션이 없습니다.";
     NotifyFirst => "Notify the customer first (the wrong order; applies on reset)", "고객 알림을 먼저 (잘못된 순서, 초기화 시 적용)";
+    AllDoneEvent => "Publish AllDone when every step is done, then clear PENDING (seed 000's existing event system; on reset)", "모든 단계가 끝나면 AllDone 이벤트를 발행한 뒤 처리 중 해제 (시드 000의 기존 이벤트 시스템, 초기화 시 적용)";
+    AllDoneEventHint => "Off (the default), Order clears PENDING silently when both answers are in.", "끄면 (기본값) 주문 서비스는 두 응답이 모두 오면 조용히 처리 중을 해제합니다.";
     PhaseForward => "forward", "정방향";
     PhaseCompensating => "compensating", "보상 트랜잭션 실행 중";
     LangParamHint => "use en or ko", "en 또는 ko를 쓰세요";
@@ -941,7 +943,7 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
                 format!("order {0}, product {1}, quantity {2}, reason: {3}", order, product, quantity, reason(lang, r))
             }
         }
-        Ev::DeliveryStarted { order } | Ev::DeliveryCancelled { order } => {
+        Ev::DeliveryStarted { order } | Ev::DeliveryCancelled { order } | Ev::AllDone { order } => {
             if ko {
                 format!("주문 {0}", order)
             } else {
@@ -1298,6 +1300,9 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             CancelTooLate => "cannot cancel: already handed over".into(),
             AwaitingOtherReply => "noted, waiting for the other reply".into(),
             OrderConfirmed => "all done: order CONFIRMED".into(),
+            AllDoneEmitted => {
+                "both answers in: AllDone published (the order stays PENDING until Order handles it)".into()
+            }
             OrderCancelled { reason: r } => format!("order CANCELLED ({})", reason(Lang::En, r)),
             AlreadyFinal => "order already final: noted".into(),
             ReplicaUpdated => "product replica updated".into(),
@@ -1334,6 +1339,7 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             CancelTooLate => "취소 불가: 이미 배송 완료".into(),
             AwaitingOtherReply => "기록함, 다른 응답 대기".into(),
             OrderConfirmed => "모두 완료: 주문 CONFIRMED".into(),
+            AllDoneEmitted => "두 응답 도착: AllDone 발행 (주문 서비스가 처리할 때까지 처리 중)".into(),
             OrderCancelled { reason: r } => format!("주문 CANCELLED ({})", reason(Lang::Ko, r)),
             AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
             ReplicaUpdated => "상품 사본 갱신".into(),

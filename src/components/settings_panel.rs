@@ -43,6 +43,7 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
     };
     let idem = check(|c, on| c.idempotent_consumers = on);
     let notify_first = check(|c, on| c.orchestration.notify_first = on);
+    let all_done = check(|c, on| c.all_done_event = on);
     // The text being typed is state: a refresh must never overwrite it.
     let (seed_text, typed) = use_field_text(p.seed.to_string());
     {
@@ -80,6 +81,12 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                         onchange={placement(PlacementMode::Cp)} />{ t(lang, Key::Cp) }</label>
                 </fieldset>
                 <label class="check"><input type="checkbox" checked={p.next.idempotent_consumers} onchange={idem} />{ t(lang, Key::Idempotent) }</label>
+                if view.protocol == Protocol::Choreography {
+                    <label class="check" title={t(lang, Key::AllDoneEventHint)}>
+                        <input type="checkbox" name="all_done_event" checked={p.next.all_done_event} onchange={all_done} />
+                        { t(lang, Key::AllDoneEvent) }
+                    </label>
+                }
                 if view.protocol == Protocol::Orchestration {
                     <label class="check"><input type="checkbox" checked={p.next.orchestration.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
                 }

@@ -79,7 +79,7 @@ pub fn decode(text: &str) -> Result<RunFile, FieldProblem> {
     let mut i = BinIn { bytes: body, at: 1, stack: vec![Frame { path: String::new(), index: None }] };
     let seed = i.uint("seed", u64::MAX, None)?;
     i.open("config")?;
-    let config = get_config(&mut i)?;
+    let config = get_config(&mut i, format)?;
     i.close()?;
     let until_ms = match i.uint("until_ms", MAX_COMMAND_AT_MS + 1, None)? {
         0 => None,
@@ -486,7 +486,7 @@ mod tests {
         newer.extend_from_slice(&crc32(&newer).to_le_bytes());
         assert_eq!(
             decode(&base64url(&newer)).map(|_| ()),
-            Err(FieldProblem::new("format", Problem::NewerFormat { format: 2 }))
+            Err(FieldProblem::new("format", Problem::NewerFormat { format: FORMAT + 1 }))
         );
     }
 

@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {
-//!   "format": 1,
+//!   "format": 2,
 //!   "seed": 7,
 //!   "config": { "protocol": "Tcc", "latency_ms": {"min_ms": 40, "max_ms": 120}, ... },
 //!   "inputs": [
@@ -92,8 +92,10 @@ pub fn read(text: &str) -> Result<RunFile, FieldProblem> {
     // The format first: a newer file may differ anywhere else.
     let legacy = json.get("format").is_none();
     let mut i = JsonIn::new(&json);
+    // A scenario from before the format is format 1's vocabulary.
+    let mut format = 1;
     if !legacy {
-        let format = i.uint("format", u64::MAX, None)?;
+        format = i.uint("format", u64::MAX, None)?;
         if format > FORMAT {
             return Err(FieldProblem::new("format", Problem::NewerFormat { format }));
         }
@@ -103,7 +105,7 @@ pub fn read(text: &str) -> Result<RunFile, FieldProblem> {
     }
     let seed = i.uint("seed", u64::MAX, None)?;
     i.open("config")?;
-    let config = get_config(&mut i)?;
+    let config = get_config(&mut i, format)?;
     i.close()?;
     let key = if legacy { "commands" } else { "inputs" };
     let n = i.list(key, MAX_INPUTS)?.unwrap_or(0);
@@ -492,7 +494,7 @@ mod tests {
             ("", "", "the file is empty"),
             ("[1]", "", "not a Saga Lab run"),
             ("{\"seed\": 1,", "", "not JSON (line 1, column 12)"),
-            ("{\"format\": 2, \"seed\": 1, \"whatever\": []}", "format", "newer version of Saga Lab"),
+            ("{\"format\": 3, \"seed\": 1, \"whatever\": []}", "format", "newer version of Saga Lab"),
             ("{\"format\": 1, \"seed\": -1}", "seed", "between 0 and"),
             ("{\"format\": 1, \"seed\": 1.5}", "seed", "a whole number"),
             (

@@ -26,8 +26,9 @@ use saga_sim::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
 use saga_sim::problem::FieldProblem;
 use saga_sim::protocol::Protocol;
 
-/// The run format this version reads and writes (files and links).
-pub const FORMAT: u64 = 1;
+/// The run format this version reads and writes (files and links). Format 2 added the
+/// config's `all_done_event`; format 1 files and links still read (without it).
+pub const FORMAT: u64 = 2;
 
 /// Writes a run's parts, field by field, in the vocabulary's order.
 pub(crate) trait WireOut {
@@ -280,6 +281,8 @@ pub(crate) fn put_config(o: &mut impl WireOut, c: &SimConfig) {
     o.uint("reservation_ttl_ms", t.reservation_ttl_ms);
     o.uint("sweep_interval_ms", t.sweep_interval_ms);
     o.close();
+    // Format 2.
+    o.flag("all_done_event", c.all_done_event);
 }
 
 fn u32_of(i: &mut impl WireIn, key: &'static str, default: u32) -> Result<u32, FieldProblem> {
@@ -287,8 +290,9 @@ fn u32_of(i: &mut impl WireIn, key: &'static str, default: u32) -> Result<u32, F
     i.uint(key, u32::MAX.into(), Some(default.into())).map(|v| u32::try_from(v).unwrap_or(u32::MAX))
 }
 
-/// Reads a config; a field a JSON file leaves out takes its default.
-pub(crate) fn get_config(i: &mut impl WireIn) -> Result<SimConfig, FieldProblem> {
+/// Reads a config written in `format`; a field a JSON file leaves out takes its default, and
+/// a field newer than the format is not read (it takes its default).
+pub(crate) fn get_config(i: &mut impl WireIn, format: u64) -> Result<SimConfig, FieldProblem> {
     let d = SimConfig::default();
     let products = match i.list("products", MAX_PRODUCTS)? {
         None => d.products.clone(),
@@ -374,6 +378,7 @@ pub(crate) fn get_config(i: &mut impl WireIn) -> Result<SimConfig, FieldProblem>
         sweep_interval_ms: i.uint("sweep_interval_ms", u64::MAX, Some(dt.sweep_interval_ms))?,
     };
     i.close()?;
+    let all_done_event = if format >= 2 { i.flag("all_done_event", Some(d.all_done_event))? } else { d.all_done_event };
     Ok(SimConfig {
         products,
         latency_ms,
@@ -394,6 +399,7 @@ pub(crate) fn get_config(i: &mut impl WireIn) -> Result<SimConfig, FieldProblem>
         handler_retry,
         orchestration,
         two_phase,
+        all_done_event,
     })
 }
 

@@ -41,3 +41,38 @@ fn a_scenario_written_as_a_run_file_reproduces_the_run() {
     assert_eq!(back.run, saga_sim::Run::from(&s));
     assert_eq!(back.run.run_until_quiet().1.trace_hash, s.run().1.trace_hash);
 }
+
+/// Links made by format 1 (before `all_done_event`), committed once: they must open forever,
+/// as the same runs as their files.
+#[test]
+fn format_1_links_still_open_as_the_same_runs() {
+    use saga_record::link;
+    let links = [
+        (
+            "v1_crash_and_catch_up.json",
+            "AQcCCEtleWJvYXJkFAdNb25pdG9yBih4PAEBATABMAEwAAABMJADgBkgZPoBoJwBgCCAQMCEPdAPsOoBgIAEgAKgjQZAgAIAAAADAAAAA8gBA_QDrAK4F9APAACIJ6Af0A_hXQcAAAAAAgAAAAABAQFj6AIBBQABoAsAAQCAGQAFAQHIAQAFBAADMC4xAzAuMgEwAAABMMAlAAUGUhoLfQ",
+        ),
+        (
+            "v1_two_pc_operator.json",
+            "AQMCCEtleWJvYXJkFAdNb25pdG9yBih4PAEBATABMAEwAAABMJADgBkgZPoBoJwBgCCAQMCEPdAPsOoBgIAEgAKgjQZAgAIDAAADAAAAA8gBA_QDrAK4F9APAAGIJ6Af0A-RTgQAAAUHAAAAAAEBAKAfAAYAAaAfAAUBA7JOwlo",
+        ),
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runs");
+    for (name, text) in links {
+        let file = run_file::read(&std::fs::read_to_string(dir.join(name)).expect(name)).expect(name);
+        let opened = link::decode(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(opened, file, "{name}");
+        assert!(!opened.run.config.all_done_event, "a format-1 run has no AllDone event");
+    }
+}
+
+/// A run with the format-2 switch goes out as a file and as a link and comes back the same.
+#[test]
+fn the_all_done_switch_survives_a_file_and_a_link() {
+    use saga_record::link;
+    let config = saga_sim::SimConfig { all_done_event: true, ..saga_sim::SimConfig::default() };
+    let run = saga_sim::Run { seed: 3, config, inputs: Vec::new() };
+    let file = run_file::read(&run_file::write(&run, None)).expect("reads back");
+    assert!(file.run.config.all_done_event);
+    assert_eq!(link::decode(&link::encode(&run, None)).expect("opens"), file);
+}

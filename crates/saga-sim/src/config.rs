@@ -302,6 +302,10 @@ pub struct SimConfig {
     pub orchestration: OrchestrationConfig,
     /// TCC's stuck-order strategy and reservation lifetime.
     pub two_phase: TwoPhaseConfig,
+    /// Choreography: once Product and Delivery have both answered, Order publishes one more
+    /// event, AllDone, and the order turns CONFIRMED when Order handles it (the existing event
+    /// system's way, seed 000). Off, Order clears PENDING silently on the second answer.
+    pub all_done_event: bool,
 }
 
 impl Default for SimConfig {
@@ -329,6 +333,7 @@ impl Default for SimConfig {
             handler_retry: HandlerRetry::default(),
             orchestration: OrchestrationConfig::default(),
             two_phase: TwoPhaseConfig::default(),
+            all_done_event: false,
         }
     }
 }

@@ -108,6 +108,13 @@ pub enum Event {
         /// The order.
         order: OrderId,
     },
+    /// Order finished every step of an order, the existing event system's way (seed 000): one
+    /// more event after all the others, and the order's PENDING clears when it is handled.
+    /// Published only with [`SimConfig::all_done_event`](crate::SimConfig::all_done_event).
+    AllDone {
+        /// The order.
+        order: OrderId,
+    },
 }
 
 /// The kind of an event, without its payload: for filters and counters.
@@ -125,17 +132,20 @@ pub enum EventType {
     DeliveryStarted,
     /// See [`Event::DeliveryCancelled`].
     DeliveryCancelled,
+    /// See [`Event::AllDone`].
+    AllDone,
 }
 
 impl EventType {
     /// Every event type.
-    pub const ALL: [EventType; 6] = [
+    pub const ALL: [EventType; 7] = [
         EventType::OrderPlaced,
         EventType::ProductChanged,
         EventType::ProductOutOfStock,
         EventType::OrderCancelled,
         EventType::DeliveryStarted,
         EventType::DeliveryCancelled,
+        EventType::AllDone,
     ];
 
     /// The name the seed uses.
@@ -147,6 +157,7 @@ impl EventType {
             EventType::OrderCancelled => "OrderCancelled",
             EventType::DeliveryStarted => "DeliveryStarted",
             EventType::DeliveryCancelled => "DeliveryCancelled",
+            EventType::AllDone => "AllDone",
         }
     }
 }
@@ -167,6 +178,7 @@ impl Event {
             Event::OrderCancelled { .. } => EventType::OrderCancelled,
             Event::DeliveryStarted { .. } => EventType::DeliveryStarted,
             Event::DeliveryCancelled { .. } => EventType::DeliveryCancelled,
+            Event::AllDone { .. } => EventType::AllDone,
         }
     }
 
@@ -177,7 +189,8 @@ impl Event {
             | Event::ProductOutOfStock { order, .. }
             | Event::OrderCancelled { order, .. }
             | Event::DeliveryStarted { order }
-            | Event::DeliveryCancelled { order } => Some(order),
+            | Event::DeliveryCancelled { order }
+            | Event::AllDone { order } => Some(order),
             Event::ProductChanged { order, .. } => order,
         }
     }
@@ -229,6 +242,7 @@ impl fmt::Display for Event {
             }
             Event::DeliveryStarted { order } => write!(f, "DeliveryStarted({order})"),
             Event::DeliveryCancelled { order } => write!(f, "DeliveryCancelled({order})"),
+            Event::AllDone { order } => write!(f, "AllDone({order})"),
         }
     }
 }

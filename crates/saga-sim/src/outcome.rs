@@ -96,6 +96,10 @@ pub enum Outcome {
     },
     /// The message is about an order settled long ago and archived: nothing to do.
     Archived,
+    /// Order had both answers and published AllDone; the order turns CONFIRMED when Order
+    /// handles it (`SimConfig::all_done_event`).
+    AllDoneEmitted,
+    // New variants go last: the trace hash covers each variant's index.
 }
 
 impl Outcome {
@@ -148,6 +152,7 @@ impl fmt::Display for Outcome {
             Outcome::CancelTooLate => f.write_str("cannot cancel: delivery already completed"),
             Outcome::AwaitingOtherReply => f.write_str("noted, waiting for the other reply"),
             Outcome::OrderConfirmed => f.write_str("all done: order CONFIRMED"),
+            Outcome::AllDoneEmitted => f.write_str("all done: AllDone published, order still PENDING"),
             Outcome::OrderCancelled { reason } => write!(f, "order CANCELLED ({})", reason.label()),
             Outcome::AlreadyFinal => f.write_str("order already final: noted"),
             Outcome::ReplicaUpdated => f.write_str("product replica updated"),

@@ -432,7 +432,7 @@ impl Sim {
             log: BusLog::new(limits.log_retention_records as usize),
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
             nodes: std::array::from_fn(node),
-            order: OrderService::new(&initial),
+            order: OrderService { all_done_event: config.all_done_event, ..OrderService::new(&initial) },
             product: ProductService { restock_rule: config.restock_rule, ..ProductService::new(&initial) },
             delivery: DeliveryService::default(),
             coordinator: Coordinator::new(config.protocol, config.two_phase),
@@ -988,6 +988,7 @@ pub const fn interested(protocol: Protocol, service: ServiceId, event_type: Even
                 | EventType::ProductOutOfStock
                 | EventType::DeliveryStarted
                 | EventType::DeliveryCancelled
+                | EventType::AllDone
         ),
         (Protocol::Choreography, ServiceId::Product | ServiceId::Delivery) => {
             matches!(event_type, EventType::OrderPlaced | EventType::OrderCancelled)

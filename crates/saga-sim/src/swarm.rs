@@ -41,6 +41,8 @@ pub struct SwarmKnobs {
     /// Whether handlers fail for a while (retries, then the dead-letter queue, which the swarm's
     /// operator replays after the heal).
     pub handler_errors: bool,
+    /// Whether Order publishes AllDone before confirming (choreography; `SimConfig::all_done_event`).
+    pub all_done_event: bool,
 }
 
 impl Default for SwarmKnobs {
@@ -54,6 +56,7 @@ impl Default for SwarmKnobs {
             flaky_client: false,
             publish: PublishMode::Outbox,
             handler_errors: false,
+            all_done_event: false,
         }
     }
 }
@@ -120,6 +123,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         delivery: knobs.delivery,
         restock_rule: knobs.restock_rule,
         publish: [knobs.publish; 3],
+        all_done_event: knobs.all_done_event,
         ..SimConfig::default()
     };
     // Drawn after everything above, so choreography plans are the same as before this knob.

@@ -13,6 +13,17 @@ fn cases() -> Vec<(&'static str, Scenario)> {
     vec![
         // Seed 000, "when the user places an order".
         ("choreography_place", scenario(1, vec![place(0, 0, 2)])),
+        // Seed 000's figure after "PENDING 이라는 메세지를 출력": the existing event system's way.
+        // Both answers in, Order publishes AllDone, and the order turns CONFIRMED only when
+        // Order handles it.
+        (
+            "choreography_all_done",
+            Scenario {
+                seed: 1,
+                config: saga_sim::SimConfig { all_done_event: true, ..saga_sim::SimConfig::default() },
+                commands: vec![place(0, 0, 2)],
+            },
+        ),
         // Seed 000, "when the user cancels an order", after it was confirmed.
         ("choreography_user_cancel", scenario(2, vec![place(0, 0, 2), cancel(1_500, 0)])),
         // Seed 000, "roll-back when out of stock": Monitor has 3, the order wants 5.

@@ -138,6 +138,25 @@ fn every_combination_of_safe_settings_converges() {
 }
 
 #[test]
+fn the_all_done_event_converges_whatever_else_is_on() {
+    // Seed 000's existing event system: one more event, AllDone, before the order confirms. It
+    // travels the same bus, so it is lost, duplicated, delayed and reordered like the rest; the
+    // order still settles, once.
+    for flaky_client in [false, true] {
+        assert_clean_with(&[Protocol::Choreography], |p| SwarmKnobs {
+            all_done_event: true,
+            flaky_client,
+            ..SwarmKnobs::for_protocol(p)
+        });
+    }
+    let knobs = SwarmKnobs { all_done_event: true, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };
+    for seed in 0..200u64 {
+        let r = run_seed(seed, knobs);
+        assert!(r.violations == 0 && r.converged, "seed {seed}: {:?}", r.first_violation);
+    }
+}
+
+#[test]
 fn same_knobs_with_idempotency_on_are_safe() {
     // The control for the test above: the same duplication with idempotent consumers is harmless.
     let knobs = SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };

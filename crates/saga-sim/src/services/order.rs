@@ -58,6 +58,9 @@ pub struct OrderRow {
     /// TCC or 2PC: phase one took the row out of the customer's hands until the decision
     /// arrives (a 2PC lock; a TCC reservation of the order itself).
     pub locked: bool,
+    /// With `SimConfig::all_done_event`: AllDone is on its way, and the order waits for it.
+    #[serde(default)]
+    pub all_done_sent: bool,
 }
 
 /// A placement Order refused: it never became an order, but the client was told why (the CP
@@ -169,6 +172,8 @@ pub struct OrderService {
     /// The newest Product message applied to each replica row. Product emits in id order, so an
     /// older message overtaken on the way (reordering) cannot roll the copy back.
     pub replica_source: Vec<Option<MessageId>>,
+    /// `SimConfig::all_done_event`: publish AllDone and confirm on handling it.
+    pub all_done_event: bool,
 }
 
 /// What is left of archived orders: the totals the run's figures need.
@@ -264,6 +269,7 @@ impl OrderService {
             answered_by: [None; 2],
             notified: false,
             locked: false,
+            all_done_sent: false,
         });
         self.keys.insert(req.key, id);
         let event = Event::OrderPlaced { order: id, product: req.product, quantity: req.quantity };
@@ -346,11 +352,20 @@ impl OrderService {
             Event::ProductChanged { order, product, change, stock_after, .. } => {
                 self.update_replica(product, stock_after, msg.id);
                 match (order, change) {
-                    (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, msg.id, ctx.now_ms),
+                    (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, msg.id, ctx),
                     _ => Outcome::ReplicaUpdated,
                 }
             }
-            Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, msg.id, ctx.now_ms),
+            Event::DeliveryStarted { order } => self.answer(order, Answer::Delivery, msg.id, ctx),
+            Event::AllDone { order } => match self.orders.get_mut(order) {
+                None => Outcome::UnknownOrder { order },
+                Some(row) if row.status != OrderStatus::Pending => Outcome::AlreadyFinal,
+                Some(row) => {
+                    row.status = OrderStatus::Confirmed;
+                    row.updated_at_ms = ctx.now_ms;
+                    Outcome::OrderConfirmed
+                }
+            },
             Event::ProductOutOfStock { order, product, available, .. } => {
                 self.update_replica(product, available, msg.id);
                 let Some(row) = self.orders.get_mut(order) else {
@@ -380,7 +395,8 @@ impl OrderService {
         }
     }
 
-    fn answer(&mut self, order: OrderId, answer: Answer, message: MessageId, now_ms: u64) -> Outcome {
+    fn answer(&mut self, order: OrderId, answer: Answer, message: MessageId, ctx: &mut Ctx<'_>) -> Outcome {
+        let all_done_event = self.all_done_event;
         let Some(row) = self.orders.get_mut(order) else {
             return Outcome::UnknownOrder { order };
         };
@@ -398,9 +414,18 @@ impl OrderService {
         if row.status != OrderStatus::Pending {
             return Outcome::AlreadyFinal;
         }
-        if row.stock_reply && row.delivery_reply {
+        if row.stock_reply && row.delivery_reply && all_done_event {
+            if row.all_done_sent {
+                return Outcome::AlreadyFinal;
+            }
+            // One more event, caused by the answer that completed the pair; the order stays
+            // PENDING until Order handles it.
+            row.all_done_sent = true;
+            ctx.emit(ServiceId::Order, Event::AllDone { order }, Some(message));
+            Outcome::AllDoneEmitted
+        } else if row.stock_reply && row.delivery_reply {
             row.status = OrderStatus::Confirmed;
-            row.updated_at_ms = now_ms;
+            row.updated_at_ms = ctx.now_ms;
             Outcome::OrderConfirmed
         } else {
             Outcome::AwaitingOtherReply
