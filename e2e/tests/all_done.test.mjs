@@ -24,7 +24,7 @@ test('the AllDone switch: one more event on the bus, and PENDING clears only whe
   await runUntilLogSays(page, /AllDone published \(the order stays PENDING until Order handles it\)/, { step: 10 });
   assert.match(await orderBadge(page, 0).textContent(), /PENDING/, 'both answers are in, and the order still waits');
   await runUntilShown(page, page.locator('tr[data-order="0"] .badge.confirmed'), { step: 10 });
-  assert.match(await page.locator('ol.log').textContent(), /Order handles @\d+ m\d+ AllDone/);
+  assert.match(await page.locator('ol.log').textContent(), /Order handles AllDone m\d+ → all done: order CONFIRMED/);
   await tab(page, /^Bus log/);
   assert.match(await page.locator('[role=tabpanel]').textContent(), /AllDone/, 'the event is on the bus');
   await finish(w, 'all-done-event');
