@@ -46,6 +46,8 @@ const SPEED_NOTCH: f64 = 0.25;
 /// The seed when the URL names none.
 pub const DEFAULT_SEED: u64 = 1;
 const LANG_STORAGE_KEY: &str = "saga-lab-lang";
+/// Said in both languages: the Korean texts are what is missing.
+const KOREAN_UNAVAILABLE: &str = "The Korean text could not be loaded / 한국어 텍스트를 불러오지 못했습니다";
 
 /// What the page's URL and the browser say at start-up.
 struct Boot {
@@ -57,30 +59,38 @@ struct Boot {
     panic_test: bool,
 }
 
+/// The language the page opens in: `?lang=`, else the reader's last choice, else the browser's.
+pub fn boot_lang() -> Lang {
+    let window = web_sys::window();
+    let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    match crate::url_params::parse(&search).lang {
+        Some(LangParam::En) => return Lang::En,
+        Some(LangParam::Ko) => return Lang::Ko,
+        None => {}
+    }
+    let stored = window
+        .as_ref()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten());
+    let browser = window.as_ref().and_then(|w| w.navigator().language()).unwrap_or_default();
+    Lang::from_tag(stored.as_deref().unwrap_or(&browser))
+}
+
 impl Boot {
     fn read() -> Boot {
         let window = web_sys::window();
-        let stored = window
-            .as_ref()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .and_then(|s| s.get_item(LANG_STORAGE_KEY).ok().flatten());
-        let browser = window.as_ref().and_then(|w| w.navigator().language()).unwrap_or_default();
-        let mut lang = Lang::from_tag(stored.as_deref().unwrap_or(&browser));
+        let mut lang = boot_lang();
         let search = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
         let params = crate::url_params::parse(&search);
-        match params.lang {
-            Some(LangParam::En) => lang = Lang::En,
-            Some(LangParam::Ko) => lang = Lang::Ko,
-            None => {}
+        let mut problems: Vec<String> = Vec::new();
+        if lang == Lang::Ko && !i18n::korean::loaded() {
+            lang = Lang::En;
+            problems.push(format!("{} ({})", KOREAN_UNAVAILABLE, i18n::korean::FILE));
         }
-        let mut problems: Vec<String> = params
-            .problems
-            .iter()
-            .map(|p| match p {
-                ParamProblem::Lang(v) => format!("lang=\"{v}\": {}", t(lang, Key::LangParamHint)),
-                ParamProblem::Seed(v) => format!("seed=\"{v}\": {}", t(lang, Key::SeedInvalid)),
-            })
-            .collect();
+        problems.extend(params.problems.iter().map(|p| match p {
+            ParamProblem::Lang(v) => format!("lang=\"{v}\": {}", t(lang, Key::LangParamHint)),
+            ParamProblem::Seed(v) => format!("seed=\"{v}\": {}", t(lang, Key::SeedInvalid)),
+        }));
         // A link's run, when it opens; otherwise the default run, saying what was wrong.
         let run = params.run.as_deref().and_then(|text| match saga_record::link::decode(text) {
             Ok(file) => Some(file),
@@ -502,6 +512,16 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             let c = &state.snapshot.view.config;
             let (protocol, strategy) = crate::components::toolbar::next_choice(c.protocol, c.two_phase.strategy);
             handle(UiMsg::SetProtocol(protocol, strategy), driver, state);
+        }
+        UiMsg::SetLang(Lang::Ko) if !i18n::korean::loaded() => {
+            // Fetched the first time it is chosen; the page switches once the texts are there.
+            let (driver, state) = (driver.clone(), state.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match i18n::korean::load().await {
+                    Ok(()) => handle(UiMsg::SetLang(Lang::Ko), &driver, &state),
+                    Err(why) => notice(&state.dispatcher(), format!("{KOREAN_UNAVAILABLE}: {why}"), true),
+                }
+            });
         }
         UiMsg::SetLang(lang) => {
             if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

@@ -38,6 +38,85 @@ impl Lang {
     }
 }
 
+/// The Korean half of the `t` table as a file of its own, `static/ko.txt`: a header line, then
+/// one text per key in key order. Natively the table is compiled in; the page fetches the file
+/// the first time Korean is chosen (at boot, or on the language button) and keeps it.
+pub mod korean {
+    /// The file's name, relative to the page (so a site in a sub-folder finds it too).
+    pub const FILE: &str = "ko.txt";
+    /// The header's start; the key count follows, so a stale file is refused, not misread.
+    const HEADER: &str = "# saga-lab ko ";
+
+    #[cfg(target_arch = "wasm32")]
+    static TABLE: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+
+    /// The Korean table, once it is there.
+    #[cfg(target_arch = "wasm32")]
+    pub fn table() -> Option<&'static [&'static str]> {
+        TABLE.get().map(Vec::as_slice)
+    }
+    /// The Korean table, compiled in.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn table() -> Option<&'static [&'static str]> {
+        Some(super::KO)
+    }
+
+    /// Whether Korean can be shown now.
+    pub fn loaded() -> bool {
+        table().is_some()
+    }
+
+    /// The file's text for `table`.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub fn file_text(table: &[&str]) -> String {
+        let mut out = format!("{HEADER}{}\n", table.len());
+        for text in table {
+            out.push_str(text);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The texts in `file`, if it is a pack for exactly `keys` keys.
+    pub fn parse(file: &str, keys: usize) -> Result<Vec<&str>, String> {
+        let mut lines = file.lines();
+        let count = lines.next().and_then(|h| h.strip_prefix(HEADER)).and_then(|n| n.trim().parse::<usize>().ok());
+        if count != Some(keys) {
+            return Err(format!("{FILE} is not the Korean text of this version ({keys} texts expected)"));
+        }
+        let texts: Vec<&str> = lines.collect();
+        if texts.len() != keys {
+            return Err(format!("{FILE} has {} texts, not {keys}", texts.len()));
+        }
+        Ok(texts)
+    }
+
+    /// Fetches and keeps the Korean table (once; later calls return at once).
+    #[cfg(target_arch = "wasm32")]
+    pub async fn load() -> Result<(), String> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        if loaded() {
+            return Ok(());
+        }
+        // Plain fetch rather than gloo-net: a few lines of glue against a new dependency.
+        let failed = |what: &str| format!("{FILE}: {what}");
+        let window = web_sys::window().ok_or_else(|| failed("no window"))?;
+        let response = JsFuture::from(window.fetch_with_str(FILE)).await.map_err(|_| failed("not reachable"))?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| failed("no response"))?;
+        if !response.ok() {
+            return Err(failed(&format!("HTTP {}", response.status())));
+        }
+        let text = response.text().map_err(|_| failed("unreadable"))?;
+        let text = JsFuture::from(text).await.ok().and_then(|t| t.as_string()).ok_or_else(|| failed("unreadable"))?;
+        // Kept for the page's lifetime: the texts are `&'static str` like the English ones.
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let table = parse(text, super::Key::ALL.len())?;
+        let _ = TABLE.set(table);
+        Ok(())
+    }
+}
+
 macro_rules! keys {
     ($($key:ident => $en:expr, $ko:expr;)*) => {
         /// A piece of visible text.
@@ -50,16 +129,21 @@ macro_rules! keys {
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
 
-        // Two tables indexed by key: smaller in the WebAssembly than a match with an arm per
-        // key and language.
+        // Tables indexed by key: smaller in the WebAssembly than a match with an arm per key
+        // and language. The Korean table is compiled in natively only (for the tests, and as
+        // the source of `static/ko.txt`); the page fetches that file when Korean is chosen, so
+        // an English visitor never downloads it (see `korean`).
         const EN: &[&str] = &[$($en),*];
+        #[cfg(not(target_arch = "wasm32"))]
         const KO: &[&str] = &[$($ko),*];
 
-        /// The text of `key` in `lang`. Kept out of line: it is called from hundreds of places.
+        /// The text of `key` in `lang` (English until the Korean table is there). Kept out of
+        /// line: it is called from hundreds of places.
         #[inline(never)]
         pub fn t(lang: Lang, key: Key) -> &'static str {
-            let table = if lang == Lang::Ko { KO } else { EN };
-            table.get(key as usize).copied().unwrap_or_default()
+            let i = key as usize;
+            let ko = if lang == Lang::Ko { korean::table().and_then(|k| k.get(i).copied()) } else { None };
+            ko.or_else(|| EN.get(i).copied()).unwrap_or_default()
         }
     };
 }
@@ -1700,6 +1784,32 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `static/ko.txt` is the Korean table, as the page fetches it. Regenerate it after changing
+    /// a Korean text with `BLESS=1 cargo test -p saga-lab korean_file`.
+    #[test]
+    fn the_korean_file_is_the_korean_table() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static").join(korean::FILE);
+        let want = korean::file_text(KO);
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&path, &want).expect("writable");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "static/ko.txt is stale: run BLESS=1 cargo test -p saga-lab korean_file");
+        assert_eq!(korean::parse(&have, Key::ALL.len()).as_deref(), Ok(KO), "it reads back as the table");
+        assert!(KO.iter().all(|t| !t.contains('\n')), "one text per line");
+    }
+
+    #[test]
+    fn a_stale_or_broken_korean_file_is_refused() {
+        let n = Key::ALL.len();
+        for bad in ["", "ko", "# saga-lab ko 3\na\nb\nc\n", &korean::file_text(&KO[..n - 1])] {
+            assert!(korean::parse(bad, n).is_err(), "{bad:?}");
+        }
+        let mut short = korean::file_text(KO);
+        short.truncate(short.trim_end().rfind('\n').unwrap_or(0));
+        assert!(korean::parse(&short, n).is_err(), "a file cut short");
+    }
 
     #[test]
     fn every_key_has_both_languages() {

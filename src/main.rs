@@ -73,6 +73,20 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 fn main() {
     install_panic_hook();
+    // A Korean reader's first screen waits for the Korean texts (a few KB, fetched only then);
+    // if they cannot be had, the page opens in English and says why.
+    if app::boot_lang() == i18n::Lang::Ko {
+        wasm_bindgen_futures::spawn_local(async {
+            let _ = i18n::korean::load().await;
+            render();
+        });
+    } else {
+        render();
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn render() {
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {

@@ -137,7 +137,8 @@ test('demo keys: order, crash and restart, cut and heal, heal all, speed, protoc
   assert.equal(await orders(page), 0, 'the reset run has no orders');
   assert.equal(await page.locator('g.coordinator.down').count(), 0);
   await fromButton('l');
-  assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+  // The Korean texts are fetched the first time Korean is chosen: the page switches when they arrive.
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
   await fromButton('l');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   // A key typed into a field is text, not a command.
