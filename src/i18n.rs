@@ -1781,7 +1781,8 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
     }
 }
 
-#[cfg(test)]
+// Native only: the Korean table these tests read is compiled in natively (the page fetches it).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
