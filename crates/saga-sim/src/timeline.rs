@@ -237,7 +237,9 @@ impl Timeline {
     pub fn seek(&mut self, t_ms: u64, history: &mut Vec<TraceRecord>) -> Sim {
         let b = &self.branches[self.current];
         let t = t_ms.min(b.end_ms);
-        let nearest = b.checkpoints.iter().rposition(|c| c.at_ms <= t).unwrap_or(0);
+        // Strictly earlier: a checkpoint taken at `t` itself may already be past the moment
+        // shown (after a person's input at `t`, or after more of that instant's events).
+        let nearest = b.checkpoints.iter().rposition(|c| c.at_ms < t).unwrap_or(0);
         let c = &b.checkpoints[nearest];
         history.extend_from_slice(&c.history);
         let mut sim = (*c.sim).clone();
