@@ -224,6 +224,17 @@ pub(crate) enum PendingAction {
     CancelByKey(IdempotencyKey),
 }
 
+/// What the next step does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NextKind {
+    /// A person's input lands.
+    Person,
+    /// One of the engine's own inputs lands.
+    Engine,
+    /// A timer fires.
+    Timer,
+}
+
 /// An input waiting for its position.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Pending {
@@ -334,8 +345,12 @@ pub struct Sim {
     pub(crate) now_ms: u64,
     seq: u64,
     pub(crate) timers: BinaryHeap<Reverse<Timer>>,
-    /// Inputs waiting for their position (scheduled, replayed, or the engine's own).
+    /// A person's inputs waiting for their position (scheduled or replayed).
     pub(crate) pending: BinaryHeap<Reverse<Pending>>,
+    /// The engine's own inputs waiting for their time (a fast-forward's plan, a client's
+    /// resubmission). Apart from a person's: they are events, ordered at an instant as they
+    /// land (like timers), while a person's input keeps the place it was given among them.
+    pub(crate) engine_pending: BinaryHeap<Reverse<Pending>>,
     /// Engine events processed at the current virtual time: an input applied now lands after
     /// them.
     steps_at_now: u32,
@@ -427,6 +442,7 @@ impl Sim {
             seq: 0,
             timers: BinaryHeap::new(),
             pending: BinaryHeap::new(),
+            engine_pending: BinaryHeap::new(),
             steps_at_now: 0,
             inputs: InputLog::default(),
             log: BusLog::new(limits.log_retention_records as usize),
@@ -536,7 +552,7 @@ impl Sim {
         self.log.len() * size_of::<crate::bus::Record>()
             + self.order.orders.len() * PER_ORDER_BYTES
             + processed * 3 * size_of::<MessageId>()
-            + self.pending.len() * size_of::<Pending>()
+            + (self.pending.len() + self.engine_pending.len()) * size_of::<Pending>()
             + self.timers.len() * size_of::<Timer>()
             + self.dead_letters.len() * size_of::<DeadLetterEntry>()
             + self.nodes.iter().map(|n| n.outbox.rows.len() * size_of::<crate::outbox::OutboxRow>()).sum::<usize>()
@@ -544,12 +560,14 @@ impl Sim {
 
     /// When the next timer or pending input is due, if anything is.
     pub fn next_due_ms(&self) -> Option<u64> {
-        let t = self.timers.peek().map(|r| r.0.at_ms);
-        let s = self.pending.peek().map(|r| r.0.at.at_ms);
-        match (t, s) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.timers.peek().map(|r| r.0.at_ms),
+            self.pending.peek().map(|r| r.0.at.at_ms),
+            self.engine_pending.peek().map(|r| r.0.at.at_ms),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// A hash of every trace event so far: equal hashes mean identical runs. Without the
@@ -579,15 +597,16 @@ impl Sim {
     /// Processes the next due timer, or applies the next pending input when its position comes
     /// first, advancing time to it (see `input` for what an input's position means).
     pub fn step(&mut self) -> StepResult {
-        let Some(take_input) = self.next_is_input() else { return StepResult::Idle };
-        if take_input {
-            let Some(Reverse(p)) = self.pending.pop() else { return StepResult::Idle };
+        let Some(next) = self.next_kind() else { return StepResult::Idle };
+        if next != NextKind::Timer {
+            let heap = if next == NextKind::Person { &mut self.pending } else { &mut self.engine_pending };
+            let Some(Reverse(p)) = heap.pop() else { return StepResult::Idle };
             self.move_clock(p.at.at_ms);
             self.land(p);
             // The engine's own inputs (a fast-forward's plan, a client's resubmission) are events
             // of the run like its timers; a person's input is not (applied live it would not
             // have been either), so a replay's positions and figures are the live run's.
-            if p.source == Source::Engine {
+            if next == NextKind::Engine {
                 self.steps_at_now = self.steps_at_now.saturating_add(1);
                 self.stats.steps += 1;
             }
@@ -605,19 +624,28 @@ impl Sim {
         StepResult::Stepped { at_ms: self.now_ms }
     }
 
-    /// Whether the next step lands a pending input (rather than firing a timer); None when
-    /// nothing is due at all.
-    fn next_is_input(&self) -> Option<bool> {
-        let timer = self.timers.peek().map(|r| {
-            // The next event's position: after those already processed at this instant.
-            let at = r.0.at_ms;
+    /// What the next step does; None when nothing is due at all. An event due at `at_ms` (a
+    /// timer or one of the engine's own inputs) comes at the position after those already
+    /// processed at that instant; of two, the engine's input first. A person's input lands
+    /// when its position comes, before the event at that position.
+    fn next_kind(&self) -> Option<NextKind> {
+        let place = |at: u64| {
             if at <= self.now_ms { Position { at_ms: self.now_ms, after: self.steps_at_now } } else { Position::at(at) }
-        });
-        let input = self.pending.peek().map(|r| r.0.at);
-        match (input, timer) {
-            (Some(i), Some(t)) => Some(i <= t),
-            (Some(_), None) => Some(true),
-            (None, Some(_)) => Some(false),
+        };
+        let timer = self.timers.peek().map(|r| place(r.0.at_ms));
+        let engine = self.engine_pending.peek().map(|r| place(r.0.at.at_ms));
+        let event = match (engine, timer) {
+            (Some(e), Some(t)) if e <= t => Some((e, NextKind::Engine)),
+            (Some(_), Some(t)) => Some((t, NextKind::Timer)),
+            (Some(e), None) => Some((e, NextKind::Engine)),
+            (None, Some(t)) => Some((t, NextKind::Timer)),
+            (None, None) => None,
+        };
+        let person = self.pending.peek().map(|r| r.0.at);
+        match (person, event) {
+            (Some(p), Some((e, _))) if p <= e => Some(NextKind::Person),
+            (_, Some((_, kind))) => Some(kind),
+            (Some(_), None) => Some(NextKind::Person),
             (None, None) => None,
         }
     }
@@ -628,8 +656,7 @@ impl Sim {
     pub fn advance_until_input(&mut self, t_ms: u64) {
         let t_ms = t_ms.min(MAX_VIRTUAL_MS);
         while let Some(due) = self.next_due_ms() {
-            let person_next =
-                self.next_is_input() == Some(true) && self.pending.peek().is_some_and(|p| p.0.source == Source::User);
+            let person_next = self.next_kind() == Some(NextKind::Person);
             if due > t_ms || (due == t_ms && person_next) {
                 break;
             }
@@ -664,7 +691,7 @@ impl Sim {
     /// Returns whether it became quiet.
     pub fn run_until_quiet(&mut self, deadline_ms: u64) -> bool {
         loop {
-            if self.is_quiet() && self.pending.is_empty() {
+            if self.is_quiet() && self.pending.is_empty() && self.engine_pending.is_empty() {
                 return true;
             }
             match self.next_due_ms() {
@@ -673,7 +700,7 @@ impl Sim {
                 }
                 _ => {
                     self.advance_until(deadline_ms.max(self.now_ms));
-                    return self.is_quiet() && self.pending.is_empty();
+                    return self.is_quiet() && self.pending.is_empty() && self.engine_pending.is_empty();
                 }
             }
         }
@@ -681,7 +708,7 @@ impl Sim {
 
     /// Inputs waiting for their position (a user's, a file's or a fast-forward's).
     pub fn scheduled_commands(&self) -> usize {
-        self.pending.len()
+        self.pending.len() + self.engine_pending.len()
     }
 
     /// Whether nothing is in flight, no consumer lags and every outbox is empty.

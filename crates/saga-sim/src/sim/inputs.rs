@@ -27,7 +27,7 @@ impl Sim {
             Some(Refusal::InThePast)
         } else if input.at.at_ms > MAX_VIRTUAL_MS {
             Some(Refusal::TooFarAhead)
-        } else if self.pending.len() >= self.config.limits.scheduled_commands as usize {
+        } else if self.scheduled_commands() >= self.config.limits.scheduled_commands as usize {
             Some(Refusal::ScheduleFull)
         } else {
             None
@@ -49,14 +49,14 @@ impl Sim {
     /// Forgets the person's inputs still waiting for their position (a replayed future that a
     /// new action in the past leaves behind); the engine's own stay. Returns how many went.
     pub fn discard_pending_inputs(&mut self) -> usize {
-        let before = self.pending.len();
-        self.pending.retain(|p| p.0.source == Source::Engine);
-        before - self.pending.len()
+        let n = self.pending.len();
+        self.pending.clear();
+        n
     }
 
     /// Whether some of the person's inputs are still waiting for their position.
     pub fn has_pending_inputs(&self) -> bool {
-        self.pending.iter().any(|p| p.0.source == Source::User)
+        !self.pending.is_empty()
     }
 
     /// Every input the run received, in order, with where each landed.
@@ -72,7 +72,8 @@ impl Sim {
 
     fn push_pending(&mut self, at: Position, source: Source, action: PendingAction) {
         let seq = self.next_seq();
-        self.pending.push(Reverse(Pending { at, seq, source, action }));
+        let heap = if source == Source::Engine { &mut self.engine_pending } else { &mut self.pending };
+        heap.push(Reverse(Pending { at, seq, source, action }));
     }
 
     /// A pending input reaches its position (the clock is there already).
