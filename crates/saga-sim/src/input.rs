@@ -4,7 +4,9 @@
 //! fault, an operator's decision, a fast-forward) at a [`Position`]: virtual time `at_ms`, after
 //! the first `after` engine events at that time. An engine event is a timer firing or one of the
 //! engine's own inputs landing (a step of a fast-forward's plan, a flaky client's resubmission);
-//! a person's inputs are not events, and several at one position keep their order. So, wherever
+//! a person's inputs are not events, and several at one position keep their order. The engine
+//! keeps its own inputs in a queue apart from a person's and numbers them, like timers, as they
+//! land, so a person's input keeps its place between two of them. So, wherever
 //! an input comes from, it means one thing:
 //!
 //! - **Applied live** ([`Sim::apply`](crate::Sim::apply)): it lands where the run stands now.

@@ -45,33 +45,22 @@ impl Sim {
             let detour_ms = if detour { self.config.latency_ms.max_ms + self.config.ack_timeout_ms / 2 } else { 0 };
             self.at(self.now_ms.saturating_add(backoff + detour_ms), TimerKind::BatchTimeout { service, batch, epoch });
             let latency = self.latency();
-            let arrives = match self.transit(service) {
-                Ok(extra) => Some(self.now_ms.saturating_add(latency + extra + detour_ms)),
-                Err(cause) => {
-                    self.stats.lost += 1;
-                    self.record(TraceEvent::BatchSent {
-                        service,
-                        batch,
-                        messages: count,
-                        first: first.id,
-                        attempt,
-                        arrives_at_ms: None,
-                        detour,
-                    });
-                    self.record(TraceEvent::Lost { service, what: Lost::Batch { batch }, cause });
-                    None
-                }
-            };
+            let transit = self.transit(service);
+            let arrives = transit.as_ref().ok().map(|extra| self.now_ms.saturating_add(latency + extra + detour_ms));
+            self.record(TraceEvent::BatchSent {
+                service,
+                batch,
+                messages: count,
+                first: first.id,
+                attempt,
+                arrives_at_ms: arrives,
+                detour,
+            });
+            if let Err(cause) = transit {
+                self.stats.lost += 1;
+                self.record(TraceEvent::Lost { service, what: Lost::Batch { batch }, cause });
+            }
             if let Some(at) = arrives {
-                self.record(TraceEvent::BatchSent {
-                    service,
-                    batch,
-                    messages: count,
-                    first: first.id,
-                    attempt,
-                    arrives_at_ms: Some(at),
-                    detour,
-                });
                 let duplicate = self.rng.chance(self.nodes[service.index()].chances.duplicate);
                 if duplicate {
                     let mut copy = self.spare_vecs.pop().unwrap_or_default();
