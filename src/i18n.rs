@@ -366,6 +366,8 @@ keys! {
     RegistryEmptyText => "Empty: no failed compensation waits.", "비어 있음: 기다리는 실패한 보상 트랜잭션이 없습니다.";
     NotifyFirst => "Notify the customer first (the wrong order; applies on reset)", "고객 알림을 먼저 (잘못된 순서, 초기화 시 적용)";
     AllDoneEvent => "Publish AllDone when every step is done, then clear PENDING (seed 000's existing event system; on reset)", "모든 단계가 끝나면 AllDone 이벤트를 발행한 뒤 처리 중 해제 (시드 000의 기존 이벤트 시스템, 초기화 시 적용)";
+    CancelAtOnce => "Cancel at once: CANCELLED before the compensations are confirmed (on reset)", "즉시 취소: 보상 트랜잭션 확인 전에 CANCELLED (초기화 시 적용)";
+    CancelAtOnceHint => "Off (the default, seed 000), Order answers \"cancel accepted\" and the order is CANCELLING until the compensations are confirmed back.", "끄면 (기본값, 시드 000) 주문 서비스는 \"취소 접수\"로 응답하고, 보상 트랜잭션이 확인될 때까지 주문은 CANCELLING (취소 접수) 상태입니다.";
     AllDoneEventHint => "Off (the default), Order clears PENDING silently when both answers are in.", "끄면 (기본값) 주문 서비스는 두 응답이 모두 오면 조용히 처리 중을 해제합니다.";
     PhaseForward => "forward", "정방향";
     PhaseCompensating => "compensating", "보상 트랜잭션 실행 중";
@@ -535,6 +537,8 @@ pub fn status(lang: Lang, s: OrderStatus) -> &'static str {
         (OrderStatus::Confirmed, Lang::Ko) => "CONFIRMED 확정",
         (OrderStatus::Cancelled(_), Lang::En) => "CANCELLED",
         (OrderStatus::Cancelled(_), Lang::Ko) => "CANCELLED 취소",
+        (OrderStatus::Cancelling(_), Lang::En) => "CANCELLING",
+        (OrderStatus::Cancelling(_), Lang::Ko) => "CANCELLING 취소 접수",
     }
 }
 
@@ -788,6 +792,8 @@ pub fn with_josa(word: impl std::fmt::Display, j: Josa) -> String {
 pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
     use Rejection::*;
     match (r, lang) {
+        (CancelInProgress, Lang::En) => "the cancel is already under way",
+        (CancelInProgress, Lang::Ko) => "이미 취소 접수된 주문입니다",
         (OrderServiceDown, Lang::En) => "Order service is unavailable",
         (OrderServiceDown, Lang::Ko) => "주문 서비스를 사용할 수 없습니다",
         (ProductUnreachable, Lang::En) => "Product service unreachable; CP mode refuses orders it cannot check",
@@ -1005,6 +1011,8 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
                 (StockChange::Restored, true) => "복구",
                 (StockChange::Adjusted, false) => "adjusted by an operator",
                 (StockChange::Adjusted, true) => "운영자 조정",
+                (StockChange::Untouched, false) => "nothing to give back",
+                (StockChange::Untouched, true) => "복구할 재고 없음",
             };
             let order = order.map_or_else(|| t(lang, Key::NoneValue).to_string(), |o| o.to_string());
             if ko {
@@ -1387,7 +1395,8 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             AllDoneEmitted => {
                 "both answers in: AllDone published (the order stays PENDING until Order handles it)".into()
             }
-            OrderCancelled { reason: r } => format!("order CANCELLED ({})", reason(Lang::En, r)),
+            OrderCancelled { reason: r } => format!("cancel begun ({}): OrderCancelled published", reason(Lang::En, r)),
+            CancelConfirmed => "compensations confirmed: order CANCELLED".into(),
             AlreadyFinal => "order already final: noted".into(),
             ReplicaUpdated => "product replica updated".into(),
             SagaStarted => "saga started".into(),
@@ -1424,7 +1433,8 @@ pub fn outcome(lang: Lang, o: &Outcome) -> String {
             AwaitingOtherReply => "기록함, 다른 응답 대기".into(),
             OrderConfirmed => "모두 완료: 주문 CONFIRMED".into(),
             AllDoneEmitted => "두 응답 도착: AllDone 발행 (주문 서비스가 처리할 때까지 처리 중)".into(),
-            OrderCancelled { reason: r } => format!("주문 CANCELLED ({})", reason(Lang::Ko, r)),
+            OrderCancelled { reason: r } => format!("주문 취소 시작 ({}): OrderCancelled 발행", reason(Lang::Ko, r)),
+            CancelConfirmed => "보상 트랜잭션 확인: 주문 CANCELLED (취소 완료)".into(),
             AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
             ReplicaUpdated => "상품 사본 갱신".into(),
             SagaStarted => "사가 시작".into(),
@@ -1465,6 +1475,16 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                     format!("주문 서비스 응답: {0} 취소됨", order)
                 } else {
                     format!("Order replies: {0} cancelled", order)
+                }
+            }
+            saga_sim::Reply::CancelAccepted { order } => {
+                if ko {
+                    format!("주문 서비스 응답: {0} 취소 접수 (보상 트랜잭션이 확인될 때까지 처리 중)", order)
+                } else {
+                    format!(
+                        "Order replies: cancel accepted for {0} (CANCELLING until the compensations are confirmed)",
+                        order
+                    )
                 }
             }
             saga_sim::Reply::Rejected { reason } => {

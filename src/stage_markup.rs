@@ -266,7 +266,7 @@ impl Svg {
         // §44). A resubmitted request that Order recognised by its key says so.
         let (line1, line2) = match view.replies.last().map(|r| r.reply) {
             Some(Reply::AlreadyPlaced { order }) => (format!("↻ {order}"), t(lang, Key::Recognised).to_string()),
-            Some(Reply::Accepted { order } | Reply::Cancelled { order }) => {
+            Some(Reply::Accepted { order } | Reply::Cancelled { order } | Reply::CancelAccepted { order }) => {
                 let status = view.order(order).map(|o| i18n::status(lang, o.status)).unwrap_or_default();
                 (order.to_string(), status.split(' ').next().unwrap_or_default().to_string())
             }

@@ -27,6 +27,8 @@ pub struct OrdersTableProps {
 pub fn status_badge(lang: Lang, s: OrderStatus) -> Html {
     let (class, icon) = match s {
         OrderStatus::Pending => ("badge pending", "◷"),
+        // Cancel accepted: a PENDING state of its own, drawn as one.
+        OrderStatus::Cancelling(_) => ("badge pending cancelling", "◷"),
         OrderStatus::Confirmed => ("badge confirmed", "✔"),
         OrderStatus::Cancelled(_) => ("badge cancelled", "✖"),
     };
@@ -67,10 +69,10 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
         let cancel = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::CancelOrder { order: id }));
         let product = name(o.product);
         let reason = match o.status {
-            OrderStatus::Cancelled(r) => i18n::reason(lang, r),
+            OrderStatus::Cancelled(r) | OrderStatus::Cancelling(r) => i18n::reason(lang, r),
             _ => "",
         };
-        let cancellable = !matches!(o.status, OrderStatus::Cancelled(_));
+        let cancellable = o.status.cancellable();
         (o.placed_at_ms, html! {
             <tr key={id.0} data-order={id.0.to_string()}>
                 <th scope="row">{ id.to_string() }</th>

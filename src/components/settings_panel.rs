@@ -44,6 +44,7 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
     let idem = check(|c, on| c.idempotent_consumers = on);
     let notify_first = check(|c, on| c.orchestration.notify_first = on);
     let all_done = check(|c, on| c.all_done_event = on);
+    let at_once = check(|c, on| c.cancel_at_once = on);
     // The text being typed is state: a refresh must never overwrite it.
     let (seed_text, typed) = use_field_text(p.seed.to_string());
     {
@@ -87,6 +88,10 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                         { t(lang, Key::AllDoneEvent) }
                     </label>
                 }
+                <label class="check" title={t(lang, Key::CancelAtOnceHint)}>
+                    <input type="checkbox" name="cancel_at_once" checked={p.next.cancel_at_once} onchange={at_once} />
+                    { t(lang, Key::CancelAtOnce) }
+                </label>
                 if view.protocol == Protocol::Orchestration {
                     <label class="check"><input type="checkbox" checked={p.next.orchestration.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
                 }

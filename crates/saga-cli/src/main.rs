@@ -172,6 +172,7 @@ fn run_cmd(file: &str, until: Option<u64>, trace: bool) -> ExitCode {
                 "total": view.orders.len(),
                 "pending": count(|s| matches!(s, saga_sim::OrderStatus::Pending)),
                 "confirmed": count(|s| matches!(s, saga_sim::OrderStatus::Confirmed)),
+                "cancelling": count(|s| matches!(s, saga_sim::OrderStatus::Cancelling(_))),
                 "cancelled": count(|s| matches!(s, saga_sim::OrderStatus::Cancelled(_))),
             },
             "stock": view.products.iter().map(|p| json!({ "name": p.name, "stock": p.stock })).collect::<Vec<_>>(),

@@ -494,7 +494,7 @@ mod tests {
             ("", "", "the file is empty"),
             ("[1]", "", "not a Saga Lab run"),
             ("{\"seed\": 1,", "", "not JSON (line 1, column 12)"),
-            ("{\"format\": 3, \"seed\": 1, \"whatever\": []}", "format", "newer version of Saga Lab"),
+            ("{\"format\": 99, \"seed\": 1, \"whatever\": []}", "format", "newer version of Saga Lab"),
             ("{\"format\": 1, \"seed\": -1}", "seed", "between 0 and"),
             ("{\"format\": 1, \"seed\": 1.5}", "seed", "a whole number"),
             (

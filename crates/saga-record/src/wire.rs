@@ -27,8 +27,9 @@ use saga_sim::problem::FieldProblem;
 use saga_sim::protocol::Protocol;
 
 /// The run format this version reads and writes (files and links). Format 2 added the
-/// config's `all_done_event`; format 1 files and links still read (without it).
-pub const FORMAT: u64 = 2;
+/// config's `all_done_event`, format 3 its `cancel_at_once`; older files and links still read,
+/// and replay as they ran: without AllDone, and with cancels CANCELLED at once.
+pub const FORMAT: u64 = 3;
 
 /// Writes a run's parts, field by field, in the vocabulary's order.
 pub(crate) trait WireOut {
@@ -283,6 +284,8 @@ pub(crate) fn put_config(o: &mut impl WireOut, c: &SimConfig) {
     o.close();
     // Format 2.
     o.flag("all_done_event", c.all_done_event);
+    // Format 3.
+    o.flag("cancel_at_once", c.cancel_at_once);
 }
 
 fn u32_of(i: &mut impl WireIn, key: &'static str, default: u32) -> Result<u32, FieldProblem> {
@@ -379,6 +382,8 @@ pub(crate) fn get_config(i: &mut impl WireIn, format: u64) -> Result<SimConfig, 
     };
     i.close()?;
     let all_done_event = if format >= 2 { i.flag("all_done_event", Some(d.all_done_event))? } else { d.all_done_event };
+    // Before format 3 every cancel was CANCELLED at once.
+    let cancel_at_once = if format >= 3 { i.flag("cancel_at_once", Some(d.cancel_at_once))? } else { true };
     Ok(SimConfig {
         products,
         latency_ms,
@@ -400,6 +405,7 @@ pub(crate) fn get_config(i: &mut impl WireIn, format: u64) -> Result<SimConfig, 
         orchestration,
         two_phase,
         all_done_event,
+        cancel_at_once,
     })
 }
 

@@ -420,6 +420,14 @@ impl Checker {
         }
         match row.status {
             OrderStatus::Pending => flags |= PENDING,
+            // Cancel accepted, compensations on their way: PENDING like any other window. A
+            // parcel handed over meanwhile is the conflict it would be once CANCELLED.
+            OrderStatus::Cancelling(_) => {
+                flags |= PENDING;
+                if delivery.is_some_and(|d| d.status == DeliveryStatus::Completed) {
+                    flags |= COMPLETED_CANCELLED;
+                }
+            }
             OrderStatus::Confirmed => {
                 flags |= CONFIRMED;
                 match ledger {

@@ -306,6 +306,11 @@ pub struct SimConfig {
     /// event, AllDone, and the order turns CONFIRMED when Order handles it (the existing event
     /// system's way, seed 000). Off, Order clears PENDING silently on the second answer.
     pub all_done_event: bool,
+    /// The customer's cancel turns the order CANCELLED at once, before any compensation is
+    /// confirmed (how runs of format 1 and 2 behave). Off, the default (seed 000, steps 2 and
+    /// 5): the cancel is accepted, the order is CANCELLING, a PENDING state of its own, and
+    /// turns CANCELLED when its compensations are confirmed back.
+    pub cancel_at_once: bool,
 }
 
 impl Default for SimConfig {
@@ -334,6 +339,7 @@ impl Default for SimConfig {
             orchestration: OrchestrationConfig::default(),
             two_phase: TwoPhaseConfig::default(),
             all_done_event: false,
+            cancel_at_once: false,
         }
     }
 }

@@ -48,6 +48,9 @@ pub enum StockChange {
     Restored,
     /// Stock set by an operator.
     Adjusted,
+    /// Nothing was taken for a cancelled order, so nothing goes back: Product's answer to the
+    /// cancellation all the same, so Order knows its part is settled.
+    Untouched,
 }
 
 /// The payload of a message. A closed enum: every kind of message the world knows.
@@ -202,7 +205,7 @@ impl Event {
             Event::OrderCancelled { .. }
                 | Event::DeliveryCancelled { .. }
                 | Event::ProductOutOfStock { .. }
-                | Event::ProductChanged { change: StockChange::Restored, .. }
+                | Event::ProductChanged { change: StockChange::Restored | StockChange::Untouched, .. }
         )
     }
 }

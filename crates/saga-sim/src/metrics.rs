@@ -62,7 +62,7 @@ impl Sim {
         let mut latency_total = archived.latency_total_ms;
         for o in self.order.orders.iter() {
             let open_ms = match o.status {
-                OrderStatus::Pending => {
+                OrderStatus::Pending | OrderStatus::Cancelling(_) => {
                     m.pending += 1;
                     now.saturating_sub(o.placed_at_ms)
                 }

@@ -99,6 +99,8 @@ pub enum Outcome {
     /// Order had both answers and published AllDone; the order turns CONFIRMED when Order
     /// handles it (`SimConfig::all_done_event`).
     AllDoneEmitted,
+    /// Order heard the last compensation confirmed: the CANCELLING order is CANCELLED.
+    CancelConfirmed,
     // New variants go last: the trace hash covers each variant's index.
 }
 
@@ -153,7 +155,10 @@ impl fmt::Display for Outcome {
             Outcome::AwaitingOtherReply => f.write_str("noted, waiting for the other reply"),
             Outcome::OrderConfirmed => f.write_str("all done: order CONFIRMED"),
             Outcome::AllDoneEmitted => f.write_str("all done: AllDone published, order still PENDING"),
-            Outcome::OrderCancelled { reason } => write!(f, "order CANCELLED ({})", reason.label()),
+            Outcome::OrderCancelled { reason } => {
+                write!(f, "cancel begun ({}): OrderCancelled published", reason.label())
+            }
+            Outcome::CancelConfirmed => f.write_str("compensations confirmed: order CANCELLED"),
             Outcome::AlreadyFinal => f.write_str("order already final: noted"),
             Outcome::ReplicaUpdated => f.write_str("product replica updated"),
             Outcome::SagaStarted => f.write_str("saga started"),

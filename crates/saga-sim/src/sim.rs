@@ -448,10 +448,18 @@ impl Sim {
             log: BusLog::new(limits.log_retention_records as usize),
             recent_ids: ProcessedTable::new(limits.log_retention_records as usize),
             nodes: std::array::from_fn(node),
-            order: OrderService { all_done_event: config.all_done_event, ..OrderService::new(&initial) },
-            product: ProductService { restock_rule: config.restock_rule, ..ProductService::new(&initial) },
-            delivery: DeliveryService::default(),
-            coordinator: Coordinator::new(config.protocol, config.two_phase),
+            order: OrderService {
+                all_done_event: config.all_done_event,
+                cancel_at_once: config.cancel_at_once,
+                ..OrderService::new(&initial)
+            },
+            product: ProductService {
+                restock_rule: config.restock_rule,
+                cancel_at_once: config.cancel_at_once,
+                ..ProductService::new(&initial)
+            },
+            delivery: DeliveryService { cancel_at_once: config.cancel_at_once, ..DeliveryService::default() },
+            coordinator: Coordinator::new(config.protocol, config.two_phase, config.cancel_at_once),
             rpc_wires: Vec::new(),
             free_rpc_wires: Vec::new(),
             rpc_live: 0,

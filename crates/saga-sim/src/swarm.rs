@@ -43,6 +43,8 @@ pub struct SwarmKnobs {
     pub handler_errors: bool,
     /// Whether Order publishes AllDone before confirming (choreography; `SimConfig::all_done_event`).
     pub all_done_event: bool,
+    /// Whether a customer's cancel is CANCELLED at once (`SimConfig::cancel_at_once`).
+    pub cancel_at_once: bool,
 }
 
 impl Default for SwarmKnobs {
@@ -57,6 +59,7 @@ impl Default for SwarmKnobs {
             publish: PublishMode::Outbox,
             handler_errors: false,
             all_done_event: false,
+            cancel_at_once: false,
         }
     }
 }
@@ -124,6 +127,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         restock_rule: knobs.restock_rule,
         publish: [knobs.publish; 3],
         all_done_event: knobs.all_done_event,
+        cancel_at_once: knobs.cancel_at_once,
         ..SimConfig::default()
     };
     // Drawn after everything above, so choreography plans are the same as before this knob.

@@ -57,6 +57,14 @@ fn fixed_timing_not_idempotent(c: &mut SimConfig) {
     c.idempotent_consumers = false;
 }
 
+fn cancel_at_once(c: &mut SimConfig) {
+    c.cancel_at_once = true;
+}
+
+fn always_reorder(c: &mut SimConfig) {
+    c.link_faults.reorder_probability = 1.0;
+}
+
 fn tiny_log(c: &mut SimConfig) {
     c.limits.log_retention_records = 16;
 }
@@ -160,7 +168,7 @@ fn cases() -> Vec<Case> {
                 Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
                 Stock(0, 10),
                 Delivery(0, Some(DeliveryStatus::Cancelled)),
-                Replied(Reply::Cancelled { order: OrderId(0) }),
+                Replied(Reply::CancelAccepted { order: OrderId(0) }),
                 Clean,
             ],
         },
@@ -294,7 +302,106 @@ fn cases() -> Vec<Case> {
             expect: vec![
                 Decided(ServiceId::Delivery, Outcome::CancelTooLate),
                 Violated(Invariant::NoCompletedDeliveryForCancelledOrder),
+                // Delivery cannot undo its part, so the cancel never completes.
+                Order(0, OrderStatus::Cancelling(CancelReason::UserRequest)),
+                Violated(Invariant::EveryOrderFinal),
+            ],
+        },
+        Case {
+            name: "cancelled at once (cancel_at_once), the same cancel breaks the delivery check",
+            config: cancel_at_once,
+            commands: vec![
+                place(0, 0, 1),
+                cmd(2_000, Command::CompleteDelivery { order: OrderId(0) }),
+                cancel(2_100, 0),
+            ],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Violated(Invariant::NoCompletedDeliveryForCancelledOrder),
                 Violated(Invariant::DeliveryMatchesOrder),
+            ],
+        },
+        Case {
+            name: "cancel accepted, then completed (seed 000): CANCELLING until both compensations are confirmed",
+            config: fixed_timing,
+            commands: vec![place(0, 0, 2), cancel(2_000, 0)],
+            expect: vec![
+                Replied(Reply::CancelAccepted { order: OrderId(0) }),
+                OrderAt(2_001, 0, OrderStatus::Cancelling(CancelReason::UserRequest)),
+                Decided(
+                    ServiceId::Product,
+                    Outcome::StockRestored { product: ProductId(0), quantity: 2, stock_after: 10, again: false },
+                ),
+                Decided(ServiceId::Delivery, Outcome::DeliveryCancelled),
+                Decided(ServiceId::Order, Outcome::AwaitingOtherReply),
+                Decided(ServiceId::Order, Outcome::CancelConfirmed),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "cancelled at once (cancel_at_once): CANCELLED before any compensation is done",
+            config: cancel_at_once,
+            commands: vec![place(0, 0, 2), cancel(2_000, 0)],
+            expect: vec![
+                Replied(Reply::Cancelled { order: OrderId(0) }),
+                OrderAt(2_001, 0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "out of stock: CANCELLING until Delivery confirms; Product gives nothing back",
+            config: default,
+            commands: vec![place(0, 1, 5)],
+            expect: vec![
+                Decided(ServiceId::Order, Outcome::OrderCancelled { reason: CancelReason::OutOfStock }),
+                Decided(ServiceId::Order, Outcome::CancelConfirmed),
+                Order(0, OrderStatus::Cancelled(CancelReason::OutOfStock)),
+                Stock(1, 3),
+                Clean,
+            ],
+        },
+        Case {
+            name: "a cancel that overtakes its order is still answered, so it completes",
+            config: always_reorder,
+            // OrderPlaced's batch takes a detour; the weather clears before the cancel's.
+            commands: vec![
+                place(0, 0, 2),
+                cmd(1, Command::Fault(Fault::SetLinkFaults { service: None, faults: saga_sim::LinkFaults::NONE })),
+                cancel(2, 0),
+            ],
+            expect: vec![
+                Decided(ServiceId::Delivery, Outcome::CancelledBeforePlaced),
+                Decided(ServiceId::Product, Outcome::CancelledBeforePlaced),
+                Decided(ServiceId::Order, Outcome::CancelConfirmed),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "orchestration: the cancel completes when the saga's last undo, RejectOrder, reaches Order",
+            config: orchestration,
+            commands: vec![place(0, 0, 3), cancel(2_000, 0)],
+            expect: vec![
+                OrderAt(2_001, 0, OrderStatus::Cancelling(CancelReason::UserRequest)),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        Case {
+            name: "2PC: a committed order's cancel completes when Order hears the abort, last",
+            config: two_pc_config,
+            commands: vec![place(0, 0, 3), cancel(3_000, 0)],
+            expect: vec![
+                OrderAt(3_001, 0, OrderStatus::Cancelling(CancelReason::UserRequest)),
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Stock(0, 10),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Clean,
             ],
         },
         Case {
@@ -411,7 +518,7 @@ fn cases() -> Vec<Case> {
                 place(9_000, 1, 1),
                 place(15_000, 1, 1),
             ],
-            expect: vec![ViolatedTimes(Invariant::DeliveryMatchesOrder, 1)],
+            expect: vec![ViolatedTimes(Invariant::NoCompletedDeliveryForCancelledOrder, 1)],
         },
         Case {
             name: "orchestration: the happy path confirms and notifies",
@@ -499,7 +606,7 @@ fn cases() -> Vec<Case> {
             commands: vec![place(0, 0, 3), cancel(400, 0), cancel(2_000, 0)],
             expect: vec![
                 Replied(Reply::Rejected { reason: Rejection::OrderLocked }),
-                Replied(Reply::Cancelled { order: OrderId(0) }),
+                Replied(Reply::CancelAccepted { order: OrderId(0) }),
                 Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
                 Stock(0, 10),
                 Delivery(0, Some(DeliveryStatus::Cancelled)),

@@ -24,8 +24,22 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 commands: vec![place(0, 0, 2)],
             },
         ),
-        // Seed 000, "when the user cancels an order", after it was confirmed.
+        // Seed 000, "when the user cancels an order", after it was confirmed: Order answers
+        // "cancel accepted" (steps 2), the order is CANCELLING, and it turns CANCELLED when
+        // DeliveryCancelled and the restock's ProductChanged are back (step 5).
         ("choreography_user_cancel", scenario(2, vec![place(0, 0, 2), cancel(1_500, 0)])),
+        // The same, with `cancel_at_once`: CANCELLED the moment the cancel is taken.
+        (
+            "choreography_cancel_at_once",
+            Scenario {
+                seed: 2,
+                config: saga_sim::SimConfig { cancel_at_once: true, ..saga_sim::SimConfig::default() },
+                commands: vec![place(0, 0, 2), cancel(1_500, 0)],
+            },
+        ),
+        // The orchestrated saga undoes its steps in reverse; its last command, RejectOrder,
+        // completes the cancel at Order.
+        ("orchestration_user_cancel", orchestrated(2, vec![place(0, 0, 2), cancel(1_500, 0)])),
         // Seed 000, "roll-back when out of stock": Monitor has 3, the order wants 5.
         ("choreography_out_of_stock", scenario(3, vec![place(0, 1, 5)])),
         // Product down: the order waits PENDING, Product catches up from its committed offset.

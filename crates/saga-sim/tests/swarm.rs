@@ -157,6 +157,21 @@ fn the_all_done_event_converges_whatever_else_is_on() {
 }
 
 #[test]
+fn cancels_complete_or_complete_at_once_under_every_protocol() {
+    // The default waits for the compensations (CANCELLING, then CANCELLED); the switch cancels at
+    // once. Both converge, under every protocol, with a flaky client on or off.
+    for cancel_at_once in [false, true] {
+        for flaky_client in [false, true] {
+            assert_clean_with(&Protocol::ALL, |p| SwarmKnobs {
+                cancel_at_once,
+                flaky_client,
+                ..SwarmKnobs::for_protocol(p)
+            });
+        }
+    }
+}
+
+#[test]
 fn same_knobs_with_idempotency_on_are_safe() {
     // The control for the test above: the same duplication with idempotent consumers is harmless.
     let knobs = SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };

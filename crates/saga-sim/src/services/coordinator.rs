@@ -351,12 +351,14 @@ pub struct Coordinator {
     outstanding: Requests,
     protocol: Protocol,
     two_phase: TwoPhaseConfig,
+    /// `SimConfig::cancel_at_once`: Order does not wait to hear that a cancel is complete.
+    cancel_at_once: bool,
 }
 
 impl Coordinator {
     /// An idle coordinator for `protocol`.
-    pub fn new(protocol: Protocol, two_phase: TwoPhaseConfig) -> Coordinator {
-        Coordinator { protocol, two_phase, ..Coordinator::default() }
+    pub fn new(protocol: Protocol, two_phase: TwoPhaseConfig, cancel_at_once: bool) -> Coordinator {
+        Coordinator { protocol, two_phase, cancel_at_once, ..Coordinator::default() }
     }
 
     /// Sagas and transactions not yet finished.
@@ -428,9 +430,17 @@ impl Coordinator {
         let slot = self.sagas.slot(order);
         let Some(row) = slot.as_mut() else {
             // The cancellation overtook the order on the bus (reordering). A tombstone makes the
-            // late OrderPlaced start nothing, as the participants' tombstones do.
-            *slot = Some(SagaRow::new(order, product, quantity, false, SagaPhase::Cancelled, now_ms));
+            // late OrderPlaced start nothing, as the participants' tombstones do. Nothing ran,
+            // so there is nothing to undo, but Order still waits to hear the cancel is done.
+            if self.cancel_at_once {
+                *slot = Some(SagaRow::new(order, product, quantity, false, SagaPhase::Cancelled, now_ms));
+                out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+                return;
+            }
+            let mut row = SagaRow::new(order, product, quantity, false, SagaPhase::Forward, now_ms);
             out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+            Self::undo_from(&mut row, Recovery::UserCancel, 0, out);
+            *slot = Some(row);
             return;
         };
         let in_flight_reversible = match (row.phase, row.current) {
@@ -737,7 +747,7 @@ impl fmt::Display for SagaDecision {
             }
             SagaDecision::Compensate { recovery } => write!(f, "backward recovery: compensate ({recovery:?})"),
             SagaDecision::CannotUndo { step } => write!(f, "{step:?} cannot be undone"),
-            SagaDecision::CancelledBeforeStart => f.write_str("cancelled before it started: no saga"),
+            SagaDecision::CancelledBeforeStart => f.write_str("cancelled before it started: nothing to undo"),
             SagaDecision::ResumeForward { step } => write!(f, "{step:?} happened after all: forward recovery resumes"),
             SagaDecision::Parked { rpc } => write!(f, "{rpc} keeps failing: PENDING in the compensation registry"),
             SagaDecision::RegistryRetry { rpc, attempt } => {

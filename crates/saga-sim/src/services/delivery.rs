@@ -64,6 +64,9 @@ pub struct DeliveryService {
     pub archived: u32,
     /// TCC slots held right now, counted so "is anything held?" costs nothing.
     pub held: u32,
+    /// `SimConfig::cancel_at_once`: Order does not wait, so a cancel that overtook the order
+    /// goes unanswered.
+    pub cancel_at_once: bool,
 }
 
 impl DeliveryService {
@@ -200,7 +203,12 @@ impl DeliveryService {
                 let row = self.deliveries.slot(order);
                 match row {
                     None => {
+                        // A tombstone, and the answer all the same: Order completes its cancel
+                        // when it hears DeliveryCancelled.
                         *row = Some(DeliveryRow::new(order, DeliveryStatus::Cancelled, 0, now));
+                        if !self.cancel_at_once {
+                            ctx.emit(ServiceId::Delivery, Event::DeliveryCancelled { order }, Some(msg.id));
+                        }
                         Outcome::CancelledBeforePlaced
                     }
                     Some(r) if r.status == DeliveryStatus::Completed => Outcome::CancelTooLate,

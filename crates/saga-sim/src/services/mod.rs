@@ -18,11 +18,17 @@
 //! 2. Product takes the stock and publishes `ProductChanged` (or `ProductOutOfStock`); Delivery
 //!    starts a delivery and publishes `DeliveryStarted`.
 //! 3. Order marks the order **CONFIRMED** only when both answers are in (the "all done" step).
-//! 4. A user cancel publishes `OrderCancelled`; Delivery cancels (`DeliveryCancelled`) and Product
-//!    restores the stock (`ProductChanged`, a compensation).
+//! 4. A user cancel is **accepted** ("취소 접수", `Reply::CancelAccepted`): Order publishes
+//!    `OrderCancelled` and the order is **CANCELLING**, a PENDING state of its own. Delivery
+//!    cancels (`DeliveryCancelled`) and Product restores the stock (`ProductChanged`, a
+//!    compensation; `Untouched` when nothing was taken). Order turns the order **CANCELLED**
+//!    when both are back ("취소 완료"). Under the coordinator protocols the coordinator's last
+//!    command to Order (RejectOrder, Cancel or Abort, sent once the others have undone their part)
+//!    completes it. `SimConfig::cancel_at_once` cancels at once instead, as format 1 and 2 runs do.
 //! 5. Out of stock: `ProductOutOfStock` makes Order cancel with reason "out of stock", which
 //!    publishes `OrderCancelled` whose **causation id is Product's own `ProductOutOfStock`**.
-//!    Product recognises the echo by that id and does not restock (see `product`).
+//!    Product recognises the echo by that id and does not restock (see `product`); the order is
+//!    CANCELLING until `DeliveryCancelled` is back.
 
 pub mod coordinator;
 pub mod delivery;

@@ -26,6 +26,22 @@ pub enum OrderStatus {
     Confirmed,
     /// Cancelled, with the reason.
     Cancelled(CancelReason),
+    /// Cancel accepted (seed 000): OrderCancelled is out and the order waits for the
+    /// compensations to be confirmed back (DeliveryCancelled and Product's answer, or the
+    /// coordinator's last command). A PENDING state of its own.
+    Cancelling(CancelReason),
+}
+
+impl OrderStatus {
+    /// Whether the order is settled: CONFIRMED or CANCELLED, with nothing more to wait for.
+    pub const fn is_final(self) -> bool {
+        matches!(self, OrderStatus::Confirmed | OrderStatus::Cancelled(_))
+    }
+
+    /// Whether the customer may ask to cancel now (not once a cancel is accepted or done).
+    pub const fn cancellable(self) -> bool {
+        matches!(self, OrderStatus::Pending | OrderStatus::Confirmed)
+    }
 }
 
 /// A row of the orders table.
@@ -61,6 +77,10 @@ pub struct OrderRow {
     /// With `SimConfig::all_done_event`: AllDone is on its way, and the order waits for it.
     #[serde(default)]
     pub all_done_sent: bool,
+    /// While CANCELLING: which compensations are confirmed back, Product's (the stock given
+    /// back, or nothing to give) and Delivery's (DeliveryCancelled).
+    #[serde(default)]
+    pub undone: [bool; 2],
 }
 
 /// A placement Order refused: it never became an order, but the client was told why (the CP
@@ -98,6 +118,8 @@ pub enum Rejection {
     AlreadyCancelled,
     /// TCC or 2PC: a transaction holds the order until its decision arrives.
     OrderLocked,
+    /// A cancel was already accepted; the order waits for its compensations.
+    CancelInProgress,
 }
 
 impl Rejection {
@@ -113,6 +135,7 @@ impl Rejection {
             Rejection::UnknownOrder => "no such order",
             Rejection::AlreadyCancelled => "the order is already cancelled",
             Rejection::OrderLocked => "a transaction holds the order until its decision arrives",
+            Rejection::CancelInProgress => "a cancel is already under way",
         }
     }
 }
@@ -131,7 +154,7 @@ pub enum Reply {
         /// The existing order.
         order: OrderId,
     },
-    /// The order is now CANCELLED and OrderCancelled was published.
+    /// The order is now CANCELLED and OrderCancelled was published (`SimConfig::cancel_at_once`).
     Cancelled {
         /// The order.
         order: OrderId,
@@ -141,6 +164,12 @@ pub enum Reply {
         /// Why.
         reason: Rejection,
     },
+    /// Cancel accepted (seed 000, "취소 접수"): OrderCancelled was published and the order is
+    /// CANCELLING until its compensations are confirmed.
+    CancelAccepted {
+        /// The order.
+        order: OrderId,
+    },
 }
 
 impl std::fmt::Display for Reply {
@@ -149,6 +178,7 @@ impl std::fmt::Display for Reply {
             Reply::Accepted { order } => write!(f, "accepted {order} (PENDING)"),
             Reply::AlreadyPlaced { order } => write!(f, "already placed: {order} (same idempotency key)"),
             Reply::Cancelled { order } => write!(f, "cancelled {order}"),
+            Reply::CancelAccepted { order } => write!(f, "cancel accepted {order} (CANCELLING)"),
             Reply::Rejected { reason } => write!(f, "rejected: {}", reason.label()),
         }
     }
@@ -174,6 +204,9 @@ pub struct OrderService {
     pub replica_source: Vec<Option<MessageId>>,
     /// `SimConfig::all_done_event`: publish AllDone and confirm on handling it.
     pub all_done_event: bool,
+    /// `SimConfig::cancel_at_once`: a cancel is CANCELLED at once, not CANCELLING.
+    #[serde(default)]
+    pub cancel_at_once: bool,
 }
 
 /// What is left of archived orders: the totals the run's figures need.
@@ -195,7 +228,7 @@ impl ArchivedOrders {
         match row.status {
             OrderStatus::Confirmed => self.confirmed += 1,
             OrderStatus::Cancelled(_) => self.cancelled += 1,
-            OrderStatus::Pending => return,
+            OrderStatus::Pending | OrderStatus::Cancelling(_) => return,
         }
         let ms = row.updated_at_ms.saturating_sub(row.placed_at_ms);
         self.latency_total_ms += ms;
@@ -270,6 +303,7 @@ impl OrderService {
             notified: false,
             locked: false,
             all_done_sent: false,
+            undone: [false; 2],
         });
         self.keys.insert(req.key, id);
         let event = Event::OrderPlaced { order: id, product: req.product, quantity: req.quantity };
@@ -277,23 +311,33 @@ impl OrderService {
         Reply::Accepted { order: id }
     }
 
-    /// Handles the client's cancel request: CANCELLED now, OrderCancelled out.
+    /// Handles the client's cancel request (seed 000, steps 2 and 5): the cancel is accepted,
+    /// OrderCancelled goes out, and the order is CANCELLING until its compensations are
+    /// confirmed back.
     pub fn cancel(&mut self, order: OrderId, ctx: &mut Ctx<'_>) -> Reply {
         let Some(row) = self.orders.get_mut(order) else {
             return Reply::Rejected { reason: Rejection::UnknownOrder };
         };
-        if matches!(row.status, OrderStatus::Cancelled(_)) {
-            return Reply::Rejected { reason: Rejection::AlreadyCancelled };
+        match row.status {
+            OrderStatus::Cancelled(_) => return Reply::Rejected { reason: Rejection::AlreadyCancelled },
+            OrderStatus::Cancelling(_) => return Reply::Rejected { reason: Rejection::CancelInProgress },
+            OrderStatus::Pending | OrderStatus::Confirmed => {}
         }
         if row.locked {
             return Reply::Rejected { reason: Rejection::OrderLocked };
         }
-        Self::cancel_row(row, CancelReason::UserRequest, None, ctx);
-        Reply::Cancelled { order }
+        Self::cancel_row(row, CancelReason::UserRequest, None, self.cancel_at_once, ctx);
+        if self.cancel_at_once { Reply::Cancelled { order } } else { Reply::CancelAccepted { order } }
     }
 
-    fn cancel_row(row: &mut OrderRow, reason: CancelReason, cause: Option<MessageId>, ctx: &mut Ctx<'_>) {
-        row.status = OrderStatus::Cancelled(reason);
+    fn cancel_row(
+        row: &mut OrderRow,
+        reason: CancelReason,
+        cause: Option<MessageId>,
+        at_once: bool,
+        ctx: &mut Ctx<'_>,
+    ) {
+        row.status = if at_once { OrderStatus::Cancelled(reason) } else { OrderStatus::Cancelling(reason) };
         row.updated_at_ms = ctx.now_ms;
         let event = Event::OrderCancelled { order: row.id, product: row.product, quantity: row.quantity, reason };
         ctx.emit(ServiceId::Order, event, cause);
@@ -327,6 +371,14 @@ impl OrderService {
                 row.locked = false;
                 RpcResult::Done
             }
+            // The coordinator hears from Order last: the others have undone their part, so the
+            // customer's cancel is complete.
+            (Rpc::Cancel { .. } | Rpc::Abort { .. } | Rpc::RejectOrder { .. }, OrderStatus::Cancelling(reason)) => {
+                row.status = OrderStatus::Cancelled(reason);
+                row.locked = false;
+                row.updated_at_ms = now_ms;
+                RpcResult::Done
+            }
             (Rpc::NotifyCustomer, OrderStatus::Pending) => {
                 row.status = OrderStatus::Confirmed;
                 row.notified = true;
@@ -335,7 +387,7 @@ impl OrderService {
             }
             (Rpc::NotifyCustomer, OrderStatus::Confirmed) => RpcResult::Done,
             // The customer cancelled first: the saga must not confirm.
-            (Rpc::NotifyCustomer, OrderStatus::Cancelled(_)) => RpcResult::Refused,
+            (Rpc::NotifyCustomer, OrderStatus::Cancelled(_) | OrderStatus::Cancelling(_)) => RpcResult::Refused,
             (Rpc::RejectOrder { .. }, OrderStatus::Cancelled(_)) => RpcResult::Done,
             (Rpc::RejectOrder { reason }, _) => {
                 row.status = OrderStatus::Cancelled(reason);
@@ -353,6 +405,9 @@ impl OrderService {
                 self.update_replica(product, stock_after, msg.id);
                 match (order, change) {
                     (Some(order), StockChange::Taken) => self.answer(order, Answer::Stock, msg.id, ctx),
+                    (Some(order), StockChange::Restored | StockChange::Untouched) => {
+                        self.undone(order, Answer::Stock, ctx).unwrap_or(Outcome::ReplicaUpdated)
+                    }
                     _ => Outcome::ReplicaUpdated,
                 }
             }
@@ -372,16 +427,35 @@ impl OrderService {
                     return Outcome::UnknownOrder { order };
                 };
                 if row.status != OrderStatus::Pending {
-                    return Outcome::AlreadyFinal;
+                    // Product took nothing for this order: that part of a cancel is settled.
+                    return self.undone(order, Answer::Stock, ctx).unwrap_or(Outcome::AlreadyFinal);
                 }
-                Self::cancel_row(row, CancelReason::OutOfStock, Some(msg.id), ctx);
+                // The rollback begins at Product, which gives nothing back: only Delivery's
+                // confirmation is left to wait for.
+                row.undone[0] = true;
+                Self::cancel_row(row, CancelReason::OutOfStock, Some(msg.id), self.cancel_at_once, ctx);
                 Outcome::OrderCancelled { reason: CancelReason::OutOfStock }
             }
             Event::DeliveryCancelled { order } => match self.orders.get(order) {
-                Some(_) => Outcome::AlreadyFinal,
+                Some(_) => self.undone(order, Answer::Delivery, ctx).unwrap_or(Outcome::AlreadyFinal),
                 None => Outcome::UnknownOrder { order },
             },
             Event::OrderPlaced { .. } | Event::OrderCancelled { .. } => Outcome::NotForMe,
+        }
+    }
+
+    /// A compensation of a CANCELLING order is confirmed back; with both in, the order is
+    /// CANCELLED. `None` when the order is not CANCELLING.
+    fn undone(&mut self, order: OrderId, part: Answer, ctx: &mut Ctx<'_>) -> Option<Outcome> {
+        let row = self.orders.get_mut(order)?;
+        let OrderStatus::Cancelling(reason) = row.status else { return None };
+        row.undone[part as usize] = true;
+        if row.undone == [true; 2] {
+            row.status = OrderStatus::Cancelled(reason);
+            row.updated_at_ms = ctx.now_ms;
+            Some(Outcome::CancelConfirmed)
+        } else {
+            Some(Outcome::AwaitingOtherReply)
         }
     }
 
@@ -435,6 +509,6 @@ impl OrderService {
 
 #[derive(Clone, Copy)]
 enum Answer {
-    Stock,
-    Delivery,
+    Stock = 0,
+    Delivery = 1,
 }

@@ -9,6 +9,10 @@
 //! id is the notice, and Product recognises the echo by the id and does not restock. It never
 //! guesses from the stock level.
 //!
+//! Every other cancellation gets an answer, so Order can complete the customer's cancel (seed
+//! 000, step 5): `ProductChanged` with the units given back (`Restored`), or with nothing to give
+//! back (`Untouched`: the cancel overtook the order, or crossed Product's refusal).
+//!
 //! Unless told to: `SimConfig::restock_rule` (seeds 003, 004) can be a tempting shortcut.
 //! `RestockRule::GuessFromStock` decides "restock on cancel?" from the stock level: only when the
 //! stock minus the order's quantity is above zero. It happens to skip the out-of-stock echo. It
@@ -120,6 +124,9 @@ pub struct ProductService {
     pub reserved_ms_total: u64,
     /// How a cancellation's restock is decided.
     pub restock_rule: RestockRule,
+    /// `SimConfig::cancel_at_once`: Order does not wait, so a cancel that gives nothing back
+    /// goes unanswered.
+    pub cancel_at_once: bool,
 }
 
 impl ProductService {
@@ -135,6 +142,7 @@ impl ProductService {
             lock_ms_total: 0,
             reserved_ms_total: 0,
             restock_rule: RestockRule::CausationId,
+            cancel_at_once: false,
         }
     }
 
@@ -470,7 +478,9 @@ impl ProductService {
             return Outcome::UnknownOrder { order };
         };
         if *stock - i64::from(quantity) <= 0 {
-            return Outcome::GuessedNoRestock { stock: *stock };
+            let stock = *stock;
+            self.untouched(msg, order, product, stock, ctx);
+            return Outcome::GuessedNoRestock { stock };
         }
         *stock += i64::from(quantity);
         let stock_after = *stock;
@@ -503,6 +513,17 @@ impl ProductService {
         Outcome::StockRestored { product, quantity, stock_after, again }
     }
 
+    /// Answers a cancellation that gives nothing back (ProductChanged, `Untouched`), so Order
+    /// knows Product's part of the cancel is settled.
+    fn untouched(&self, msg: &Message, order: OrderId, product: ProductId, stock_after: i64, ctx: &mut Ctx<'_>) {
+        if self.cancel_at_once {
+            return;
+        }
+        let change = StockChange::Untouched;
+        let event = Event::ProductChanged { order: Some(order), product, quantity: 0, change, stock_after };
+        ctx.emit(ServiceId::Product, event, Some(msg.id));
+    }
+
     fn restore(
         &mut self,
         msg: &Message,
@@ -522,9 +543,17 @@ impl ProductService {
             Ledger::OutOfStock { notice } if msg.causation_id == Some(notice) => {
                 return Outcome::EchoOfOwnEvent { own_message: notice };
             }
-            Ledger::OutOfStock { .. } => return Outcome::NothingToRestore,
+            // The customer's cancel crossed Product's refusal: nothing was taken, and Order
+            // hears so.
+            Ledger::OutOfStock { .. } => {
+                let stock_after = self.stock.get(usize::from(product.0)).copied().unwrap_or(0);
+                self.untouched(msg, order, product, stock_after, ctx);
+                return Outcome::NothingToRestore;
+            }
             Ledger::None => {
                 *row = Ledger::CancelledFirst;
+                let stock_after = self.stock.get(usize::from(product.0)).copied().unwrap_or(0);
+                self.untouched(msg, order, product, stock_after, ctx);
                 return Outcome::CancelledBeforePlaced;
             }
             Ledger::CancelledFirst

@@ -21,7 +21,6 @@
 use super::Sim;
 use crate::ids::OrderId;
 use crate::services::delivery::DeliveryStatus;
-use crate::services::order::OrderStatus;
 use crate::services::product::Ledger;
 
 impl Sim {
@@ -63,7 +62,7 @@ impl Sim {
     /// Whether nothing about `order` can change any more: it is final, holds nothing anywhere,
     /// its coordinator is done with it, and every check on it passes.
     fn settled(&self, order: OrderId) -> bool {
-        let final_status = self.order.orders.get(order).is_some_and(|o| o.status != OrderStatus::Pending);
+        let final_status = self.order.orders.get(order).is_some_and(|o| o.status.is_final());
         let holds_stock = matches!(self.product.ledger_of(order), Ledger::Reserved { .. } | Ledger::Prepared { .. });
         let holds_slot = self
             .delivery

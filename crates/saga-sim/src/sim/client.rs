@@ -34,7 +34,7 @@ impl Sim {
                 self.stats.orders_accepted += 1;
                 self.touched_orders.push(order);
             }
-            Reply::Cancelled { order } => self.touched_orders.push(order),
+            Reply::Cancelled { order } | Reply::CancelAccepted { order } => self.touched_orders.push(order),
             Reply::AlreadyPlaced { .. } => self.stats.duplicates_recognised += 1,
             Reply::Rejected { .. } => self.stats.requests_rejected += 1,
         }

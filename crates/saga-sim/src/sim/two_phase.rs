@@ -129,7 +129,7 @@ impl Sim {
     pub(super) fn swept(&mut self, service: ServiceId, order: OrderId, status: OrderStatus) {
         let rpc = match status {
             OrderStatus::Confirmed => Rpc::Confirm { at: service },
-            OrderStatus::Cancelled(reason) => Rpc::Cancel { at: service, reason },
+            OrderStatus::Cancelled(reason) | OrderStatus::Cancelling(reason) => Rpc::Cancel { at: service, reason },
             OrderStatus::Pending => {
                 let result = RpcResult::Status { status };
                 return self.record(TraceEvent::SweptOwnReservation { service, order, status, result });

@@ -252,19 +252,32 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let protocol = self.protocol;
+        let (protocol, at_once) = (self.protocol, self.cancel_at_once);
         let slot = self.txs.slot(order);
         let Some(row) = slot.as_mut() else {
+            if at_once {
+                *slot = Some(TxRow::new(order, product, quantity, TxPhase::Aborted, now_ms));
+                out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+                return;
+            }
             // The cancellation overtook the order on the bus: a tombstone keeps the late
-            // OrderPlaced from starting anything.
-            *slot = Some(TxRow::new(order, product, quantity, TxPhase::Aborted, now_ms));
+            // OrderPlaced from starting anything. Product and Delivery hold nothing; Order
+            // hears the abort, which completes the customer's cancel.
+            let mut row = TxRow::new(order, product, quantity, TxPhase::Deciding { commit: false }, now_ms);
+            row.reason = CancelReason::UserRequest;
+            row.parts[0].state = PartState::Done;
+            row.parts[1].state = PartState::Done;
             out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
+            let rpc = row.phase_two_rpc(protocol, 2, false);
+            send(&mut row, 2, rpc, out);
+            *slot = Some(row);
+            self.activate(order);
             return;
         };
         row.updated_at_ms = now_ms;
         match row.phase {
             TxPhase::Committed => {
-                refund(row, protocol, out);
+                refund(row, protocol, at_once, out);
                 self.activate(order);
             }
             // Order confirmed and the customer cancelled before the others heard: give it all
@@ -298,9 +311,9 @@ impl Coordinator {
                         (_, ServiceId::Order) => CancelReason::UserRequest,
                         _ => CancelReason::SagaFailed,
                     };
-                    decide(row, protocol, false, reason, now_ms, out);
+                    decide(row, (protocol, self.cancel_at_once), false, reason, now_ms, out);
                 } else if row.parts.iter().all(|p| p.state == PartState::Yes) {
-                    decide(row, protocol, true, CancelReason::SagaFailed, now_ms, out);
+                    decide(row, (protocol, self.cancel_at_once), true, CancelReason::SagaFailed, now_ms, out);
                 }
             }
             TxPhase::Deciding { .. } | TxPhase::Stuck { .. } => {
@@ -311,7 +324,7 @@ impl Coordinator {
                         SagaDecision::CannotUndo { step: Step::ScheduleDelivery },
                     ));
                 }
-                if progress(row, protocol, out) {
+                if progress(row, protocol, self.cancel_at_once, out) {
                     Self::deactivate(&mut self.active_txs, row.order);
                 }
             }
@@ -354,12 +367,12 @@ impl Coordinator {
                 // No vote is a no vote: the coordinator cannot wait for ever in phase one.
                 part.state = PartState::No;
                 out.push(CoordEffect::Decision(row.order, SagaDecision::Voted { at, yes: false }));
-                decide(row, protocol, false, CancelReason::SagaFailed, now_ms, out);
+                decide(row, (protocol, self.cancel_at_once), false, CancelReason::SagaFailed, now_ms, out);
             }
             TxPhase::Deciding { .. } if tp.strategy == StuckStrategy::ParticipantSweep => {
                 part.state = PartState::GaveUp;
                 out.push(CoordEffect::Decision(row.order, SagaDecision::LeftToSweeper { at }));
-                if progress(row, protocol, out) {
+                if progress(row, protocol, self.cancel_at_once, out) {
                     Self::deactivate(&mut self.active_txs, row.order);
                 }
             }
@@ -484,7 +497,7 @@ impl Coordinator {
             }
         }
         out.push(CoordEffect::WakeAt(now_ms));
-        if progress(row, protocol, out) {
+        if progress(row, protocol, self.cancel_at_once, out) {
             Self::deactivate(&mut self.active_txs, row.order);
         }
     }
@@ -518,7 +531,7 @@ fn send(row: &mut TxRow, i: usize, rpc: Rpc, out: &mut Vec<CoordEffect>) {
 /// fails elsewhere stays PENDING (seed 002 §26); everything else goes out at once.
 fn decide(
     row: &mut TxRow,
-    protocol: Protocol,
+    (protocol, at_once): (Protocol, bool),
     commit: bool,
     reason: CancelReason,
     now_ms: u64,
@@ -528,7 +541,10 @@ fn decide(
     row.reason = reason;
     row.updated_at_ms = now_ms;
     out.push(CoordEffect::Decision(row.order, SagaDecision::Decided { commit }));
-    let order_waits = protocol == Protocol::Tcc && commit;
+    // Order waits when the customer's cancel waits on this abort: it hears last, once the
+    // others have undone their part (seed 000, step 5).
+    let order_waits =
+        (protocol == Protocol::Tcc && commit) || (!commit && !at_once && reason == CancelReason::UserRequest);
     for (i, &at) in PARTICIPANTS.iter().enumerate() {
         if order_waits && at == ServiceId::Order {
             row.parts[i] = TxPart::default();
@@ -556,8 +572,8 @@ fn force(row: &mut TxRow, protocol: Protocol, commit: bool, now_ms: u64, out: &m
 }
 
 /// The customer cancelled a committed order: phase two runs again, backwards, at Product and
-/// Delivery (Order cancelled itself; that is what started this).
-fn refund(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) {
+/// Delivery, then at Order, whose cancel (accepted, CANCELLING) it completes.
+fn refund(row: &mut TxRow, protocol: Protocol, at_once: bool, out: &mut Vec<CoordEffect>) {
     row.phase = TxPhase::Deciding { commit: false };
     row.reason = CancelReason::UserRequest;
     row.forced = true;
@@ -567,12 +583,17 @@ fn refund(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) {
         let rpc = row.phase_two_rpc(protocol, i, false);
         send(row, i, rpc, out);
     }
-    row.parts[2].state = PartState::Done;
+    if at_once {
+        // Order cancelled itself already, completely.
+        row.parts[2].state = PartState::Done;
+    } else {
+        row.parts[2] = TxPart::default();
+    }
 }
 
 /// After a phase-two answer: sends Order its Confirm once the others are settled, and
 /// finishes the transaction when everyone is. Returns whether it finished.
-fn progress(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) -> bool {
+fn progress(row: &mut TxRow, protocol: Protocol, at_once: bool, out: &mut Vec<CoordEffect>) -> bool {
     let commit = match row.phase {
         TxPhase::Deciding { commit } | TxPhase::Stuck { commit } => commit,
         _ => return false,
@@ -590,7 +611,7 @@ fn progress(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) -> 
     }
     if (0..PARTICIPANTS.len()).all(|i| row.settled(i)) {
         if commit && row.refund_requested {
-            refund(row, protocol, out);
+            refund(row, protocol, at_once, out);
             return false;
         }
         row.phase = if commit { TxPhase::Committed } else { TxPhase::Aborted };
