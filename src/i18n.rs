@@ -463,6 +463,14 @@ keys! {
     MetricReservedTime => "Reservation time (TCC)", "예약 유지 시간 (TCC)";
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
+    MetricUserWait => "User waited for an answer: mean / longest (timeouts)", "사용자가 응답을 기다린 시간: 평균 / 최장 (시간 초과)";
+    WhyNoAnswer => "no answer yet", "아직 응답 없음";
+    ReplyTiming => "The client hears back (on reset)", "클라이언트가 응답받는 때 (초기화 시 적용)";
+    ReplyTimingSeed => "as the seeds say: choreography at once, the others when all is done (seed 002 §44)", "시드대로: 코레오그래피는 즉시, 나머지는 처리가 모두 끝난 뒤 (시드 002 §44)";
+    ReplyTimingAtOnce => "at once, with PENDING (asynchronous; the client polls)", "즉시, PENDING으로 (비동기, 클라이언트가 폴링)";
+    ReplyTimingWhenSettled => "when the order is settled (synchronous, with a timeout)", "주문 처리가 끝난 뒤 (동기식, 시간 초과 있음)";
+    ClientWaiting => "waiting", "대기 중";
+    ClientGaveUp => "timed out", "시간 초과";
     ReservedShort => "reserved", "예약";
     LockShort => "lock", "잠금";
     WaitingShort => "wait", "대기";
@@ -486,6 +494,92 @@ keys! {
     ChaosSettling => "Healed; settling…", "복구됨, 안정되는 중…";
     TwoPcCommitRetried => "When a commit fails after a yes vote, the coordinator retries the commit until it succeeds and the participant never rolls back on its own — as seed 002 says (seed 001 speaks of a rollback message).", "찬성 투표 뒤 커밋이 실패하면 코디네이터는 성공할 때까지 커밋을 재시도하고, 참여자는 스스로 롤백하지 않습니다. 시드 002가 말하는 대로입니다 (시드 001은 롤백 메시지를 말합니다).";
     ShortcutsWhen => "Shortcuts work everywhere except while typing in a field or choosing in a menu. Space never presses a button.", "단축키는 입력칸에 입력하거나 메뉴를 고르는 중이 아니면 어디서나 동작합니다. Space는 버튼을 누르지 않습니다.";
+    StPending => "PENDING", "PENDING 처리 중";
+    StConfirmed => "CONFIRMED", "CONFIRMED 확정";
+    StCancelled => "CANCELLED", "CANCELLED 취소";
+    StCancelling => "CANCELLING", "CANCELLING 취소 접수";
+    WhyUserRequest => "cancelled by the customer", "고객 요청으로 취소";
+    WhyOutOfStock => "out of stock", "재고 부족";
+    WhySagaFailed => "a step kept failing", "단계가 계속 실패함";
+    ExpWholeNumber => "a whole number", "0 이상의 정수";
+    ExpInteger => "an integer", "정수";
+    ExpNumber => "a number", "숫자";
+    ExpBool => "true / false", "true / false";
+    ExpText => "a string", "문자열";
+    ExpList => "a list", "목록(배열)";
+    ExpObject => "an object", "객체";
+    DlvStarted => "STARTED", "STARTED 배송 중";
+    DlvCompleted => "COMPLETED", "COMPLETED 완료";
+    DlvCancelled => "CANCELLED", "CANCELLED 취소";
+    DlvHeld => "HELD (Try)", "HELD 슬롯 예약";
+    DlvPrepared => "PREPARED (locked)", "PREPARED 준비됨 (잠김)";
+    SvcOrder => "Order", "주문";
+    SvcProduct => "Product", "상품";
+    SvcDelivery => "Delivery", "배송";
+    SvcCoordinator => "Coordinator", "코디네이터";
+    RejCancelInProgress => "the cancel is already under way", "이미 취소 접수된 주문입니다";
+    RejOrderServiceDown => "Order service is unavailable", "주문 서비스를 사용할 수 없습니다";
+    RejProductUnreachable => "Product service unreachable; CP mode refuses orders it cannot check", "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다";
+    RejUnknownProduct => "no such product", "없는 상품입니다";
+    RejBadQuantity => "quantity must be between 1 and 1000", "수량은 1에서 1000 사이여야 합니다";
+    RejOrderLimitReached => "the order table is full (limits.max_orders)", "주문 테이블이 가득 찼습니다 (limits.max_orders)";
+    RejOutboxFull => "Order's outbox is full; try again once it drains", "주문 서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요";
+    RejUnknownOrder => "no such order", "없는 주문입니다";
+    RejAlreadyCancelled => "the order is already cancelled", "이미 취소된 주문입니다";
+    RejOrderLocked => "a transaction holds the order until its decision arrives", "트랜잭션이 결정을 기다리며 주문을 잡고 있습니다";
+    RfOrdersOutOfRange => "a fast-forward takes 1 to 10,000 orders", "빨리 감기는 주문 1건부터 10,000건까지입니다";
+    RfScheduleFull => "the schedule is full", "예정된 명령 목록이 가득 찼습니다";
+    RfInThePast => "that time is in the past", "이미 지난 시각입니다";
+    RfUnknownProduct => "no such product", "없는 상품입니다";
+    RfBadStock => "stock must be between 0 and 1,000,000,000", "재고는 0에서 1,000,000,000 사이여야 합니다";
+    RfServiceDown => "the service is down", "서비스가 다운되어 있습니다";
+    RfOutboxFull => "the service's outbox is full; try again once it drains", "서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요";
+    RfTooFarAhead => "that time is too far in the future", "너무 먼 미래의 시각입니다";
+    RfNothingToResolve => "that order has no open transaction to decide", "결정할 진행 중 트랜잭션이 없는 주문입니다";
+    RfContradictsLog => "the coordinator already logged the other decision; follow the log", "코디네이터가 이미 반대 결정을 기록했습니다. 기록을 따르세요";
+    RfNotAllPrepared => "cannot commit: some participant holds nothing to commit", "커밋 불가: 준비되지 않은 참여자가 있습니다";
+    RfNoSuchDeadLetter => "no such message in that dead-letter queue", "데드 레터 큐에 그런 메시지가 없습니다";
+    RfAlreadyDelivered => "cannot cancel: the parcel was already handed over", "취소 불가: 이미 배송이 완료되었습니다";
+    RfStockPromised => "stock set, but no lower than the units reserved or locked for open orders", "재고를 설정했지만, 진행 중인 주문에 예약되거나 잠긴 수량보다 낮출 수는 없습니다";
+    RfNotInPlay => "this protocol does not run that service", "이 프로토콜에는 그 서비스가 없습니다";
+    InvStockNeverNegative => "Stock never negative", "재고는 음수가 아님";
+    InvStockNeverNegativeMeaning => "No product's stock is below zero.", "어떤 상품의 재고도 0보다 작지 않습니다.";
+    InvNoCompletedDeliveryForCancelledOrder => "No delivery for a cancelled order", "취소된 주문은 배송되지 않음";
+    InvNoCompletedDeliveryForCancelledOrderMeaning => "No delivery is handed over for a CANCELLED order.", "CANCELLED 주문의 배송이 완료되지 않습니다.";
+    InvNoConfirmedOrderWithoutStock => "Confirmed means stock taken", "확정이면 재고 차감됨";
+    InvNoConfirmedOrderWithoutStockMeaning => "No order is CONFIRMED unless Product holds its stock.", "상품 서비스가 재고를 잡지 않은 주문은 CONFIRMED가 아닙니다.";
+    InvAtMostOnceEffect => "Each message applied once", "메시지는 한 번만 반영";
+    InvAtMostOnceEffectMeaning => "No duplicate was applied twice (stock, parcels).", "중복 메시지가 두 번 반영되지 않았습니다 (재고, 발송).";
+    InvNoMessageLostToRetention => "No message lost to retention", "보존 기간 때문에 유실된 메시지 없음";
+    InvNoMessageLostToRetentionMeaning => "No consumer lost an unread record when the log was trimmed.", "로그 정리로 읽지 않은 레코드가 유실된 소비자가 없습니다.";
+    InvEveryOrderFinal => "Every order final", "모든 주문이 최종 상태";
+    InvEveryOrderFinalMeaning => "Every order is CONFIRMED or CANCELLED.", "모든 주문이 CONFIRMED 또는 CANCELLED입니다.";
+    InvStockConserved => "Stock conserved", "재고 보존";
+    InvStockConservedMeaning => "Stock + confirmed units = initial stock + adjustments.", "재고 + 확정 수량 = 초기 재고 + 조정량.";
+    InvDeliveryMatchesOrder => "Delivery matches order", "배송과 주문의 정합성";
+    InvDeliveryMatchesOrderMeaning => "Confirmed orders have a delivery; cancelled ones none or a cancelled one.", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.";
+    InvStockMatchesOrder => "Stock matches order", "재고와 주문의 정합성";
+    InvStockMatchesOrderMeaning => "Confirmed orders hold their units; cancelled ones hold none.", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.";
+    InvNoConsumerLag => "No consumer lag", "소비자 랙(lag) 없음";
+    InvNoConsumerLagMeaning => "Every consumer has read and committed the whole log.", "모든 소비자가 로그 끝까지 읽고 커밋했습니다.";
+    InvNothingInFlight => "Nothing in flight", "전송 중인 것 없음";
+    InvNothingInFlightMeaning => "No message on a wire, in a consumer's hands or in an outbox.", "전송 중, 처리 중, 아웃박스에 남은 메시지가 없습니다.";
+    InvNoNotificationForCancelledOrder => "No apology owed", "사과할 일 없음";
+    InvNoNotificationForCancelledOrderMeaning => "No customer was told CONFIRMED for an order the system then cancelled.", "확정 안내를 받은 주문을 시스템이 취소하지 않았습니다.";
+    InvRegistryEmpty => "Compensation registry empty", "보상 트랜잭션 레지스트리 비어 있음";
+    InvRegistryEmptyMeaning => "No failed compensation is waiting to be retried.", "재시도를 기다리는 실패한 보상 트랜잭션이 없습니다.";
+    InvStockCoversReservations => "Reservations covered", "예약은 재고 안에서";
+    InvStockCoversReservationsMeaning => "Reserved units are never negative and never exceed the stock.", "예약 수량은 음수가 아니고 재고를 넘지 않습니다.";
+    InvNoDanglingReservation => "No dangling reservation", "남은 예약 없음";
+    InvNoDanglingReservationMeaning => "No stock or delivery slot is left held by Try.", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다.";
+    InvNoParticipantInDoubt => "No participant in doubt", "불확실한 참여자 없음";
+    InvNoParticipantInDoubtMeaning => "No participant is left prepared, holding its locks.", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다.";
+    InvDeadLetterQueueEmpty => "Dead-letter queue empty", "데드 레터 큐 비어 있음";
+    InvDeadLetterQueueEmptyMeaning => "No message waits in a dead-letter queue for a person.", "사람을 기다리는 데드 레터 메시지가 없습니다.";
+    InvNoEventLost => "No event lost", "유실된 이벤트 없음";
+    InvNoEventLostMeaning => "No event was lost between a commit and the bus, or by a consumer that committed first.", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 유실된 이벤트가 없습니다.";
+    InvNoPhantomEvent => "No phantom event", "유령 이벤트 없음";
+    InvNoPhantomEventMeaning => "No event went out for a change that then rolled back (publish first, then a failed commit).", "롤백된 변경에 대한 이벤트가 발행되지 않았습니다 (먼저 발행한 뒤 커밋 실패).";
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
@@ -530,48 +624,44 @@ pub fn chaos_outcome(lang: Lang, o: &saga_sim::ChaosOutcome, elapsed_ms: f64) ->
 
 /// An order status badge's text.
 pub fn status(lang: Lang, s: OrderStatus) -> &'static str {
-    match (s, lang) {
-        (OrderStatus::Pending, Lang::En) => "PENDING",
-        (OrderStatus::Pending, Lang::Ko) => "PENDING 처리 중",
-        (OrderStatus::Confirmed, Lang::En) => "CONFIRMED",
-        (OrderStatus::Confirmed, Lang::Ko) => "CONFIRMED 확정",
-        (OrderStatus::Cancelled(_), Lang::En) => "CANCELLED",
-        (OrderStatus::Cancelled(_), Lang::Ko) => "CANCELLED 취소",
-        (OrderStatus::Cancelling(_), Lang::En) => "CANCELLING",
-        (OrderStatus::Cancelling(_), Lang::Ko) => "CANCELLING 취소 접수",
-    }
+    t(
+        lang,
+        match s {
+            OrderStatus::Pending => Key::StPending,
+            OrderStatus::Confirmed => Key::StConfirmed,
+            OrderStatus::Cancelled(_) => Key::StCancelled,
+            OrderStatus::Cancelling(_) => Key::StCancelling,
+        },
+    )
 }
 
 /// A cancellation reason.
 pub fn reason(lang: Lang, r: CancelReason) -> &'static str {
-    match (r, lang) {
-        (CancelReason::UserRequest, Lang::En) => "cancelled by the customer",
-        (CancelReason::UserRequest, Lang::Ko) => "고객 요청으로 취소",
-        (CancelReason::OutOfStock, Lang::En) => "out of stock",
-        (CancelReason::OutOfStock, Lang::Ko) => "재고 부족",
-        (CancelReason::SagaFailed, Lang::En) => "a step kept failing",
-        (CancelReason::SagaFailed, Lang::Ko) => "단계가 계속 실패함",
-    }
+    t(
+        lang,
+        match r {
+            CancelReason::UserRequest => Key::WhyUserRequest,
+            CancelReason::OutOfStock => Key::WhyOutOfStock,
+            CancelReason::SagaFailed => Key::WhySagaFailed,
+        },
+    )
 }
 
 /// What a field needs, in a few words.
 fn expected(lang: Lang, e: saga_sim::Expected) -> &'static str {
     use saga_sim::Expected as E;
-    match (e, lang) {
-        (E::WholeNumber, Lang::En) => "a whole number",
-        (E::WholeNumber, Lang::Ko) => "0 이상의 정수",
-        (E::Integer, Lang::En) => "an integer",
-        (E::Integer, Lang::Ko) => "정수",
-        (E::Number, Lang::En) => "a number",
-        (E::Number, Lang::Ko) => "숫자",
-        (E::Bool, _) => "true / false",
-        (E::Text, Lang::En) => "a string",
-        (E::Text, Lang::Ko) => "문자열",
-        (E::List, Lang::En) => "a list",
-        (E::List, Lang::Ko) => "목록(배열)",
-        (E::Object, Lang::En) => "an object",
-        (E::Object, Lang::Ko) => "객체",
-    }
+    t(
+        lang,
+        match e {
+            E::WholeNumber => Key::ExpWholeNumber,
+            E::Integer => Key::ExpInteger,
+            E::Number => Key::ExpNumber,
+            E::Bool => Key::ExpBool,
+            E::Text => Key::ExpText,
+            E::List => Key::ExpList,
+            E::Object => Key::ExpObject,
+        },
+    )
 }
 
 /// What is wrong with a run file or a link, naming the field; sentences that need no particle
@@ -672,32 +762,29 @@ pub fn publish_mode_short(lang: Lang, mode: saga_sim::PublishMode) -> String {
 
 /// A delivery status badge's text.
 pub fn delivery_status(lang: Lang, s: DeliveryStatus) -> &'static str {
-    match (s, lang) {
-        (DeliveryStatus::Started, Lang::En) => "STARTED",
-        (DeliveryStatus::Started, Lang::Ko) => "STARTED 배송 중",
-        (DeliveryStatus::Completed, Lang::En) => "COMPLETED",
-        (DeliveryStatus::Completed, Lang::Ko) => "COMPLETED 완료",
-        (DeliveryStatus::Cancelled, Lang::En) => "CANCELLED",
-        (DeliveryStatus::Cancelled, Lang::Ko) => "CANCELLED 취소",
-        (DeliveryStatus::Held, Lang::En) => "HELD (Try)",
-        (DeliveryStatus::Held, Lang::Ko) => "HELD 슬롯 예약",
-        (DeliveryStatus::Prepared, Lang::En) => "PREPARED (locked)",
-        (DeliveryStatus::Prepared, Lang::Ko) => "PREPARED 준비됨 (잠김)",
-    }
+    t(
+        lang,
+        match s {
+            DeliveryStatus::Started => Key::DlvStarted,
+            DeliveryStatus::Completed => Key::DlvCompleted,
+            DeliveryStatus::Cancelled => Key::DlvCancelled,
+            DeliveryStatus::Held => Key::DlvHeld,
+            DeliveryStatus::Prepared => Key::DlvPrepared,
+        },
+    )
 }
 
 /// A service's name.
 pub fn service(lang: Lang, s: ServiceId) -> &'static str {
-    match (s, lang) {
-        (ServiceId::Order, Lang::En) => "Order",
-        (ServiceId::Order, Lang::Ko) => "주문",
-        (ServiceId::Product, Lang::En) => "Product",
-        (ServiceId::Product, Lang::Ko) => "상품",
-        (ServiceId::Delivery, Lang::En) => "Delivery",
-        (ServiceId::Delivery, Lang::Ko) => "배송",
-        (ServiceId::Coordinator, Lang::En) => "Coordinator",
-        (ServiceId::Coordinator, Lang::Ko) => "코디네이터",
-    }
+    t(
+        lang,
+        match s {
+            ServiceId::Order => Key::SvcOrder,
+            ServiceId::Product => Key::SvcProduct,
+            ServiceId::Delivery => Key::SvcDelivery,
+            ServiceId::Coordinator => Key::SvcCoordinator,
+        },
+    )
 }
 
 /// A service's name inside a sentence. Korean uses the long form, as the seeds do (주문 서비스,
@@ -791,28 +878,21 @@ pub fn with_josa(word: impl std::fmt::Display, j: Josa) -> String {
 /// Why Order refused a request.
 pub fn rejection(lang: Lang, r: Rejection) -> &'static str {
     use Rejection::*;
-    match (r, lang) {
-        (CancelInProgress, Lang::En) => "the cancel is already under way",
-        (CancelInProgress, Lang::Ko) => "이미 취소 접수된 주문입니다",
-        (OrderServiceDown, Lang::En) => "Order service is unavailable",
-        (OrderServiceDown, Lang::Ko) => "주문 서비스를 사용할 수 없습니다",
-        (ProductUnreachable, Lang::En) => "Product service unreachable; CP mode refuses orders it cannot check",
-        (ProductUnreachable, Lang::Ko) => "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다",
-        (UnknownProduct, Lang::En) => "no such product",
-        (UnknownProduct, Lang::Ko) => "없는 상품입니다",
-        (BadQuantity, Lang::En) => "quantity must be between 1 and 1000",
-        (BadQuantity, Lang::Ko) => "수량은 1에서 1000 사이여야 합니다",
-        (OrderLimitReached, Lang::En) => "the order table is full (limits.max_orders)",
-        (OrderLimitReached, Lang::Ko) => "주문 테이블이 가득 찼습니다 (limits.max_orders)",
-        (OutboxFull, Lang::En) => "Order's outbox is full; try again once it drains",
-        (OutboxFull, Lang::Ko) => "주문 서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
-        (UnknownOrder, Lang::En) => "no such order",
-        (UnknownOrder, Lang::Ko) => "없는 주문입니다",
-        (AlreadyCancelled, Lang::En) => "the order is already cancelled",
-        (AlreadyCancelled, Lang::Ko) => "이미 취소된 주문입니다",
-        (OrderLocked, Lang::En) => "a transaction holds the order until its decision arrives",
-        (OrderLocked, Lang::Ko) => "트랜잭션이 결정을 기다리며 주문을 잡고 있습니다",
-    }
+    t(
+        lang,
+        match r {
+            CancelInProgress => Key::RejCancelInProgress,
+            OrderServiceDown => Key::RejOrderServiceDown,
+            ProductUnreachable => Key::RejProductUnreachable,
+            UnknownProduct => Key::RejUnknownProduct,
+            BadQuantity => Key::RejBadQuantity,
+            OrderLimitReached => Key::RejOrderLimitReached,
+            OutboxFull => Key::RejOutboxFull,
+            UnknownOrder => Key::RejUnknownOrder,
+            AlreadyCancelled => Key::RejAlreadyCancelled,
+            OrderLocked => Key::RejOrderLocked,
+        },
+    )
 }
 
 /// A participant's answer to a command.
@@ -1231,131 +1311,59 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
 
 /// Why a command was refused before reaching the world.
 pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
-    match (r, lang) {
-        (Refusal::OrdersOutOfRange, Lang::En) => "a fast-forward takes 1 to 10,000 orders",
-        (Refusal::OrdersOutOfRange, Lang::Ko) => "빨리 감기는 주문 1건부터 10,000건까지입니다",
-        (Refusal::ScheduleFull, Lang::En) => "the schedule is full",
-        (Refusal::ScheduleFull, Lang::Ko) => "예정된 명령 목록이 가득 찼습니다",
-        (Refusal::InThePast, Lang::En) => "that time is in the past",
-        (Refusal::InThePast, Lang::Ko) => "이미 지난 시각입니다",
-        (Refusal::UnknownProduct, Lang::En) => "no such product",
-        (Refusal::UnknownProduct, Lang::Ko) => "없는 상품입니다",
-        (Refusal::BadStock, Lang::En) => "stock must be between 0 and 1,000,000,000",
-        (Refusal::BadStock, Lang::Ko) => "재고는 0에서 1,000,000,000 사이여야 합니다",
-        (Refusal::ServiceDown, Lang::En) => "the service is down",
-        (Refusal::ServiceDown, Lang::Ko) => "서비스가 다운되어 있습니다",
-        (Refusal::OutboxFull, Lang::En) => "the service's outbox is full; try again once it drains",
-        (Refusal::OutboxFull, Lang::Ko) => "서비스의 아웃박스가 가득 찼습니다. 비워진 뒤 다시 시도하세요",
-        (Refusal::TooFarAhead, Lang::En) => "that time is too far in the future",
-        (Refusal::TooFarAhead, Lang::Ko) => "너무 먼 미래의 시각입니다",
-        (Refusal::NothingToResolve, Lang::En) => "that order has no open transaction to decide",
-        (Refusal::NothingToResolve, Lang::Ko) => "결정할 진행 중 트랜잭션이 없는 주문입니다",
-        (Refusal::ContradictsLog, Lang::En) => "the coordinator already logged the other decision; follow the log",
-        (Refusal::ContradictsLog, Lang::Ko) => "코디네이터가 이미 반대 결정을 기록했습니다. 기록을 따르세요",
-        (Refusal::NotAllPrepared, Lang::En) => "cannot commit: some participant holds nothing to commit",
-        (Refusal::NotAllPrepared, Lang::Ko) => "커밋 불가: 준비되지 않은 참여자가 있습니다",
-        (Refusal::NoSuchDeadLetter, Lang::En) => "no such message in that dead-letter queue",
-        (Refusal::NoSuchDeadLetter, Lang::Ko) => "데드 레터 큐에 그런 메시지가 없습니다",
-        (Refusal::AlreadyDelivered, Lang::En) => "cannot cancel: the parcel was already handed over",
-        (Refusal::AlreadyDelivered, Lang::Ko) => "취소 불가: 이미 배송이 완료되었습니다",
-        (Refusal::StockPromised, Lang::En) => {
-            "stock set, but no lower than the units reserved or locked for open orders"
-        }
-        (Refusal::StockPromised, Lang::Ko) => {
-            "재고를 설정했지만, 진행 중인 주문에 예약되거나 잠긴 수량보다 낮출 수는 없습니다"
-        }
-        (Refusal::NotInPlay, Lang::En) => "this protocol does not run that service",
-        (Refusal::NotInPlay, Lang::Ko) => "이 프로토콜에는 그 서비스가 없습니다",
-    }
+    t(
+        lang,
+        match r {
+            Refusal::OrdersOutOfRange => Key::RfOrdersOutOfRange,
+            Refusal::ScheduleFull => Key::RfScheduleFull,
+            Refusal::InThePast => Key::RfInThePast,
+            Refusal::UnknownProduct => Key::RfUnknownProduct,
+            Refusal::BadStock => Key::RfBadStock,
+            Refusal::ServiceDown => Key::RfServiceDown,
+            Refusal::OutboxFull => Key::RfOutboxFull,
+            Refusal::TooFarAhead => Key::RfTooFarAhead,
+            Refusal::NothingToResolve => Key::RfNothingToResolve,
+            Refusal::ContradictsLog => Key::RfContradictsLog,
+            Refusal::NotAllPrepared => Key::RfNotAllPrepared,
+            Refusal::NoSuchDeadLetter => Key::RfNoSuchDeadLetter,
+            Refusal::AlreadyDelivered => Key::RfAlreadyDelivered,
+            Refusal::StockPromised => Key::RfStockPromised,
+            Refusal::NotInPlay => Key::RfNotInPlay,
+        },
+    )
 }
 
 /// An invariant's name and one-line meaning.
 pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
     use Invariant::*;
-    match lang {
-        Lang::En => match i {
-            StockNeverNegative => ("Stock never negative", "No product's stock is below zero."),
-            NoCompletedDeliveryForCancelledOrder => {
-                ("No delivery for a cancelled order", "No delivery is handed over for a CANCELLED order.")
-            }
-            NoConfirmedOrderWithoutStock => {
-                ("Confirmed means stock taken", "No order is CONFIRMED unless Product holds its stock.")
-            }
-            AtMostOnceEffect => ("Each message applied once", "No duplicate was applied twice (stock, parcels)."),
-            NoMessageLostToRetention => {
-                ("No message lost to retention", "No consumer lost an unread record when the log was trimmed.")
-            }
-            EveryOrderFinal => ("Every order final", "Every order is CONFIRMED or CANCELLED."),
-            StockConserved => ("Stock conserved", "Stock + confirmed units = initial stock + adjustments."),
-            DeliveryMatchesOrder => {
-                ("Delivery matches order", "Confirmed orders have a delivery; cancelled ones none or a cancelled one.")
-            }
-            StockMatchesOrder => {
-                ("Stock matches order", "Confirmed orders hold their units; cancelled ones hold none.")
-            }
-            NoConsumerLag => ("No consumer lag", "Every consumer has read and committed the whole log."),
-            NothingInFlight => ("Nothing in flight", "No message on a wire, in a consumer's hands or in an outbox."),
-            NoNotificationForCancelledOrder => {
-                ("No apology owed", "No customer was told CONFIRMED for an order the system then cancelled.")
-            }
-            RegistryEmpty => ("Compensation registry empty", "No failed compensation is waiting to be retried."),
-            StockCoversReservations => {
-                ("Reservations covered", "Reserved units are never negative and never exceed the stock.")
-            }
-            NoDanglingReservation => ("No dangling reservation", "No stock or delivery slot is left held by Try."),
-            NoParticipantInDoubt => ("No participant in doubt", "No participant is left prepared, holding its locks."),
-            DeadLetterQueueEmpty => {
-                ("Dead-letter queue empty", "No message waits in a dead-letter queue for a person.")
-            }
-            NoEventLost => (
-                "No event lost",
-                "No event was lost between a commit and the bus, or by a consumer that committed first.",
-            ),
-            NoPhantomEvent => (
-                "No phantom event",
-                "No event went out for a change that then rolled back (publish first, then a failed commit).",
-            ),
-        },
-        Lang::Ko => match i {
-            StockNeverNegative => ("재고는 음수가 아님", "어떤 상품의 재고도 0보다 작지 않습니다."),
-            NoCompletedDeliveryForCancelledOrder => {
-                ("취소된 주문은 배송되지 않음", "CANCELLED 주문의 배송이 완료되지 않습니다.")
-            }
-            NoConfirmedOrderWithoutStock => {
-                ("확정이면 재고 차감됨", "상품 서비스가 재고를 잡지 않은 주문은 CONFIRMED가 아닙니다.")
-            }
-            AtMostOnceEffect => ("메시지는 한 번만 반영", "중복 메시지가 두 번 반영되지 않았습니다 (재고, 발송)."),
-            NoMessageLostToRetention => {
-                ("보존 기간 때문에 유실된 메시지 없음", "로그 정리로 읽지 않은 레코드가 유실된 소비자가 없습니다.")
-            }
-            EveryOrderFinal => ("모든 주문이 최종 상태", "모든 주문이 CONFIRMED 또는 CANCELLED입니다."),
-            StockConserved => ("재고 보존", "재고 + 확정 수량 = 초기 재고 + 조정량."),
-            DeliveryMatchesOrder => {
-                ("배송과 주문의 정합성", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.")
-            }
-            StockMatchesOrder => {
-                ("재고와 주문의 정합성", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.")
-            }
-            NoConsumerLag => ("소비자 랙(lag) 없음", "모든 소비자가 로그 끝까지 읽고 커밋했습니다."),
-            NothingInFlight => ("전송 중인 것 없음", "전송 중, 처리 중, 아웃박스에 남은 메시지가 없습니다."),
-            NoNotificationForCancelledOrder => {
-                ("사과할 일 없음", "확정 안내를 받은 주문을 시스템이 취소하지 않았습니다.")
-            }
-            RegistryEmpty => {
-                ("보상 트랜잭션 레지스트리 비어 있음", "재시도를 기다리는 실패한 보상 트랜잭션이 없습니다.")
-            }
-            StockCoversReservations => ("예약은 재고 안에서", "예약 수량은 음수가 아니고 재고를 넘지 않습니다."),
-            NoDanglingReservation => ("남은 예약 없음", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다."),
-            NoParticipantInDoubt => ("불확실한 참여자 없음", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다."),
-            DeadLetterQueueEmpty => ("데드 레터 큐 비어 있음", "사람을 기다리는 데드 레터 메시지가 없습니다."),
-            NoEventLost => {
-                ("유실된 이벤트 없음", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 유실된 이벤트가 없습니다.")
-            }
-            NoPhantomEvent => {
-                ("유령 이벤트 없음", "롤백된 변경에 대한 이벤트가 발행되지 않았습니다 (먼저 발행한 뒤 커밋 실패).")
-            }
-        },
-    }
+    let (name, meaning) = match i {
+        StockNeverNegative => (Key::InvStockNeverNegative, Key::InvStockNeverNegativeMeaning),
+        NoCompletedDeliveryForCancelledOrder => {
+            (Key::InvNoCompletedDeliveryForCancelledOrder, Key::InvNoCompletedDeliveryForCancelledOrderMeaning)
+        }
+        NoConfirmedOrderWithoutStock => {
+            (Key::InvNoConfirmedOrderWithoutStock, Key::InvNoConfirmedOrderWithoutStockMeaning)
+        }
+        AtMostOnceEffect => (Key::InvAtMostOnceEffect, Key::InvAtMostOnceEffectMeaning),
+        NoMessageLostToRetention => (Key::InvNoMessageLostToRetention, Key::InvNoMessageLostToRetentionMeaning),
+        EveryOrderFinal => (Key::InvEveryOrderFinal, Key::InvEveryOrderFinalMeaning),
+        StockConserved => (Key::InvStockConserved, Key::InvStockConservedMeaning),
+        DeliveryMatchesOrder => (Key::InvDeliveryMatchesOrder, Key::InvDeliveryMatchesOrderMeaning),
+        StockMatchesOrder => (Key::InvStockMatchesOrder, Key::InvStockMatchesOrderMeaning),
+        NoConsumerLag => (Key::InvNoConsumerLag, Key::InvNoConsumerLagMeaning),
+        NothingInFlight => (Key::InvNothingInFlight, Key::InvNothingInFlightMeaning),
+        NoNotificationForCancelledOrder => {
+            (Key::InvNoNotificationForCancelledOrder, Key::InvNoNotificationForCancelledOrderMeaning)
+        }
+        RegistryEmpty => (Key::InvRegistryEmpty, Key::InvRegistryEmptyMeaning),
+        StockCoversReservations => (Key::InvStockCoversReservations, Key::InvStockCoversReservationsMeaning),
+        NoDanglingReservation => (Key::InvNoDanglingReservation, Key::InvNoDanglingReservationMeaning),
+        NoParticipantInDoubt => (Key::InvNoParticipantInDoubt, Key::InvNoParticipantInDoubtMeaning),
+        DeadLetterQueueEmpty => (Key::InvDeadLetterQueueEmpty, Key::InvDeadLetterQueueEmptyMeaning),
+        NoEventLost => (Key::InvNoEventLost, Key::InvNoEventLostMeaning),
+        NoPhantomEvent => (Key::InvNoPhantomEvent, Key::InvNoPhantomEventMeaning),
+    };
+    (t(lang, name), t(lang, meaning))
 }
 
 /// What a handler decided, as a short sentence.
@@ -1485,6 +1493,20 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                         "Order replies: cancel accepted for {0} (CANCELLING until the compensations are confirmed)",
                         order
                     )
+                }
+            }
+            saga_sim::Reply::Settled { order, status: st } => {
+                if ko {
+                    format!("주문 서비스가 기다리던 클라이언트에 응답: {0} {1}", order, self::status(lang, st))
+                } else {
+                    format!("Order answers the waiting client: {0} {1}", order, self::status(lang, st))
+                }
+            }
+            saga_sim::Reply::TimedOut { order } => {
+                if ko {
+                    format!("클라이언트가 {0}의 응답을 기다리다 포기 (시간 초과): 주문은 계속 처리됨", order)
+                } else {
+                    format!("the client gave up waiting for {0} (timeout); the order goes on", order)
                 }
             }
             saga_sim::Reply::Rejected { reason } => {
@@ -1741,6 +1763,14 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                     "{}'s commit fails after it published {messages} event(s) from {first}: ROLLED BACK (a phantom event)",
                     svc(s)
                 )
+            }
+        }
+        E::ClientWaits { order, timeout_at_ms } => {
+            let at = crate::format::duration(timeout_at_ms);
+            if ko {
+                format!("클라이언트가 {0}의 처리 결과를 기다림 (동기식 응답, t={at}에 포기)", order)
+            } else {
+                format!("the client waits for {0} to settle (a synchronous answer; it gives up at t={at})", order)
             }
         }
         E::ReplyLost { key, resubmit_at_ms } => {

@@ -186,6 +186,11 @@ impl Svg {
         self.rect(class, b.left(), b.top(), b.w, b.h, 10);
     }
 
+    /// A spinning arc centred at (x, y): someone is waiting.
+    fn spinner(&mut self, x: f64, y: f64) {
+        let _ = write!(self.out, "<circle class=\"spinner\" cx=\"{}\" cy=\"{}\" r=\"7\"/>", fixed(x, 1), fixed(y, 1));
+    }
+
     /// A label centred at `x`, which may take `room` units of width.
     fn text(&mut self, x: f64, y: f64, class: &str, text: &str, room: f64) {
         // The width it takes, for the tests: titles are 18 units and bold, status lines bold.
@@ -264,14 +269,32 @@ impl Svg {
     fn client(&mut self, lang: Lang, view: &View, g: &Geometry) {
         // The client polls its latest order's status, so it sees PENDING turn final (seed 002
         // §44). A resubmitted request that Order recognised by its key says so.
-        let (line1, line2) = match view.replies.last().map(|r| r.reply) {
-            Some(Reply::AlreadyPlaced { order }) => (format!("↻ {order}"), t(lang, Key::Recognised).to_string()),
-            Some(Reply::Accepted { order } | Reply::Cancelled { order } | Reply::CancelAccepted { order }) => {
+        // A synchronous answer (seed 002 §44): the client waits, with a spinner, for its newest
+        // request's order to settle.
+        let waiting = view.client_waits.last();
+        let (line1, line2) = match (waiting, view.replies.last().map(|r| r.reply)) {
+            (Some(w), _) => (
+                format!("{} {}", w.order, crate::format::duration(view.now_ms.saturating_sub(w.since_ms))),
+                t(lang, Key::ClientWaiting).to_string(),
+            ),
+            (None, Some(Reply::AlreadyPlaced { order })) => {
+                (format!("↻ {order}"), t(lang, Key::Recognised).to_string())
+            }
+            (
+                None,
+                Some(
+                    Reply::Accepted { order }
+                    | Reply::Cancelled { order }
+                    | Reply::CancelAccepted { order }
+                    | Reply::Settled { order, .. },
+                ),
+            ) => {
                 let status = view.order(order).map(|o| i18n::status(lang, o.status)).unwrap_or_default();
                 (order.to_string(), status.split(' ').next().unwrap_or_default().to_string())
             }
-            Some(Reply::Rejected { .. }) => ("✕".to_string(), t(lang, Key::RejectedShort).to_string()),
-            None => (String::new(), String::new()),
+            (None, Some(Reply::TimedOut { order })) => (format!("◷ {order}"), t(lang, Key::ClientGaveUp).to_string()),
+            (None, Some(Reply::Rejected { .. })) => ("✕".to_string(), t(lang, Key::RejectedShort).to_string()),
+            (None, None) => (String::new(), String::new()),
         };
         let c = g.client;
         self.open(if view.flaky_client { "node client flaky" } else { "node client" }, None);
@@ -279,6 +302,13 @@ impl Svg {
             self.line("client-link", from, to, true);
         }
         self.node_box(c, "box");
+        if waiting.is_some() {
+            // Below the status lines in the wide box; at the left end of the one-line tall box.
+            match g.arrangement {
+                layout::Arrangement::Wide => self.spinner(c.cx, c.top() + layout::TEXT + 1.0 + LINE * 3.0),
+                layout::Arrangement::Tall => self.spinner(c.left() + 14.0, c.cy),
+            }
+        }
         match g.arrangement {
             layout::Arrangement::Wide => {
                 self.line_in(c, 0, "title", t(lang, Key::Client));

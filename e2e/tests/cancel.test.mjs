@@ -6,21 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, axeViolations } from '../lib.mjs';
-import { open, orderBadge, finish, runUntilShown, runUntilLogSays } from './harness.mjs';
+import { open, placeOrderInForm, orderBadge, finish, runUntilShown, runUntilLogSays } from './harness.mjs';
 
 const consistent = (page) => runUntilShown(page, page.locator('.consistency.ok'), { step: 100, what: 'consistency' });
 
-async function placeKo(page, product, quantity) {
-  const form = page.locator('form.order-form');
-  await form.locator('select').first().selectOption(product);
-  await form.locator('input[type=number]').first().fill(quantity);
-  await form.locator('button[type=submit]').click();
-}
 
 test('주문 취소 (시드 000): 취소 접수 뒤 보상 트랜잭션이 확인되어야 취소 완료', async () => {
   const w = await open('lang=ko');
   const { page } = w;
-  await placeKo(page, '0', '2');
+  await placeOrderInForm(page, '0', '2');
   await runUntilShown(page, page.locator('tr[data-order="0"] .badge.confirmed'), { step: 50 });
   await consistent(page);
 
@@ -51,7 +45,7 @@ test('즉시 취소 스위치: 같은 취소가 보상 트랜잭션 확인 전�
   await page.locator('input[name=cancel_at_once]').check();
   await page.locator('button.reset').click();
   await page.locator('#tab-orders').click();
-  await placeKo(page, '0', '2');
+  await placeOrderInForm(page, '0', '2');
   await runUntilShown(page, page.locator('tr[data-order="0"] .badge.confirmed'), { step: 50 });
   await page.locator('tr[data-order="0"] button').click();
   assert.match(await orderBadge(page, 0).textContent(), /CANCELLED 취소/);

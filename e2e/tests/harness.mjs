@@ -53,6 +53,14 @@ export const orderBadge = (page, id) => page.locator(`tr[data-order="${id}"] .ba
 export const lagOf = async (page, service) =>
   Number(/(\d+)\s*$/.exec(await page.locator(`g.service[data-service=${service}] text.lag`).textContent())[1]);
 
+/** Places an order through the toolbar's form in either language (by position, not by label). */
+export async function placeOrderInForm(page, product = '0', quantity = '1') {
+  const form = page.locator('form.order-form');
+  await form.locator('select').first().selectOption(product);
+  await form.locator('input[type=number]').first().fill(quantity);
+  await form.locator('button[type=submit]').click();
+}
+
 export async function placeOrder(page, product = '0', quantity = '1') {
   const form = page.locator('form.order-form');
   await form.getByLabel('Product', { exact: true }).selectOption(product);

@@ -77,7 +77,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
             );
         }
         m.0.push_str("</tr></thead><tbody>");
-        let figures: [(Key, Figure); 10] = [
+        let figures: [(Key, Figure); 11] = [
             (Key::MetricOutcome, |m| Ok(format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending))),
             (Key::MetricConsistent, |m| ms(m.consistent.then_some(m.verdict_since_ms), Key::WhyNotConsistent)),
             (Key::MetricInconsistent, |m| Ok(format::duration(m.inconsistent_ms))),
@@ -88,6 +88,12 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
             (Key::MetricReservedTime, |m| ms(m.reserved_ms, Key::WhyNoReservations)),
             (Key::MetricOperator, |m| Ok(format!("{} ({})", m.operator_actions, m.open_alerts))),
             (Key::MetricViolations, |m| Ok(m.violations.to_string())),
+            (Key::MetricUserWait, |m| match (m.user_wait_mean_ms, m.user_wait_longest_ms) {
+                (Some(mean), Some(longest)) => {
+                    Ok(format!("{} / {} ({})", format::duration(mean), format::duration(longest), m.client_timeouts))
+                }
+                _ => Err(Key::WhyNoAnswer),
+            }),
         ];
         for (key, show) in figures {
             m.open("tr", "");

@@ -7,10 +7,17 @@ use crate::hooks::use_field_text;
 use crate::i18n::{Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::{Command, PlacementMode, Protocol, ServiceId, SimConfig};
+use saga_sim::{Command, PlacementMode, Protocol, ReplyTiming, ServiceId, SimConfig};
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// The choices of when the client hears back: the select's value, the setting, its label.
+const TIMINGS: [(&str, ReplyTiming, Key); 3] = [
+    ("seed", ReplyTiming::Seed, Key::ReplyTimingSeed),
+    ("at_once", ReplyTiming::AtOnce, Key::ReplyTimingAtOnce),
+    ("when_settled", ReplyTiming::WhenSettled, Key::ReplyTimingWhenSettled),
+];
 
 /// Props of [`SettingsPanel`].
 #[derive(Properties, PartialEq)]
@@ -45,6 +52,14 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
     let notify_first = check(|c, on| c.orchestration.notify_first = on);
     let all_done = check(|c, on| c.all_done_event = on);
     let at_once = check(|c, on| c.cancel_at_once = on);
+    let timing = {
+        let next = p.next.clone();
+        p.on.reform(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let reply_timing = TIMINGS.iter().find(|t| t.0 == value).map_or(ReplyTiming::Seed, |t| t.1);
+            UiMsg::SetNext(Rc::new(SimConfig { reply_timing, ..(*next).clone() }))
+        })
+    };
     // The text being typed is state: a refresh must never overwrite it.
     let (seed_text, typed) = use_field_text(p.seed.to_string());
     {
@@ -91,6 +106,14 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                 <label class="check" title={t(lang, Key::CancelAtOnceHint)}>
                     <input type="checkbox" name="cancel_at_once" checked={p.next.cancel_at_once} onchange={at_once} />
                     { t(lang, Key::CancelAtOnce) }
+                </label>
+                <label>
+                    <span>{ t(lang, Key::ReplyTiming) }</span>
+                    <select name="reply_timing" onchange={timing}>
+                        { for TIMINGS.iter().map(|&(value, timing, key)| html! {
+                            <option value={value} selected={p.next.reply_timing == timing}>{ t(lang, key) }</option>
+                        }) }
+                    </select>
                 </label>
                 if view.protocol == Protocol::Orchestration {
                     <label class="check"><input type="checkbox" checked={p.next.orchestration.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>

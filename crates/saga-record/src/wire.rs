@@ -19,7 +19,7 @@
 use saga_sim::command::{Command, DecisionTrap, Fault};
 use saga_sim::config::{
     DeliverySemantics, HandlerRetry, Limits, LinkFaults, MAX_PRODUCT_NAME_CHARS, MAX_PRODUCTS, MsRange,
-    OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig, StuckStrategy,
+    OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, ReplyTiming, RestockRule, SimConfig, StuckStrategy,
     TwoPhaseConfig,
 };
 use saga_sim::ids::{IdempotencyKey, MessageId, OrderId, ProductId, ServiceId};
@@ -27,8 +27,9 @@ use saga_sim::problem::FieldProblem;
 use saga_sim::protocol::Protocol;
 
 /// The run format this version reads and writes (files and links). Format 2 added the
-/// config's `all_done_event`, format 3 its `cancel_at_once`; older files and links still read,
-/// and replay as they ran: without AllDone, and with cancels CANCELLED at once.
+/// config's `all_done_event`, format 3 its `cancel_at_once`, `reply_timing` and
+/// `client_timeout_ms`; older files and links still read, and replay as they ran: without
+/// AllDone, with cancels CANCELLED at once and every answer at once.
 pub const FORMAT: u64 = 3;
 
 /// Writes a run's parts, field by field, in the vocabulary's order.
@@ -145,6 +146,11 @@ wire_enum!(DELIVERY_SEMANTICS, delivery_index, delivery_value, DeliverySemantics
 wire_enum!(RESTOCK_RULES, restock_index, restock_value, RestockRule {
     RestockRule::CausationId => "CausationId", RestockRule::CausationId;
     RestockRule::GuessFromStock => "GuessFromStock", RestockRule::GuessFromStock;
+});
+wire_enum!(REPLY_TIMINGS, reply_timing_index, reply_timing_value, ReplyTiming {
+    ReplyTiming::Seed => "Seed", ReplyTiming::Seed;
+    ReplyTiming::AtOnce => "AtOnce", ReplyTiming::AtOnce;
+    ReplyTiming::WhenSettled => "WhenSettled", ReplyTiming::WhenSettled;
 });
 wire_enum!(STUCK_STRATEGIES, stuck_index, stuck_value, StuckStrategy {
     StuckStrategy::AutoConfirm => "AutoConfirm", StuckStrategy::AutoConfirm;
@@ -286,6 +292,8 @@ pub(crate) fn put_config(o: &mut impl WireOut, c: &SimConfig) {
     o.flag("all_done_event", c.all_done_event);
     // Format 3.
     o.flag("cancel_at_once", c.cancel_at_once);
+    o.name("reply_timing", REPLY_TIMINGS, reply_timing_index(c.reply_timing));
+    o.uint("client_timeout_ms", c.client_timeout_ms);
 }
 
 fn u32_of(i: &mut impl WireIn, key: &'static str, default: u32) -> Result<u32, FieldProblem> {
@@ -384,6 +392,13 @@ pub(crate) fn get_config(i: &mut impl WireIn, format: u64) -> Result<SimConfig, 
     let all_done_event = if format >= 2 { i.flag("all_done_event", Some(d.all_done_event))? } else { d.all_done_event };
     // Before format 3 every cancel was CANCELLED at once.
     let cancel_at_once = if format >= 3 { i.flag("cancel_at_once", Some(d.cancel_at_once))? } else { true };
+    // Before format 3 every client heard back at once.
+    let (reply_timing, client_timeout_ms) = if format >= 3 {
+        let timing = i.name("reply_timing", REPLY_TIMINGS, Some(reply_timing_index(d.reply_timing)))?;
+        (reply_timing_value(timing), i.uint("client_timeout_ms", u64::MAX, Some(d.client_timeout_ms))?)
+    } else {
+        (ReplyTiming::AtOnce, d.client_timeout_ms)
+    };
     Ok(SimConfig {
         products,
         latency_ms,
@@ -406,6 +421,8 @@ pub(crate) fn get_config(i: &mut impl WireIn, format: u64) -> Result<SimConfig, 
         two_phase,
         all_done_event,
         cancel_at_once,
+        reply_timing,
+        client_timeout_ms,
     })
 }
 

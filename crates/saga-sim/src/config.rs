@@ -159,6 +159,31 @@ impl Default for HandlerRetry {
     }
 }
 
+/// When the client hears back from Order (seed 002 §44).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReplyTiming {
+    /// The seed's way for the protocol: the choreography answers at once with PENDING; the
+    /// orchestrated saga, TCC and 2PC answer only when the order is settled.
+    #[default]
+    Seed,
+    /// At once, with PENDING (asynchronous): the client sees the outcome change later.
+    AtOnce,
+    /// Only when the order is settled (synchronous): the client waits, at most
+    /// `client_timeout_ms`.
+    WhenSettled,
+}
+
+impl ReplyTiming {
+    /// Whether the client waits for the order to settle under `protocol`.
+    pub const fn waits(self, protocol: Protocol) -> bool {
+        match self {
+            ReplyTiming::Seed => !matches!(protocol, Protocol::Choreography),
+            ReplyTiming::AtOnce => false,
+            ReplyTiming::WhenSettled => true,
+        }
+    }
+}
+
 /// How Product decides whether an OrderCancelled gives stock back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RestockRule {
@@ -311,6 +336,11 @@ pub struct SimConfig {
     /// 5): the cancel is accepted, the order is CANCELLING, a PENDING state of its own, and
     /// turns CANCELLED when its compensations are confirmed back.
     pub cancel_at_once: bool,
+    /// When the client hears back (seed 002 §44): at once with PENDING, or when the order is
+    /// settled.
+    pub reply_timing: ReplyTiming,
+    /// How long a waiting client waits before it gives up (the order goes on without it).
+    pub client_timeout_ms: u64,
 }
 
 impl Default for SimConfig {
@@ -340,6 +370,8 @@ impl Default for SimConfig {
             two_phase: TwoPhaseConfig::default(),
             all_done_event: false,
             cancel_at_once: false,
+            reply_timing: ReplyTiming::Seed,
+            client_timeout_ms: 5_000,
         }
     }
 }
@@ -405,6 +437,7 @@ impl SimConfig {
             ("two_phase.reservation_ttl_ms", self.two_phase.reservation_ttl_ms),
             ("two_phase.sweep_interval_ms", self.two_phase.sweep_interval_ms),
             ("handler_retry.backoff_ms", h.backoff_ms),
+            ("client_timeout_ms", self.client_timeout_ms),
         ] {
             if !(1..=MAX_DURATION_MS).contains(&v) {
                 bad(field, out_of_range(v, 1, MAX_DURATION_MS));

@@ -43,8 +43,8 @@ pub use chaos::{ChaosOutcome, ChaosProgress, ChaosRefusal, ChaosRun, MAX_ORDERS 
 pub use checker::{Invariant, InvariantKind, Mark, Verdict, VerdictState, Violation};
 pub use command::{Command, DecisionTrap, Fault, TimedCommand};
 pub use config::{
-    DeliverySemantics, LinkFaults, MAX_STOCK, MsRange, PlacementMode, ProductSpec, PublishMode, RestockRule, SimConfig,
-    StuckStrategy, TwoPhaseConfig,
+    DeliverySemantics, LinkFaults, MAX_STOCK, MsRange, PlacementMode, ProductSpec, PublishMode, ReplyTiming,
+    RestockRule, SimConfig, StuckStrategy, TwoPhaseConfig,
 };
 pub use ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 pub use input::{Input, InputLog, Position};
@@ -61,7 +61,7 @@ pub use services::coordinator::{PARTICIPANTS, PartState, Recovery, SagaDecision,
 pub use services::delivery::DeliveryStatus;
 pub use services::order::{MAX_QUANTITY, OrderStatus, Rejection, Reply};
 pub use services::product::{Ledger, RowLock};
-pub use sim::{Sim, Stats, StepResult, TimedReply};
+pub use sim::{ClientWait, Sim, Stats, StepResult, TimedReply};
 pub use timeline::{BranchId, Forked, Timeline};
 pub use trace::{DeadLetterAction, LossCause, Lost, Refusal, TraceEvent, TraceRecord};
 pub use view::{InFlight, OperatorChoice, OrderAnswers, ServiceView, View};

@@ -4,7 +4,7 @@
 //!
 //! `Sim::metrics` gives outcomes (confirmed, cancelled, pending), time inconsistent, the longest
 //! PENDING, mean order latency, messages sent, row-lock time (2PC), reservation time (TCC) and
-//! operator actions. Lock time and latency grow with slower participants (`Fault::SetHandleTime`).
+//! operator actions, and how long the user waited for an answer. Lock time and latency grow with slower participants (`Fault::SetHandleTime`).
 //! A figure that does not apply to the protocol, or means nothing yet, is `None`, and the screen
 //! says why. Archived orders count through their totals, so the figures read the same as with every
 //! row kept (see `sim/archive.rs`).
@@ -49,6 +49,14 @@ pub struct Metrics {
     pub open_alerts: u32,
     /// Checker violations in the whole run.
     pub violations: u64,
+    /// How long the user waited for an answer, on average: about nothing when Order answers at
+    /// once with PENDING, the whole saga when it answers only once the order is settled (seed
+    /// 002 §44). `None` before the first answer.
+    pub user_wait_mean_ms: Option<u64>,
+    /// The longest of those waits (a timed-out wait counts as long as it lasted).
+    pub user_wait_longest_ms: Option<u64>,
+    /// Waits that ran out before the order settled.
+    pub client_timeouts: u64,
 }
 
 impl Sim {
@@ -111,6 +119,10 @@ impl Sim {
         m.verdict_since_ms = verdict.1;
         m.inconsistent_ms = verdict.2 + if verdict.0 { 0 } else { now.saturating_sub(verdict.1) };
         m.violations = self.checker.violations_total();
+        let s = &self.stats;
+        m.user_wait_mean_ms = s.client_wait_ms_total.checked_div(s.client_answers);
+        m.user_wait_longest_ms = (s.client_answers > 0).then_some(s.client_wait_ms_longest);
+        m.client_timeouts = s.client_timeouts;
         m
     }
 }

@@ -52,6 +52,8 @@ mod two_phase;
 const OUTBOX_HEADROOM: usize = 2;
 /// Client replies kept for the view.
 const REPLIES_KEPT: usize = 64;
+/// Synchronous requests waiting at once; beyond this the oldest waiting client gives up.
+pub const CLIENT_WAITS_KEPT: usize = 64;
 /// The latest virtual time the engine runs to: about 35,000 years, far below where adding a
 /// delay to it could overflow.
 pub const MAX_VIRTUAL_MS: u64 = 1 << 50;
@@ -185,6 +187,11 @@ pub(crate) enum TimerKind {
     OutboxCleanup {
         service: ServiceId,
     },
+    /// A waiting client's patience runs out (the wait that began at `since_ms`).
+    ClientTimeout {
+        order: OrderId,
+        since_ms: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,6 +287,14 @@ pub struct Stats {
     pub rpcs_sent: u64,
     /// Decisions an operator made by hand.
     pub operator_actions: u64,
+    /// Answers the client had (at once, settled or timed out), for the mean wait.
+    pub client_answers: u64,
+    /// Time the client spent waiting for them, summed.
+    pub client_wait_ms_total: u64,
+    /// The longest of those waits.
+    pub client_wait_ms_longest: u64,
+    /// Waits that ran out before the order settled.
+    pub client_timeouts: u64,
 }
 
 /// Nothing is due: the simulation is waiting for a command.
@@ -325,6 +340,17 @@ pub(crate) struct Poison {
     pub messages: VecDeque<MessageId>,
     /// A producer whose next event will be poison.
     pub next_from: Option<ServiceId>,
+}
+
+/// A synchronous request the client is waiting on (`SimConfig::reply_timing`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClientWait {
+    /// The order the client waits for.
+    pub order: OrderId,
+    /// When it began waiting.
+    pub since_ms: u64,
+    /// When it gives up.
+    pub timeout_at_ms: u64,
 }
 
 /// A reply from Order to the client, with when it arrived.
@@ -409,6 +435,8 @@ pub struct Sim {
     pub(crate) dead_letters: VecDeque<DeadLetterEntry>,
     /// Keys of requests the flaky client is still waiting to hear about (bounded).
     pub(crate) resubmitting: VecDeque<IdempotencyKey>,
+    /// Synchronous requests still waiting, oldest first (at most `CLIENT_WAITS_KEPT`).
+    pub(crate) client_waits: VecDeque<ClientWait>,
 }
 
 impl Sim {
@@ -496,6 +524,7 @@ impl Sim {
             poison: Poison::default(),
             dead_letters: VecDeque::new(),
             resubmitting: VecDeque::new(),
+            client_waits: VecDeque::new(),
             config,
         };
         for service in [ServiceId::Product, ServiceId::Delivery] {
@@ -816,6 +845,9 @@ impl Sim {
             self.crash(service);
         }
         while let Some(o) = self.touched_orders.pop() {
+            if !self.client_waits.is_empty() {
+                self.answer_waiting_client(o);
+            }
             self.checker.touch_order(self.now_ms, o, &self.order, &self.product, &self.delivery);
         }
         while let Some(p) = self.touched_products.pop() {
@@ -862,7 +894,7 @@ impl Sim {
                     self.order.cancel(order, &mut ctx)
                 };
                 self.commit_emitted(ServiceId::Order);
-                self.reply(reply);
+                self.reply_or_wait(reply);
                 self.pump_relay(ServiceId::Order);
             }
             Command::CompleteDelivery { order } => {
@@ -983,6 +1015,7 @@ impl Sim {
                     self.dual_publish(service, false);
                 }
             }
+            TimerKind::ClientTimeout { order, since_ms } => self.client_timed_out(order, since_ms),
             TimerKind::OutboxCleanup { service } => {
                 let outbox = &mut self.nodes[service.index()].outbox;
                 match outbox.clean_up(self.now_ms) {

@@ -5,8 +5,8 @@
 
 use crate::command::{Command, DecisionTrap, Fault, TimedCommand};
 use crate::config::{
-    DeliverySemantics, LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, RestockRule,
-    SimConfig, StuckStrategy, TwoPhaseConfig,
+    DeliverySemantics, LinkFaults, MsRange, OrchestrationConfig, PlacementMode, ProductSpec, PublishMode, ReplyTiming,
+    RestockRule, SimConfig, StuckStrategy, TwoPhaseConfig,
 };
 use crate::ids::{IdempotencyKey, OrderId, ProductId, ServiceId};
 use crate::protocol::Protocol;
@@ -45,6 +45,8 @@ pub struct SwarmKnobs {
     pub all_done_event: bool,
     /// Whether a customer's cancel is CANCELLED at once (`SimConfig::cancel_at_once`).
     pub cancel_at_once: bool,
+    /// When the client hears back (`SimConfig::reply_timing`).
+    pub reply_timing: ReplyTiming,
 }
 
 impl Default for SwarmKnobs {
@@ -60,6 +62,7 @@ impl Default for SwarmKnobs {
             handler_errors: false,
             all_done_event: false,
             cancel_at_once: false,
+            reply_timing: ReplyTiming::Seed,
         }
     }
 }
@@ -128,6 +131,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
         publish: [knobs.publish; 3],
         all_done_event: knobs.all_done_event,
         cancel_at_once: knobs.cancel_at_once,
+        reply_timing: knobs.reply_timing,
         ..SimConfig::default()
     };
     // Drawn after everything above, so choreography plans are the same as before this knob.

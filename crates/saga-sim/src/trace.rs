@@ -291,6 +291,14 @@ pub enum TraceEvent {
         /// How many events it published.
         messages: u32,
     },
+    /// A synchronous request (`SimConfig::reply_timing`): Order took it, and the client waits
+    /// for the order to settle, until `timeout_at_ms` at the latest.
+    ClientWaits {
+        /// The order.
+        order: OrderId,
+        /// When the client gives up.
+        timeout_at_ms: u64,
+    },
 }
 
 /// What happened to a dead-lettered message.
@@ -394,6 +402,8 @@ impl fmt::Display for TraceRecord {
         write!(f, "t={:>6} ", self.at_ms)?;
         match self.event {
             TraceEvent::Command { command } => write!(f, "{command}"),
+            // Not Order's words: the client stopped waiting for them.
+            TraceEvent::Reply { reply: reply @ crate::Reply::TimedOut { .. } } => write!(f, "{reply}"),
             TraceEvent::Reply { reply } => write!(f, "Order replies {reply}"),
             TraceEvent::Emitted { message: m } => {
                 let cause = m.causation_id.map_or_else(|| "user".to_string(), |c| c.to_string());
@@ -480,6 +490,9 @@ impl fmt::Display for TraceRecord {
             }
             TraceEvent::ReplyLost { key, resubmit_at_ms } => {
                 write!(f, "reply to k{} LOST on the client's flaky network: it resends at t={resubmit_at_ms}", key.0)
+            }
+            TraceEvent::ClientWaits { order, timeout_at_ms } => {
+                write!(f, "client waits for {order} to settle (gives up at t={timeout_at_ms})")
             }
             TraceEvent::RolledBack { service, first, messages } => {
                 write!(f, "{service} commit fails after publishing {messages} event(s) from {first}: ROLLED BACK")

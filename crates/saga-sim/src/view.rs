@@ -252,6 +252,11 @@ pub struct View {
     pub in_flight_count: usize,
     /// The client's most recent replies from Order, with their times, oldest first.
     pub replies: Vec<crate::sim::TimedReply>,
+    /// Synchronous requests the client is still waiting on, oldest first.
+    pub client_waits: Vec<crate::sim::ClientWait>,
+    /// Whether the client waits for an order to settle under this run's protocol and setting
+    /// (seed 002 §44), rather than hearing PENDING at once.
+    pub client_waits_for_outcome: bool,
     /// The most recent placements Order refused, oldest first (they never became orders).
     pub refused_orders: Vec<crate::services::order::RefusedOrder>,
     /// The checker's verdict.
@@ -378,6 +383,8 @@ impl Sim {
             },
             in_flight_count: self.in_flight_count(),
             replies: self.replies.iter().copied().collect(),
+            client_waits: self.client_waits.iter().copied().collect(),
+            client_waits_for_outcome: self.config.reply_timing.waits(self.config.protocol),
             refused_orders: self.refused_orders.iter().copied().collect(),
             verdict: self.checker.verdict(),
             stats: self.stats,
@@ -465,6 +472,7 @@ impl Sim {
                 | TimerKind::Sweep { .. }
                 | TimerKind::DualPublish { .. }
                 | TimerKind::OutboxCleanup { .. }
+                | TimerKind::ClientTimeout { .. }
                 | TimerKind::BatchTimeout { .. }
                 | TimerKind::CommitCheck { .. } => {}
             }

@@ -31,6 +31,8 @@ enum Expect {
     ViolatedTimes(Invariant, u32),
     /// The trace holds an event matching this predicate (named for the failure message).
     Traced(&'static str, fn(&TraceEvent) -> bool),
+    /// The trace holds no event matching this predicate.
+    NotTraced(&'static str, fn(&TraceEvent) -> bool),
     /// At `at_ms`, order `o` has this status.
     OrderAt(u64, u32, OrderStatus),
     /// At `at_ms`, this service's lag is at least `n`.
@@ -55,6 +57,32 @@ fn fixed_timing(c: &mut SimConfig) {
 fn fixed_timing_not_idempotent(c: &mut SimConfig) {
     fixed_timing(c);
     c.idempotent_consumers = false;
+}
+
+fn waits(e: &TraceEvent) -> bool {
+    matches!(e, TraceEvent::ClientWaits { .. })
+}
+
+fn accepted_at_once(e: &TraceEvent) -> bool {
+    matches!(e, TraceEvent::Reply { reply: Reply::Accepted { .. } })
+}
+
+fn settled_answer(e: &TraceEvent) -> bool {
+    matches!(e, TraceEvent::Reply { reply: Reply::Settled { .. } })
+}
+
+fn orchestration_impatient_client(c: &mut SimConfig) {
+    orchestration(c);
+    c.client_timeout_ms = 1_000;
+}
+
+fn orchestration_answers_at_once(c: &mut SimConfig) {
+    orchestration(c);
+    c.reply_timing = saga_sim::ReplyTiming::AtOnce;
+}
+
+fn choreography_waits(c: &mut SimConfig) {
+    c.reply_timing = saga_sim::ReplyTiming::WhenSettled;
 }
 
 fn cancel_at_once(c: &mut SimConfig) {
@@ -319,6 +347,52 @@ fn cases() -> Vec<Case> {
                 Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
                 Violated(Invariant::NoCompletedDeliveryForCancelledOrder),
                 Violated(Invariant::DeliveryMatchesOrder),
+            ],
+        },
+        Case {
+            name: "choreography answers at once with PENDING (seed 002 §44)",
+            config: default,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![Replied(Reply::Accepted { order: OrderId(0) }), NotTraced("a client waiting", waits), Clean],
+        },
+        Case {
+            name: "orchestration answers when all is done: the client waits, then hears CONFIRMED",
+            config: orchestration,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![
+                Traced("a client waiting", waits),
+                Replied(Reply::Settled { order: OrderId(0), status: OrderStatus::Confirmed }),
+                NotTraced("an answer at once", accepted_at_once),
+                Clean,
+            ],
+        },
+        Case {
+            name: "a waiting client gives up after its timeout; the order goes on without it",
+            config: orchestration_impatient_client,
+            commands: vec![crash(0, ServiceId::Delivery), place(10, 0, 2), restart(3_000, ServiceId::Delivery)],
+            expect: vec![
+                Replied(Reply::TimedOut { order: OrderId(0) }),
+                NotTraced("a settled answer", settled_answer),
+                Clean,
+            ],
+        },
+        Case {
+            name: "the switch: orchestration answering at once with PENDING",
+            config: orchestration_answers_at_once,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![Replied(Reply::Accepted { order: OrderId(0) }), NotTraced("a client waiting", waits), Clean],
+        },
+        Case {
+            name: "the switch: choreography answering only when the order is settled",
+            config: choreography_waits,
+            commands: vec![place(0, 0, 2), cancel(3_000, 0)],
+            expect: vec![
+                Replied(Reply::Settled { order: OrderId(0), status: OrderStatus::Confirmed }),
+                Replied(Reply::Settled {
+                    order: OrderId(0),
+                    status: OrderStatus::Cancelled(CancelReason::UserRequest),
+                }),
+                Clean,
             ],
         },
         Case {
@@ -606,7 +680,11 @@ fn cases() -> Vec<Case> {
             commands: vec![place(0, 0, 3), cancel(400, 0), cancel(2_000, 0)],
             expect: vec![
                 Replied(Reply::Rejected { reason: Rejection::OrderLocked }),
-                Replied(Reply::CancelAccepted { order: OrderId(0) }),
+                // TCC answers when all is done (seed 002 §44): the cancel's answer is the outcome.
+                Replied(Reply::Settled {
+                    order: OrderId(0),
+                    status: OrderStatus::Cancelled(CancelReason::UserRequest),
+                }),
                 Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
                 Stock(0, 10),
                 Delivery(0, Some(DeliveryStatus::Cancelled)),
@@ -1024,11 +1102,13 @@ fn check(case: &Case) -> Vec<String> {
                 found.len() == n as usize && found.iter().all(|v| v.order.is_some())
             }
             Expect::Traced(_, pred) => trace.iter().any(|r| pred(&r.event)),
+            Expect::NotTraced(_, pred) => !trace.iter().any(|r| pred(&r.event)),
             Expect::OrderAt(..) | Expect::LagAtLeast(..) => true,
         };
         if !ok {
             let what = match e {
                 Expect::Traced(name, _) => format!("trace event: {name}"),
+                Expect::NotTraced(name, _) => format!("no trace event: {name}"),
                 other => format!("{other:?}"),
             };
             errors.push(format!("expected {what}; violations: {:?}", outcome.violations));
@@ -1065,6 +1145,27 @@ fn two_pc_lock_time_and_latency_grow_with_slower_work() {
     let (quick_lock, slow_lock) = (quick.lock_ms.unwrap(), slow.lock_ms.unwrap());
     assert!(slow_lock > 3 * quick_lock, "lock time {slow_lock} ms vs {quick_lock} ms");
     assert!(slow.mean_latency_ms.unwrap() > 2 * quick.mean_latency_ms.unwrap());
+}
+
+/// Seed 002 §44: a synchronous answer makes the user wait for the whole saga; an answer at once
+/// (PENDING) does not. The metrics say how long.
+#[test]
+fn the_user_waits_for_the_whole_saga_only_when_the_answer_is_synchronous() {
+    let run = |protocol: saga_sim::Protocol| {
+        let config = SimConfig { protocol, ..SimConfig::default() };
+        let commands = (0..5).map(|i| place(i * 2_000, 0, 1)).collect();
+        let (sim, outcome) = Scenario { seed: 3, config, commands }.run();
+        assert!(outcome.converged && outcome.violations_total == 0);
+        sim.metrics()
+    };
+    let at_once = run(saga_sim::Protocol::Choreography);
+    assert_eq!((at_once.user_wait_mean_ms, at_once.user_wait_longest_ms), (Some(0), Some(0)));
+    for protocol in [saga_sim::Protocol::Orchestration, saga_sim::Protocol::Tcc, saga_sim::Protocol::TwoPc] {
+        let m = run(protocol);
+        let (wait, latency) = (m.user_wait_mean_ms.unwrap(), m.mean_latency_ms.unwrap());
+        assert!(wait > 0 && wait == latency, "{protocol:?}: waited {wait} ms, order latency {latency} ms");
+        assert_eq!(m.client_timeouts, 0);
+    }
 }
 
 /// Seed 003's status column: the relay marks a published row sent, and a cleanup removes it

@@ -81,9 +81,9 @@ fn absurd_times_are_refused_or_clamped_never_a_panic() {
 /// (`src/tests.rs`) must reproduce in wasm32.
 const PINNED_PER_PROTOCOL: [(&str, u64, &str); 4] = [
     ("choreography", 7, "25d18dfdf7a5fb97"),
-    ("orchestration", 7, "7e8831490249f1a6"),
-    ("tcc", 7, "c3918c4d3b08cd53"),
-    ("2pc", 7, "0df7b41b357fa743"),
+    ("orchestration", 7, "1b53076fa27e1deb"),
+    ("tcc", 7, "0dc13e3e343856b3"),
+    ("2pc", 7, "303d2026c8e1cc77"),
 ];
 
 #[test]

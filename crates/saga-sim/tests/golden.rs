@@ -59,7 +59,22 @@ fn cases() -> Vec<(&'static str, Scenario)> {
             ),
         ),
         // Seed 001: the orchestrator runs reserve stock, schedule delivery, notify the customer.
+        // The client waits for the outcome and hears CONFIRMED (seed 002 §44: synchronous).
         ("orchestration_place", orchestrated(6, vec![place(0, 0, 2)])),
+        // Seed 002 §44 with an impatient client: Delivery is down, the saga takes longer than
+        // the client's timeout, and the client stops waiting; the order goes on without it.
+        (
+            "orchestration_client_times_out",
+            Scenario {
+                seed: 6,
+                config: saga_sim::SimConfig {
+                    protocol: saga_sim::Protocol::Orchestration,
+                    client_timeout_ms: 1_000,
+                    ..saga_sim::SimConfig::default()
+                },
+                commands: vec![crash(0, ServiceId::Delivery), place(10, 0, 2), restart(3_000, ServiceId::Delivery)],
+            },
+        ),
         // A business failure: nothing to undo but the order itself.
         ("orchestration_out_of_stock", orchestrated(7, vec![place(0, 1, 5)])),
         // The coordinator crashes mid-saga; on restart it re-sends the current step from its

@@ -4,7 +4,7 @@
 //! `cargo run -p saga-cli -- swarm --seeds S..S+1`.
 
 use saga_sim::Protocol;
-use saga_sim::config::{DeliverySemantics, PublishMode, RestockRule};
+use saga_sim::config::{DeliverySemantics, PublishMode, ReplyTiming, RestockRule};
 use saga_sim::swarm::{SWARM_CONVERGENCE_BOUND_MS, SwarmKnobs, run_seed};
 
 fn seed_range() -> std::ops::Range<u64> {
@@ -168,6 +168,15 @@ fn cancels_complete_or_complete_at_once_under_every_protocol() {
                 ..SwarmKnobs::for_protocol(p)
             });
         }
+    }
+}
+
+#[test]
+fn either_reply_timing_converges_under_every_protocol() {
+    // The seed's way is the default (choreography at once, the others when settled); forcing
+    // either way converges too, the waiting clients timing out or hearing the outcome.
+    for reply_timing in [ReplyTiming::AtOnce, ReplyTiming::WhenSettled] {
+        assert_clean_with(&Protocol::ALL, |p| SwarmKnobs { reply_timing, ..SwarmKnobs::for_protocol(p) });
     }
 }
 

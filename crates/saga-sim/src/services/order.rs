@@ -33,6 +33,16 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    /// The status's name, as the trace writes it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "PENDING",
+            OrderStatus::Confirmed => "CONFIRMED",
+            OrderStatus::Cancelled(_) => "CANCELLED",
+            OrderStatus::Cancelling(_) => "CANCELLING",
+        }
+    }
+
     /// Whether the order is settled: CONFIRMED or CANCELLED, with nothing more to wait for.
     pub const fn is_final(self) -> bool {
         matches!(self, OrderStatus::Confirmed | OrderStatus::Cancelled(_))
@@ -170,6 +180,20 @@ pub enum Reply {
         /// The order.
         order: OrderId,
     },
+    /// A synchronous answer (`SimConfig::reply_timing`): the order the client waited for is
+    /// settled.
+    Settled {
+        /// The order.
+        order: OrderId,
+        /// Its final status.
+        status: OrderStatus,
+    },
+    /// No answer within `SimConfig::client_timeout_ms`: the client stopped waiting. The order
+    /// goes on without it; the client can look it up later.
+    TimedOut {
+        /// The order.
+        order: OrderId,
+    },
 }
 
 impl std::fmt::Display for Reply {
@@ -179,6 +203,8 @@ impl std::fmt::Display for Reply {
             Reply::AlreadyPlaced { order } => write!(f, "already placed: {order} (same idempotency key)"),
             Reply::Cancelled { order } => write!(f, "cancelled {order}"),
             Reply::CancelAccepted { order } => write!(f, "cancel accepted {order} (CANCELLING)"),
+            Reply::Settled { order, status } => write!(f, "{order} settled: {}", status.label()),
+            Reply::TimedOut { order } => write!(f, "client timed out waiting for {order}"),
             Reply::Rejected { reason } => write!(f, "rejected: {}", reason.label()),
         }
     }

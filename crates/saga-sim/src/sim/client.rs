@@ -13,6 +13,15 @@
 //! hears an answer for that key (it remembers at most `RESUBMISSIONS_KEPT` keys), and Order answers
 //! `AlreadyPlaced`: exactly one order. A resubmission is one of the engine's own inputs, an engine
 //! event (see `input`).
+//!
+//! # When the client hears back (seed 002 §44)
+//!
+//! The choreography answers at once: the client sees PENDING and, later, the outcome. The
+//! seeds' orchestrated saga and TCC answer only when all processing is done (synchronous), and
+//! so does 2PC here. `SimConfig::reply_timing` follows the seed by default or forces one way.
+//! A waiting client (`ClientWait`, at most `CLIENT_WAITS_KEPT`) hears `Reply::Settled` when its
+//! order is CONFIRMED or CANCELLED, or gives up after `client_timeout_ms` (`Reply::TimedOut`;
+//! the order goes on). Every answer counts toward how long the user waited (`Stats`).
 
 use super::*;
 
@@ -24,6 +33,66 @@ impl Sim {
         self.replies.push_back(TimedReply { at_ms: self.now_ms, reply });
         self.note_reply(reply);
         self.record(TraceEvent::Reply { reply });
+        if !matches!(reply, Reply::Settled { .. } | Reply::TimedOut { .. }) {
+            self.client_waited(0);
+        }
+    }
+
+    /// Order took a request whose answer, under a synchronous protocol, is the order's outcome:
+    /// the client waits for it. Otherwise it hears `reply` now.
+    pub(super) fn reply_or_wait(&mut self, reply: Reply) {
+        let order = match reply {
+            Reply::Accepted { order } | Reply::CancelAccepted { order } => order,
+            _ => return self.reply(reply),
+        };
+        if !self.config.reply_timing.waits(self.config.protocol) {
+            return self.reply(reply);
+        }
+        self.note_reply(reply);
+        if self.client_waits.len() == CLIENT_WAITS_KEPT
+            && let Some(oldest) = self.client_waits.pop_front()
+        {
+            self.give_up(oldest);
+        }
+        let timeout_at_ms = self.now_ms.saturating_add(self.config.client_timeout_ms);
+        self.client_waits.push_back(ClientWait { order, since_ms: self.now_ms, timeout_at_ms });
+        self.at(timeout_at_ms, TimerKind::ClientTimeout { order, since_ms: self.now_ms });
+        self.record(TraceEvent::ClientWaits { order, timeout_at_ms });
+    }
+
+    /// A step touched `order`: a client waiting for it hears, once it is settled.
+    pub(super) fn answer_waiting_client(&mut self, order: OrderId) {
+        let Some(status) = self.order.orders.get(order).map(|o| o.status).filter(|s| s.is_final()) else {
+            return;
+        };
+        while let Some(i) = self.client_waits.iter().position(|w| w.order == order) {
+            let Some(wait) = self.client_waits.remove(i) else { break };
+            self.reply(Reply::Settled { order, status });
+            self.client_waited(self.now_ms.saturating_sub(wait.since_ms));
+        }
+    }
+
+    /// A waiting client's timeout fired: if it is still waiting, it gives up.
+    pub(super) fn client_timed_out(&mut self, order: OrderId, since_ms: u64) {
+        if let Some(i) = self.client_waits.iter().position(|w| w.order == order && w.since_ms == since_ms)
+            && let Some(wait) = self.client_waits.remove(i)
+        {
+            self.give_up(wait);
+        }
+    }
+
+    fn give_up(&mut self, wait: ClientWait) {
+        self.stats.client_timeouts += 1;
+        self.reply(Reply::TimedOut { order: wait.order });
+        self.client_waited(self.now_ms.saturating_sub(wait.since_ms));
+    }
+
+    /// Counts one answer the client had after waiting `ms`.
+    fn client_waited(&mut self, ms: u64) {
+        let s = &mut self.stats;
+        s.client_answers += 1;
+        s.client_wait_ms_total = s.client_wait_ms_total.saturating_add(ms);
+        s.client_wait_ms_longest = s.client_wait_ms_longest.max(ms);
     }
 
     /// Order's own side of an answer (what changed, what to count), whether or not the answer
@@ -35,6 +104,7 @@ impl Sim {
                 self.touched_orders.push(order);
             }
             Reply::Cancelled { order } | Reply::CancelAccepted { order } => self.touched_orders.push(order),
+            Reply::Settled { .. } | Reply::TimedOut { .. } => {}
             Reply::AlreadyPlaced { .. } => self.stats.duplicates_recognised += 1,
             Reply::Rejected { .. } => self.stats.requests_rejected += 1,
         }
@@ -100,7 +170,7 @@ impl Sim {
             }
             _ => {
                 self.resubmitting.retain(|k| *k != key);
-                self.reply(reply);
+                self.reply_or_wait(reply);
             }
         }
         self.pump_relay(ServiceId::Order);
