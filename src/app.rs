@@ -36,6 +36,13 @@ const SLOWEST_REFRESH_MS: f64 = 1_000.0;
 const SLOW_FRAME_MS: f64 = 24.0;
 /// ...and longer than this, as a very slow one.
 const SLOWEST_FRAME_MS: f64 = 60.0;
+/// With more than this many things in flight, the list of them is rebuilt at most every
+/// `CROWDED_REBUILD_MS` while only time passes: building it costs a fraction of a millisecond
+/// per thousand, and on a slow machine that is most of a frame. Pipes that crowded show a few
+/// tokens and a "+n", so a list a few frames old changes nothing one can see.
+const CROWDED_IN_FLIGHT: usize = 400;
+/// How old the list of a crowded stage may grow (wall time).
+const CROWDED_REBUILD_MS: f64 = 250.0;
 /// The clock alone (nothing else changed) is redrawn this often.
 const CLOCK_MS: f64 = 250.0;
 /// A fast-forward computes for about this long per frame, so no task nears 50 ms and the page
@@ -722,6 +729,7 @@ fn start_animation(
     // What is in flight changes only when the engine steps or a command lands: between those,
     // frames reuse the list (with thousands in flight, building it is most of a frame's work).
     let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::InFlight>) = (None, Vec::new());
+    let mut in_flight_built_at = f64::NEG_INFINITY;
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
             return;
@@ -749,8 +757,13 @@ fn start_animation(
             d.tick(now);
             if let Some(a) = animator.as_mut() {
                 let stamp = Some((d.sim.stats().steps, d.sim.now_ms(), d.version));
-                if in_flight.0 != stamp {
+                // A person's act (a new version) always shows at once.
+                let recent_enough = in_flight.1.len() > CROWDED_IN_FLIGHT
+                    && now - in_flight_built_at < CROWDED_REBUILD_MS
+                    && in_flight.0.map(|s| s.2) == Some(d.version);
+                if in_flight.0 != stamp && !recent_enough {
                     in_flight.0 = stamp;
+                    in_flight_built_at = now;
                     d.sim.in_flight_into(&mut in_flight.1);
                 }
                 let look = look.borrow();

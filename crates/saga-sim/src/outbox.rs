@@ -44,65 +44,127 @@ pub struct OutboxRow {
     pub state: RowState,
     /// How many times it has been sent.
     pub attempts: u32,
+    /// Its place in the outbox, counted from the first row ever written: rows stay in this
+    /// order, so a row is found by binary search.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// A batch the relay sent and has not yet seen acknowledged or timed out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchInFlight {
     /// The batch id.
     pub batch: u64,
     /// Whether newer rows must wait for it (false when the reorder fault sent it on a detour).
     pub blocking: bool,
+    /// Its rows (`OutboxRow::seq`), so an acknowledgement or a timeout touches only them.
+    rows: Vec<u64>,
 }
 
 /// The outbox table (persistent) and the relay's state (lost on crash).
+///
+/// The relay's work is indexed: the unsent rows' places are kept in order, and each batch in
+/// flight knows its rows, so sending, acknowledging and timing out cost the batch's size, not
+/// the outbox's (thousands of rows wait in it when the bus is slow).
 #[derive(Clone, Debug, Default)]
 pub struct Outbox {
     /// The rows, oldest first.
     pub rows: VecDeque<OutboxRow>,
-    /// Batches in flight (relay memory).
-    pub in_flight: Vec<BatchInFlight>,
+    /// Batches in flight (relay memory), in the order sent (batch ids only grow).
+    in_flight: Vec<BatchInFlight>,
     /// Rows published so far.
     pub published_total: u64,
     /// Whether the cleanup is scheduled.
     pub cleanup_scheduled: bool,
     /// Rows marked sent (so `pending` costs nothing).
     sent_rows: usize,
+    /// The unsent rows' places, oldest first.
+    unsent: VecDeque<u64>,
+    /// Blocking batches in flight.
+    blocking: usize,
+    /// The next row's place.
+    next_seq: u64,
 }
 
 impl Outbox {
     /// Appends new rows from a local transaction.
     pub fn push(&mut self, message: Message) {
-        self.rows.push_back(OutboxRow { message, state: RowState::Unsent, attempts: 0 });
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.rows.push_back(OutboxRow { message, state: RowState::Unsent, attempts: 0, seq });
+        self.unsent.push_back(seq);
     }
 
     /// Whether a blocking batch is in flight, so the relay must wait.
     pub fn blocked(&self) -> bool {
-        self.in_flight.iter().any(|b| b.blocking)
+        self.blocking > 0
     }
 
-    /// Marks up to `max` unsent rows, oldest first, as sent in `batch`; returns the batch's
-    /// messages (written into `out`) and the highest attempt number among them.
+    fn row_mut(&mut self, seq: u64) -> Option<&mut OutboxRow> {
+        let i = self.rows.binary_search_by_key(&seq, |r| r.seq).ok()?;
+        self.rows.get_mut(i)
+    }
+
+    fn batch_index(&self, batch: u64) -> Option<usize> {
+        self.in_flight.binary_search_by_key(&batch, |b| b.batch).ok()
+    }
+
+    /// Marks up to `max` unsent rows, oldest first, as sent in `batch` (blocking until told it
+    /// went on a detour); returns the batch's messages (written into `out`) and the highest
+    /// attempt number among them.
     pub fn take_batch(&mut self, batch: u64, max: usize, out: &mut Vec<Message>) -> u32 {
-        let mut attempt = 0;
-        for row in self.rows.iter_mut().filter(|r| r.state == RowState::Unsent).take(max) {
-            row.state = RowState::InFlight { batch };
-            row.attempts = row.attempts.saturating_add(1);
-            attempt = attempt.max(row.attempts);
-            out.push(row.message);
+        let n = max.min(self.unsent.len());
+        if n == 0 {
+            return 0;
         }
+        let mut attempt = 0;
+        let rows: Vec<u64> = self.unsent.drain(..n).collect();
+        for &seq in &rows {
+            if let Some(row) = self.row_mut(seq) {
+                row.state = RowState::InFlight { batch };
+                row.attempts = row.attempts.saturating_add(1);
+                attempt = attempt.max(row.attempts);
+                out.push(row.message);
+            }
+        }
+        self.in_flight.push(BatchInFlight { batch, blocking: true, rows });
+        self.blocking += 1;
         attempt
+    }
+
+    /// `batch` went on a detour (the reorder fault): newer rows need not wait for it.
+    pub fn detour(&mut self, batch: u64) {
+        if let Some(i) = self.batch_index(batch)
+            && self.in_flight[i].blocking
+        {
+            self.in_flight[i].blocking = false;
+            self.blocking -= 1;
+        }
+    }
+
+    /// Takes `batch` out of flight; returns its rows still marked as in it.
+    fn land(&mut self, batch: u64) -> Option<Vec<u64>> {
+        let b = self.in_flight.remove(self.batch_index(batch)?);
+        self.blocking -= usize::from(b.blocking);
+        let mut rows = b.rows;
+        rows.retain(|&seq| {
+            self.rows
+                .binary_search_by_key(&seq, |r| r.seq)
+                .is_ok_and(|i| self.rows[i].state == RowState::InFlight { batch })
+        });
+        Some(rows)
     }
 
     /// The bus acknowledged `batch` at `now_ms`: its rows are published and marked sent.
     /// Returns how many.
     pub fn ack(&mut self, batch: u64, now_ms: u64) -> u32 {
-        self.in_flight.retain(|b| b.batch != batch);
-        let mut n = 0;
-        for r in self.rows.iter_mut().filter(|r| r.state == RowState::InFlight { batch }) {
-            r.state = RowState::Sent { at_ms: now_ms };
-            n += 1;
+        let rows = self.land(batch).unwrap_or_default();
+        for &seq in &rows {
+            if let Some(r) = self.row_mut(seq) {
+                r.state = RowState::Sent { at_ms: now_ms };
+            }
         }
+        let n = rows.len() as u32;
         self.sent_rows += n as usize;
         self.published_total += u64::from(n);
         self.trim_sent(MAX_SENT_ROWS);
@@ -146,26 +208,32 @@ impl Outbox {
 
     /// `batch` timed out: its rows go back to unsent. Returns whether it was still in flight.
     pub fn time_out(&mut self, batch: u64) -> bool {
-        let was = self.in_flight.iter().any(|b| b.batch == batch);
-        self.in_flight.retain(|b| b.batch != batch);
-        for r in self.rows.iter_mut().filter(|r| r.state == RowState::InFlight { batch }) {
-            r.state = RowState::Unsent;
+        let Some(rows) = self.land(batch) else { return false };
+        for seq in rows {
+            if let Some(r) = self.row_mut(seq) {
+                r.state = RowState::Unsent;
+            }
+            let at = self.unsent.partition_point(|&s| s < seq);
+            self.unsent.insert(at, seq);
         }
-        was
+        true
     }
 
     /// The relay's memory is lost (crash): every row not yet published is unsent again (the
     /// sent ones are marked so in the table, which survives).
     pub fn forget_in_flight(&mut self) {
         self.in_flight.clear();
-        for r in self.rows.iter_mut().filter(|r| matches!(r.state, RowState::InFlight { .. })) {
+        self.blocking = 0;
+        self.unsent.clear();
+        for r in self.rows.iter_mut().filter(|r| !matches!(r.state, RowState::Sent { .. })) {
             r.state = RowState::Unsent;
+            self.unsent.push_back(r.seq);
         }
     }
 
     /// Rows waiting to be sent.
     pub fn unsent(&self) -> usize {
-        self.rows.iter().filter(|r| r.state == RowState::Unsent).count()
+        self.unsent.len()
     }
 }
 
@@ -214,6 +282,68 @@ mod tests {
         o.ack(1, 50);
         o.forget_in_flight();
         assert_eq!((o.unsent(), o.pending(), o.rows.len()), (2, 2, 4));
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_table_whatever_the_relay_does() {
+        // The relay's index (unsent places, each batch's rows) against a plain scan of the
+        // table, over a long deterministic mix of writes, sends, detours, acks, timeouts,
+        // crashes and cleanups.
+        let mut o = Outbox::default();
+        let (mut x, mut next_batch, mut next_id, mut now) = (1u64, 1u64, 0u64, 0u64);
+        let mut open: Vec<u64> = Vec::new();
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let roll = (x >> 33) % 100;
+            now += 1;
+            match roll {
+                0..30 => {
+                    let before = o.rows.len();
+                    let mut more = outbox_of(1 + (x >> 50) % 3);
+                    for r in more.rows.drain(..) {
+                        next_id += 1;
+                        o.push(Message { id: MessageId(next_id), ..r.message });
+                    }
+                    assert!(o.rows.len() > before);
+                }
+                30..55 => {
+                    let oldest: Vec<MessageId> =
+                        o.rows.iter().filter(|r| r.state == RowState::Unsent).take(3).map(|r| r.message.id).collect();
+                    let mut out = Vec::new();
+                    o.take_batch(next_batch, 3, &mut out);
+                    assert_eq!(out.iter().map(|m| m.id).collect::<Vec<_>>(), oldest, "the oldest unsent, in order");
+                    if !out.is_empty() {
+                        if roll % 2 == 0 {
+                            o.detour(next_batch);
+                        }
+                        open.push(next_batch);
+                    }
+                    next_batch += 1;
+                }
+                55..75 if !open.is_empty() => {
+                    let b = open.remove(((x >> 40) as usize) % open.len());
+                    o.ack(b, now);
+                }
+                75..92 if !open.is_empty() => {
+                    let b = open.remove(((x >> 40) as usize) % open.len());
+                    assert!(o.time_out(b));
+                    assert!(!o.time_out(b), "a batch times out once");
+                }
+                92..94 => {
+                    o.forget_in_flight();
+                    open.clear();
+                }
+                _ => {
+                    o.clean_up(now);
+                }
+            }
+            let scan = o.rows.iter().filter(|r| r.state == RowState::Unsent).count();
+            assert_eq!(o.unsent(), scan);
+            let in_flight = o.rows.iter().filter(|r| matches!(r.state, RowState::InFlight { .. })).count();
+            assert_eq!(o.in_flight.iter().map(|b| b.rows.len()).sum::<usize>(), in_flight);
+            assert_eq!(o.blocked(), o.in_flight.iter().any(|b| b.blocking));
+            assert_eq!(o.pending(), scan + in_flight);
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::consumer::{Consumer, DuplicateSeen, InHand, ProcessedTable};
 use crate::ids::{IdempotencyKey, MessageId, Offset, OrderId, ProductId, RequestId, ServiceId};
 use crate::input::{InputLog, Position};
 use crate::message::{EventType, Message};
-use crate::outbox::{BatchInFlight, Outbox};
+use crate::outbox::Outbox;
 use crate::outcome::Outcome;
 use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};

@@ -34,7 +34,9 @@ impl Sim {
             let reorder = self.nodes[service.index()].chances.reorder;
             let detour = self.rng.chance(reorder);
             let epoch = self.nodes[service.index()].epoch;
-            self.nodes[service.index()].outbox.in_flight.push(BatchInFlight { batch, blocking: !detour });
+            if detour {
+                self.nodes[service.index()].outbox.detour(batch);
+            }
             let backoff = self
                 .config
                 .ack_timeout_ms
