@@ -580,6 +580,50 @@ keys! {
     InvNoEventLostMeaning => "No event was lost between a commit and the bus, or by a consumer that committed first.", "커밋과 발행 사이에서, 또는 먼저 커밋한 소비자 때문에 유실된 이벤트가 없습니다.";
     InvNoPhantomEvent => "No phantom event", "유령 이벤트 없음";
     InvNoPhantomEventMeaning => "No event went out for a change that then rolled back (publish first, then a failed commit).", "롤백된 변경에 대한 이벤트가 발행되지 않았습니다 (먼저 발행한 뒤 커밋 실패).";
+    SdStepDone => "step {0} done", "{0} 단계 완료";
+    SdCompensate => "backward recovery: {0}", "역방향 복구 시작: {0}";
+    SdCannotUndo => "{0} cannot be undone", "{0} 단계는 되돌릴 수 없음";
+    SdResumeForward => "{0} happened after all: forward recovery resumes", "{0} 단계가 실제로 일어났음: 정방향 복구 재개";
+    SdParked => "{0} keeps failing: PENDING in the compensation registry", "{0} 계속 실패: 보상 트랜잭션 레지스트리에 처리 중(PENDING)으로 기록";
+    SdRegistryRetry => "scheduler retries {0} (attempt {1})", "스케줄러가 {0} 재시도 (시도 {1})";
+    SdRegistryCleared => "{0} done: removed from the registry", "{0} 완료: 레지스트리에서 삭제";
+    SdStuck => "{0} never confirmed: the order stays PENDING", "{0}에서 확정 실패: 주문은 처리 중(PENDING)으로 남음";
+    SdLeftToSweeper => "coordinator gives up: {0}'s sweeper will settle it", "코디네이터는 포기: {0}의 스위퍼가 정리";
+    PlOrderPlaced => "order {0}, product {1}, quantity {2}", "주문 {0}, 상품 {1}, 수량 {2}";
+    PlProductChanged => "order {0}, product {1}, {2} {3}, stock now {4}", "주문 {0}, 상품 {1}, {2}개 {3}, 남은 재고 {4}";
+    PlProductOutOfStock => "order {0}, product {1}, requested {2}, available {3}", "주문 {0}, 상품 {1}, 요청 {2}개, 재고 {3}개";
+    PlOrderCancelled => "order {0}, product {1}, quantity {2}, reason: {3}", "주문 {0}, 상품 {1}, 수량 {2}, 사유: {3}";
+    PlDeliveryStarted => "order {0}", "주문 {0}";
+    CmPlaceOrder => "client places {0} x{1}", "클라이언트 주문: {0} {1}개";
+    CmCancelOrder => "client cancels {0}", "클라이언트가 {0} 취소 요청";
+    CmCompleteDelivery => "courier hands over {0}", "택배 기사가 {0} 배송 완료 처리";
+    CmCrash => "fault: {0} crashes", "장애: {0} 다운";
+    CmRestart => "{0} restarts", "{0} 재시작";
+    CmHeal => "{0}'s link healed", "{0} 연결 복구";
+    CmSetHandleTime => "{0} takes {1} ms per message", "{0}: 메시지당 {1} ms";
+    CmFastForward => "fast-forward: {0} orders under chaos", "빨리 감기: 장애 속 주문 {0}건";
+    TlAccepted => "Order replies: {0} accepted (PENDING)", "주문 서비스 응답: {0} 접수 (PENDING 처리 중)";
+    TlAlreadyPlaced => "Order replies: same idempotency key, existing {0}", "주문 서비스 응답: 같은 멱등 키, 기존 주문 {0}";
+    TlCancelled => "Order replies: {0} cancelled", "주문 서비스 응답: {0} 취소됨";
+    TlCancelAccepted => "Order replies: cancel accepted for {0} (CANCELLING until the compensations are confirmed)", "주문 서비스 응답: {0} 취소 접수 (보상 트랜잭션이 확인될 때까지 처리 중)";
+    TlSettled => "Order answers the waiting client: {0} {1}", "주문 서비스가 기다리던 클라이언트에 응답: {0} {1}";
+    TlTimedOut => "the client gave up waiting for {0} (timeout); the order goes on", "클라이언트가 {0}의 응답을 기다리다 포기 (시간 초과): 주문은 계속 처리됨";
+    TlRejected => "Order rejects: {0}", "주문 서비스 거절: {0}";
+    TlLost => "{0} link loses {1} ({2})", "{0} 링크에서 {1} 유실 ({2})";
+    TlAcked => "bus acks to {0}: {1} outbox row(s) marked sent", "버스 ack → {0}: 아웃박스 {1}행 발행 완료로 표시";
+    TlAckTimeout => "{0} ack timeout: will resend", "{0} ack 시간 초과: 다시 보냄";
+    TlHandled => "{0} handles {1} {2} → {3}", "{0}: {1} {2} 처리 → {3}";
+    TlOffsetCommitted => "{0} commits offset {1}", "{0} 오프셋 {1} 커밋";
+    TlConsumerResumed => "{0} resumes from committed offset {1} ({2} to re-read)", "{0} 재시작: 커밋된 오프셋 {1}부터 ({2}개 다시 읽음)";
+    TlOffsetReset => "{0} LOST records {1}..{2} to log retention", "{0}: 로그 보존 한도로 레코드 {1}..{2} 유실";
+    TlOutboxFull => "{0} outbox full: takes no new work", "{0} 아웃박스 가득 참: 새 작업을 받지 않음";
+    TlRefused => "refused: {0}", "거절됨: {0}";
+    TlViolation => "VIOLATION: {0}", "위반: {0}";
+    TlRpcHandled => "{0} handles {1} for {2} → {3}", "{0}: {1} ({2}) 처리 → {3}";
+    TlClientWaits => "the client waits for {0} to settle (a synchronous answer; it gives up at t={1})", "클라이언트가 {0}의 처리 결과를 기다림 (동기식 응답, t={1}에 포기)";
+    TlAppliedByHand => "operator applies {1} for {2} at {0} by hand → {3}", "운영자가 {0}에서 {1} ({2}) 직접 적용 → {3}";
+    TlSagaDecided => "Coordinator, saga {0}: {1}", "코디네이터, 사가 {0}: {1}";
+    TlTraceOverflow => "{0} older entries discarded", "기록 {0}개가 넘쳐 버려짐";
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
@@ -620,6 +664,32 @@ pub fn chaos_outcome(lang: Lang, o: &saga_sim::ChaosOutcome, elapsed_ms: f64) ->
             format!("이벤트 {events}건, 가상 시간 {virt}, 실제 {wall} (초당 {rate}건)"),
         ],
     }
+}
+
+/// `template` with `{0}`, `{1}`… replaced by `args`: the translation table's sentences with
+/// blanks, so a sentence's Korean travels in `static/ko.txt`, not in the WebAssembly.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('}').and_then(|j| after[..j].parse::<usize>().ok().map(|n| (j, n))) {
+            Some((j, n)) => {
+                if let Some(a) = args.get(n) {
+                    let _ = write!(out, "{a}");
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An order status badge's text.
@@ -940,13 +1010,7 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
     let ko = lang == Lang::Ko;
     match *d {
         D::Started => (if ko { "사가 시작" } else { "saga started" }).into(),
-        D::StepDone { step } => {
-            if ko {
-                format!("{0} 단계 완료", step.name())
-            } else {
-                format!("step {0} done", step.name())
-            }
-        }
+        D::StepDone { step } => fill(t(lang, Key::SdStepDone), &[&step.name()]),
         D::Retry { rpc, attempt, max, at_ms } => {
             let limit = if max == 0 {
                 if ko { "제한 없음".to_string() } else { "no limit".to_string() }
@@ -969,54 +1033,18 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
                 }
             }
         }
-        D::Compensate { recovery: r } => {
-            if ko {
-                format!("역방향 복구 시작: {0}", recovery(lang, r))
-            } else {
-                format!("backward recovery: {0}", recovery(lang, r))
-            }
-        }
-        D::CannotUndo { step } => {
-            if ko {
-                format!("{0} 단계는 되돌릴 수 없음", step.name())
-            } else {
-                format!("{0} cannot be undone", step.name())
-            }
-        }
+        D::Compensate { recovery: r } => fill(t(lang, Key::SdCompensate), &[&recovery(lang, r)]),
+        D::CannotUndo { step } => fill(t(lang, Key::SdCannotUndo), &[&step.name()]),
         D::CancelledBeforeStart => (if ko {
             "주문보다 취소가 먼저 도착: 사가를 시작하지 않음"
         } else {
             "the cancel arrived before the order: no saga"
         })
         .into(),
-        D::ResumeForward { step } => {
-            if ko {
-                format!("{0} 단계가 실제로 일어났음: 정방향 복구 재개", step.name())
-            } else {
-                format!("{0} happened after all: forward recovery resumes", step.name())
-            }
-        }
-        D::Parked { rpc } => {
-            if ko {
-                format!("{0} 계속 실패: 보상 트랜잭션 레지스트리에 처리 중(PENDING)으로 기록", rpc)
-            } else {
-                format!("{0} keeps failing: PENDING in the compensation registry", rpc)
-            }
-        }
-        D::RegistryRetry { rpc, attempt } => {
-            if ko {
-                format!("스케줄러가 {0} 재시도 (시도 {1})", rpc, attempt)
-            } else {
-                format!("scheduler retries {0} (attempt {1})", rpc, attempt)
-            }
-        }
-        D::RegistryCleared { rpc } => {
-            if ko {
-                format!("{0} 완료: 레지스트리에서 삭제", rpc)
-            } else {
-                format!("{0} done: removed from the registry", rpc)
-            }
-        }
+        D::ResumeForward { step } => fill(t(lang, Key::SdResumeForward), &[&step.name()]),
+        D::Parked { rpc } => fill(t(lang, Key::SdParked), &[&rpc]),
+        D::RegistryRetry { rpc, attempt } => fill(t(lang, Key::SdRegistryRetry), &[&rpc, &attempt]),
+        D::RegistryCleared { rpc } => fill(t(lang, Key::SdRegistryCleared), &[&rpc]),
         D::Finished { confirmed: true } => {
             (if ko { "사가 종료: CONFIRMED" } else { "saga finished: CONFIRMED" }).into()
         }
@@ -1035,13 +1063,7 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
             (true, true) => "결정 기록: 커밋 / 확정".into(),
             (true, false) => "결정 기록: 롤백(Abort) / 취소".into(),
         },
-        D::Stuck { at } => {
-            if ko {
-                format!("{0}에서 확정 실패: 주문은 처리 중(PENDING)으로 남음", service_long(lang, at))
-            } else {
-                format!("{0} never confirmed: the order stays PENDING", service_long(lang, at))
-            }
-        }
+        D::Stuck { at } => fill(t(lang, Key::SdStuck), &[&service_long(lang, at)]),
         D::AutoConfirm => (if ko {
             "처리 중(PENDING) 시간 초과: 제한 없이 다시 확정"
         } else {
@@ -1060,13 +1082,7 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
             (true, true) => "운영자가 직접 결정: 확정".into(),
             (true, false) => "운영자가 직접 결정: 취소".into(),
         },
-        D::LeftToSweeper { at } => {
-            if ko {
-                format!("코디네이터는 포기: {0}의 스위퍼가 정리", service_long(lang, at))
-            } else {
-                format!("coordinator gives up: {0}'s sweeper will settle it", service_long(lang, at))
-            }
-        }
+        D::LeftToSweeper { at } => fill(t(lang, Key::SdLeftToSweeper), &[&service_long(lang, at)]),
     }
 }
 
@@ -1077,11 +1093,7 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
     let ko = lang == Lang::Ko;
     match *e {
         Ev::OrderPlaced { order, product, quantity } => {
-            if ko {
-                format!("주문 {0}, 상품 {1}, 수량 {2}", order, product, quantity)
-            } else {
-                format!("order {0}, product {1}, quantity {2}", order, product, quantity)
-            }
+            fill(t(lang, Key::PlOrderPlaced), &[&order, &product, &quantity])
         }
         Ev::ProductChanged { order, product, quantity, change, stock_after } => {
             let what = match (change, ko) {
@@ -1095,32 +1107,16 @@ pub fn payload(lang: Lang, e: &saga_sim::Event) -> String {
                 (StockChange::Untouched, true) => "복구할 재고 없음",
             };
             let order = order.map_or_else(|| t(lang, Key::NoneValue).to_string(), |o| o.to_string());
-            if ko {
-                format!("주문 {0}, 상품 {1}, {2}개 {3}, 남은 재고 {4}", order, product, quantity, what, stock_after)
-            } else {
-                format!("order {0}, product {1}, {2} {3}, stock now {4}", order, product, quantity, what, stock_after)
-            }
+            fill(t(lang, Key::PlProductChanged), &[&order, &product, &quantity, &what, &stock_after])
         }
         Ev::ProductOutOfStock { order, product, requested, available } => {
-            if ko {
-                format!("주문 {0}, 상품 {1}, 요청 {2}개, 재고 {3}개", order, product, requested, available)
-            } else {
-                format!("order {0}, product {1}, requested {2}, available {3}", order, product, requested, available)
-            }
+            fill(t(lang, Key::PlProductOutOfStock), &[&order, &product, &requested, &available])
         }
         Ev::OrderCancelled { order, product, quantity, reason: r } => {
-            if ko {
-                format!("주문 {0}, 상품 {1}, 수량 {2}, 사유: {3}", order, product, quantity, reason(lang, r))
-            } else {
-                format!("order {0}, product {1}, quantity {2}, reason: {3}", order, product, quantity, reason(lang, r))
-            }
+            fill(t(lang, Key::PlOrderCancelled), &[&order, &product, &quantity, &reason(lang, r)])
         }
         Ev::DeliveryStarted { order } | Ev::DeliveryCancelled { order } | Ev::AllDone { order } => {
-            if ko {
-                format!("주문 {0}", order)
-            } else {
-                format!("order {0}", order)
-            }
+            fill(t(lang, Key::PlDeliveryStarted), &[&order])
         }
     }
 }
@@ -1131,27 +1127,9 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
     let ko = lang == Lang::Ko;
     let svc = |s: ServiceId| service_long(lang, s);
     match *c {
-        C::PlaceOrder { product, quantity, .. } => {
-            if ko {
-                format!("클라이언트 주문: {0} {1}개", product, quantity)
-            } else {
-                format!("client places {0} x{1}", product, quantity)
-            }
-        }
-        C::CancelOrder { order } => {
-            if ko {
-                format!("클라이언트가 {0} 취소 요청", order)
-            } else {
-                format!("client cancels {0}", order)
-            }
-        }
-        C::CompleteDelivery { order } => {
-            if ko {
-                format!("택배 기사가 {0} 배송 완료 처리", order)
-            } else {
-                format!("courier hands over {0}", order)
-            }
-        }
+        C::PlaceOrder { product, quantity, .. } => fill(t(lang, Key::CmPlaceOrder), &[&product, &quantity]),
+        C::CancelOrder { order } => fill(t(lang, Key::CmCancelOrder), &[&order]),
+        C::CompleteDelivery { order } => fill(t(lang, Key::CmCompleteDelivery), &[&order]),
         C::SetStock { product, stock } => {
             if ko {
                 format!("운영자가 {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
@@ -1166,20 +1144,8 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
             (saga_sim::PlacementMode::Cp, true) => "주문 접수 모드 CP".into(),
         },
         C::Fault(f) => match f {
-            F::Crash { service: s } => {
-                if ko {
-                    format!("장애: {0} 다운", svc(s))
-                } else {
-                    format!("fault: {0} crashes", svc(s))
-                }
-            }
-            F::Restart { service: s } => {
-                if ko {
-                    format!("{0} 재시작", svc(s))
-                } else {
-                    format!("{0} restarts", svc(s))
-                }
-            }
+            F::Crash { service: s } => fill(t(lang, Key::CmCrash), &[&svc(s)]),
+            F::Restart { service: s } => fill(t(lang, Key::CmRestart), &[&svc(s)]),
             F::Partition { service: s } => {
                 if ko {
                     format!("장애: {0} 버스 사이 연결 끊김", with_josa(svc(s), Josa::Gwa))
@@ -1187,13 +1153,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                     format!("fault: {0} cut off from the bus", svc(s))
                 }
             }
-            F::Heal { service: s } => {
-                if ko {
-                    format!("{0} 연결 복구", svc(s))
-                } else {
-                    format!("{0}'s link healed", svc(s))
-                }
-            }
+            F::Heal { service: s } => fill(t(lang, Key::CmHeal), &[&svc(s)]),
             F::SetLinkFaults { service: s, faults: l } => {
                 let scope = s.map_or_else(|| t(lang, Key::AllLinks).to_string(), |s| svc(s).to_string());
                 let pct = |p: f64| format!("{}%", crate::format::fixed(p * 100.0, 0));
@@ -1217,13 +1177,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                     )
                 }
             }
-            F::SetHandleTime { service: s, handle_ms } => {
-                if ko {
-                    format!("{0}: 메시지당 {1} ms", svc(s), handle_ms)
-                } else {
-                    format!("{0} takes {1} ms per message", svc(s), handle_ms)
-                }
-            }
+            F::SetHandleTime { service: s, handle_ms } => fill(t(lang, Key::CmSetHandleTime), &[&svc(s), &handle_ms]),
             F::HealAll => t(lang, Key::HealAll).to_string(),
             F::FailHandling { service: s, on } => match (ko, on) {
                 (false, true) => format!("fault: {}'s handler fails on every message", svc(s)),
@@ -1287,13 +1241,7 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
                 format!("operator fixes poison message {message} at {}", svc(s))
             }
         }
-        C::FastForward { orders } => {
-            if ko {
-                format!("빨리 감기: 장애 속 주문 {orders}건")
-            } else {
-                format!("fast-forward: {orders} orders under chaos")
-            }
-        }
+        C::FastForward { orders } => fill(t(lang, Key::CmFastForward), &[&orders]),
         C::SetFlakyClient { on } => match (ko, on) {
             (false, true) => "the client's network turns flaky: answers get lost".into(),
             (false, false) => "the client's network is steady again".into(),
@@ -1464,58 +1412,15 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
     match *e {
         E::Command { command: c } => command(lang, &c),
         E::Reply { reply } => match reply {
-            saga_sim::Reply::Accepted { order } => {
-                if ko {
-                    format!("주문 서비스 응답: {0} 접수 (PENDING 처리 중)", order)
-                } else {
-                    format!("Order replies: {0} accepted (PENDING)", order)
-                }
-            }
-            saga_sim::Reply::AlreadyPlaced { order } => {
-                if ko {
-                    format!("주문 서비스 응답: 같은 멱등 키, 기존 주문 {0}", order)
-                } else {
-                    format!("Order replies: same idempotency key, existing {0}", order)
-                }
-            }
-            saga_sim::Reply::Cancelled { order } => {
-                if ko {
-                    format!("주문 서비스 응답: {0} 취소됨", order)
-                } else {
-                    format!("Order replies: {0} cancelled", order)
-                }
-            }
-            saga_sim::Reply::CancelAccepted { order } => {
-                if ko {
-                    format!("주문 서비스 응답: {0} 취소 접수 (보상 트랜잭션이 확인될 때까지 처리 중)", order)
-                } else {
-                    format!(
-                        "Order replies: cancel accepted for {0} (CANCELLING until the compensations are confirmed)",
-                        order
-                    )
-                }
-            }
+            saga_sim::Reply::Accepted { order } => fill(t(lang, Key::TlAccepted), &[&order]),
+            saga_sim::Reply::AlreadyPlaced { order } => fill(t(lang, Key::TlAlreadyPlaced), &[&order]),
+            saga_sim::Reply::Cancelled { order } => fill(t(lang, Key::TlCancelled), &[&order]),
+            saga_sim::Reply::CancelAccepted { order } => fill(t(lang, Key::TlCancelAccepted), &[&order]),
             saga_sim::Reply::Settled { order, status: st } => {
-                if ko {
-                    format!("주문 서비스가 기다리던 클라이언트에 응답: {0} {1}", order, self::status(lang, st))
-                } else {
-                    format!("Order answers the waiting client: {0} {1}", order, self::status(lang, st))
-                }
+                fill(t(lang, Key::TlSettled), &[&order, &self::status(lang, st)])
             }
-            saga_sim::Reply::TimedOut { order } => {
-                if ko {
-                    format!("클라이언트가 {0}의 응답을 기다리다 포기 (시간 초과): 주문은 계속 처리됨", order)
-                } else {
-                    format!("the client gave up waiting for {0} (timeout); the order goes on", order)
-                }
-            }
-            saga_sim::Reply::Rejected { reason } => {
-                if ko {
-                    format!("주문 서비스 거절: {0}", rejection(lang, reason))
-                } else {
-                    format!("Order rejects: {0}", rejection(lang, reason))
-                }
-            }
+            saga_sim::Reply::TimedOut { order } => fill(t(lang, Key::TlTimedOut), &[&order]),
+            saga_sim::Reply::Rejected { reason } => fill(t(lang, Key::TlRejected), &[&rejection(lang, reason)]),
         },
         E::Emitted { message: m } => {
             // The events that undo a step are named as the seeds name them; ProductOutOfStock
@@ -1569,11 +1474,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 (LossCause::HandlerError, false) => "handler failed",
                 (LossCause::HandlerError, true) => "핸들러 실패",
             };
-            if ko {
-                format!("{0} 링크에서 {1} 유실 ({2})", svc(s), what, cause)
-            } else {
-                format!("{0} link loses {1} ({2})", svc(s), what, cause)
-            }
+            fill(t(lang, Key::TlLost), &[&svc(s), &what, &cause])
         }
         E::Appended { offset, message, event_type, copy } => match (ko, copy) {
             (false, false) => format!("bus appends {event_type} {message} at offset {}", offset.0),
@@ -1585,55 +1486,17 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 format!("버스가 {event_type} {} 오프셋 {}에 추가 (중복본)", with_josa(message, Josa::Eul), offset.0)
             }
         },
-        E::Acked { service: s, rows, .. } => {
-            if ko {
-                format!("버스 ack → {0}: 아웃박스 {1}행 발행 완료로 표시", svc(s), rows)
-            } else {
-                format!("bus acks to {0}: {1} outbox row(s) marked sent", svc(s), rows)
-            }
-        }
-        E::AckTimeout { service: s, .. } => {
-            if ko {
-                format!("{0} ack 시간 초과: 다시 보냄", svc(s))
-            } else {
-                format!("{0} ack timeout: will resend", svc(s))
-            }
-        }
+        E::Acked { service: s, rows, .. } => fill(t(lang, Key::TlAcked), &[&svc(s), &rows]),
+        E::AckTimeout { service: s, .. } => fill(t(lang, Key::TlAckTimeout), &[&svc(s)]),
         E::Handled { service: s, event_type, message, outcome: o, .. } => {
-            if ko {
-                format!("{0}: {1} {2} 처리 → {3}", svc(s), event_type, message, outcome(lang, &o))
-            } else {
-                format!("{0} handles {1} {2} → {3}", svc(s), event_type, message, outcome(lang, &o))
-            }
+            fill(t(lang, Key::TlHandled), &[&svc(s), &event_type, &message, &outcome(lang, &o)])
         }
-        E::OffsetCommitted { service: s, offset } => {
-            if ko {
-                format!("{0} 오프셋 {1} 커밋", svc(s), offset.0)
-            } else {
-                format!("{0} commits offset {1}", svc(s), offset.0)
-            }
-        }
+        E::OffsetCommitted { service: s, offset } => fill(t(lang, Key::TlOffsetCommitted), &[&svc(s), &offset.0]),
         E::ConsumerResumed { service: s, from, rereads } => {
-            if ko {
-                format!("{0} 재시작: 커밋된 오프셋 {1}부터 ({2}개 다시 읽음)", svc(s), from.0, rereads)
-            } else {
-                format!("{0} resumes from committed offset {1} ({2} to re-read)", svc(s), from.0, rereads)
-            }
+            fill(t(lang, Key::TlConsumerResumed), &[&svc(s), &from.0, &rereads])
         }
-        E::OffsetReset { service: s, from, to } => {
-            if ko {
-                format!("{0}: 로그 보존 한도로 레코드 {1}..{2} 유실", svc(s), from.0, to.0)
-            } else {
-                format!("{0} LOST records {1}..{2} to log retention", svc(s), from.0, to.0)
-            }
-        }
-        E::OutboxFull { service: s } => {
-            if ko {
-                format!("{0} 아웃박스 가득 참: 새 작업을 받지 않음", svc(s))
-            } else {
-                format!("{0} outbox full: takes no new work", svc(s))
-            }
-        }
+        E::OffsetReset { service: s, from, to } => fill(t(lang, Key::TlOffsetReset), &[&svc(s), &from.0, &to.0]),
+        E::OutboxFull { service: s } => fill(t(lang, Key::TlOutboxFull), &[&svc(s)]),
         E::StockSet { product, stock } => {
             if ko {
                 format!("상품 서비스: {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
@@ -1647,13 +1510,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             (true, true) => format!("배송 서비스: {order} 배송 완료"),
             (true, false) => format!("배송 서비스: {order} 완료 불가 (시작된 배송 없음)"),
         },
-        E::Refused { reason } => {
-            if ko {
-                format!("거절됨: {0}", refusal(lang, reason))
-            } else {
-                format!("refused: {0}", refusal(lang, reason))
-            }
-        }
+        E::Refused { reason } => fill(t(lang, Key::TlRefused), &[&refusal(lang, reason)]),
         E::ConsistencyChanged { consistent } => match (ko, consistent) {
             (false, true) => "checker: consistent".into(),
             (false, false) => "checker: inconsistent (saga in progress)".into(),
@@ -1662,7 +1519,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         },
         E::Violation { violation } => {
             let (name, _) = invariant(lang, violation.invariant);
-            if ko { format!("위반: {name}") } else { format!("VIOLATION: {name}") }
+            fill(t(lang, Key::TlViolation), &[&name])
         }
         E::RpcSent { to, packet, arrives_at_ms } => {
             let from = svc(packet.rpc.requester());
@@ -1684,11 +1541,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             }
         }
         E::RpcHandled { service: s, packet, result } => {
-            if ko {
-                format!("{0}: {1} ({2}) 처리 → {3}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
-            } else {
-                format!("{0} handles {1} for {2} → {3}", svc(s), packet.rpc, packet.order, rpc_result(lang, result))
-            }
+            fill(t(lang, Key::TlRpcHandled), &[&svc(s), &packet.rpc, &packet.order, &rpc_result(lang, result)])
         }
         E::RpcAnswered { packet, result } => {
             let to = svc(packet.rpc.requester());
@@ -1767,11 +1620,7 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         }
         E::ClientWaits { order, timeout_at_ms } => {
             let at = crate::format::duration(timeout_at_ms);
-            if ko {
-                format!("클라이언트가 {0}의 처리 결과를 기다림 (동기식 응답, t={at}에 포기)", order)
-            } else {
-                format!("the client waits for {0} to settle (a synchronous answer; it gives up at t={at})", order)
-            }
+            fill(t(lang, Key::TlClientWaits), &[&order, &at])
         }
         E::ReplyLost { key, resubmit_at_ms } => {
             let at = crate::format::duration(resubmit_at_ms);
@@ -1802,32 +1651,12 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             }
         }
         E::AppliedByHand { service: s, order, rpc, result } => {
-            if ko {
-                format!("운영자가 {0}에서 {1} ({2}) 직접 적용 → {3}", svc(s), rpc, order, rpc_result(lang, result))
-            } else {
-                format!(
-                    "operator applies {1} for {2} at {0} by hand → {3}",
-                    svc(s),
-                    rpc,
-                    order,
-                    rpc_result(lang, result)
-                )
-            }
+            fill(t(lang, Key::TlAppliedByHand), &[&svc(s), &rpc, &order, &rpc_result(lang, result)])
         }
         E::SagaDecided { order, decision } => {
-            if ko {
-                format!("코디네이터, 사가 {0}: {1}", order, saga_decision(lang, &decision))
-            } else {
-                format!("Coordinator, saga {0}: {1}", order, saga_decision(lang, &decision))
-            }
+            fill(t(lang, Key::TlSagaDecided), &[&order, &saga_decision(lang, &decision)])
         }
-        E::TraceOverflow { discarded } => {
-            if ko {
-                format!("기록 {0}개가 넘쳐 버려짐", discarded)
-            } else {
-                format!("{0} older entries discarded", discarded)
-            }
-        }
+        E::TraceOverflow { discarded } => fill(t(lang, Key::TlTraceOverflow), &[&discarded]),
     }
 }
 
@@ -1835,6 +1664,26 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_translation_has_the_blanks_of_its_english() {
+        // A sentence with blanks (`fill`) must take the same arguments in both languages.
+        let blanks = |s: &str| {
+            let mut v: Vec<usize> = s.split('{').skip(1).filter_map(|p| p.split_once('}')?.0.parse().ok()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for (i, (en, ko)) in EN.iter().zip(KO).enumerate() {
+            assert_eq!(blanks(en), blanks(ko), "{:?}: {en} / {ko}", Key::ALL[i]);
+        }
+    }
+
+    #[test]
+    fn fill_puts_each_argument_in_its_blank() {
+        assert_eq!(fill("{1} then {0}.", &[&"a", &7]), "7 then a.");
+        assert_eq!(fill("{9} {x} {", &[&1]), " {x} {", "a blank with no argument is empty; others stay");
+    }
 
     /// `static/ko.txt` is the Korean table, as the page fetches it. Regenerate it after changing
     /// a Korean text with `BLESS=1 cargo test -p saga-lab korean_file`.
