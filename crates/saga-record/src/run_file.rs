@@ -3,7 +3,7 @@
 //!
 //! ```json
 //! {
-//!   "format": 2,
+//!   "format": 3,
 //!   "seed": 7,
 //!   "config": { "protocol": "Tcc", "latency_ms": {"min_ms": 40, "max_ms": 120}, ... },
 //!   "inputs": [
