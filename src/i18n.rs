@@ -465,7 +465,7 @@ keys! {
     MetricViolations => "Violations", "위반";
     MetricUserWait => "User waited for an answer: mean / longest (timeouts)", "사용자가 응답을 기다린 시간: 평균 / 최장 (시간 초과)";
     WhyNoAnswer => "no answer yet", "아직 응답 없음";
-    ReplyTiming => "The client hears back (on reset)", "클라이언트가 응답받는 때 (초기화 시 적용)";
+    ReplyTiming => "The client hears back (on reset)", "클라이언트가 응답을 받는 시점 (초기화 시 적용)";
     ReplyTimingSeed => "as the seeds say: choreography at once, the others when all is done (seed 002 §44)", "시드대로: 코레오그래피는 즉시, 나머지는 처리가 모두 끝난 뒤 (시드 002 §44)";
     ReplyTimingAtOnce => "at once, with PENDING (asynchronous; the client polls)", "즉시, PENDING으로 (비동기, 클라이언트가 폴링)";
     ReplyTimingWhenSettled => "when the order is settled (synchronous, with a timeout)", "주문 처리가 끝난 뒤 (동기식, 시간 초과 있음)";

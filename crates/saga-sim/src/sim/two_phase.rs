@@ -97,11 +97,12 @@ impl Sim {
         queue.iter().filter_map(|&id| self.rpc_wires[id as usize].map(|w| w.packet.order)).collect()
     }
 
-    /// Other PENDING orders for `product` while a transaction holds its row lock.
+    /// Other PENDING orders (CANCELLING ones included) for `product` while a transaction holds
+    /// its row lock.
     pub fn blocked_behind(&self, product: usize) -> u32 {
         let Some(lock) = self.product.locks.get(product).copied().flatten() else { return 0 };
         let pending = |o: &&crate::services::order::OrderRow| {
-            usize::from(o.product.0) == product && o.status == OrderStatus::Pending && o.id != lock.holder
+            usize::from(o.product.0) == product && !o.status.is_final() && o.id != lock.holder
         };
         self.order.orders.iter().filter(pending).count() as u32
     }
