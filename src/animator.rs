@@ -31,8 +31,17 @@ enum TokenKey {
     Crowd { lane: usize },
 }
 
-/// A lane: a node's pipe (by node index) or a rail track (4 = commands, 5 = answers).
-const LANES: usize = 6;
+/// A lane: a node's pipe (by `ServiceId::index`), or one of the rail's two tracks after them.
+const LANES: usize = RAIL_ANSWERS + 1;
+/// The rail track commands travel on.
+const RAIL_COMMANDS: usize = ServiceId::COUNT;
+/// The rail track answers travel back on.
+const RAIL_ANSWERS: usize = ServiceId::COUNT + 1;
+
+/// Whether `lane` is a node's pipe (tokens stack along y) rather than a rail track (along x).
+const fn is_pipe(lane: usize) -> bool {
+    lane < RAIL_COMMANDS
+}
 
 struct Token {
     el: Element,
@@ -136,7 +145,7 @@ impl Animator {
             for (k, &i) in mine.iter().enumerate() {
                 let Some(at) = placed.at[k] else { continue };
                 let p = &pills[i];
-                let (x, y) = if lane < 4 { (p.across, at) } else { (at, p.across) };
+                let (x, y) = if is_pipe(lane) { (p.across, at) } else { (at, p.across) };
                 match p.kind {
                     PillKind::Message { message, extra } => self.place_message(p.key, message, x, y, causal, extra)?,
                     PillKind::Command { packet } => self.place_command(p.key, packet, x, y)?,
@@ -144,7 +153,7 @@ impl Animator {
             }
             if let Some((at, n)) = placed.crowd {
                 summed += n;
-                let (x, y) = if lane < 4 { (across, at) } else { (at, across) };
+                let (x, y) = if is_pipe(lane) { (across, at) } else { (at, across) };
                 self.place_crowd(lane, n, x, y)?;
             }
         }
@@ -209,7 +218,7 @@ impl Animator {
                 let label = command_label(self.lang, packet);
                 pills.push(Pill {
                     key: TokenKey::Command { request: packet.request.0, answer },
-                    lane: if answer { 5 } else { 4 },
+                    lane: if answer { RAIL_ANSWERS } else { RAIL_COMMANDS },
                     want: Want { at: x0 + (x1 - x0) * p, size: layout::pill_width(&label), urgency: p },
                     across: if answer { back_y } else { out_y },
                     kind: PillKind::Command { packet },
@@ -242,14 +251,14 @@ impl Animator {
 
     /// A lane's start and end along it, its crowd pill's size, and its other coordinate.
     fn lane_extent(&self, g: &Geometry, lane: usize) -> (f64, f64, f64, f64) {
-        if lane < 4 {
+        if is_pipe(lane) {
             let pipe = ServiceId::NODES.get(lane).and_then(|&s| g.pipe(s));
             let Some(pipe) = pipe else { return (0.0, 0.0, PILL_H, 0.0) };
             let (lo, hi) = pipe.span();
             (lo - PILL_H / 2.0, hi + PILL_H / 2.0, PILL_H, pipe.cx)
         } else {
             let (lo, hi) = g.rail_span();
-            let y = g.rail.map_or(0.0, |r| r[lane - 4]);
+            let y = g.rail.map_or(0.0, |r| r[lane - RAIL_COMMANDS]);
             (lo, hi, layout::pill_width("+000"), y)
         }
     }

@@ -125,7 +125,7 @@ pub struct Geometry {
     /// The client's box.
     pub client: NodeBox,
     /// Each node's box, by `ServiceId::index()`; `None` for a node not in play.
-    nodes: [Option<NodeBox>; 4],
+    nodes: [Option<NodeBox>; ServiceId::COUNT],
     /// The bus band.
     pub bus: NodeBox,
     /// The dead-letter queue's box, at the right end of the bus band.
@@ -158,7 +158,7 @@ impl Geometry {
         let client = NodeBox::at(MARGIN, top, CLIENT_W, NODE_H);
         let first = client.right() + 14.0;
         let width = first + n * NODE_W + (n - 1.0) * gap + MARGIN;
-        let mut boxes = [None; 4];
+        let mut boxes = [None; ServiceId::COUNT];
         for (i, s) in order.iter().enumerate() {
             boxes[s.index()] = Some(NodeBox::at(first + i as f64 * (NODE_W + gap), top, NODE_W, NODE_H));
         }
@@ -190,7 +190,7 @@ impl Geometry {
         let bottom = bus.bottom() + PIPE_LEN;
         // Above the bus: Order and the coordinator (or Product, in the choreography); below:
         // the rest.
-        let mut boxes = [None; 4];
+        let mut boxes = [None; ServiceId::COUNT];
         boxes[ServiceId::Order.index()] = Some(NodeBox::at(col(0), top, NODE_W, NODE_H));
         let (beside_order, below) = if coordinator {
             (ServiceId::Coordinator, [ServiceId::Product, ServiceId::Delivery])
@@ -314,7 +314,7 @@ pub fn pill_width(label: &str) -> f64 {
 mod tests {
     use super::*;
 
-    const WITH: [ServiceId; 4] = ServiceId::NODES;
+    const WITH: [ServiceId; ServiceId::COUNT] = ServiceId::NODES;
     const WITHOUT: [ServiceId; 3] = ServiceId::ALL;
 
     fn overlaps(a: &NodeBox, b: &NodeBox) -> bool {

@@ -56,11 +56,14 @@ pub enum ServiceId {
 impl ServiceId {
     /// The three services that own the shop's data (the saga's participants).
     pub const ALL: [ServiceId; 3] = [ServiceId::Order, ServiceId::Product, ServiceId::Delivery];
+    /// How many nodes there are: the length of arrays indexed by `index()`.
+    pub const COUNT: usize = 4;
     /// Every node, for arrays indexed by `index()`.
-    pub const NODES: [ServiceId; 4] =
+    pub const NODES: [ServiceId; ServiceId::COUNT] =
         [ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator];
 
-    /// The index of this service in arrays of length 3.
+    /// The index of this service in arrays of length [`ServiceId::COUNT`] (the three data
+    /// services come first, so arrays of length 3 hold just them).
     pub const fn index(self) -> usize {
         match self {
             ServiceId::Order => 0,

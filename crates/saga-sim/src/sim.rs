@@ -384,7 +384,7 @@ pub struct Sim {
     pub(crate) inputs: InputLog,
     pub(crate) log: BusLog,
     recent_ids: ProcessedTable,
-    pub(crate) nodes: [Node; 4],
+    pub(crate) nodes: [Node; ServiceId::COUNT],
     pub(crate) order: OrderService,
     pub(crate) product: ProductService,
     pub(crate) delivery: DeliveryService,
