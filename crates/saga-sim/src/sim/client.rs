@@ -26,16 +26,23 @@
 use super::*;
 
 impl Sim {
+    /// The client hears `reply` now, the moment it asked.
     pub(super) fn reply(&mut self, reply: Reply) {
+        self.reply_after(reply, 0);
+    }
+
+    /// The client hears `reply` after waiting `waited_ms` for it.
+    fn reply_after(&mut self, reply: Reply, waited_ms: u64) {
         if self.replies.len() == REPLIES_KEPT {
             self.replies.pop_front();
         }
         self.replies.push_back(TimedReply { at_ms: self.now_ms, reply });
         self.note_reply(reply);
         self.record(TraceEvent::Reply { reply });
-        if !matches!(reply, Reply::Settled { .. } | Reply::TimedOut { .. }) {
-            self.client_waited(0);
-        }
+        let s = &mut self.stats;
+        s.client_answers += 1;
+        s.client_wait_ms_total = s.client_wait_ms_total.saturating_add(waited_ms);
+        s.client_wait_ms_longest = s.client_wait_ms_longest.max(waited_ms);
     }
 
     /// Order took a request whose answer, under a synchronous protocol, is the order's outcome:
@@ -67,8 +74,7 @@ impl Sim {
         };
         while let Some(i) = self.client_waits.iter().position(|w| w.order == order) {
             let Some(wait) = self.client_waits.remove(i) else { break };
-            self.reply(Reply::Settled { order, status });
-            self.client_waited(self.now_ms.saturating_sub(wait.since_ms));
+            self.reply_after(Reply::Settled { order, status }, self.now_ms.saturating_sub(wait.since_ms));
         }
     }
 
@@ -83,16 +89,7 @@ impl Sim {
 
     fn give_up(&mut self, wait: ClientWait) {
         self.stats.client_timeouts += 1;
-        self.reply(Reply::TimedOut { order: wait.order });
-        self.client_waited(self.now_ms.saturating_sub(wait.since_ms));
-    }
-
-    /// Counts one answer the client had after waiting `ms`.
-    fn client_waited(&mut self, ms: u64) {
-        let s = &mut self.stats;
-        s.client_answers += 1;
-        s.client_wait_ms_total = s.client_wait_ms_total.saturating_add(ms);
-        s.client_wait_ms_longest = s.client_wait_ms_longest.max(ms);
+        self.reply_after(Reply::TimedOut { order: wait.order }, self.now_ms.saturating_sub(wait.since_ms));
     }
 
     /// Order's own side of an answer (what changed, what to count), whether or not the answer

@@ -311,9 +311,9 @@ impl Coordinator {
                         (_, ServiceId::Order) => CancelReason::UserRequest,
                         _ => CancelReason::SagaFailed,
                     };
-                    decide(row, (protocol, self.cancel_at_once), false, reason, now_ms, out);
+                    decide(row, protocol, self.cancel_at_once, false, reason, now_ms, out);
                 } else if row.parts.iter().all(|p| p.state == PartState::Yes) {
-                    decide(row, (protocol, self.cancel_at_once), true, CancelReason::SagaFailed, now_ms, out);
+                    decide(row, protocol, self.cancel_at_once, true, CancelReason::SagaFailed, now_ms, out);
                 }
             }
             TxPhase::Deciding { .. } | TxPhase::Stuck { .. } => {
@@ -367,7 +367,7 @@ impl Coordinator {
                 // No vote is a no vote: the coordinator cannot wait for ever in phase one.
                 part.state = PartState::No;
                 out.push(CoordEffect::Decision(row.order, SagaDecision::Voted { at, yes: false }));
-                decide(row, (protocol, self.cancel_at_once), false, CancelReason::SagaFailed, now_ms, out);
+                decide(row, protocol, self.cancel_at_once, false, CancelReason::SagaFailed, now_ms, out);
             }
             TxPhase::Deciding { .. } if tp.strategy == StuckStrategy::ParticipantSweep => {
                 part.state = PartState::GaveUp;
@@ -531,7 +531,8 @@ fn send(row: &mut TxRow, i: usize, rpc: Rpc, out: &mut Vec<CoordEffect>) {
 /// fails elsewhere stays PENDING (seed 002 §26); everything else goes out at once.
 fn decide(
     row: &mut TxRow,
-    (protocol, at_once): (Protocol, bool),
+    protocol: Protocol,
+    at_once: bool,
     commit: bool,
     reason: CancelReason,
     now_ms: u64,
