@@ -579,11 +579,17 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
         }
         UiMsg::SetFilters(f) => dispatcher.dispatch(Action::SetFilters(f)),
         UiMsg::SetNext(next) => dispatcher.dispatch(Action::SetNext(next)),
-        UiMsg::SetProtocol(protocol, strategy) => {
+        UiMsg::SetProtocol(..) | UiMsg::SetParticipants(_) => {
             let seed = driver.borrow().sim.seed();
             let mut next = (*state.next).clone();
-            next.protocol = protocol;
-            next.two_phase.strategy = strategy;
+            match msg {
+                UiMsg::SetProtocol(protocol, strategy) => {
+                    next.protocol = protocol;
+                    next.two_phase.strategy = strategy;
+                }
+                UiMsg::SetParticipants(n) => next.two_phase.participants = n,
+                _ => {}
+            }
             driver.borrow_mut().reset(next.clone(), seed);
             dispatcher.dispatch(Action::SetNext(Rc::new(next)));
             dispatcher.dispatch(Action::NewRun { seed });
@@ -863,7 +869,11 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<UiMsg> {
     }
     // Digits by their physical key, so Shift+1 reads as 1 on any keyboard layout.
     let code = e.code();
-    if let Some(d) = code.strip_prefix("Digit").and_then(|d| d.parse::<usize>().ok()).filter(|d| (1..=4).contains(d)) {
+    if let Some(d) = code
+        .strip_prefix("Digit")
+        .and_then(|d| d.parse::<usize>().ok())
+        .filter(|d| (1..=saga_sim::ServiceId::COUNT).contains(d))
+    {
         return Some(if e.shift_key() { UiMsg::CutKey(d - 1) } else { UiMsg::CrashKey(d - 1) });
     }
     Some(match key.as_str() {

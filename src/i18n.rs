@@ -304,8 +304,8 @@ keys! {
     ShortcutLang => "Switch language", "언어 전환";
     ShortcutEscape => "Close what is open (help, an enlarged panel), clear the selection", "열린 것 닫기 (도움말, 크게 본 패널), 선택 해제";
     ShortcutOrder => "Place an order (the product and quantity in the toolbar)", "주문하기 (도구 모음의 상품과 수량)";
-    ShortcutCrash => "Crash or restart Order, Product, Delivery, the coordinator", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터 다운 / 재시작";
-    ShortcutCut => "Cut or heal the link of Order, Product, Delivery, the coordinator", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터의 연결 끊기 / 복구";
+    ShortcutCrash => "Crash or restart Order, Product, Delivery, the coordinator, Payment, Points", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터, 결제 서비스, 포인트 서비스 다운 / 재시작";
+    ShortcutCut => "Cut or heal the link of Order, Product, Delivery, the coordinator, Payment, Points", "주문 서비스, 상품 서비스, 배송 서비스, 코디네이터, 결제 서비스, 포인트 서비스의 연결 끊기 / 복구";
     ShortcutHealAll => "Heal everything", "모든 장애 복구";
     ShortcutReset => "Reset the run (same seed)", "실행 초기화 (같은 시드)";
     ShortcutProtocol => "Switch to the next protocol", "다음 프로토콜로 전환";
@@ -461,6 +461,24 @@ keys! {
     MetricMessages => "Messages sent", "보낸 메시지";
     MetricLockTime => "Row lock time (2PC)", "행 잠금 시간 (2PC)";
     MetricReservedTime => "Reservation time (TCC)", "예약 유지 시간 (TCC)";
+    MetricHeldTime => "Held by all participants (TCC, 2PC)", "참여자 전체의 자원 점유 시간 (TCC, 2PC)";
+    WhyNoHolds => "a saga holds nothing between its steps", "사가는 단계 사이에 자원을 잡아 두지 않음";
+    MetricParticipants => "Participants per transaction", "트랜잭션당 참여자 수";
+    WhyNoParticipants => "a saga's steps run one after another, with no vote", "사가의 단계는 투표 없이 차례로 실행됨";
+    ParticipantCount => "Participants", "참여자";
+    ParticipantCountHint => "Seed 001: the more participants, the longer the latency. Changing it starts the run again with the same seed.", "시드 001: 참여하는 노드가 많을수록 지연 시간이 길어집니다. 바꾸면 같은 시드로 처음부터 다시 실행합니다.";
+    ParticipantsThree => "3: Order, Product, Delivery", "3: 주문, 상품, 배송";
+    ParticipantsFour => "4: + Payment", "4: + 결제";
+    ParticipantsFive => "5: + Payment, Points", "5: + 결제, 포인트";
+    CommitInTurn => "2PC commits one participant at a time (seed 001; on reset)", "2PC는 참여자에게 순차적으로 커밋을 요청 (시드 001, 초기화 시 적용)";
+    CommitInTurnHint => "On (seed 001: \"순차적으로 커밋을 요청한다\"), each participant keeps its locks until its turn; off, the commit goes to all at once.", "켜면 (시드 001: \"순차적으로 커밋을 요청한다\") 각 참여자는 자기 차례까지 잠금을 유지합니다. 끄면 모두에게 한 번에 커밋을 보냅니다.";
+    AccountsTables => "The added participants' tables", "추가된 참여자의 테이블";
+    NoAccountRows => "No rows yet: one appears when the coordinator asks.", "아직 행이 없습니다. 코디네이터가 요청하면 생깁니다.";
+    AcHeld => "HELD (Try)", "HELD 예약";
+    AcPrepared => "PREPARED (locked)", "PREPARED 준비됨 (잠김)";
+    AcCharged => "CHARGED", "CHARGED 차감";
+    AcReleased => "RELEASED", "RELEASED 해제";
+    AcRefunded => "REFUNDED", "REFUNDED 환불";
     MetricOperator => "Operator actions (open alerts)", "운영자 조치 (열린 알림)";
     MetricViolations => "Violations", "위반";
     MetricUserWait => "User waited for an answer: mean / longest (timeouts)", "사용자가 응답을 기다린 시간: 평균 / 최장 (시간 초과)";
@@ -473,6 +491,7 @@ keys! {
     ClientGaveUp => "timed out", "시간 초과";
     ReservedShort => "reserved", "예약";
     LockShort => "lock", "잠금";
+    HeldShort => "held", "예약";
     WaitingShort => "wait", "대기";
     PreparedShort => "prepared", "준비됨";
     CutShort => "cut", "끊김";
@@ -517,6 +536,8 @@ keys! {
     SvcProduct => "Product", "상품";
     SvcDelivery => "Delivery", "배송";
     SvcCoordinator => "Coordinator", "코디네이터";
+    SvcPayment => "Payment", "결제";
+    SvcPoints => "Points", "포인트";
     RejCancelInProgress => "the cancel is already under way", "이미 취소 접수된 주문입니다";
     RejOrderServiceDown => "Order service is unavailable", "주문 서비스를 사용할 수 없습니다";
     RejProductUnreachable => "Product service unreachable; CP mode refuses orders it cannot check", "상품 서비스에 연결할 수 없어 CP 모드가 주문을 거절합니다";
@@ -560,6 +581,8 @@ keys! {
     InvDeliveryMatchesOrderMeaning => "Confirmed orders have a delivery; cancelled ones none or a cancelled one.", "확정 주문은 배송이 있고, 취소 주문은 배송이 없거나 취소되었습니다.";
     InvStockMatchesOrder => "Stock matches order", "재고와 주문의 정합성";
     InvStockMatchesOrderMeaning => "Confirmed orders hold their units; cancelled ones hold none.", "확정 주문은 수량을 잡고 있고, 취소 주문은 잡고 있지 않습니다.";
+    InvAccountsMatchOrder => "Payment and points match order", "결제·포인트와 주문의 정합성";
+    InvAccountsMatchOrderMeaning => "With Payment and Points taking part: confirmed orders are charged at each; cancelled ones at none.", "결제와 포인트가 참여할 때: 확정 주문은 양쪽에서 모두 차감되고, 취소 주문은 어느 쪽에서도 차감되지 않습니다.";
     InvNoConsumerLag => "No consumer lag", "소비자 랙(lag) 없음";
     InvNoConsumerLagMeaning => "Every consumer has read and committed the whole log.", "모든 소비자가 로그 끝까지 읽고 커밋했습니다.";
     InvNothingInFlight => "Nothing in flight", "전송 중인 것 없음";
@@ -571,7 +594,7 @@ keys! {
     InvStockCoversReservations => "Reservations covered", "예약은 재고 안에서";
     InvStockCoversReservationsMeaning => "Reserved units are never negative and never exceed the stock.", "예약 수량은 음수가 아니고 재고를 넘지 않습니다.";
     InvNoDanglingReservation => "No dangling reservation", "남은 예약 없음";
-    InvNoDanglingReservationMeaning => "No stock or delivery slot is left held by Try.", "Try로 잡아 둔 재고나 배송 슬롯이 남아 있지 않습니다.";
+    InvNoDanglingReservationMeaning => "Nothing Try held (stock, a delivery slot, a payment, points) is left held.", "Try로 잡아 둔 재고, 배송 슬롯, 결제, 포인트가 남아 있지 않습니다.";
     InvNoParticipantInDoubt => "No participant in doubt", "불확실한 참여자 없음";
     InvNoParticipantInDoubtMeaning => "No participant is left prepared, holding its locks.", "잠금을 쥔 채 준비 상태로 남은 참여자가 없습니다.";
     InvDeadLetterQueueEmpty => "Dead-letter queue empty", "데드 레터 큐 비어 있음";
@@ -623,6 +646,101 @@ keys! {
     TlClientWaits => "the client waits for {0} to settle (a synchronous answer; it gives up at t={1})", "클라이언트가 {0}의 처리 결과를 기다림 (동기식 응답, t={1}에 포기)";
     TlAppliedByHand => "operator applies {1} for {2} at {0} by hand → {3}", "운영자가 {0}에서 {1} ({2}) 직접 적용 → {3}";
     TlSagaDecided => "Coordinator, saga {0}: {1}", "코디네이터, 사가 {0}: {1}";
+    TlEmitted => "{0} emits {1} to its outbox ({2})", "{0}: {1} 발행 → 아웃박스 ({2})";
+    TlEmittedComp => "{0} emits {1} to its outbox ({2}), a compensating transaction", "{0}: 보상 트랜잭션 {1} 발행 → 아웃박스 ({2})";
+    TlBatchSent => "{0} relay sends {1} message(s), attempt {2}", "{0} 릴레이가 메시지 {1}개 전송, 시도 {2}";
+    TlLostSuffix => ": LOST", ": 유실";
+    LostBatch => "a batch", "배치";
+    LostAck => "an ack", "ack";
+    LostFetch => "a fetch", "가져오기";
+    LostCommit => "an offset commit", "오프셋 커밋";
+    LostRpc => "a command", "명령";
+    CauseDropped => "dropped", "네트워크가 버림";
+    CausePartitioned => "link cut", "연결 끊김";
+    CauseReceiverDown => "receiver down", "수신자 다운";
+    CauseHandlerError => "handler failed", "핸들러 실패";
+    TlAppended => "bus appends {0} {1} at offset {2}", "버스가 {0} {1} 오프셋 {2}에 추가";
+    TlCopySuffix => " (a COPY)", " (중복본)";
+    TlStockSet => "Product sets {0} stock to {1}", "상품 서비스: {0} 재고를 {1} 설정";
+    TlHandedOver => "Delivery hands over {0}", "배송 서비스: {0} 배송 완료";
+    TlCannotHandOver => "Delivery cannot hand over {0}: no started delivery", "배송 서비스: {0} 완료 불가 (시작된 배송 없음)";
+    TlCheckerConsistent => "checker: consistent", "검사기: 일관됨";
+    TlCheckerInconsistent => "checker: inconsistent (saga in progress)", "검사기: 불일치 (사가 진행 중)";
+    TlRpcSent => "{0} sends {1} for {2} to {3}{4}", "{0} → {3}: {4}{1} ({2})";
+    TlCompSuffix => ", a compensating transaction", "보상 트랜잭션 ";
+    TlRpcAnswered => "{0} receives {2} for {1}", "{0} {1} 응답 받음: {2}";
+    TlRecordLost => "{0} crashed handling {1} at offset {2}, already committed: the record is LOST", "{0}: 오프셋 {2}의 {1} 먼저 커밋하고 처리하다 다운: 레코드 유실";
+    TlRetryAt => "retry at t={0}", "t={0}에 재시도";
+    TlToDlq => "to the dead-letter queue", "데드 레터 큐로";
+    TlHandlerFailed => "{0}'s handler FAILED on {1} (offset {2}), attempt {3}: {4}", "{0}: {1}(오프셋 {2}) 처리 실패, 시도 {3}: {4}";
+    TlDlQueued => "{0}: {1} dead-lettered after {2} attempts", "{0}: {1} {2}번 실패 후 데드 레터 큐로";
+    TlDlReplayed => "{0}: dead letter {1} replayed", "{0}: 데드 레터 {1} 재처리";
+    TlDlDiscarded => "{0}: dead letter {1} discarded", "{0}: 데드 레터 {1} 폐기";
+    TlDlOverflowed => "{0}: dead letter {1} dropped, the queue is full", "{0}: 큐가 가득 차 데드 레터 {1} 버려짐";
+    TlDlFixed => "{0}: poison message {1} fixed, ready to replay", "{0}: 포이즌 메시지 {1} 수정됨, 재처리 가능";
+    TlDlHandledAnyway => "{0}: {1} handled after all; its dead letter is gone", "{0}: {1} 결국 처리됨, 데드 레터 삭제";
+    TlEventLost => "{0} committed {1} but never published it: the event is LOST", "{0}: {1} 커밋했지만 발행하지 못함: 이벤트 유실";
+    TlRolledBack => "{0}'s commit fails after it published {1} event(s) from {2}: ROLLED BACK (a phantom event)", "{0}: 이벤트 {1}개({2}~)를 먼저 발행한 뒤 커밋 실패: 롤백됨 (유령 이벤트)";
+    TlReplyLost => "the answer to k{0} is LOST on the client's flaky network: it resends the same request at t={1}", "불안정한 네트워크에서 k{0} 응답 유실: 클라이언트가 t={1}에 같은 요청을 다시 보냄";
+    TlSwept => "{0}'s sweeper: {1} is {2} → {3}", "{0}의 스위퍼: {1} {2} → {3}";
+    OcNotForMe => "not for me", "관심 없는 이벤트";
+    OcDuplicateIgnored => "duplicate ignored (processed-message table)", "중복 무시 (처리 완료 테이블)";
+    OcUnknownOrder => "unknown order {0}", "알 수 없는 주문 {0}";
+    OcStockTaken => "took {1} of {0}, stock {2}{3}", "{0} {1}개 차감, 재고 {2}{3}";
+    OcDuplicateApplied => " (DUPLICATE APPLIED!)", " (중복 반영!)";
+    OcOutOfStock => "out of stock: {0} has {2}, wanted {1}", "재고 부족: {0} {2}개, 요청 {1}개";
+    OcStockRestored => "restored {1} of {0}, stock {2}{3}", "{0} {1}개 복구, 재고 {2}{3}";
+    OcEcho => "no restock: caused by my own ProductOutOfStock {0}", "재고 복구 안 함: 내가 보낸 ProductOutOfStock {0} 때문";
+    OcNothingToRestore => "no restock: nothing was taken for this order", "재고 복구 안 함: 이 주문으로 차감한 재고 없음";
+    OcCancelledBeforePlaced => "cancel arrived before the order: tombstone kept", "주문보다 취소가 먼저 도착: 툼스톤 기록";
+    OcPlacedAfterCancel => "order arrived after its cancel: ignored", "취소 뒤에 도착한 주문: 무시";
+    OcDeliveryStarted => "delivery started{0}", "배송 시작{0}";
+    OcSecondParcel => " (DUPLICATE APPLIED! second parcel)", " (중복 반영! 두 번째 소포)";
+    OcDeliveryCancelled => "delivery cancelled", "배송 취소";
+    OcCancelTooLate => "cannot cancel: already handed over", "취소 불가: 이미 배송 완료";
+    OcAwaitingOtherReply => "noted, waiting for the other reply", "기록함, 다른 응답 대기";
+    OcOrderConfirmed => "all done: order CONFIRMED", "모두 완료: 주문 CONFIRMED";
+    OcAllDoneEmitted => "both answers in: AllDone published (the order stays PENDING until Order handles it)", "두 응답 도착: AllDone 발행 (주문 서비스가 처리할 때까지 처리 중)";
+    OcOrderCancelled => "cancel begun ({0}): OrderCancelled published", "주문 취소 시작 ({0}): OrderCancelled 발행";
+    OcCancelConfirmed => "compensations confirmed: order CANCELLED", "보상 트랜잭션 확인: 주문 CANCELLED (취소 완료)";
+    OcAlreadyFinal => "order already final: noted", "이미 최종 상태: 기록만 함";
+    OcReplicaUpdated => "product replica updated", "상품 사본 갱신";
+    OcSagaStarted => "saga started", "사가 시작";
+    OcSagaCancelRequested => "customer cancelled: undo the saga", "고객 취소: 사가 되돌리기";
+    OcGuessedNoRestock => "no restock: guessed from the stock level ({0} minus the quantity is not above 0)", "재고 복구 안 함: 재고량({0})에서 수량을 뺀 값이 0보다 크지 않다고 추측";
+    OcArchived => "order settled and archived: ignored", "이미 정리되어 보관된 주문: 무시";
+    SdNoLimit => "no limit", "제한 없음";
+    SdRetryForward => "forward recovery: retry {0}, attempt {1}, next at t={2}", "정방향 복구: {0} 재시도, 시도 {1}, 다음 t={2}";
+    SdRetryCompensation => "retry compensation {0}, attempt {1}, next at t={2}", "보상 트랜잭션 {0} 재시도, 시도 {1}, 다음 t={2}";
+    SdCancelledBeforeStart => "the cancel arrived before the order: no saga", "주문보다 취소가 먼저 도착: 사가를 시작하지 않음";
+    SdFinishedConfirmed => "saga finished: CONFIRMED", "사가 종료: CONFIRMED";
+    SdFinishedCancelled => "saga finished: CANCELLED", "사가 종료: CANCELLED";
+    SdVotedYes => "{0} votes yes", "{0} 찬성 투표";
+    SdVotedNo => "{0} votes no (or never answered)", "{0} 반대 투표 (또는 응답 없음)";
+    SdDecidedCommit => "decision logged: COMMIT / CONFIRM", "결정 기록: 커밋 / 확정";
+    SdDecidedAbort => "decision logged: ABORT / CANCEL", "결정 기록: 롤백(Abort) / 취소";
+    SdAutoConfirm => "pending timeout: confirm again, no limit", "처리 중(PENDING) 시간 초과: 제한 없이 다시 확정";
+    SdOperatorAlerted => "pending timeout: operator alerted", "처리 중(PENDING) 시간 초과: 운영자에게 알림";
+    SdOperatorConfirm => "operator decides by hand: CONFIRM", "운영자가 직접 결정: 확정";
+    SdOperatorCancel => "operator decides by hand: CANCEL", "운영자가 직접 결정: 취소";
+    CmSetStock => "operator sets {0} stock to {1}", "운영자가 {0} 재고를 {1} 설정";
+    CmPlacementMode => "placement mode {0}", "주문 접수 모드 {0}";
+    CmPartition => "fault: {0} cut off from the bus", "장애: {0} 버스 사이 연결 끊김";
+    CmPartitionFromCoordinator => "fault: {0} cut off from the coordinator", "장애: {0} 코디네이터 사이 연결 끊김";
+    CmLinkFaults => "network ({0}): drop {1}, duplicate {2}, delay {3} (up to {4} ms), reorder {5}", "네트워크 ({0}): 유실 {1}, 중복 {2}, 지연 {3} (최대 {4} ms), 순서 뒤바뀜 {5}";
+    CmFailHandling => "fault: {0}'s handler fails on every message", "장애: {0} 핸들러가 모든 메시지에서 실패";
+    CmHandlerWorks => "{0}'s handler works again", "{0} 핸들러 복구";
+    CmPoisonNext => "fault: {0}'s next event is a poison message", "장애: {0}의 다음 이벤트는 포이즌 메시지";
+    CmCrashAfterCommit => "fault armed: {0} crashes at its next commit (after the commit, before publishing; or, publishing first, the commit fails)", "장애 발동 대기: {0} 다음 커밋 시점에 다운 (커밋 후 발행 전, 먼저 발행했다면 커밋 실패)";
+    CmTrapCrash => "fault armed: the coordinator crashes at its next decision", "장애 발동 대기: 다음 결정 순간 코디네이터 다운";
+    CmTrapCut => "fault armed: {0} is cut off at the coordinator's next decision", "장애 발동 대기: 코디네이터의 다음 결정 순간 {0} 연결 끊김";
+    CmReplayDl => "operator replays dead letter {1} at {0}", "운영자가 {0}의 데드 레터 {1} 재처리";
+    CmDiscardDl => "operator discards dead letter {1} at {0}", "운영자가 {0}의 데드 레터 {1} 폐기";
+    CmFixDl => "operator fixes poison message {1} at {0}", "운영자가 {0}의 포이즌 메시지 {1} 수정";
+    CmFlaky => "the client's network turns flaky: answers get lost", "클라이언트 네트워크 불안정: 응답이 유실됨";
+    CmSteady => "the client's network is steady again", "클라이언트 네트워크 안정";
+    CmResolveConfirm => "operator confirms {0} by hand", "운영자가 {0} 직접 확정";
+    CmResolveCancel => "operator cancels {0} by hand", "운영자가 {0} 직접 취소";
     TlTraceOverflow => "{0} older entries discarded", "기록 {0}개가 넘쳐 버려짐";
 }
 
@@ -830,6 +948,21 @@ pub fn publish_mode_short(lang: Lang, mode: saga_sim::PublishMode) -> String {
     format!("{name}: {}", t(lang, Key::Unpublished))
 }
 
+/// A Payment or Points row's status badge text.
+pub fn account_status(lang: Lang, s: saga_sim::AccountStatus) -> &'static str {
+    use saga_sim::AccountStatus as A;
+    t(
+        lang,
+        match s {
+            A::Held => Key::AcHeld,
+            A::Prepared => Key::AcPrepared,
+            A::Charged => Key::AcCharged,
+            A::Released => Key::AcReleased,
+            A::Refunded => Key::AcRefunded,
+        },
+    )
+}
+
 /// A delivery status badge's text.
 pub fn delivery_status(lang: Lang, s: DeliveryStatus) -> &'static str {
     t(
@@ -853,6 +986,8 @@ pub fn service(lang: Lang, s: ServiceId) -> &'static str {
             ServiceId::Product => Key::SvcProduct,
             ServiceId::Delivery => Key::SvcDelivery,
             ServiceId::Coordinator => Key::SvcCoordinator,
+            ServiceId::Payment => Key::SvcPayment,
+            ServiceId::Points => Key::SvcPoints,
         },
     )
 }
@@ -864,6 +999,8 @@ pub fn service_long(lang: Lang, s: ServiceId) -> &'static str {
         (ServiceId::Order, Lang::Ko) => "주문 서비스",
         (ServiceId::Product, Lang::Ko) => "상품 서비스",
         (ServiceId::Delivery, Lang::Ko) => "배송 서비스",
+        (ServiceId::Payment, Lang::Ko) => "결제 서비스",
+        (ServiceId::Points, Lang::Ko) => "포인트 서비스",
         _ => service(lang, s),
     }
 }
@@ -1009,79 +1146,34 @@ pub fn saga_decision(lang: Lang, d: &saga_sim::SagaDecision) -> String {
     use saga_sim::SagaDecision as D;
     let ko = lang == Lang::Ko;
     match *d {
-        D::Started => (if ko { "사가 시작" } else { "saga started" }).into(),
+        D::Started => t(lang, Key::OcSagaStarted).into(),
         D::StepDone { step } => fill(t(lang, Key::SdStepDone), &[&step.name()]),
         D::Retry { rpc, attempt, max, at_ms } => {
-            let limit = if max == 0 {
-                if ko { "제한 없음".to_string() } else { "no limit".to_string() }
-            } else {
-                format!("{attempt} / {max}")
-            };
-            match (ko, rpc.is_compensation()) {
-                (false, false) => format!(
-                    "forward recovery: retry {rpc}, attempt {limit}, next at t={}",
-                    crate::format::duration(at_ms)
-                ),
-                (false, true) => {
-                    format!("retry compensation {rpc}, attempt {limit}, next at t={}", crate::format::duration(at_ms))
-                }
-                (true, false) => {
-                    format!("정방향 복구: {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms))
-                }
-                (true, true) => {
-                    format!("보상 트랜잭션 {rpc} 재시도, 시도 {limit}, 다음 t={}", crate::format::duration(at_ms))
-                }
-            }
+            let limit = if max == 0 { t(lang, Key::SdNoLimit).to_string() } else { format!("{attempt} / {max}") };
+            let key = if rpc.is_compensation() { Key::SdRetryCompensation } else { Key::SdRetryForward };
+            fill(t(lang, key), &[&rpc, &limit, &crate::format::duration(at_ms)])
         }
         D::Compensate { recovery: r } => fill(t(lang, Key::SdCompensate), &[&recovery(lang, r)]),
         D::CannotUndo { step } => fill(t(lang, Key::SdCannotUndo), &[&step.name()]),
-        D::CancelledBeforeStart => (if ko {
-            "주문보다 취소가 먼저 도착: 사가를 시작하지 않음"
-        } else {
-            "the cancel arrived before the order: no saga"
-        })
-        .into(),
+        D::CancelledBeforeStart => t(lang, Key::SdCancelledBeforeStart).into(),
         D::ResumeForward { step } => fill(t(lang, Key::SdResumeForward), &[&step.name()]),
         D::Parked { rpc } => fill(t(lang, Key::SdParked), &[&rpc]),
         D::RegistryRetry { rpc, attempt } => fill(t(lang, Key::SdRegistryRetry), &[&rpc, &attempt]),
         D::RegistryCleared { rpc } => fill(t(lang, Key::SdRegistryCleared), &[&rpc]),
-        D::Finished { confirmed: true } => {
-            (if ko { "사가 종료: CONFIRMED" } else { "saga finished: CONFIRMED" }).into()
+        D::Finished { confirmed } => {
+            t(lang, if confirmed { Key::SdFinishedConfirmed } else { Key::SdFinishedCancelled }).into()
         }
-        D::Finished { confirmed: false } => {
-            (if ko { "사가 종료: CANCELLED" } else { "saga finished: CANCELLED" }).into()
+        D::Voted { at, yes } => {
+            let who = if ko { with_josa(service_long(lang, at), Josa::I) } else { service_long(lang, at).to_string() };
+            fill(t(lang, if yes { Key::SdVotedYes } else { Key::SdVotedNo }), &[&who])
         }
-        D::Voted { at, yes } => match (ko, yes) {
-            (false, true) => format!("{} votes yes", service_long(lang, at)),
-            (false, false) => format!("{} votes no (or never answered)", service_long(lang, at)),
-            (true, true) => format!("{} 찬성 투표", with_josa(service_long(lang, at), Josa::I)),
-            (true, false) => format!("{} 반대 투표 (또는 응답 없음)", with_josa(service_long(lang, at), Josa::I)),
-        },
-        D::Decided { commit } => match (ko, commit) {
-            (false, true) => "decision logged: COMMIT / CONFIRM".into(),
-            (false, false) => "decision logged: ABORT / CANCEL".into(),
-            (true, true) => "결정 기록: 커밋 / 확정".into(),
-            (true, false) => "결정 기록: 롤백(Abort) / 취소".into(),
-        },
+        D::Decided { commit } => t(lang, if commit { Key::SdDecidedCommit } else { Key::SdDecidedAbort }).into(),
         D::Stuck { at } => fill(t(lang, Key::SdStuck), &[&service_long(lang, at)]),
-        D::AutoConfirm => (if ko {
-            "처리 중(PENDING) 시간 초과: 제한 없이 다시 확정"
-        } else {
-            "pending timeout: confirm again, no limit"
-        })
-        .into(),
-        D::OperatorAlerted => (if ko {
-            "처리 중(PENDING) 시간 초과: 운영자에게 알림"
-        } else {
-            "pending timeout: operator alerted"
-        })
-        .into(),
-        D::OperatorResolved { commit } => match (ko, commit) {
-            (false, true) => "operator decides by hand: CONFIRM".into(),
-            (false, false) => "operator decides by hand: CANCEL".into(),
-            (true, true) => "운영자가 직접 결정: 확정".into(),
-            (true, false) => "운영자가 직접 결정: 취소".into(),
-        },
+        D::AutoConfirm => t(lang, Key::SdAutoConfirm).into(),
+        D::OperatorAlerted => t(lang, Key::SdOperatorAlerted).into(),
+        D::OperatorResolved { commit } => {
+            t(lang, if commit { Key::SdOperatorConfirm } else { Key::SdOperatorCancel }).into()
+        }
         D::LeftToSweeper { at } => fill(t(lang, Key::SdLeftToSweeper), &[&service_long(lang, at)]),
     }
 }
@@ -1131,129 +1223,60 @@ pub fn command(lang: Lang, c: &saga_sim::Command) -> String {
         C::CancelOrder { order } => fill(t(lang, Key::CmCancelOrder), &[&order]),
         C::CompleteDelivery { order } => fill(t(lang, Key::CmCompleteDelivery), &[&order]),
         C::SetStock { product, stock } => {
-            if ko {
-                format!("운영자가 {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
-            } else {
-                format!("operator sets {0} stock to {1}", product, stock)
-            }
+            let stock = if ko { with_josa(stock, Josa::Euro) } else { stock.to_string() };
+            fill(t(lang, Key::CmSetStock), &[&product, &stock])
         }
-        C::SetPlacementMode { mode } => match (mode, ko) {
-            (saga_sim::PlacementMode::Ap, false) => "placement mode AP".into(),
-            (saga_sim::PlacementMode::Cp, false) => "placement mode CP".into(),
-            (saga_sim::PlacementMode::Ap, true) => "주문 접수 모드 AP".into(),
-            (saga_sim::PlacementMode::Cp, true) => "주문 접수 모드 CP".into(),
-        },
+        C::SetPlacementMode { mode } => {
+            let mode = if mode == saga_sim::PlacementMode::Ap { "AP" } else { "CP" };
+            fill(t(lang, Key::CmPlacementMode), &[&mode])
+        }
         C::Fault(f) => match f {
             F::Crash { service: s } => fill(t(lang, Key::CmCrash), &[&svc(s)]),
             F::Restart { service: s } => fill(t(lang, Key::CmRestart), &[&svc(s)]),
             F::Partition { service: s } => {
-                if ko {
-                    format!("장애: {0} 버스 사이 연결 끊김", with_josa(svc(s), Josa::Gwa))
-                } else {
-                    format!("fault: {0} cut off from the bus", svc(s))
-                }
+                // Payment and Points read no bus: what they are cut off from is the coordinator.
+                let key = if s.reads_bus() { Key::CmPartition } else { Key::CmPartitionFromCoordinator };
+                let who = if ko { with_josa(svc(s), Josa::Gwa) } else { svc(s).to_string() };
+                fill(t(lang, key), &[&who])
             }
             F::Heal { service: s } => fill(t(lang, Key::CmHeal), &[&svc(s)]),
             F::SetLinkFaults { service: s, faults: l } => {
                 let scope = s.map_or_else(|| t(lang, Key::AllLinks).to_string(), |s| svc(s).to_string());
                 let pct = |p: f64| format!("{}%", crate::format::fixed(p * 100.0, 0));
-                if ko {
-                    format!(
-                        "네트워크 ({scope}): 유실 {}, 중복 {}, 지연 {} (최대 {} ms), 순서 뒤바뀜 {}",
-                        pct(l.drop_probability),
-                        pct(l.duplicate_probability),
-                        pct(l.delay_probability),
-                        l.delay_ms.max_ms,
-                        pct(l.reorder_probability)
-                    )
-                } else {
-                    format!(
-                        "network ({scope}): drop {}, duplicate {}, delay {} (up to {} ms), reorder {}",
-                        pct(l.drop_probability),
-                        pct(l.duplicate_probability),
-                        pct(l.delay_probability),
-                        l.delay_ms.max_ms,
-                        pct(l.reorder_probability)
-                    )
-                }
+                let args: [&dyn std::fmt::Display; 6] = [
+                    &scope,
+                    &pct(l.drop_probability),
+                    &pct(l.duplicate_probability),
+                    &pct(l.delay_probability),
+                    &l.delay_ms.max_ms,
+                    &pct(l.reorder_probability),
+                ];
+                fill(t(lang, Key::CmLinkFaults), &args)
             }
             F::SetHandleTime { service: s, handle_ms } => fill(t(lang, Key::CmSetHandleTime), &[&svc(s), &handle_ms]),
             F::HealAll => t(lang, Key::HealAll).to_string(),
-            F::FailHandling { service: s, on } => match (ko, on) {
-                (false, true) => format!("fault: {}'s handler fails on every message", svc(s)),
-                (false, false) => format!("{}'s handler works again", svc(s)),
-                (true, true) => format!("장애: {} 핸들러가 모든 메시지에서 실패", svc(s)),
-                (true, false) => format!("{} 핸들러 복구", svc(s)),
-            },
-            F::PoisonNextEvent { service: s } => {
-                if ko {
-                    format!("장애: {}의 다음 이벤트는 포이즌 메시지", svc(s))
-                } else {
-                    format!("fault: {}'s next event is a poison message", svc(s))
-                }
+            F::FailHandling { service: s, on } => {
+                fill(t(lang, if on { Key::CmFailHandling } else { Key::CmHandlerWorks }), &[&svc(s)])
             }
+            F::PoisonNextEvent { service: s } => fill(t(lang, Key::CmPoisonNext), &[&svc(s)]),
             F::CrashAfterCommit { service: s } => {
-                if ko {
-                    format!(
-                        "장애 발동 대기: {} 다음 커밋 시점에 다운 (커밋 후 발행 전, 먼저 발행했다면 커밋 실패)",
-                        with_josa(svc(s), Josa::I)
-                    )
-                } else {
-                    format!(
-                        "fault armed: {} crashes at its next commit (after the commit, before publishing; or, publishing first, the commit fails)",
-                        svc(s)
-                    )
-                }
+                let who = if ko { with_josa(svc(s), Josa::I) } else { svc(s).to_string() };
+                fill(t(lang, Key::CmCrashAfterCommit), &[&who])
             }
-            F::AtNextDecision { then } => match (then, ko) {
-                (saga_sim::DecisionTrap::CrashCoordinator, false) => {
-                    "fault armed: the coordinator crashes at its next decision".into()
-                }
-                (saga_sim::DecisionTrap::CrashCoordinator, true) => {
-                    "장애 발동 대기: 다음 결정 순간 코디네이터 다운".into()
-                }
-                (saga_sim::DecisionTrap::Partition { service: s }, false) => {
-                    format!("fault armed: {} is cut off at the coordinator's next decision", svc(s))
-                }
-                (saga_sim::DecisionTrap::Partition { service: s }, true) => {
-                    format!("장애 발동 대기: 코디네이터의 다음 결정 순간 {} 연결 끊김", svc(s))
-                }
+            F::AtNextDecision { then } => match then {
+                saga_sim::DecisionTrap::CrashCoordinator => t(lang, Key::CmTrapCrash).into(),
+                saga_sim::DecisionTrap::Partition { service: s } => fill(t(lang, Key::CmTrapCut), &[&svc(s)]),
             },
         },
-        C::ReplayDeadLetter { service: s, message } => {
-            if ko {
-                format!("운영자가 {}의 데드 레터 {message} 재처리", svc(s))
-            } else {
-                format!("operator replays dead letter {message} at {}", svc(s))
-            }
-        }
-        C::DiscardDeadLetter { service: s, message } => {
-            if ko {
-                format!("운영자가 {}의 데드 레터 {message} 폐기", svc(s))
-            } else {
-                format!("operator discards dead letter {message} at {}", svc(s))
-            }
-        }
-        C::FixDeadLetter { service: s, message } => {
-            if ko {
-                format!("운영자가 {}의 포이즌 메시지 {message} 수정", svc(s))
-            } else {
-                format!("operator fixes poison message {message} at {}", svc(s))
-            }
-        }
+        C::ReplayDeadLetter { service: s, message } => fill(t(lang, Key::CmReplayDl), &[&svc(s), &message]),
+        C::DiscardDeadLetter { service: s, message } => fill(t(lang, Key::CmDiscardDl), &[&svc(s), &message]),
+        C::FixDeadLetter { service: s, message } => fill(t(lang, Key::CmFixDl), &[&svc(s), &message]),
         C::FastForward { orders } => fill(t(lang, Key::CmFastForward), &[&orders]),
-        C::SetFlakyClient { on } => match (ko, on) {
-            (false, true) => "the client's network turns flaky: answers get lost".into(),
-            (false, false) => "the client's network is steady again".into(),
-            (true, true) => "클라이언트 네트워크 불안정: 응답이 유실됨".into(),
-            (true, false) => "클라이언트 네트워크 안정".into(),
-        },
-        C::Resolve { order, commit } => match (ko, commit) {
-            (false, true) => format!("operator confirms {order} by hand"),
-            (false, false) => format!("operator cancels {order} by hand"),
-            (true, true) => format!("운영자가 {} 직접 확정", with_josa(order, Josa::Eul)),
-            (true, false) => format!("운영자가 {} 직접 취소", with_josa(order, Josa::Eul)),
-        },
+        C::SetFlakyClient { on } => t(lang, if on { Key::CmFlaky } else { Key::CmSteady }).into(),
+        C::Resolve { order, commit } => {
+            let order = if ko { with_josa(order, Josa::Eul) } else { order.to_string() };
+            fill(t(lang, if commit { Key::CmResolveConfirm } else { Key::CmResolveCancel }), &[&order])
+        }
     }
 }
 
@@ -1310,6 +1333,7 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
         DeadLetterQueueEmpty => (Key::InvDeadLetterQueueEmpty, Key::InvDeadLetterQueueEmptyMeaning),
         NoEventLost => (Key::InvNoEventLost, Key::InvNoEventLostMeaning),
         NoPhantomEvent => (Key::InvNoPhantomEvent, Key::InvNoPhantomEventMeaning),
+        AccountsMatchOrder => (Key::InvAccountsMatchOrder, Key::InvAccountsMatchOrderMeaning),
     };
     (t(lang, name), t(lang, meaning))
 }
@@ -1317,89 +1341,40 @@ pub fn invariant(lang: Lang, i: Invariant) -> (&'static str, &'static str) {
 /// What a handler decided, as a short sentence.
 pub fn outcome(lang: Lang, o: &Outcome) -> String {
     use Outcome::*;
-    match lang {
-        Lang::En => match *o {
-            NotForMe => "not for me".into(),
-            DuplicateIgnored => "duplicate ignored (processed-message table)".into(),
-            UnknownOrder { order } => format!("unknown order {order}"),
-            StockTaken { product, quantity, stock_after, again } => {
-                format!(
-                    "took {quantity} of {product}, stock {stock_after}{}",
-                    if again { " (DUPLICATE APPLIED!)" } else { "" }
-                )
-            }
-            OutOfStock { product, requested, available } => {
-                format!("out of stock: {product} has {available}, wanted {requested}")
-            }
-            StockRestored { product, quantity, stock_after, again } => {
-                format!(
-                    "restored {quantity} of {product}, stock {stock_after}{}",
-                    if again { " (DUPLICATE APPLIED!)" } else { "" }
-                )
-            }
-            EchoOfOwnEvent { own_message } => format!("no restock: caused by my own ProductOutOfStock {own_message}"),
-            NothingToRestore => "no restock: nothing was taken for this order".into(),
-            CancelledBeforePlaced => "cancel arrived before the order: tombstone kept".into(),
-            PlacedAfterCancel => "order arrived after its cancel: ignored".into(),
-            DeliveryStarted { again } => {
-                format!("delivery started{}", if again { " (DUPLICATE APPLIED! second parcel)" } else { "" })
-            }
-            DeliveryCancelled => "delivery cancelled".into(),
-            CancelTooLate => "cannot cancel: already handed over".into(),
-            AwaitingOtherReply => "noted, waiting for the other reply".into(),
-            OrderConfirmed => "all done: order CONFIRMED".into(),
-            AllDoneEmitted => {
-                "both answers in: AllDone published (the order stays PENDING until Order handles it)".into()
-            }
-            OrderCancelled { reason: r } => format!("cancel begun ({}): OrderCancelled published", reason(Lang::En, r)),
-            CancelConfirmed => "compensations confirmed: order CANCELLED".into(),
-            AlreadyFinal => "order already final: noted".into(),
-            ReplicaUpdated => "product replica updated".into(),
-            SagaStarted => "saga started".into(),
-            SagaCancelRequested => "customer cancelled: undo the saga".into(),
-            GuessedNoRestock { stock } => {
-                format!("no restock: guessed from the stock level ({stock} minus the quantity is not above 0)")
-            }
-            Archived => "order settled and archived: ignored".into(),
-        },
-        Lang::Ko => match *o {
-            NotForMe => "관심 없는 이벤트".into(),
-            DuplicateIgnored => "중복 무시 (처리 완료 테이블)".into(),
-            UnknownOrder { order } => format!("알 수 없는 주문 {order}"),
-            StockTaken { product, quantity, stock_after, again } => {
-                format!("{product} {quantity}개 차감, 재고 {stock_after}{}", if again { " (중복 반영!)" } else { "" })
-            }
-            OutOfStock { product, requested, available } => {
-                format!("재고 부족: {product} {available}개, 요청 {requested}개")
-            }
-            StockRestored { product, quantity, stock_after, again } => {
-                format!("{product} {quantity}개 복구, 재고 {stock_after}{}", if again { " (중복 반영!)" } else { "" })
-            }
-            EchoOfOwnEvent { own_message } => {
-                format!("재고 복구 안 함: 내가 보낸 ProductOutOfStock {own_message} 때문")
-            }
-            NothingToRestore => "재고 복구 안 함: 이 주문으로 차감한 재고 없음".into(),
-            CancelledBeforePlaced => "주문보다 취소가 먼저 도착: 툼스톤 기록".into(),
-            PlacedAfterCancel => "취소 뒤에 도착한 주문: 무시".into(),
-            DeliveryStarted { again } => {
-                format!("배송 시작{}", if again { " (중복 반영! 두 번째 소포)" } else { "" })
-            }
-            DeliveryCancelled => "배송 취소".into(),
-            CancelTooLate => "취소 불가: 이미 배송 완료".into(),
-            AwaitingOtherReply => "기록함, 다른 응답 대기".into(),
-            OrderConfirmed => "모두 완료: 주문 CONFIRMED".into(),
-            AllDoneEmitted => "두 응답 도착: AllDone 발행 (주문 서비스가 처리할 때까지 처리 중)".into(),
-            OrderCancelled { reason: r } => format!("주문 취소 시작 ({}): OrderCancelled 발행", reason(Lang::Ko, r)),
-            CancelConfirmed => "보상 트랜잭션 확인: 주문 CANCELLED (취소 완료)".into(),
-            AlreadyFinal => "이미 최종 상태: 기록만 함".into(),
-            ReplicaUpdated => "상품 사본 갱신".into(),
-            SagaStarted => "사가 시작".into(),
-            SagaCancelRequested => "고객 취소: 사가 되돌리기".into(),
-            GuessedNoRestock { stock } => {
-                format!("재고 복구 안 함: 재고량({stock})에서 수량을 뺀 값이 0보다 크지 않다고 추측")
-            }
-            Archived => "이미 정리되어 보관된 주문: 무시".into(),
-        },
+    let word = |key: Key| t(lang, key).to_string();
+    let again = |applied: bool, key: Key| if applied { t(lang, key) } else { "" };
+    match *o {
+        NotForMe => word(Key::OcNotForMe),
+        DuplicateIgnored => word(Key::OcDuplicateIgnored),
+        UnknownOrder { order } => fill(t(lang, Key::OcUnknownOrder), &[&order]),
+        StockTaken { product, quantity, stock_after, again: a } => {
+            fill(t(lang, Key::OcStockTaken), &[&product, &quantity, &stock_after, &again(a, Key::OcDuplicateApplied)])
+        }
+        OutOfStock { product, requested, available } => {
+            fill(t(lang, Key::OcOutOfStock), &[&product, &requested, &available])
+        }
+        StockRestored { product, quantity, stock_after, again: a } => fill(
+            t(lang, Key::OcStockRestored),
+            &[&product, &quantity, &stock_after, &again(a, Key::OcDuplicateApplied)],
+        ),
+        EchoOfOwnEvent { own_message } => fill(t(lang, Key::OcEcho), &[&own_message]),
+        NothingToRestore => word(Key::OcNothingToRestore),
+        CancelledBeforePlaced => word(Key::OcCancelledBeforePlaced),
+        PlacedAfterCancel => word(Key::OcPlacedAfterCancel),
+        DeliveryStarted { again: a } => fill(t(lang, Key::OcDeliveryStarted), &[&again(a, Key::OcSecondParcel)]),
+        DeliveryCancelled => word(Key::OcDeliveryCancelled),
+        CancelTooLate => word(Key::OcCancelTooLate),
+        AwaitingOtherReply => word(Key::OcAwaitingOtherReply),
+        OrderConfirmed => word(Key::OcOrderConfirmed),
+        AllDoneEmitted => word(Key::OcAllDoneEmitted),
+        OrderCancelled { reason: r } => fill(t(lang, Key::OcOrderCancelled), &[&reason(lang, r)]),
+        CancelConfirmed => word(Key::OcCancelConfirmed),
+        AlreadyFinal => word(Key::OcAlreadyFinal),
+        ReplicaUpdated => word(Key::OcReplicaUpdated),
+        SagaStarted => word(Key::OcSagaStarted),
+        SagaCancelRequested => word(Key::OcSagaCancelRequested),
+        GuessedNoRestock { stock } => fill(t(lang, Key::OcGuessedNoRestock), &[&stock]),
+        Archived => word(Key::OcArchived),
     }
 }
 
@@ -1426,66 +1401,41 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
             // The events that undo a step are named as the seeds name them; ProductOutOfStock
             // starts the way back but undoes nothing itself.
             let undoes = m.event.is_compensation() && !matches!(m.event, saga_sim::Event::ProductOutOfStock { .. });
-            match (ko, undoes) {
-                (false, false) => {
-                    format!("{0} emits {1} to its outbox ({2})", svc(m.source), m.event.event_type(), m.id)
-                }
-                (false, true) => format!(
-                    "{0} emits {1} to its outbox ({2}), a compensating transaction",
-                    svc(m.source),
-                    m.event.event_type(),
-                    m.id
-                ),
-                (true, false) => format!("{0}: {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id),
-                (true, true) => {
-                    format!("{0}: 보상 트랜잭션 {1} 발행 → 아웃박스 ({2})", svc(m.source), m.event.event_type(), m.id)
-                }
-            }
+            let key = if undoes { Key::TlEmittedComp } else { Key::TlEmitted };
+            fill(t(lang, key), &[&svc(m.source), &m.event.event_type(), &m.id])
         }
         E::BatchSent { service: s, messages, attempt, arrives_at_ms, .. } => {
-            let lost = arrives_at_ms.is_none();
-            match (ko, lost) {
-                (false, false) => format!("{} relay sends {messages} message(s), attempt {attempt}", svc(s)),
-                (false, true) => format!("{} relay sends {messages} message(s), attempt {attempt}: LOST", svc(s)),
-                (true, false) => format!("{} 릴레이가 메시지 {messages}개 전송, 시도 {attempt}", svc(s)),
-                (true, true) => format!("{} 릴레이가 메시지 {messages}개 전송, 시도 {attempt}: 유실", svc(s)),
-            }
+            let line = fill(t(lang, Key::TlBatchSent), &[&svc(s), &messages, &attempt]);
+            if arrives_at_ms.is_none() { line + t(lang, Key::TlLostSuffix) } else { line }
         }
         E::Lost { service: s, what, cause } => {
-            let what = match (what, ko) {
-                (Lost::Batch { .. }, false) => "a batch",
-                (Lost::Batch { .. }, true) => "배치",
-                (Lost::Ack { .. }, false) => "an ack",
-                (Lost::Ack { .. }, true) => "ack",
-                (Lost::Fetch { .. }, false) => "a fetch",
-                (Lost::Fetch { .. }, true) => "가져오기",
-                (Lost::Commit { .. }, false) => "an offset commit",
-                (Lost::Commit { .. }, true) => "오프셋 커밋",
-                (Lost::Rpc { .. }, false) => "a command",
-                (Lost::Rpc { .. }, true) => "명령",
-            };
-            let cause = match (cause, ko) {
-                (LossCause::Dropped, false) => "dropped",
-                (LossCause::Dropped, true) => "네트워크가 버림",
-                (LossCause::Partitioned, false) => "link cut",
-                (LossCause::Partitioned, true) => "연결 끊김",
-                (LossCause::ReceiverDown, false) => "receiver down",
-                (LossCause::ReceiverDown, true) => "수신자 다운",
-                (LossCause::HandlerError, false) => "handler failed",
-                (LossCause::HandlerError, true) => "핸들러 실패",
-            };
+            let what = t(
+                lang,
+                match what {
+                    Lost::Batch { .. } => Key::LostBatch,
+                    Lost::Ack { .. } => Key::LostAck,
+                    Lost::Fetch { .. } => Key::LostFetch,
+                    Lost::Commit { .. } => Key::LostCommit,
+                    Lost::Rpc { .. } => Key::LostRpc,
+                },
+            );
+            let cause = t(
+                lang,
+                match cause {
+                    LossCause::Dropped => Key::CauseDropped,
+                    LossCause::Partitioned => Key::CausePartitioned,
+                    LossCause::ReceiverDown => Key::CauseReceiverDown,
+                    LossCause::HandlerError => Key::CauseHandlerError,
+                },
+            );
             fill(t(lang, Key::TlLost), &[&svc(s), &what, &cause])
         }
-        E::Appended { offset, message, event_type, copy } => match (ko, copy) {
-            (false, false) => format!("bus appends {event_type} {message} at offset {}", offset.0),
-            (false, true) => format!("bus appends {event_type} {message} at offset {} (a COPY)", offset.0),
-            (true, false) => {
-                format!("버스가 {event_type} {} 오프셋 {}에 추가", with_josa(message, Josa::Eul), offset.0)
-            }
-            (true, true) => {
-                format!("버스가 {event_type} {} 오프셋 {}에 추가 (중복본)", with_josa(message, Josa::Eul), offset.0)
-            }
-        },
+        E::Appended { offset, message, event_type, copy } => {
+            // Korean puts its object particle on the message id, in the sound of its last digit.
+            let message = if ko { with_josa(message, Josa::Eul) } else { message.to_string() };
+            let line = fill(t(lang, Key::TlAppended), &[&event_type, &message, &offset.0]);
+            if copy { line + t(lang, Key::TlCopySuffix) } else { line }
+        }
         E::Acked { service: s, rows, .. } => fill(t(lang, Key::TlAcked), &[&svc(s), &rows]),
         E::AckTimeout { service: s, .. } => fill(t(lang, Key::TlAckTimeout), &[&svc(s)]),
         E::Handled { service: s, event_type, message, outcome: o, .. } => {
@@ -1498,25 +1448,16 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         E::OffsetReset { service: s, from, to } => fill(t(lang, Key::TlOffsetReset), &[&svc(s), &from.0, &to.0]),
         E::OutboxFull { service: s } => fill(t(lang, Key::TlOutboxFull), &[&svc(s)]),
         E::StockSet { product, stock } => {
-            if ko {
-                format!("상품 서비스: {0} 재고를 {1} 설정", product, with_josa(stock, Josa::Euro))
-            } else {
-                format!("Product sets {0} stock to {1}", product, stock)
-            }
+            let stock = if ko { with_josa(stock, Josa::Euro) } else { stock.to_string() };
+            fill(t(lang, Key::TlStockSet), &[&product, &stock])
         }
-        E::DeliveryCompleted { order, done } => match (ko, done) {
-            (false, true) => format!("Delivery hands over {order}"),
-            (false, false) => format!("Delivery cannot hand over {order}: no started delivery"),
-            (true, true) => format!("배송 서비스: {order} 배송 완료"),
-            (true, false) => format!("배송 서비스: {order} 완료 불가 (시작된 배송 없음)"),
-        },
+        E::DeliveryCompleted { order, done } => {
+            fill(t(lang, if done { Key::TlHandedOver } else { Key::TlCannotHandOver }), &[&order])
+        }
         E::Refused { reason } => fill(t(lang, Key::TlRefused), &[&refusal(lang, reason)]),
-        E::ConsistencyChanged { consistent } => match (ko, consistent) {
-            (false, true) => "checker: consistent".into(),
-            (false, false) => "checker: inconsistent (saga in progress)".into(),
-            (true, true) => "검사기: 일관됨".into(),
-            (true, false) => "검사기: 불일치 (사가 진행 중)".into(),
-        },
+        E::ConsistencyChanged { consistent } => {
+            t(lang, if consistent { Key::TlCheckerConsistent } else { Key::TlCheckerInconsistent }).to_string()
+        }
         E::Violation { violation } => {
             let (name, _) = invariant(lang, violation.invariant);
             fill(t(lang, Key::TlViolation), &[&name])
@@ -1529,94 +1470,44 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
                 packet.rpc,
                 saga_sim::Rpc::ReleaseStock { .. } | saga_sim::Rpc::CancelDelivery | saga_sim::Rpc::RejectOrder { .. }
             );
-            let (comp_en, comp_ko) =
-                if undoes { (", a compensating transaction", "보상 트랜잭션 ") } else { ("", "") };
-            match (ko, arrives_at_ms.is_some()) {
-                (false, true) => format!("{from} sends {} for {} to {}{comp_en}", packet.rpc, packet.order, svc(to)),
-                (false, false) => {
-                    format!("{from} sends {} for {} to {}{comp_en}: LOST", packet.rpc, packet.order, svc(to))
-                }
-                (true, true) => format!("{from} → {}: {comp_ko}{} ({})", svc(to), packet.rpc, packet.order),
-                (true, false) => format!("{from} → {}: {comp_ko}{} ({}): 유실", svc(to), packet.rpc, packet.order),
-            }
+            let comp = if undoes { t(lang, Key::TlCompSuffix) } else { "" };
+            let line = fill(t(lang, Key::TlRpcSent), &[&from, &packet.rpc, &packet.order, &svc(to), &comp]);
+            if arrives_at_ms.is_none() { line + t(lang, Key::TlLostSuffix) } else { line }
         }
         E::RpcHandled { service: s, packet, result } => {
             fill(t(lang, Key::TlRpcHandled), &[&svc(s), &packet.rpc, &packet.order, &rpc_result(lang, result)])
         }
         E::RpcAnswered { packet, result } => {
             let to = svc(packet.rpc.requester());
-            if ko {
-                format!("{0} {1} 응답 받음: {2}", with_josa(to, Josa::I), packet.rpc, rpc_result(lang, result))
-            } else {
-                format!("{0} receives {2} for {1}", to, packet.rpc, rpc_result(lang, result))
-            }
+            let to = if ko { with_josa(to, Josa::I) } else { to.to_string() };
+            fill(t(lang, Key::TlRpcAnswered), &[&to, &packet.rpc, &rpc_result(lang, result)])
         }
         E::RecordLost { service: s, offset, message } => {
-            if ko {
-                format!(
-                    "{}: 오프셋 {}의 {} 먼저 커밋하고 처리하다 다운: 레코드 유실",
-                    svc(s),
-                    offset.0,
-                    with_josa(message, Josa::Eul)
-                )
-            } else {
-                format!(
-                    "{} crashed handling {message} at offset {}, already committed: the record is LOST",
-                    svc(s),
-                    offset.0
-                )
-            }
+            let message = if ko { with_josa(message, Josa::Eul) } else { message.to_string() };
+            fill(t(lang, Key::TlRecordLost), &[&svc(s), &message, &offset.0])
         }
         E::HandlerFailed { service: s, offset, message, attempt, retry_at_ms } => {
-            let then = match (retry_at_ms, ko) {
-                (Some(t), false) => format!("retry at t={}", crate::format::duration(t)),
-                (Some(t), true) => format!("t={}에 재시도", crate::format::duration(t)),
-                (None, false) => "to the dead-letter queue".into(),
-                (None, true) => "데드 레터 큐로".into(),
+            let then = match retry_at_ms {
+                Some(at) => fill(t(lang, Key::TlRetryAt), &[&crate::format::duration(at)]),
+                None => t(lang, Key::TlToDlq).to_string(),
             };
-            if ko {
-                format!("{}: {message}(오프셋 {}) 처리 실패, 시도 {attempt}: {then}", svc(s), offset.0)
-            } else {
-                format!("{}'s handler FAILED on {message} (offset {}), attempt {attempt}: {then}", svc(s), offset.0)
-            }
+            fill(t(lang, Key::TlHandlerFailed), &[&svc(s), &message, &offset.0, &attempt, &then])
         }
         E::DeadLetter { service: s, message, action } => {
             use saga_sim::DeadLetterAction as A;
-            match (action, ko) {
-                (A::Queued { attempts }, false) => {
-                    format!("{}: {message} dead-lettered after {attempts} attempts", svc(s))
-                }
-                (A::Queued { attempts }, true) => format!("{}: {message} {attempts}번 실패 후 데드 레터 큐로", svc(s)),
-                (A::Replayed, false) => format!("{}: dead letter {message} replayed", svc(s)),
-                (A::Replayed, true) => format!("{}: 데드 레터 {message} 재처리", svc(s)),
-                (A::Discarded, false) => format!("{}: dead letter {message} discarded", svc(s)),
-                (A::Discarded, true) => format!("{}: 데드 레터 {message} 폐기", svc(s)),
-                (A::Overflowed, false) => format!("{}: dead letter {message} dropped, the queue is full", svc(s)),
-                (A::Overflowed, true) => format!("{}: 큐가 가득 차 데드 레터 {message} 버려짐", svc(s)),
-                (A::Fixed, false) => format!("{}: poison message {message} fixed, ready to replay", svc(s)),
-                (A::Fixed, true) => format!("{}: 포이즌 메시지 {message} 수정됨, 재처리 가능", svc(s)),
-                (A::HandledAnyway, false) => {
-                    format!("{}: {message} handled after all; its dead letter is gone", svc(s))
-                }
-                (A::HandledAnyway, true) => format!("{}: {message} 결국 처리됨, 데드 레터 삭제", svc(s)),
-            }
+            let (key, attempts) = match action {
+                A::Queued { attempts } => (Key::TlDlQueued, attempts),
+                A::Replayed => (Key::TlDlReplayed, 0),
+                A::Discarded => (Key::TlDlDiscarded, 0),
+                A::Overflowed => (Key::TlDlOverflowed, 0),
+                A::Fixed => (Key::TlDlFixed, 0),
+                A::HandledAnyway => (Key::TlDlHandledAnyway, 0),
+            };
+            fill(t(lang, key), &[&svc(s), &message, &attempts])
         }
-        E::EventLost { service: s, message } => {
-            if ko {
-                format!("{}: {message} 커밋했지만 발행하지 못함: 이벤트 유실", svc(s))
-            } else {
-                format!("{} committed {message} but never published it: the event is LOST", svc(s))
-            }
-        }
+        E::EventLost { service: s, message } => fill(t(lang, Key::TlEventLost), &[&svc(s), &message]),
         E::RolledBack { service: s, first, messages } => {
-            if ko {
-                format!("{}: 이벤트 {messages}개({first}~)를 먼저 발행한 뒤 커밋 실패: 롤백됨 (유령 이벤트)", svc(s))
-            } else {
-                format!(
-                    "{}'s commit fails after it published {messages} event(s) from {first}: ROLLED BACK (a phantom event)",
-                    svc(s)
-                )
-            }
+            fill(t(lang, Key::TlRolledBack), &[&svc(s), &messages, &first])
         }
         E::ClientWaits { order, timeout_at_ms } => {
             let at = crate::format::duration(timeout_at_ms);
@@ -1624,31 +1515,11 @@ pub fn trace_line(lang: Lang, e: &saga_sim::TraceEvent) -> String {
         }
         E::ReplyLost { key, resubmit_at_ms } => {
             let at = crate::format::duration(resubmit_at_ms);
-            if ko {
-                format!(
-                    "불안정한 네트워크에서 k{} 응답 유실: 클라이언트가 t={at}에 같은 요청을 다시 보냄",
-                    key.0 & 0xffff
-                )
-            } else {
-                format!(
-                    "the answer to k{} is LOST on the client's flaky network: it resends the same request at t={at}",
-                    key.0 & 0xffff
-                )
-            }
+            fill(t(lang, Key::TlReplyLost), &[&(key.0 & 0xffff), &at])
         }
         E::SweptOwnReservation { service: s, order, status, result } => {
-            let st = self::status(lang, status);
-            if ko {
-                format!(
-                    "{0}의 스위퍼: {1} {2} → {3}",
-                    svc(s),
-                    with_josa(order, Josa::Eun),
-                    st,
-                    rpc_result(lang, result)
-                )
-            } else {
-                format!("{0}'s sweeper: {1} is {2} → {3}", svc(s), order, st, rpc_result(lang, result))
-            }
+            let order = if ko { with_josa(order, Josa::Eun) } else { order.to_string() };
+            fill(t(lang, Key::TlSwept), &[&svc(s), &order, &self::status(lang, status), &rpc_result(lang, result)])
         }
         E::AppliedByHand { service: s, order, rpc, result } => {
             fill(t(lang, Key::TlAppliedByHand), &[&svc(s), &rpc, &order, &rpc_result(lang, result)])

@@ -12,6 +12,11 @@
 //! Two arrangements: [`Arrangement::Wide`] puts every node in one row above the bus, for screens
 //! and projectors; [`Arrangement::Tall`] puts half the nodes above the bus and half below, for a
 //! phone held upright.
+//!
+//! Payment and Points, the participants a TCC or 2PC run may add, read no bus and take only the
+//! coordinator's commands: they are compact boxes with no pipe, reached from the rail down the
+//! stage's edge. On a wide stage they sit under the client, in room no other node uses, so adding
+//! them makes the stage neither wider nor taller and its labels keep their size.
 
 use saga_sim::ServiceId;
 
@@ -28,6 +33,12 @@ pub const PILL_GAP: f64 = 3.0;
 pub const NODE_W: f64 = 190.0;
 /// Height of a node box: a title and five lines.
 pub const NODE_H: f64 = 6.0 * LINE + 10.0;
+/// Height of an added participant's compact box: a title and one line.
+pub const EXTRA_H: f64 = 2.0 * LINE + 16.0;
+/// Width of an added participant's compact box on the wide stage (the client's width).
+pub const EXTRA_W: f64 = CLIENT_W;
+/// Width of the lane at the wide stage's left edge that reaches the added participants.
+const EDGE_LANE: f64 = 10.0;
 /// Height of the bus band.
 const BUS_H: f64 = 86.0;
 /// Length of a pipe between a node and the bus.
@@ -155,12 +166,19 @@ impl Geometry {
         // As wide as the nodes need: three services draw larger than four on the same screen.
         let n = order.len().max(1) as f64;
         let gap = 26.0;
-        let client = NodeBox::at(MARGIN, top, CLIENT_W, NODE_H);
+        let extras: Vec<ServiceId> = ServiceId::EXTRA_PARTICIPANTS.into_iter().filter(|s| nodes.contains(s)).collect();
+        let lane = if extras.is_empty() { 0.0 } else { EDGE_LANE };
+        let client = NodeBox::at(MARGIN + lane, top, CLIENT_W, NODE_H);
         let first = client.right() + 14.0;
         let width = first + n * NODE_W + (n - 1.0) * gap + MARGIN;
         let mut boxes = [None; ServiceId::COUNT];
         for (i, s) in order.iter().enumerate() {
             boxes[s.index()] = Some(NodeBox::at(first + i as f64 * (NODE_W + gap), top, NODE_W, NODE_H));
+        }
+        // Under the client, between the node row and the bus: the client has no pipe there.
+        for (i, s) in extras.iter().enumerate() {
+            let y = client.bottom() + 4.0 + i as f64 * (EXTRA_H + 6.0);
+            boxes[s.index()] = Some(NodeBox::at(client.left(), y, EXTRA_W, EXTRA_H));
         }
         let bus_top = top + NODE_H + PIPE_LEN;
         let bus = NodeBox::at(MARGIN, bus_top, width - 2.0 * MARGIN, BUS_H);
@@ -206,6 +224,12 @@ impl Geometry {
             let c = if below.len() == 1 { 1 } else { i };
             boxes[s.index()] = Some(NodeBox::at(col(c), bottom, NODE_W, NODE_H));
         }
+        // The added participants: a row of their own at the bottom.
+        let extras_top = boxes.iter().flatten().map(|b| b.bottom()).fold(bus.bottom(), f64::max) + 10.0;
+        let extras = ServiceId::EXTRA_PARTICIPANTS.into_iter().filter(|s| nodes.contains(s));
+        for (i, s) in extras.enumerate() {
+            boxes[s.index()] = Some(NodeBox::at(col(i), extras_top, NODE_W, EXTRA_H));
+        }
         let lowest = boxes.iter().flatten().map(|b| b.bottom()).fold(bus.bottom(), f64::max);
         let dlq = NodeBox::at(bus.right() - DLQ_W - 6.0, bus_top + 30.0, DLQ_W, BUS_H - 36.0);
         Geometry {
@@ -230,8 +254,11 @@ impl Geometry {
         self.nodes[s.index()]
     }
 
-    /// The pipe between a node and the bus.
+    /// The pipe between a node and the bus (none for a node that reads no bus).
     pub fn pipe(&self, s: ServiceId) -> Option<Pipe> {
+        if !s.reads_bus() {
+            return None;
+        }
         let b = self.node(s)?;
         Some(if b.cy < self.bus.cy {
             Pipe { cx: b.cx, node_y: b.bottom(), bus_y: self.bus.top() }
@@ -248,7 +275,20 @@ impl Geometry {
         if b.cy > self.bus.cy {
             return Some(if b.cx < self.width / 2.0 { MARGIN } else { self.width - MARGIN });
         }
+        // A participant under the client (the wide arrangement): down the lane at the left edge.
+        if self.arrangement == Arrangement::Wide && b.top() >= self.client.bottom() {
+            return Some(MARGIN + EDGE_LANE / 2.0);
+        }
         Some(b.cx)
+    }
+
+    /// Whether a node's rail connector comes down beside it and in at its side (it is reached
+    /// down an edge of the stage) rather than straight down onto its top.
+    pub fn reached_from_side(&self, s: ServiceId) -> bool {
+        match (self.node(s), self.rail_x(s)) {
+            (Some(b), Some(x)) => x < b.left() || x > b.right(),
+            _ => false,
+        }
     }
 
     /// The rail's extent: the x a command token's centre may take on a track.
@@ -316,6 +356,16 @@ mod tests {
 
     const WITH: [ServiceId; ServiceId::COUNT] = ServiceId::NODES;
     const WITHOUT: [ServiceId; 3] = ServiceId::ALL;
+    /// Every set of nodes a run can have in play.
+    const SETS: [&[ServiceId]; 5] = [
+        &WITH,
+        &WITH_COORDINATOR,
+        &WITHOUT,
+        &[ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator, ServiceId::Payment],
+        &[ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator],
+    ];
+    const WITH_COORDINATOR: [ServiceId; 4] =
+        [ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator];
 
     fn overlaps(a: &NodeBox, b: &NodeBox) -> bool {
         a.left() < b.right() && b.left() < a.right() && a.top() < b.bottom() && b.top() < a.bottom()
@@ -324,7 +374,7 @@ mod tests {
     #[test]
     fn no_two_boxes_overlap_and_all_fit_the_stage() {
         for arr in [Arrangement::Wide, Arrangement::Tall] {
-            for nodes in [&WITH[..], &WITHOUT[..]] {
+            for nodes in SETS {
                 let g = Geometry::new(arr, nodes);
                 let mut boxes: Vec<NodeBox> = nodes.iter().filter_map(|&s| g.node(s)).collect();
                 assert_eq!(boxes.len(), nodes.len(), "{arr:?}: every node placed");
@@ -343,10 +393,13 @@ mod tests {
     #[test]
     fn pipes_hold_several_pills_and_never_cross_another_node() {
         for arr in [Arrangement::Wide, Arrangement::Tall] {
-            for nodes in [&WITH[..], &WITHOUT[..]] {
+            for nodes in SETS {
                 let g = Geometry::new(arr, nodes);
                 for &s in nodes {
-                    let p = g.pipe(s).unwrap();
+                    let Some(p) = g.pipe(s) else {
+                        assert!(!s.reads_bus(), "{arr:?}: {s:?} reads the bus and has no pipe");
+                        continue;
+                    };
                     let (lo, hi) = p.span();
                     assert!(hi - lo >= 4.0 * (PILL_H + PILL_GAP), "{arr:?} {s:?}: room for five pills");
                     let column = NodeBox { cx: p.cx, cy: (lo + hi) / 2.0, w: NODE_W, h: hi - lo + PILL_H };
@@ -356,6 +409,31 @@ mod tests {
                     assert!(!overlaps(&column, &g.bus) && !overlaps(&column, &g.client));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_added_participants_take_no_room_from_the_wide_stage() {
+        // Under the client, in room no other node uses: the stage is no taller, and wider only
+        // by the lane that reaches them, so its labels keep their size.
+        let (four, six) =
+            (Geometry::new(Arrangement::Wide, &WITH_COORDINATOR), Geometry::new(Arrangement::Wide, &WITH));
+        assert_eq!(six.height, four.height);
+        assert!(six.width <= four.width + EDGE_LANE);
+        for s in ServiceId::EXTRA_PARTICIPANTS {
+            let b = six.node(s).unwrap();
+            assert!(
+                b.bottom() < six.bus.top() && b.top() > six.client.bottom(),
+                "{s:?} between the client and the bus"
+            );
+            // Reached down the lane left of every box: its connector crosses nothing.
+            let x = six.rail_x(s).unwrap();
+            assert!(six.reached_from_side(s) && x < six.client.left() && x > six.bus.left());
+        }
+        for arr in [Arrangement::Wide, Arrangement::Tall] {
+            let g = Geometry::new(arr, &WITH);
+            let lane_xs: Vec<f64> = WITH.iter().filter_map(|&s| g.rail_x(s)).collect();
+            assert_eq!(lane_xs.len(), WITH.len(), "{arr:?}: every node is reached from the rail");
         }
     }
 

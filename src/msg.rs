@@ -37,6 +37,8 @@ pub enum UiMsg {
     SetNext(std::rc::Rc<saga_sim::SimConfig>),
     /// Switch protocol (and, for TCC, the strategy for stuck orders): the run starts again.
     SetProtocol(saga_sim::Protocol, saga_sim::StuckStrategy),
+    /// How many participants a TCC or 2PC transaction has (3 to 5): the run starts again.
+    SetParticipants(u32),
     /// Turn the compare view on or off.
     SetCompare(bool),
     /// Run this many orders under chaos (the text typed, validated by the app).

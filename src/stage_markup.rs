@@ -16,6 +16,7 @@ use crate::markup::escape;
 use crate::store::CausalView;
 use saga_sim::DeliveryStatus;
 use saga_sim::Ledger;
+use saga_sim::OrderId;
 use saga_sim::PublishMode;
 use saga_sim::SagaPhase;
 use saga_sim::ServiceView;
@@ -49,10 +50,10 @@ pub fn stage_svg(lang: Lang, view: &View, g: &Geometry, causal: &CausalView) -> 
         s.pipe(v, g);
     }
     for v in &view.services {
-        if v.id == ServiceId::Coordinator {
-            s.coordinator(lang, v, view, g);
-        } else {
-            s.service(lang, v, view, g);
+        match v.id {
+            ServiceId::Coordinator => s.coordinator(lang, v, view, g),
+            ServiceId::Payment | ServiceId::Points => s.participant(lang, v, view, g),
+            _ => s.service(lang, v, view, g),
         }
     }
     s.bus(lang, view, g, causal);
@@ -70,7 +71,9 @@ pub fn summary(lang: Lang, view: &View) -> String {
         if s.partitioned {
             let _ = write!(out, ", {}", t(lang, Key::Cut));
         }
-        let _ = write!(out, ", {} {}", t(lang, Key::Lag), s.consumer.lag);
+        if s.id.reads_bus() {
+            let _ = write!(out, ", {} {}", t(lang, Key::Lag), s.consumer.lag);
+        }
     }
     if !view.dead_letters.is_empty() {
         let _ = write!(out, "; {} {}", t(lang, Key::DeadLetters), view.dead_letters.len());
@@ -96,58 +99,69 @@ fn ids(list: impl Iterator<Item = saga_sim::OrderId>) -> String {
     s
 }
 
-/// What a participant holds for open transactions, as one badge line (TCC and 2PC): Product's
-/// reservations or row lock and the orders queued behind it, Delivery's held or prepared slots,
-/// Order's locked orders.
-pub fn holdings(lang: Lang, view: &View, s: ServiceId) -> Option<String> {
+/// What a participant holds for open transactions, as one badge line (TCC and 2PC) within
+/// `room` units: Product's reservations or row lock and the orders queued behind it, Delivery's
+/// held or prepared slots, Payment's and Points' held or prepared amounts, Order's locked orders.
+/// Fewer order ids are named as room runs out, down to a count.
+pub fn holdings(lang: Lang, view: &View, s: ServiceId, room: f64) -> Option<String> {
     if !view.protocol.is_two_phase() {
         return None;
     }
-    let text = match s {
-        ServiceId::Product if view.protocol == Protocol::TwoPc => {
-            let locks: Vec<_> = view.products.iter().filter_map(|p| p.lock.map(|l| l.holder)).collect();
-            let waiting: Vec<_> = view.products.iter().flat_map(|p| p.waiting.iter().copied()).collect();
-            if locks.is_empty() && waiting.is_empty() {
-                return None;
-            }
-            // Words, not emoji: a classroom browser may have no emoji font.
-            let mut s = format!("{} {}", t(lang, Key::LockShort), ids(locks.into_iter()));
-            if !waiting.is_empty() {
-                let _ = write!(s, " · {} {}", t(lang, Key::WaitingShort), ids(waiting.into_iter()));
-            }
-            s
-        }
-        ServiceId::Product => {
-            let held = view.ledger.iter().filter(|(_, l)| matches!(l, Ledger::Reserved { .. })).map(|(o, _)| *o);
-            let held = ids(held);
-            if held.is_empty() {
-                return None;
-            }
-            format!("{} {held}", t(lang, Key::ReservedShort))
-        }
-        ServiceId::Delivery => {
-            let held = view
-                .deliveries
+    let two_pc = view.protocol == Protocol::TwoPc;
+    let (word, held, waiting): (Key, Vec<OrderId>, Vec<OrderId>) = match s {
+        ServiceId::Product if two_pc => (
+            Key::LockShort,
+            view.products.iter().filter_map(|p| p.lock.map(|l| l.holder)).collect(),
+            view.products.iter().flat_map(|p| p.waiting.iter().copied()).collect(),
+        ),
+        ServiceId::Product => (
+            Key::ReservedShort,
+            view.ledger.iter().filter(|(_, l)| matches!(l, Ledger::Reserved { .. })).map(|(o, _)| *o).collect(),
+            Vec::new(),
+        ),
+        ServiceId::Delivery => (
+            if two_pc { Key::PreparedShort } else { Key::ReservedShort },
+            view.deliveries
                 .iter()
                 .filter(|d| matches!(d.status, DeliveryStatus::Held | DeliveryStatus::Prepared))
-                .map(|d| d.order);
-            let held = ids(held);
-            if held.is_empty() {
-                return None;
-            }
-            let key = if view.protocol == Protocol::TwoPc { Key::PreparedShort } else { Key::ReservedShort };
-            format!("{} {held}", t(lang, key))
-        }
+                .map(|d| d.order)
+                .collect(),
+            Vec::new(),
+        ),
         ServiceId::Order => {
-            let held = ids(view.orders.iter().filter(|o| o.locked).map(|o| o.id));
-            if held.is_empty() {
-                return None;
-            }
-            format!("{} {held}", t(lang, Key::LockShort))
+            (Key::LockShort, view.orders.iter().filter(|o| o.locked).map(|o| o.id).collect(), Vec::new())
+        }
+        ServiceId::Payment | ServiceId::Points => {
+            let rows = if s == ServiceId::Payment { &view.payments } else { &view.points };
+            // Short words: a compact box.
+            let word = if two_pc { Key::LockShort } else { Key::HeldShort };
+            (word, rows.iter().filter(|r| r.status.is_open()).map(|r| r.order).collect(), Vec::new())
         }
         ServiceId::Coordinator => return None,
     };
-    Some(text)
+    if held.is_empty() && waiting.is_empty() {
+        return None;
+    }
+    // Words, not emoji: a classroom browser may have no emoji font.
+    let line = |shown: usize| {
+        let mut line = listed(t(lang, word), &held, shown);
+        if !waiting.is_empty() {
+            let _ = write!(line, " · {}", listed(t(lang, Key::WaitingShort), &waiting, shown));
+        }
+        line
+    };
+    let fits = |text: &String| layout::bold_width(text) <= room;
+    Some((0..=IDS_SHOWN).rev().map(line).find(fits).unwrap_or_else(|| line(0)))
+}
+
+/// "word o3 o4 +2": the first `shown` order ids and how many more, or "word 6" (how many) when
+/// none is shown.
+fn listed(word: &str, list: &[OrderId], shown: usize) -> String {
+    if shown == 0 && !list.is_empty() {
+        return format!("{word} {}", list.len());
+    }
+    format!("{word} {}", ids(list.iter().copied().take(shown)).trim_end())
+        + &if list.len() > shown { format!(" +{}", list.len() - shown) } else { String::new() }
 }
 
 /// The markup being written, and every label written so far with the width it may take (for
@@ -254,8 +268,9 @@ impl Svg {
         self.line("track back", (lo, back_y), (hi, back_y), false);
         for s in ServiceId::NODES {
             let (Some(b), Some(x)) = (g.node(s), g.rail_x(s)) else { continue };
-            if b.cy > g.bus.cy {
-                // A node below the bus: down the stage's edge, then in at its side.
+            if g.reached_from_side(s) {
+                // A node below the bus, or under the client: down the stage's edge, then in at
+                // its side.
                 let side = if x < b.cx { b.left() } else { b.right() };
                 self.line("connector", (x, out_y), (x, b.cy), false);
                 self.line("connector", (x, b.cy), (side, b.cy), false);
@@ -370,7 +385,7 @@ impl Svg {
         self.line_in(b, 0, "title", i18n::service(lang, s.id));
         self.line_in(b, 1, "status", &Self::status_line(lang, s));
         self.outbox(lang, s, b);
-        if let Some(h) = holdings(lang, view, s.id) {
+        if let Some(h) = holdings(lang, view, s.id, b.w - 10.0) {
             self.line_in(b, 5, "small holds", &h);
         }
         let now_ms = view.now_ms;
@@ -402,6 +417,27 @@ impl Svg {
         self.close();
     }
 
+    /// Payment or Points: a compact box with its name and one line, what it holds for open
+    /// transactions, or its state when it is down or cut off. It reads no bus, so it has no
+    /// outbox, offsets or pipe.
+    fn participant(&mut self, lang: Lang, s: &ServiceView, view: &View, g: &Geometry) {
+        let Some(b) = g.node(s.id) else { return };
+        self.open(&Self::node_class(s, "node service participant"), Some(s.id));
+        self.node_box(b, "box");
+        if !s.up {
+            self.node_box(b, "hatched");
+        }
+        self.line_in(b, 0, "title", i18n::service(lang, s.id));
+        // One line: a compact box has no room for "up" beside "cut", and a cut link is the news.
+        match (holdings(lang, view, s.id, b.w - 10.0), s.up, s.partitioned) {
+            (_, false, _) => self.line_in(b, 1, "status", &Self::status_line(lang, s)),
+            (_, true, true) => self.line_in(b, 1, "status", &format!("✂ {}", t(lang, Key::CutShort))),
+            (Some(h), true, false) => self.line_in(b, 1, "small holds", &h),
+            (None, true, false) => self.line_in(b, 1, "status", &Self::status_line(lang, s)),
+        }
+        self.close();
+    }
+
     /// "offset 7/9 · lag 2": the consumer's committed offset, how far it has read, and its lag.
     fn offsets(lang: Lang, s: &ServiceView) -> String {
         format!("@{}/{} · {} {}", s.consumer.committed.0, s.consumer.position.0, t(lang, Key::Lag), s.consumer.lag)
@@ -419,15 +455,22 @@ impl Svg {
             return;
         }
         let label = t(lang, Key::Outbox);
-        let cells = s.outbox.len().min(OUTBOX_CELLS);
-        let more = (s.outbox.len() > OUTBOX_CELLS).then(|| format!("+{}", s.outbox.len() - OUTBOX_CELLS));
-        let tail = match &more {
-            Some(m) => layout::text_width(m) + 6.0,
-            None if cells == 0 => 16.0,
-            None => 0.0,
-        };
         let label_w = layout::text_width(label);
-        let total_w = label_w + 8.0 + 12.0 * cells as f64 + tail;
+        let strip = |cells: usize| {
+            let more = (s.outbox.len() > cells).then(|| format!("+{}", s.outbox.len() - cells));
+            let tail = match &more {
+                Some(m) => layout::text_width(m) + 6.0,
+                None if cells == 0 => 16.0,
+                None => 0.0,
+            };
+            (more, tail, label_w + 8.0 + 12.0 * cells as f64 + tail)
+        };
+        // As many cells as fit beside the label and the "+n" of the rest, in either language.
+        let mut cells = s.outbox.len().min(OUTBOX_CELLS);
+        while cells > 1 && strip(cells).2 > b.w - 10.0 {
+            cells -= 1;
+        }
+        let (more, tail, total_w) = strip(cells);
         let x0 = b.cx - total_w / 2.0;
         let _ = write!(self.out, "<g class=\"outbox-strip\" data-rows=\"{}\">", s.outbox.len());
         self.text(x0 + label_w / 2.0, y, "small", label, label_w);
@@ -515,20 +558,28 @@ impl Svg {
                 format!("{}{} {}", if comp { "↩" } else { "" }, r.offset.0, r.message.event.event_type().name());
             self.text(cx, cy + 5.0, "row-text", &label, w - 6.0);
             self.close();
-            let here: String =
-                view.services.iter().filter(|s| next(s) == r.offset).map(|s| initial(lang, s.id)).collect();
+            let here: String = view
+                .services
+                .iter()
+                .filter(|s| s.id.reads_bus() && next(s) == r.offset)
+                .map(|s| initial(lang, s.id))
+                .collect();
             if !here.is_empty() {
                 self.text(cx, cy + 34.0, "marker", &format!("▲{here}"), w);
             }
         }
         // Consumers that have read everything wait after the last record; those behind the
         // shown records are named at the start.
-        let at_end: String =
-            view.services.iter().filter(|s| next(s) >= view.log.end).map(|s| initial(lang, s.id)).collect();
+        let at_end: String = view
+            .services
+            .iter()
+            .filter(|s| s.id.reads_bus() && next(s) >= view.log.end)
+            .map(|s| initial(lang, s.id))
+            .collect();
         let first_shown = shown.first().map_or(view.log.end, |r| r.offset);
         // Grouped by offset: "PD@3".
         let mut behind: Vec<(u64, String)> = Vec::new();
-        for s in view.services.iter().filter(|s| next(s) < first_shown) {
+        for s in view.services.iter().filter(|s| s.id.reads_bus() && next(s) < first_shown) {
             match behind.iter_mut().find(|(o, _)| *o == next(s).0) {
                 Some((_, names)) => names.push(initial(lang, s.id)),
                 None => behind.push((next(s).0, initial(lang, s.id).to_string())),
@@ -537,7 +588,11 @@ impl Svg {
         let (cx, cy, w) = g.bus_slot(shown.len().min(n.saturating_sub(1)));
         let end_x = if shown.len() < n { cx - w / 2.0 + 8.0 } else { cx + w / 2.0 - 8.0 };
         if !at_end.is_empty() {
-            let label = format!("{} ▲{at_end}", t(lang, Key::End));
+            // "end ▲OPD", or without the word when a slot is narrow.
+            let label = [format!("{} ▲{at_end}", t(lang, Key::End)), format!("▲{at_end}")]
+                .into_iter()
+                .find(|l| layout::bold_width(l) <= w / 2.0)
+                .unwrap_or_else(|| format!("▲{}", at_end.chars().count()));
             let x = if shown.len() < n {
                 end_x + layout::text_width(&label) / 2.0
             } else {
@@ -547,9 +602,14 @@ impl Svg {
         }
         if !behind.is_empty() {
             let list: Vec<String> = behind.iter().map(|(o, names)| format!("{names}@{o}")).collect();
-            let label = format!("◀ {}", list.join(" "));
-            let w = layout::text_width(&label);
             let room = b.w - 36.0 - title_w;
+            // Who is behind and where, or, on a narrow bus, only who.
+            let names: String = behind.iter().map(|(_, names)| names.as_str()).collect();
+            let label = [format!("◀ {}", list.join(" ")), format!("◀ {names}")]
+                .into_iter()
+                .find(|l| layout::bold_width(l) <= room)
+                .unwrap_or_else(|| format!("◀ {}", names.chars().count()));
+            let w = layout::text_width(&label);
             self.text(b.right() - 10.0 - w / 2.0, b.top() + 21.0, "marker behind", &label, room);
         }
         self.close();
@@ -574,10 +634,10 @@ fn labels(lang: Lang, view: &View, g: &Geometry) -> Vec<(String, f64)> {
     s.rail(view, g);
     s.client(lang, view, g);
     for v in &view.services {
-        if v.id == ServiceId::Coordinator {
-            s.coordinator(lang, v, view, g);
-        } else {
-            s.service(lang, v, view, g);
+        match v.id {
+            ServiceId::Coordinator => s.coordinator(lang, v, view, g),
+            ServiceId::Payment | ServiceId::Points => s.participant(lang, v, view, g),
+            _ => s.service(lang, v, view, g),
         }
     }
     s.bus(lang, view, g, &CausalView::default());
@@ -667,6 +727,41 @@ mod tests {
     }
 
     #[test]
+    fn payment_and_points_show_what_they_hold_in_their_compact_boxes() {
+        // Many orders at once under TCC and 2PC with five participants: while the votes are
+        // out, Payment and Points hold the orders' amounts, and say so within their boxes.
+        for protocol in [Protocol::Tcc, Protocol::TwoPc] {
+            let mut c = SimConfig { protocol, ..SimConfig::default() };
+            c.two_phase.participants = 5;
+            c.products[0].initial_stock = 1_000;
+            let mut sim = Sim::new(c, 4);
+            let mut seen = false;
+            for k in 0..400u64 {
+                if k < 40 {
+                    sim.apply(place());
+                }
+                sim.advance_until(k * 10);
+                let view = sim.view();
+                let held = holdings(Lang::En, &view, ServiceId::Payment, layout::EXTRA_W - 10.0);
+                if held.as_deref().is_some_and(|h| !h.contains(" o") || h.contains('+')) {
+                    seen = true;
+                    let svg = stage_svg(Lang::En, &view, &geometry(&view), &CausalView::default());
+                    assert!(svg.contains("data-service=\"Payment\"") && svg.contains("data-service=\"Points\""));
+                    for lang in [Lang::En, Lang::Ko] {
+                        for arr in [Arrangement::Wide, Arrangement::Tall] {
+                            let nodes: Vec<ServiceId> = view.services.iter().map(|s| s.id).collect();
+                            for (text, left) in labels(lang, &view, &Geometry::new(arr, &nodes)) {
+                                assert!(left >= 0.0, "{protocol:?} {lang:?} {arr:?}: \"{text}\" is {left:.0} too wide");
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(seen, "{protocol:?}: Payment held several orders at once");
+        }
+    }
+
+    #[test]
     fn dual_write_shows_no_outbox() {
         let c = SimConfig { publish: [PublishMode::DualWrite; 3], ..SimConfig::default() };
         let (_, svg) = svg_after(c, &[place()], 0);
@@ -685,7 +780,7 @@ mod tests {
                 sim.apply(place());
             }
             sim.advance_until(t * 5);
-            let h = holdings(Lang::En, &sim.view(), ServiceId::Product);
+            let h = holdings(Lang::En, &sim.view(), ServiceId::Product, f64::INFINITY);
             if h.as_deref().is_some_and(|h| h.contains("lock") && h.contains("wait")) {
                 seen = h;
                 break;
@@ -719,9 +814,13 @@ mod tests {
     #[test]
     fn every_label_fits_its_box() {
         let mut worst = Vec::new();
-        for protocol in Protocol::ALL {
+        // Two-phase runs also with Payment and Points taking part.
+        let runs =
+            Protocol::ALL.into_iter().flat_map(|p| [(p, 3), (p, 5)]).filter(|&(p, n)| n == 3 || p.is_two_phase());
+        for (protocol, participants) in runs {
             for publish in [PublishMode::Outbox, PublishMode::DualWrite] {
                 let mut c = SimConfig { protocol, publish: [publish; 3], ..SimConfig::default() };
+                c.two_phase.participants = participants;
                 c.products[0].initial_stock = 100;
                 let mut sim = Sim::new(c, 3);
                 sim.apply(Command::SetFlakyClient { on: true });
@@ -742,7 +841,7 @@ mod tests {
                         for (text, left) in labels(lang, &view, &Geometry::new(arr, &nodes)) {
                             if left < 0.0 {
                                 worst.push(format!(
-                                    "{protocol:?} {lang:?} {arr:?}: \"{text}\" is {:.0} too wide",
+                                    "{protocol:?} x{participants} {lang:?} {arr:?}: \"{text}\" is {:.0} too wide",
                                     -left
                                 ));
                             }

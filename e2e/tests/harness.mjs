@@ -119,3 +119,50 @@ export const frames = (page, n = 3) =>
   page.evaluate(async (n) => {
     for (let i = 0; i < n; i++) await new Promise(requestAnimationFrame);
   }, n);
+
+/** Pairs of stage labels whose boxes overlap by more than a pixel each way. */
+export const overlaps = (page) =>
+  page.evaluate(() => {
+    const svg = document.querySelector('svg.stage');
+    const layer = document.querySelector('svg.stage-tokens g.tokens');
+    const boxes = [];
+    // Fixed labels: every text of the stage (the tokens have an SVG of their own over it).
+    for (const t of svg.querySelectorAll('text')) {
+      if (!t.textContent.trim()) continue;
+      boxes.push({ what: `text "${t.textContent.trim()}"`, r: t.getBoundingClientRect() });
+    }
+    // Tokens: each pill's outline (its text lies inside it).
+    for (const g of layer.querySelectorAll(':scope > g.token')) {
+      const rect = g.querySelector('rect');
+      if (!rect) continue;
+      boxes.push({ what: `token "${g.textContent.trim()}"`, r: rect.getBoundingClientRect() });
+    }
+    const bad = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (dx > 1 && dy > 1) bad.push(`${boxes[i].what} × ${boxes[j].what} (${dx.toFixed(1)} x ${dy.toFixed(1)} px)`);
+      }
+    }
+    return { count: boxes.length, tokens: layer.querySelectorAll(':scope > g.token').length, bad };
+  });
+
+/** Many messages on the wire: every batch delayed 15-60 s and sent on a detour. */
+export async function crowd(page, lang) {
+  await page.getByRole('tab', { name: lang === 'en' ? /Network & settings/ : /네트워크·설정/ }).click();
+  await page.fill('input[name=delay]', '100');
+  await page.fill('input[name=reorder]', '100');
+  await page.fill('input[name=delay_ms]', '60000');
+  await page.locator('.weather button[type=submit]').click();
+  for (let round = 0; round < 20; round++) {
+    await page.evaluate(() => {
+      const b = document.querySelector('form.order-form button[type=submit]');
+      for (let k = 0; k < 10; k++) b.click();
+    });
+    await advance(page, 50);
+  }
+  await advance(page, 200);
+}

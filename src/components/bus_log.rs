@@ -28,7 +28,7 @@ pub fn BusLog(p: &BusLogProps) -> Html {
     m.0.push_str("<ul class=\"consumers\" aria-label=\"");
     m.text(t(lang, Key::Committed));
     m.0.push_str("\">");
-    for s in &view.services {
+    for s in view.services.iter().filter(|s| s.id.reads_bus()) {
         m.open("li", "");
         m.el("strong", "", i18n::service(lang, s.id));
         let offsets =

@@ -18,12 +18,6 @@ pub fn td(class: &'static str, text: String) -> Html {
     html! { <td class={class}>{ text }</td> }
 }
 
-/// A status badge: an icon hidden from screen readers, then the words.
-#[inline(never)]
-pub fn badge(class: &'static str, icon: &'static str, label: String) -> Html {
-    html! { <span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ label }</span> }
-}
-
 /// Under a table that shows only its newest rows: how many of how many, so nobody looks for
 /// an older row that is not drawn. Nothing when every row is shown.
 #[inline(never)]

@@ -77,7 +77,7 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
             );
         }
         m.0.push_str("</tr></thead><tbody>");
-        let figures: [(Key, Figure); 11] = [
+        let figures: [(Key, Figure); 13] = [
             (Key::MetricOutcome, |m| Ok(format!("{} / {} / {}", m.confirmed, m.cancelled, m.pending))),
             (Key::MetricConsistent, |m| ms(m.consistent.then_some(m.verdict_since_ms), Key::WhyNotConsistent)),
             (Key::MetricInconsistent, |m| Ok(format::duration(m.inconsistent_ms))),
@@ -86,6 +86,8 @@ pub fn ComparePanel(p: &ComparePanelProps) -> Html {
             (Key::MetricMessages, |m| Ok(m.messages.to_string())),
             (Key::MetricLockTime, |m| ms(m.lock_ms, Key::WhyNoLocks)),
             (Key::MetricReservedTime, |m| ms(m.reserved_ms, Key::WhyNoReservations)),
+            (Key::MetricParticipants, |m| m.participants.map(|n| n.to_string()).ok_or(Key::WhyNoParticipants)),
+            (Key::MetricHeldTime, |m| ms(m.held_ms, Key::WhyNoHolds)),
             (Key::MetricOperator, |m| Ok(format!("{} ({})", m.operator_actions, m.open_alerts))),
             (Key::MetricViolations, |m| Ok(m.violations.to_string())),
             (Key::MetricUserWait, |m| match (m.user_wait_mean_ms, m.user_wait_longest_ms) {

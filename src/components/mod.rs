@@ -1,5 +1,6 @@
 //! The app's components, one per file.
 
+pub mod accounts_table;
 pub mod bus_log;
 pub mod cells;
 pub mod compare_panel;

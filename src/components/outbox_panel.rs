@@ -46,7 +46,9 @@ pub fn OutboxPanel(p: &OutboxPanelProps) -> Html {
     m.open("div", "class=\"outbox-cards\"");
     let semantics =
         if view.delivery == DeliverySemantics::AtMostOnce { Key::AtMostOnceShort } else { Key::AtLeastOnceShort };
-    for s in view.services.iter().filter(|s| s.id != ServiceId::Coordinator || !s.outbox.is_empty()) {
+    for s in
+        view.services.iter().filter(|s| s.id.reads_bus() && (s.id != ServiceId::Coordinator || !s.outbox.is_empty()))
+    {
         m.0.push_str("<section class=\"outbox-card\" data-service=\"");
         m.0.push_str(s.id.name());
         m.0.push_str("\">");

@@ -52,6 +52,7 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
     let notify_first = check(|c, on| c.orchestration.notify_first = on);
     let all_done = check(|c, on| c.all_done_event = on);
     let at_once = check(|c, on| c.cancel_at_once = on);
+    let in_turn = check(|c, on| c.two_phase.commit_in_turn = on);
     let timing = {
         let next = p.next.clone();
         p.on.reform(move |e: Event| {
@@ -115,6 +116,12 @@ pub fn SettingsPanel(p: &SettingsPanelProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if view.protocol == Protocol::TwoPc {
+                    <label class="check" title={t(lang, Key::CommitInTurnHint)}>
+                        <input type="checkbox" name="commit_in_turn" checked={p.next.two_phase.commit_in_turn} onchange={in_turn} />
+                        { t(lang, Key::CommitInTurn) }
+                    </label>
+                }
                 if view.protocol == Protocol::Orchestration {
                     <label class="check"><input type="checkbox" checked={p.next.orchestration.notify_first} onchange={notify_first} />{ t(lang, Key::NotifyFirst) }</label>
                 }

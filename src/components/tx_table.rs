@@ -2,14 +2,22 @@
 //! each transaction with every participant's own row beside it, and, where a person must decide,
 //! the buttons to confirm or cancel by hand.
 
+use super::accounts_table::AccountsTable;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
+use crate::markup::Markup;
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
 use saga_sim::Ledger;
 use saga_sim::{Command, OrderId, Protocol, ServiceId, View};
 use saga_sim::{PARTICIPANTS, PartState, TxPhase, TxRow};
+use std::fmt::Write;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+/// The participant counts offered, with their labels.
+const PARTICIPANT_CHOICES: [(u32, Key); 3] =
+    [(3, Key::ParticipantsThree), (4, Key::ParticipantsFour), (5, Key::ParticipantsFive)];
 
 /// Props of [`TxTable`].
 #[derive(Properties, PartialEq)]
@@ -57,6 +65,11 @@ fn own_row(lang: Lang, view: &View, service: ServiceId, order: OrderId) -> Strin
             let row = view.deliveries.binary_search_by_key(&order, |d| d.order).ok().map(|i| view.deliveries[i]);
             row.map_or_else(|| "—".into(), |d| i18n::delivery_status(lang, d.status).to_string())
         }
+        ServiceId::Payment | ServiceId::Points => {
+            let rows = if service == ServiceId::Payment { &view.payments } else { &view.points };
+            let row = rows.binary_search_by_key(&order, |r| r.order).ok().map(|i| rows[i]);
+            row.map_or_else(|| "—".into(), |r| i18n::account_status(lang, r.status).to_string())
+        }
         _ => view.order(order).map_or_else(
             || "—".into(),
             |o| {
@@ -95,9 +108,11 @@ pub fn TxTable(p: &TxTableProps) -> Html {
     let dash = t(lang, Key::Dash);
     let shown = |v: Option<u64>| v.map_or_else(|| dash.to_string(), format::duration);
     let figures = format!(
-        "{} {} · {} {} · {} {} · {} {} ({})",
+        "{} {} · {} {} · {} {} · {} {} · {} {} ({})",
         t(lang, held_key),
         shown(held_ms),
+        t(lang, Key::MetricHeldTime),
+        shown(m.held_ms),
         t(lang, Key::MetricLatency),
         shown(m.mean_latency_ms),
         t(lang, Key::MetricLongestPending),
@@ -106,78 +121,120 @@ pub fn TxTable(p: &TxTableProps) -> Html {
         m.operator_actions,
         m.open_alerts,
     );
-    let rows = view.txs.iter().rev().take(super::orders_table::ROWS_SHOWN).map(|tx| {
-        let (class, icon, label) = phase(lang, tx);
-        let order = tx.order;
-        let parts = PARTICIPANTS.iter().enumerate().map(|(i, &s)| {
-            html! {
-                <td class="part">
-                    <span class="mark" aria-hidden="true">{ part_mark(tx.parts[i].state) }{ " " }</span>
-                    { own_row(lang, view, s, order) }
-                </td>
+    // Every transaction of a run has the same participants.
+    let taking_part = &PARTICIPANTS[..(view.two_phase.participants as usize).clamp(3, PARTICIPANTS.len())];
+    // A click on an operator's button in the table: its order and decision are in its data.
+    let decide = {
+        let on = p.on.clone();
+        Callback::from(move |e: MouseEvent| {
+            let button =
+                e.target_dyn_into::<web_sys::Element>().and_then(|el| el.closest("button[data-commit]").ok().flatten());
+            let Some(b) = button else { return };
+            let order = b.get_attribute("data-order").and_then(|o| o.parse().ok());
+            let commit = b.get_attribute("data-commit").as_deref() == Some("true");
+            if let Some(order) = order {
+                on.emit(UiMsg::Sim(Command::Resolve { order: OrderId(order), commit }));
             }
-        });
-        let attempt = tx.parts.iter().filter(|x| x.state == PartState::Waiting).map(|x| x.attempt).max().unwrap_or(0);
-        // The engine says which transactions need a person and which decisions it would carry
-        // out (2PC's logged decision binds, a delivered parcel cannot be cancelled, ...).
-        let choice = view.operator_choices.iter().find(|c| c.order == order).copied();
-        let operator = choice.map(|choice| {
-            let button = |commit: bool| {
-                let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Resolve { order, commit }));
-                let key = if commit { Key::ConfirmByHand } else { Key::CancelByHand };
-                html! {
-                    <button class="small" onclick={click} aria-label={format!("{} {order}: {}", t(lang, Key::Decide), t(lang, key))}>
-                        { t(lang, key) }
-                    </button>
-                }
-            };
-            html! {
-                <>
-                    if choice.confirm { { button(true) } }
-                    if choice.cancel { { button(false) } }
-                </>
-            }
-        });
-        html! {
-            <tr key={order.0} data-order={order.0.to_string()} class={tx.alerted.then_some("alert-row")}>
-                <th scope="row">{ order.to_string() }</th>
-                <td>
-                    { super::cells::badge(class, icon, label.to_string()) }
-                    if tx.alerted { <span class="badge alarm">{ " ⚠ " }{ t(lang, Key::AlertBadge) }</span> }
-                </td>
-                { for parts }
-                { super::cells::td("num", if attempt > 0 { attempt.to_string() } else { String::new() }) }
-                <td>{ operator.unwrap_or_default() }</td>
-            </tr>
-        }
+        })
+    };
+    let set_participants = p.on.reform(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        UiMsg::SetParticipants(value.parse().unwrap_or(3))
     });
     html! {
         <div>
+            <label class="participants" title={t(lang, Key::ParticipantCountHint)}>
+                <span>{ t(lang, Key::ParticipantCount) }</span>
+                <select name="participants" onchange={set_participants}>
+                    { for PARTICIPANT_CHOICES.iter().map(|&(n, key)| html! {
+                        <option value={n.to_string()} selected={view.two_phase.participants == n}>{ t(lang, key) }</option>
+                    }) }
+                </select>
+            </label>
             <p class="figures" data-testid="tx-figures">{ figures }</p>
             // Where seeds 001 and 002 disagree, the screen says which one the app follows.
             if view.protocol == Protocol::TwoPc {
                 <p class="muted note" data-testid="seed-note">{ t(lang, Key::TwoPcCommitRetried) }</p>
             }
-            if view.txs.is_empty() {
-                <p class="empty">{ t(lang, Key::NoTransactions) }</p>
-            } else {
-                <table class="data">
-                    <caption class="visually-hidden">{ t(lang, Key::Transactions) }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" rowspan="2">{ t(lang, Key::Order) }</th>
-                            <th scope="col" rowspan="2">{ t(lang, Key::Phase) }</th>
-                            <th scope="colgroup" colspan="3">{ t(lang, Key::Participants) }</th>
-                            <th scope="col" rowspan="2">{ t(lang, Key::Attempt) }</th>
-                            <th scope="col" rowspan="2">{ t(lang, Key::Decide) }</th>
-                        </tr>
-                        <tr>
-                            { for PARTICIPANTS.iter().map(|&s| html! { <th scope="col">{ i18n::service(lang, s) }</th> }) }
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            }
+            // The table is markup (it changes every refresh); its buttons are handled here.
+            <div onclick={decide}>{ Html::from_html_unchecked(table(lang, view, taking_part).into()) }</div>
+            <AccountsTable lang={lang} snapshot={p.snapshot.clone()} />
         </div>
     }
+}
+
+/// The transaction log as markup: each transaction's phase, every participant's own row, the
+/// attempt, and where a person must decide, the buttons (`data-order`, `data-commit`) that
+/// [`TxTable`] answers.
+fn table(lang: Lang, view: &View, taking_part: &[ServiceId]) -> String {
+    let mut m = Markup::default();
+    if view.txs.is_empty() {
+        m.el("p", "class=\"empty\"", t(lang, Key::NoTransactions));
+        return m.0;
+    }
+    m.open("table", "class=\"data\"");
+    m.el("caption", "class=\"visually-hidden\"", t(lang, Key::Transactions));
+    m.0.push_str("<thead><tr>");
+    m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Order));
+    m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Phase));
+    let _ = write!(m.0, "<th scope=\"colgroup\" colspan=\"{}\">", taking_part.len());
+    m.text(t(lang, Key::Participants));
+    m.close("th");
+    m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Attempt));
+    m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Decide));
+    m.0.push_str("</tr><tr>");
+    for &s in taking_part {
+        m.el("th", "scope=\"col\"", i18n::service(lang, s));
+    }
+    m.0.push_str("</tr></thead><tbody>");
+    for tx in view.txs.iter().rev().take(super::orders_table::ROWS_SHOWN) {
+        let (class, icon, label) = phase(lang, tx);
+        let order = tx.order;
+        let _ = write!(m.0, "<tr data-order=\"{}\"{}>", order.0, if tx.alerted { " class=\"alert-row\"" } else { "" });
+        m.el("th", "scope=\"row\"", &order.to_string());
+        let _ = write!(m.0, "<td><span class=\"{class}\"><span aria-hidden=\"true\">{icon} </span>");
+        m.text(label);
+        m.0.push_str("</span>");
+        if tx.alerted {
+            m.0.push_str("<span class=\"badge alarm\"> ⚠ ");
+            m.text(t(lang, Key::AlertBadge));
+            m.0.push_str("</span>");
+        }
+        m.close("td");
+        for (i, &s) in tx.participants().iter().enumerate() {
+            let _ = write!(
+                m.0,
+                "<td class=\"part\"><span class=\"mark\" aria-hidden=\"true\">{} </span>",
+                part_mark(tx.parts[i].state)
+            );
+            m.text(&own_row(lang, view, s, order));
+            m.close("td");
+        }
+        let attempt = tx.parts.iter().filter(|x| x.state == PartState::Waiting).map(|x| x.attempt).max().unwrap_or(0);
+        m.el("td", "class=\"num\"", &if attempt > 0 { attempt.to_string() } else { String::new() });
+        m.open("td", "");
+        // The engine says which transactions need a person and which decisions it would carry
+        // out (2PC's logged decision binds, a delivered parcel cannot be cancelled, ...).
+        if let Some(choice) = view.operator_choices.iter().find(|c| c.order == order) {
+            for (commit, offered) in [(true, choice.confirm), (false, choice.cancel)] {
+                if !offered {
+                    continue;
+                }
+                let key = if commit { Key::ConfirmByHand } else { Key::CancelByHand };
+                let _ = write!(
+                    m.0,
+                    "<button class=\"small\" data-order=\"{}\" data-commit=\"{commit}\" aria-label=\"",
+                    order.0
+                );
+                m.text(&format!("{} {order}: {}", t(lang, Key::Decide), t(lang, key)));
+                m.0.push_str("\">");
+                m.text(t(lang, key));
+                m.close("button");
+            }
+        }
+        m.close("td");
+        m.close("tr");
+    }
+    m.0.push_str("</tbody></table>");
+    m.0
 }

@@ -28,9 +28,11 @@ use saga_sim::protocol::Protocol;
 
 /// The run format this version reads and writes (files and links). Format 2 added the
 /// config's `all_done_event`, format 3 its `cancel_at_once`, `reply_timing` and
-/// `client_timeout_ms`; older files and links still read, and replay as they ran: without
-/// AllDone, with cancels CANCELLED at once and every answer at once.
-pub const FORMAT: u64 = 3;
+/// `client_timeout_ms`, format 4 `two_phase.participants` and `two_phase.commit_in_turn` (and
+/// the services Payment and Points); older files and links still read, and replay as they ran:
+/// without AllDone, with cancels CANCELLED at once, every answer at once, three participants and
+/// 2PC's commit sent to all at once.
+pub const FORMAT: u64 = 4;
 
 // The vocabulary below takes its reader and writer as trait objects (`&mut dyn WireIn`): one
 // copy of its code serves both formats, the JSON file and the binary link, about 4 KB gzipped
@@ -133,6 +135,8 @@ wire_enum!(SERVICES, service_index, service_value, ServiceId {
     ServiceId::Product => "Product", ServiceId::Product;
     ServiceId::Delivery => "Delivery", ServiceId::Delivery;
     ServiceId::Coordinator => "Coordinator", ServiceId::Coordinator;
+    ServiceId::Payment => "Payment", ServiceId::Payment;
+    ServiceId::Points => "Points", ServiceId::Points;
 });
 wire_enum!(PLACEMENTS, placement_index, placement_value, PlacementMode {
     PlacementMode::Cp => "Cp", PlacementMode::Cp;
@@ -291,6 +295,9 @@ pub(crate) fn put_config(o: &mut dyn WireOut, c: &SimConfig) {
     o.uint("pending_timeout_ms", t.pending_timeout_ms);
     o.uint("reservation_ttl_ms", t.reservation_ttl_ms);
     o.uint("sweep_interval_ms", t.sweep_interval_ms);
+    // Format 4.
+    o.uint("participants", t.participants.into());
+    o.flag("commit_in_turn", t.commit_in_turn);
     o.close();
     // Format 2.
     o.flag("all_done_event", c.all_done_event);
@@ -391,6 +398,9 @@ pub(crate) fn get_config(i: &mut dyn WireIn, format: u64) -> Result<SimConfig, F
         pending_timeout_ms: i.uint("pending_timeout_ms", u64::MAX, Some(dt.pending_timeout_ms))?,
         reservation_ttl_ms: i.uint("reservation_ttl_ms", u64::MAX, Some(dt.reservation_ttl_ms))?,
         sweep_interval_ms: i.uint("sweep_interval_ms", u64::MAX, Some(dt.sweep_interval_ms))?,
+        // Before format 4 a transaction had three participants and 2PC committed all at once.
+        participants: if format >= 4 { u32_of(i, "participants", dt.participants)? } else { dt.participants },
+        commit_in_turn: if format >= 4 { i.flag("commit_in_turn", Some(dt.commit_in_turn))? } else { false },
     };
     i.close()?;
     let all_done_event = if format >= 2 { i.flag("all_done_event", Some(d.all_done_event))? } else { d.all_done_event };

@@ -31,7 +31,9 @@ fn service() -> impl Strategy<Value = ServiceId> {
         Just(ServiceId::Order),
         Just(ServiceId::Product),
         Just(ServiceId::Delivery),
-        Just(ServiceId::Coordinator)
+        Just(ServiceId::Coordinator),
+        Just(ServiceId::Payment),
+        Just(ServiceId::Points)
     ]
 }
 
@@ -93,9 +95,11 @@ fn config() -> impl Strategy<Value = SimConfig> {
         Just(StuckStrategy::OperatorAlert),
         Just(StuckStrategy::ParticipantSweep)
     ];
-    (protocol, strategy).prop_map(|(protocol, strategy)| {
+    (protocol, strategy, 3u32..=5, any::<bool>()).prop_map(|(protocol, strategy, participants, commit_in_turn)| {
         let mut c = SimConfig { protocol, ..SimConfig::default() };
         c.two_phase.strategy = strategy;
+        c.two_phase.participants = participants;
+        c.two_phase.commit_in_turn = commit_in_turn;
         c
     })
 }

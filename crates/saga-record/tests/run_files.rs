@@ -76,3 +76,29 @@ fn the_all_done_switch_survives_a_file_and_a_link() {
     assert!(file.run.config.all_done_event);
     assert_eq!(link::decode(&link::encode(&run, None)).expect("opens"), file);
 }
+
+/// Format 4's fields (how many participants, 2PC's commit in turn) go out as a file and as a
+/// link and come back the same; a file of an earlier format reads as it ran: three
+/// participants, every commit sent at once.
+#[test]
+fn the_participants_survive_a_file_and_a_link() {
+    use saga_record::link;
+    let mut config = saga_sim::SimConfig { protocol: saga_sim::Protocol::TwoPc, ..saga_sim::SimConfig::default() };
+    config.two_phase.participants = 5;
+    config.two_phase.commit_in_turn = false;
+    let run = saga_sim::Run { seed: 3, config, inputs: Vec::new() };
+    let text = run_file::write(&run, None);
+    let file = run_file::read(&text).expect("reads back");
+    assert_eq!((file.run.config.two_phase.participants, file.run.config.two_phase.commit_in_turn), (5, false));
+    assert_eq!(link::decode(&link::encode(&run, None)).expect("opens"), file);
+    // The same file as format 3 wrote it: without the two fields.
+    let format_3: String = text
+        .replacen("\"format\": 4", "\"format\": 3", 1)
+        .lines()
+        .filter(|l| !l.contains("\"participants\"") && !l.contains("\"commit_in_turn\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(format_3, text, "the file names its format");
+    let old = run_file::read(&format_3).expect("a format-3 file reads");
+    assert_eq!((old.run.config.two_phase.participants, old.run.config.two_phase.commit_in_turn), (3, false));
+}

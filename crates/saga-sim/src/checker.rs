@@ -30,10 +30,11 @@
 //! | `StockConserved` | per product: stock + units of confirmed orders = initial stock + operator changes |
 //! | `DeliveryMatchesOrder` | confirmed ⇒ one started/completed delivery; cancelled ⇒ none or cancelled |
 //! | `StockMatchesOrder` | confirmed ⇒ its units held; cancelled ⇒ none held |
+//! | `AccountsMatchOrder` | with Payment and Points in play: confirmed ⇒ charged at each; cancelled ⇒ charged at none |
 //! | `NoConsumerLag` | every consumer has read and committed the whole log |
 //! | `NothingInFlight` | no packet on a wire, no record in hand, no outbox row waiting, no saga running |
 //! | `RegistryEmpty` | no failed compensation waits in the orchestrator's registry |
-//! | `NoDanglingReservation` | no TCC reservation or held delivery slot is left once quiet |
+//! | `NoDanglingReservation` | no TCC reservation, held delivery slot or held payment or points is left once quiet |
 //! | `DeadLetterQueueEmpty` | no message waits in a dead-letter queue for a person |
 //! | `NoParticipantInDoubt` | no participant is left prepared once quiet: a 2PC locked row or prepared slot, or an order still locked by a TCC or 2PC transaction |
 //!
@@ -49,6 +50,7 @@
 //! those are re-examined, so a check costs O(1) per step however long the run.
 
 use crate::ids::{OrderId, ProductId, ServiceId};
+use crate::services::account::{AccountService, AccountStatus};
 use crate::services::delivery::{DeliveryService, DeliveryStatus};
 use crate::services::order::{OrderService, OrderStatus};
 use crate::services::product::{Ledger, ProductService};
@@ -109,11 +111,14 @@ pub enum Invariant {
     DeadLetterQueueEmpty,
     /// No event went out for a change that then rolled back (publish first, then commit).
     NoPhantomEvent,
+    /// Each final order agrees with Payment and Points when they take part (charged at each for
+    /// confirmed, charged at none for cancelled).
+    AccountsMatchOrder,
 }
 
 impl Invariant {
     /// Every invariant, safety first.
-    pub const ALL: [Invariant; 19] = [
+    pub const ALL: [Invariant; 20] = [
         Invariant::StockNeverNegative,
         Invariant::NoCompletedDeliveryForCancelledOrder,
         Invariant::NoConfirmedOrderWithoutStock,
@@ -127,6 +132,7 @@ impl Invariant {
         Invariant::StockConserved,
         Invariant::DeliveryMatchesOrder,
         Invariant::StockMatchesOrder,
+        Invariant::AccountsMatchOrder,
         Invariant::NoConsumerLag,
         Invariant::NothingInFlight,
         Invariant::RegistryEmpty,
@@ -189,6 +195,7 @@ impl Invariant {
             Invariant::NoEventLost => "NoEventLost",
             Invariant::DeadLetterQueueEmpty => "DeadLetterQueueEmpty",
             Invariant::NoPhantomEvent => "NoPhantomEvent",
+            Invariant::AccountsMatchOrder => "AccountsMatchOrder",
         }
     }
 }
@@ -318,6 +325,7 @@ const CONFIRMED_NO_STOCK: u16 = 32;
 const NOTIFIED_CANCELLED: u16 = 64;
 const RESERVATION_HELD: u16 = 128;
 const IN_DOUBT: u16 = 256;
+const ACCOUNT_MISMATCH: u16 = 512;
 
 /// The checker's state.
 #[derive(Clone, Debug)]
@@ -396,7 +404,8 @@ impl Checker {
         self.order_product.archive_before(order);
     }
 
-    /// Re-examines one order after a step touched it.
+    /// Re-examines one order after a step touched it. `accounts` are the tables of the extra
+    /// participants in play (Payment, then Points).
     pub fn touch_order(
         &mut self,
         at_ms: u64,
@@ -404,19 +413,33 @@ impl Checker {
         orders: &OrderService,
         products: &ProductService,
         deliveries: &DeliveryService,
+        accounts: &[&AccountService],
     ) {
         let Some(row) = orders.get(order) else { return };
         let ledger = products.ledger_of(order);
         let delivery = deliveries.get(order);
+        let account = |i: usize| accounts[i].get(order).map(|r| r.status);
+        let any_account = |status: AccountStatus| (0..accounts.len()).any(|i| account(i) == Some(status));
         let mut flags = 0u16;
-        if matches!(ledger, Ledger::Reserved { .. }) || delivery.is_some_and(|d| d.status == DeliveryStatus::Held) {
+        if matches!(ledger, Ledger::Reserved { .. })
+            || delivery.is_some_and(|d| d.status == DeliveryStatus::Held)
+            || any_account(AccountStatus::Held)
+        {
             flags |= RESERVATION_HELD;
         }
         if row.locked
             || matches!(ledger, Ledger::Prepared { .. })
             || delivery.is_some_and(|d| d.status == DeliveryStatus::Prepared)
+            || any_account(AccountStatus::Prepared)
         {
             flags |= IN_DOUBT;
+        }
+        match row.status {
+            OrderStatus::Confirmed if (0..accounts.len()).any(|i| account(i) != Some(AccountStatus::Charged)) => {
+                flags |= ACCOUNT_MISMATCH
+            }
+            OrderStatus::Cancelled(_) if any_account(AccountStatus::Charged) => flags |= ACCOUNT_MISMATCH,
+            _ => {}
         }
         match row.status {
             OrderStatus::Pending => flags |= PENDING,
@@ -474,6 +497,7 @@ impl Checker {
             (PENDING, Invariant::EveryOrderFinal),
             (DELIVERY_MISMATCH, Invariant::DeliveryMatchesOrder),
             (STOCK_MISMATCH, Invariant::StockMatchesOrder),
+            (ACCOUNT_MISMATCH, Invariant::AccountsMatchOrder),
             (COMPLETED_CANCELLED, Invariant::NoCompletedDeliveryForCancelledOrder),
             (CONFIRMED_NO_STOCK, Invariant::NoConfirmedOrderWithoutStock),
             (NOTIFIED_CANCELLED, Invariant::NoNotificationForCancelledOrder),
@@ -762,7 +786,7 @@ mod tests {
 
     fn verdict_when_quiet(w: &(OrderService, ProductService, DeliveryService)) -> Vec<Invariant> {
         let mut c = Checker::new(&[5], 16);
-        c.touch_order(0, OrderId(0), &w.0, &w.1, &w.2);
+        c.touch_order(0, OrderId(0), &w.0, &w.1, &w.2, &[]);
         c.evaluate(1, true, true, true, (0, 0));
         c.recent_violations().map(|v| v.invariant).collect()
     }

@@ -223,6 +223,12 @@ pub struct TwoPhaseConfig {
     pub reservation_ttl_ms: u64,
     /// How often a participant's sweeper looks for stale reservations.
     pub sweep_interval_ms: u64,
+    /// How many participants a transaction has: the three services (3), with Payment (4), and
+    /// with Points too (5). Every one more is one more vote to wait for (seed 001).
+    pub participants: u32,
+    /// 2PC: the coordinator asks for the commit one participant at a time, each releasing its
+    /// locks when its turn is done (seed 001, "순차적으로 커밋을 요청한다"); off, it asks all at once.
+    pub commit_in_turn: bool,
 }
 
 impl Default for TwoPhaseConfig {
@@ -232,6 +238,8 @@ impl Default for TwoPhaseConfig {
             pending_timeout_ms: 5_000,
             reservation_ttl_ms: 4_000,
             sweep_interval_ms: 2_000,
+            participants: MIN_PARTICIPANTS,
+            commit_in_turn: true,
         }
     }
 }
@@ -382,6 +390,10 @@ pub const MAX_PRODUCTS: usize = 64;
 pub const MAX_PRODUCT_NAME_CHARS: usize = 40;
 /// The most attempts of a step or a handler.
 pub const MAX_ATTEMPTS: u32 = 20;
+/// The fewest participants a two-phase transaction has: Order, Product and Delivery.
+pub const MIN_PARTICIPANTS: u32 = 3;
+/// The most: with Payment and Points.
+pub const MAX_PARTICIPANTS: u32 = 5;
 /// The most outbox rows in one batch.
 pub const MAX_BATCH: u32 = 4_096;
 /// The largest stock of one product.
@@ -449,6 +461,10 @@ impl SimConfig {
             if !(1..=MAX_ATTEMPTS).contains(&v) {
                 bad(field, out_of_range(v, 1, MAX_ATTEMPTS));
             }
+        }
+        let n = self.two_phase.participants;
+        if !(MIN_PARTICIPANTS..=MAX_PARTICIPANTS).contains(&n) {
+            bad("two_phase.participants", out_of_range(n, MIN_PARTICIPANTS, MAX_PARTICIPANTS));
         }
         if !(1..=MAX_BATCH).contains(&self.batch_max) {
             bad("batch_max", out_of_range(self.batch_max, 1, MAX_BATCH));
@@ -520,6 +536,7 @@ impl SimConfig {
         t.pending_timeout_ms = t.pending_timeout_ms.clamp(1, MAX_DURATION_MS);
         t.reservation_ttl_ms = t.reservation_ttl_ms.clamp(1, MAX_DURATION_MS);
         t.sweep_interval_ms = t.sweep_interval_ms.clamp(1, MAX_DURATION_MS);
+        t.participants = t.participants.clamp(MIN_PARTICIPANTS, MAX_PARTICIPANTS);
         let l = &mut c.limits;
         l.log_retention_records = l.log_retention_records.clamp(16, 10_000_000);
         l.outbox_capacity = l.outbox_capacity.clamp(3, 1_000_000);

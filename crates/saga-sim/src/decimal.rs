@@ -37,6 +37,7 @@ fn round_to_f64(q: u128, k: i32, sticky: bool) -> f64 {
 }
 
 /// `m × 10^exp`, correctly rounded where the docs above say, and close elsewhere.
+#[cfg_attr(saga_size, optimize(size))]
 fn value(m: u64, exp: i32) -> f64 {
     if m == 0 {
         return 0.0;
@@ -69,6 +70,7 @@ fn value(m: u64, exp: i32) -> f64 {
 
 /// The shortest decimal text for `v` that `read` gives back exactly ("0", "0.1", "12.5");
 /// NaN and the infinities, which JSON cannot hold, become "0".
+#[cfg_attr(saga_size, optimize(size))]
 pub fn write(v: f64) -> String {
     if !v.is_finite() || v == 0.0 {
         return "0".into();

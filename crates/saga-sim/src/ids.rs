@@ -39,7 +39,8 @@ pub struct Offset(pub u64);
 #[serde(transparent)]
 pub struct IdempotencyKey(pub u64);
 
-/// One of the nodes: the three services, or the coordinator. Each is also a consumer of the bus.
+/// One of the nodes: the three services, the coordinator, or a participant a two-phase run adds.
+/// All but the added participants are also consumers of the bus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ServiceId {
     /// The Order service: takes orders from the client, owns the orders table.
@@ -51,16 +52,31 @@ pub enum ServiceId {
     /// The coordinator of the orchestrated saga (and, later, of TCC and 2PC). It talks to the
     /// services over command links of its own; in the choreography it takes no part.
     Coordinator,
+    /// The Payment service: a fourth participant under TCC and 2PC (seed 001: the more
+    /// participants, the longer a transaction holds its locks). It owns the payments table.
+    Payment,
+    /// The Points service: a fifth participant under TCC and 2PC. It owns the points table.
+    Points,
 }
 
 impl ServiceId {
     /// The three services that own the shop's data (the saga's participants).
     pub const ALL: [ServiceId; 3] = [ServiceId::Order, ServiceId::Product, ServiceId::Delivery];
     /// How many nodes there are: the length of arrays indexed by `index()`.
-    pub const COUNT: usize = 4;
-    /// Every node, for arrays indexed by `index()`.
-    pub const NODES: [ServiceId; ServiceId::COUNT] =
-        [ServiceId::Order, ServiceId::Product, ServiceId::Delivery, ServiceId::Coordinator];
+    pub const COUNT: usize = 6;
+    /// Every node, for arrays indexed by `index()`: the three services, the coordinator, then
+    /// the extra participants, so a prefix of it is the nodes a run has in play.
+    pub const NODES: [ServiceId; ServiceId::COUNT] = [
+        ServiceId::Order,
+        ServiceId::Product,
+        ServiceId::Delivery,
+        ServiceId::Coordinator,
+        ServiceId::Payment,
+        ServiceId::Points,
+    ];
+    /// The participants a two-phase run may add beyond the three services, in the order they
+    /// are added.
+    pub const EXTRA_PARTICIPANTS: [ServiceId; 2] = [ServiceId::Payment, ServiceId::Points];
 
     /// The index of this service in arrays of length [`ServiceId::COUNT`] (the three data
     /// services come first, so arrays of length 3 hold just them).
@@ -70,7 +86,14 @@ impl ServiceId {
             ServiceId::Product => 1,
             ServiceId::Delivery => 2,
             ServiceId::Coordinator => 3,
+            ServiceId::Payment => 4,
+            ServiceId::Points => 5,
         }
+    }
+
+    /// Whether it reads the bus. The extra participants only take the coordinator's commands.
+    pub const fn reads_bus(self) -> bool {
+        !matches!(self, ServiceId::Payment | ServiceId::Points)
     }
 
     /// The service's name as shown in traces.
@@ -80,6 +103,8 @@ impl ServiceId {
             ServiceId::Product => "Product",
             ServiceId::Delivery => "Delivery",
             ServiceId::Coordinator => "Coordinator",
+            ServiceId::Payment => "Payment",
+            ServiceId::Points => "Points",
         }
     }
 }

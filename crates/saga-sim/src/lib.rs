@@ -5,6 +5,9 @@
 //! advance with [`Sim::step`] or [`Sim::advance_until`]; ask [`Sim::next_due_ms`]; read a
 //! [`View`]; drain the [`TraceRecord`]s. No clock, no OS randomness, no I/O: the same seed,
 //! config and commands give the same trace, bit for bit, on every platform.
+// The release site's build (scripts/build.sh, nightly) sets `saga_size`: functions a person's
+// action or a screen refresh calls, not each event, are then optimised for size, not speed.
+#![cfg_attr(saga_size, feature(optimize_attribute))]
 
 pub mod bench;
 pub mod bus;
@@ -57,6 +60,7 @@ pub use protocol::Protocol;
 pub use rpc::{Rpc, RpcPacket, RpcResult};
 pub use run::Run;
 pub use scenario::{RunOutcome, Scenario};
+pub use services::account::{AccountRow, AccountStatus};
 pub use services::coordinator::{PARTICIPANTS, PartState, Recovery, SagaDecision, SagaPhase, SagaRow, TxPhase, TxRow};
 pub use services::delivery::DeliveryStatus;
 pub use services::order::{MAX_QUANTITY, OrderStatus, Rejection, Reply};

@@ -4,7 +4,11 @@
 //!
 //! `Sim::metrics` gives outcomes (confirmed, cancelled, pending), time inconsistent, the longest
 //! PENDING, mean order latency, messages sent, row-lock time (2PC), reservation time (TCC) and
-//! operator actions, and how long the user waited for an answer. Lock time and latency grow with slower participants (`Fault::SetHandleTime`).
+//! operator actions, how long the user waited for an answer, and, under TCC and 2PC, how long
+//! every participant together held something for a transaction. Lock time and latency grow with
+//! slower participants (`Fault::SetHandleTime`) and with more of them
+//! (`TwoPhaseConfig::participants`: one more vote to wait for, and under 2PC one more commit in
+//! turn, seed 001).
 //! A figure that does not apply to the protocol, or means nothing yet, is `None`, and the screen
 //! says why. Archived orders count through their totals, so the figures read the same as with every
 //! row kept (see `sim/archive.rs`).
@@ -57,10 +61,18 @@ pub struct Metrics {
     pub user_wait_longest_ms: Option<u64>,
     /// Waits that ran out before the order settled.
     pub client_timeouts: u64,
+    /// TCC and 2PC: total time the participants together held something for a transaction
+    /// (Product's stock reserved or its row locked, Delivery's slot, Payment's and Points'
+    /// amounts; open holds count up to now). Order's row is left out: it holds nothing another
+    /// order waits for. `None` under the sagas, which hold nothing between steps.
+    pub held_ms: Option<u64>,
+    /// How many participants a TCC or 2PC transaction has; `None` under the sagas.
+    pub participants: Option<u32>,
 }
 
 impl Sim {
     /// The run's summary figures. Costs O(orders); meant for a screen refresh, not every step.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn metrics(&self) -> Metrics {
         let now = self.now_ms;
         let archived = self.order.archived;
@@ -123,6 +135,32 @@ impl Sim {
         m.user_wait_mean_ms = s.client_wait_ms_total.checked_div(s.client_answers);
         m.user_wait_longest_ms = (s.client_answers > 0).then_some(s.client_wait_ms_longest);
         m.client_timeouts = s.client_timeouts;
+        if protocol.is_two_phase() {
+            let product = m.lock_ms.or(m.reserved_ms).unwrap_or(0);
+            let open_slots: u64 = self
+                .delivery
+                .deliveries
+                .iter()
+                .flatten()
+                .filter(|d| d.status.is_open())
+                .map(|d| now.saturating_sub(d.updated_at_ms))
+                .sum();
+            let accounts: u64 = [&self.payment, &self.points]
+                .iter()
+                .map(|a| {
+                    let open: u64 = a
+                        .rows
+                        .iter()
+                        .flatten()
+                        .filter(|r| r.status.is_open())
+                        .map(|r| now.saturating_sub(r.updated_at_ms))
+                        .sum();
+                    a.holds.held_ms_total + open
+                })
+                .sum();
+            m.held_ms = Some(product + self.delivery.holds.held_ms_total + open_slots + accounts);
+            m.participants = Some(self.config.two_phase.participants);
+        }
         m
     }
 }

@@ -20,6 +20,7 @@ use crate::outcome::Outcome;
 use crate::protocol::Protocol;
 use crate::rng::{Chance, SimRng};
 use crate::services::Ctx;
+use crate::services::account::AccountService;
 use crate::services::coordinator::{CoordEffect, Coordinator};
 use crate::services::delivery::DeliveryService;
 use crate::services::order::{OrderService, PlaceRequest, Rejection, Reply};
@@ -363,7 +364,7 @@ pub struct TimedReply {
 }
 
 /// The simulation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Sim {
     pub(crate) config: SimConfig,
     pub(crate) seed: u64,
@@ -388,6 +389,10 @@ pub struct Sim {
     pub(crate) order: OrderService,
     pub(crate) product: ProductService,
     pub(crate) delivery: DeliveryService,
+    /// Payment's table (a participant only when `two_phase.participants` is 4 or more).
+    pub(crate) payment: AccountService,
+    /// Points' table (a participant only when `two_phase.participants` is 5).
+    pub(crate) points: AccountService,
     pub(crate) coordinator: Coordinator,
     pub(crate) rpc_wires: Vec<Option<RpcWire>>,
     free_rpc_wires: Vec<u32>,
@@ -439,9 +444,79 @@ pub struct Sim {
     pub(crate) client_waits: VecDeque<ClientWait>,
 }
 
+/// Field by field, as a derive would, but written out so the release site can build it for
+/// size: time travel clones the world at checkpoints, not on every event, and the derived clone
+/// of some sixty fields was the largest function in the page's WebAssembly.
+impl Clone for Sim {
+    // Every field the same way, so a field whose type changes needs no edit here.
+    #[allow(clippy::clone_on_copy)]
+    #[cfg_attr(saga_size, optimize(size))]
+    fn clone(&self) -> Sim {
+        Sim {
+            config: self.config.clone(),
+            seed: self.seed.clone(),
+            rng: self.rng.clone(),
+            now_ms: self.now_ms.clone(),
+            seq: self.seq.clone(),
+            timers: self.timers.clone(),
+            pending: self.pending.clone(),
+            engine_pending: self.engine_pending.clone(),
+            steps_at_now: self.steps_at_now.clone(),
+            inputs: self.inputs.clone(),
+            log: self.log.clone(),
+            recent_ids: self.recent_ids.clone(),
+            nodes: self.nodes.clone(),
+            order: self.order.clone(),
+            product: self.product.clone(),
+            delivery: self.delivery.clone(),
+            payment: self.payment.clone(),
+            points: self.points.clone(),
+            coordinator: self.coordinator.clone(),
+            rpc_wires: self.rpc_wires.clone(),
+            free_rpc_wires: self.free_rpc_wires.clone(),
+            rpc_live: self.rpc_live.clone(),
+            next_request: self.next_request.clone(),
+            coord_wake_at: self.coord_wake_at.clone(),
+            coord_effects: self.coord_effects.clone(),
+            checker: self.checker.clone(),
+            packets: self.packets.clone(),
+            free_packets: self.free_packets.clone(),
+            spare_vecs: self.spare_vecs.clone(),
+            live_packets: self.live_packets.clone(),
+            acks_in_flight: self.acks_in_flight.clone(),
+            commits_in_flight: self.commits_in_flight.clone(),
+            next_message_id: self.next_message_id.clone(),
+            next_batch: self.next_batch.clone(),
+            next_key: self.next_key.clone(),
+            placement: self.placement.clone(),
+            flaky_client: self.flaky_client.clone(),
+            trace: self.trace.clone(),
+            trace_discarded: self.trace_discarded.clone(),
+            hasher: self.hasher.clone(),
+            touched_orders: self.touched_orders.clone(),
+            touched_products: self.touched_products.clone(),
+            emitted: self.emitted.clone(),
+            news: self.news.clone(),
+            replies: self.replies.clone(),
+            refused_orders: self.refused_orders.clone(),
+            stats: self.stats.clone(),
+            lock_waiters: self.lock_waiters.clone(),
+            decision_trap: self.decision_trap.clone(),
+            crash_after_commit: self.crash_after_commit.clone(),
+            rollback: self.rollback.clone(),
+            rolled_back: self.rolled_back.clone(),
+            poison: self.poison.clone(),
+            dead_letters: self.dead_letters.clone(),
+            resubmitting: self.resubmitting.clone(),
+            client_waits: self.client_waits.clone(),
+        }
+    }
+}
+
 impl Sim {
     /// A new world at t=0. An out-of-range config value is clamped, never a panic; use
     /// `SimConfig::problems` first to tell the user.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn new(config: SimConfig, seed: u64) -> Sim {
         let config = config.sanitized();
         let initial: Vec<i64> = config.products.iter().map(|p| p.initial_stock).collect();
@@ -487,6 +562,8 @@ impl Sim {
                 ..ProductService::new(&initial)
             },
             delivery: DeliveryService { cancel_at_once: config.cancel_at_once, ..DeliveryService::default() },
+            payment: AccountService::default(),
+            points: AccountService::default(),
             coordinator: Coordinator::new(config.protocol, config.two_phase, config.cancel_at_once),
             rpc_wires: Vec::new(),
             free_rpc_wires: Vec::new(),
@@ -527,7 +604,7 @@ impl Sim {
             client_waits: VecDeque::new(),
             config,
         };
-        for service in [ServiceId::Product, ServiceId::Delivery] {
+        for service in [ServiceId::Product, ServiceId::Delivery, ServiceId::Payment, ServiceId::Points] {
             sim.arm_sweeper(service);
         }
         sim
@@ -539,7 +616,9 @@ impl Sim {
     }
 
     fn arm_sweeper(&mut self, service: ServiceId) {
-        if self.sweeping() && matches!(service, ServiceId::Product | ServiceId::Delivery) {
+        let participant = matches!(service, ServiceId::Product | ServiceId::Delivery)
+            || (ServiceId::EXTRA_PARTICIPANTS.contains(&service) && self.nodes_in_play().contains(&service));
+        if self.sweeping() && participant {
             let epoch = self.nodes[service.index()].epoch;
             self.at(
                 self.now_ms.saturating_add(self.config.two_phase.sweep_interval_ms),
@@ -548,9 +627,33 @@ impl Sim {
         }
     }
 
-    /// The nodes that take part in this run's protocol.
+    /// The nodes that take part in this run's protocol: the three services; the coordinator
+    /// when the protocol has one; Payment and Points when a two-phase run adds them.
     pub fn nodes_in_play(&self) -> &'static [ServiceId] {
-        if self.config.protocol.has_coordinator() { &ServiceId::NODES } else { &ServiceId::ALL }
+        let protocol = self.config.protocol;
+        if protocol.is_two_phase() {
+            // NODES lists the extra participants after the coordinator, in the order they are added.
+            let extra = self.config.two_phase.participants.saturating_sub(crate::config::MIN_PARTICIPANTS) as usize;
+            &ServiceId::NODES[..(4 + extra).min(ServiceId::COUNT)]
+        } else if protocol.has_coordinator() {
+            &ServiceId::NODES[..4]
+        } else {
+            &ServiceId::ALL
+        }
+    }
+
+    /// The nodes in play that read the bus (every one but Payment and Points).
+    pub(crate) fn consumers_in_play(&self) -> &'static [ServiceId] {
+        if self.config.protocol.has_coordinator() { &ServiceId::NODES[..4] } else { &ServiceId::ALL }
+    }
+
+    /// The table of Payment or Points.
+    pub(crate) fn account(&self, service: ServiceId) -> Option<&AccountService> {
+        match service {
+            ServiceId::Payment => Some(&self.payment),
+            ServiceId::Points => Some(&self.points),
+            _ => None,
+        }
     }
 
     /// The protocol in force.
@@ -759,7 +862,11 @@ impl Sim {
     /// Whether a sweeper still has a reservation to settle (only when participants sweep: then
     /// an open reservation is work in progress, not yet a dangling one).
     fn sweep_pending(&self) -> bool {
-        self.sweeping() && (self.delivery.held > 0 || self.product.reserved.iter().any(|&r| r != 0))
+        self.sweeping()
+            && (self.delivery.holds.held > 0
+                || self.payment.holds.held > 0
+                || self.points.holds.held > 0
+                || self.product.reserved.iter().any(|&r| r != 0))
     }
 
     fn nothing_in_flight(&self) -> bool {
@@ -775,7 +882,7 @@ impl Sim {
 
     fn lag_zero(&self) -> bool {
         let end = self.log.end();
-        self.nodes_in_play().iter().all(|s| {
+        self.consumers_in_play().iter().all(|s| {
             let c = &self.nodes[s.index()].consumer;
             c.committed >= end && c.position >= end
         })
@@ -848,7 +955,9 @@ impl Sim {
             if !self.client_waits.is_empty() {
                 self.answer_waiting_client(o);
             }
-            self.checker.touch_order(self.now_ms, o, &self.order, &self.product, &self.delivery);
+            let extra = self.nodes_in_play().len().saturating_sub(4);
+            let accounts = [&self.payment, &self.points];
+            self.checker.touch_order(self.now_ms, o, &self.order, &self.product, &self.delivery, &accounts[..extra]);
         }
         while let Some(p) = self.touched_products.pop() {
             self.checker.touch_product(self.now_ms, p, &self.product);
@@ -874,6 +983,7 @@ impl Sim {
         }
     }
 
+    #[cfg_attr(saga_size, optimize(size))]
     fn apply_command(&mut self, command: Command) {
         self.record(TraceEvent::Command { command });
         match command {
@@ -1049,7 +1159,7 @@ pub const fn interested(protocol: Protocol, service: ServiceId, event_type: Even
             matches!(event_type, EventType::OrderPlaced | EventType::OrderCancelled)
         }
         (Protocol::Orchestration | Protocol::Tcc | Protocol::TwoPc, _)
-        | (Protocol::Choreography, ServiceId::Coordinator) => false,
+        | (Protocol::Choreography, ServiceId::Coordinator | ServiceId::Payment | ServiceId::Points) => false,
         (Protocol::Choreography, ServiceId::Order) => matches!(
             event_type,
             EventType::ProductChanged

@@ -47,6 +47,8 @@ pub struct SwarmKnobs {
     pub cancel_at_once: bool,
     /// When the client hears back (`SimConfig::reply_timing`).
     pub reply_timing: ReplyTiming,
+    /// How many participants a TCC or 2PC transaction has (`TwoPhaseConfig::participants`).
+    pub participants: u32,
 }
 
 impl Default for SwarmKnobs {
@@ -63,6 +65,7 @@ impl Default for SwarmKnobs {
             all_done_event: false,
             cancel_at_once: false,
             reply_timing: ReplyTiming::Seed,
+            participants: crate::config::MIN_PARTICIPANTS,
         }
     }
 }
@@ -163,12 +166,22 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
             pending_timeout_ms: r.in_range(500, 10_000),
             reservation_ttl_ms: r.in_range(500, 10_000),
             sweep_interval_ms: r.in_range(200, 5_000),
+            participants: knobs.participants,
+            ..TwoPhaseConfig::default()
         };
         SimConfig { two_phase, ..config }
     } else {
         config
     };
-    let nodes: &[ServiceId] = if knobs.protocol.has_coordinator() { &ServiceId::NODES } else { &ServiceId::ALL };
+    // The nodes in play, as `Sim::nodes_in_play` has them: Payment and Points when added.
+    let nodes: &[ServiceId] = if knobs.protocol.is_two_phase() {
+        let n = knobs.participants.clamp(crate::config::MIN_PARTICIPANTS, crate::config::MAX_PARTICIPANTS) as usize;
+        &ServiceId::NODES[..n + 1]
+    } else if knobs.protocol.has_coordinator() {
+        &ServiceId::NODES[..4]
+    } else {
+        &ServiceId::ALL
+    };
 
     let fault_phase_ms = r.in_range(5_000, 40_000);
     let mut commands = Vec::new();

@@ -222,6 +222,10 @@ pub struct View {
     pub ledger: Vec<(OrderId, Ledger)>,
     /// Delivery's table.
     pub deliveries: Vec<DeliveryRow>,
+    /// Payment's table (empty unless Payment takes part).
+    pub payments: Vec<crate::services::account::AccountRow>,
+    /// Points' table (empty unless Points takes part).
+    pub points: Vec<crate::services::account::AccountRow>,
     /// The nodes in play, in `ServiceId::NODES` order (the coordinator only when the protocol
     /// has one).
     pub services: Vec<ServiceView>,
@@ -296,6 +300,7 @@ impl Sim {
     }
 
     /// A snapshot of the world. Costs O(tables); call it when drawing, not on every step.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn view(&self) -> View {
         let log_end = self.log.end();
         let services = self
@@ -364,6 +369,8 @@ impl Sim {
                 .map(|(order, l)| (order, *l))
                 .collect(),
             deliveries: self.delivery.deliveries.iter().flatten().copied().collect(),
+            payments: self.payment.rows.iter().flatten().copied().collect(),
+            points: self.points.rows.iter().flatten().copied().collect(),
             services,
             protocol: self.config.protocol,
             sagas: self.coordinator.sagas.iter().flatten().copied().collect(),

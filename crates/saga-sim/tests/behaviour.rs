@@ -3,8 +3,9 @@
 mod support;
 
 use saga_sim::{
-    CancelReason, Command, DeliveryStatus, Fault, IdempotencyKey, Invariant, MessageId, MsRange, OrderId, OrderStatus,
-    Outcome, PlacementMode, ProductId, Rejection, Reply, Scenario, ServiceId, SimConfig, TimedCommand, TraceEvent,
+    AccountStatus, CancelReason, Command, DeliveryStatus, Fault, IdempotencyKey, Invariant, MessageId, MsRange,
+    OrderId, OrderStatus, Outcome, PlacementMode, ProductId, Rejection, Reply, Scenario, ServiceId, SimConfig,
+    TimedCommand, TraceEvent,
 };
 use support::*;
 
@@ -37,6 +38,8 @@ enum Expect {
     OrderAt(u64, u32, OrderStatus),
     /// At `at_ms`, this service's lag is at least `n`.
     LagAtLeast(u64, ServiceId, u64),
+    /// Order `o`'s row at Payment or Points ends in this status (None: no row).
+    Account(ServiceId, u32, Option<AccountStatus>),
 }
 
 struct Case {
@@ -167,6 +170,21 @@ fn two_pc_config(c: &mut SimConfig) {
     c.protocol = saga_sim::Protocol::TwoPc;
 }
 
+fn two_pc_five(c: &mut SimConfig) {
+    two_pc_config(c);
+    c.two_phase.participants = 5;
+}
+
+fn tcc_five(c: &mut SimConfig) {
+    tcc_config(c);
+    c.two_phase.participants = 5;
+}
+
+fn tcc_four(c: &mut SimConfig) {
+    tcc_config(c);
+    c.two_phase.participants = 4;
+}
+
 fn cmd(at_ms: u64, command: Command) -> TimedCommand {
     TimedCommand { at_ms, command }
 }
@@ -174,6 +192,61 @@ fn cmd(at_ms: u64, command: Command) -> TimedCommand {
 fn cases() -> Vec<Case> {
     use Expect::*;
     vec![
+        // Seed 001: more participants. Payment and Points vote and carry out the decision like
+        // the three services, each in a table of its own.
+        Case {
+            name: "TCC with five participants: Payment and Points charge a confirmed order",
+            config: tcc_five,
+            commands: vec![place(0, 0, 1)],
+            expect: vec![
+                Order(0, OrderStatus::Confirmed),
+                Account(ServiceId::Payment, 0, Some(AccountStatus::Charged)),
+                Account(ServiceId::Points, 0, Some(AccountStatus::Charged)),
+                Clean,
+            ],
+        },
+        Case {
+            name: "TCC with four participants: Payment takes part, Points does not",
+            config: tcc_four,
+            commands: vec![place(0, 0, 1), fault(5, Fault::Crash { service: ServiceId::Points })],
+            expect: vec![
+                Order(0, OrderStatus::Confirmed),
+                Account(ServiceId::Payment, 0, Some(AccountStatus::Charged)),
+                Account(ServiceId::Points, 0, None),
+                Traced("a crash of a node not in play is refused", |e| {
+                    matches!(e, TraceEvent::Refused { reason: saga_sim::Refusal::NotInPlay })
+                }),
+                Clean,
+            ],
+        },
+        Case {
+            name: "2PC with five participants: a cancel after the commit gives back the charge at Payment and Points",
+            config: two_pc_five,
+            commands: vec![place(0, 0, 1), cancel(3_000, 0)],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)),
+                Account(ServiceId::Payment, 0, Some(AccountStatus::Refunded)),
+                Account(ServiceId::Points, 0, Some(AccountStatus::Refunded)),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Clean,
+            ],
+        },
+        Case {
+            name: "2PC with five participants: Payment down through the vote aborts; it releases when back",
+            config: two_pc_five,
+            commands: vec![
+                fault(0, Fault::Crash { service: ServiceId::Payment }),
+                place(10, 0, 1),
+                fault(20_000, Fault::Restart { service: ServiceId::Payment }),
+            ],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::SagaFailed)),
+                Account(ServiceId::Payment, 0, Some(AccountStatus::Released)),
+                Account(ServiceId::Points, 0, Some(AccountStatus::Released)),
+                Delivery(0, Some(DeliveryStatus::Cancelled)),
+                Clean,
+            ],
+        },
         Case {
             name: "place: PENDING, then CONFIRMED when both answers are in",
             config: default,
@@ -1090,6 +1163,10 @@ fn check(case: &Case) -> Vec<String> {
             Expect::Delivery(o, status) => {
                 view.deliveries.iter().find(|d| d.order == OrderId(o)).map(|d| d.status) == status
             }
+            Expect::Account(service, o, status) => {
+                let rows = if service == ServiceId::Payment { &view.payments } else { &view.points };
+                rows.iter().find(|r| r.order == OrderId(o)).map(|r| r.status) == status
+            }
             Expect::Replied(reply) => trace.iter().any(|r| r.event == TraceEvent::Reply { reply }),
             Expect::Decided(service, outcome) => trace.iter().any(|r| {
                 matches!(r.event, TraceEvent::Handled { service: s, outcome: o, .. } if s == service && o == outcome)
@@ -1191,4 +1268,38 @@ fn an_outbox_row_is_marked_sent_then_cleaned_up() {
     let t = sent_seen_at.expect("OrderPlaced's row is marked sent once the bus acknowledges it");
     sim.advance_until(t + saga_sim::outbox::SENT_RETENTION_MS + 5);
     assert!(sim.view().services[0].outbox.is_empty(), "the cleanup removed it");
+}
+
+/// Seed 001: "2단계 커밋은 참여하는 노드가 많을수록 더 높은 지연시간이 발생하게 된다". Every
+/// participant more is one more vote the coordinator waits for, and under 2PC one more commit in
+/// turn while the others keep their locks: the participants together hold their resources longer
+/// (each one more holds its own for about a whole transaction), Product's row stays locked longer
+/// (2PC), and every order takes longer to settle.
+#[test]
+fn lock_time_and_latency_grow_with_the_number_of_participants() {
+    for protocol in [saga_sim::Protocol::TwoPc, saga_sim::Protocol::Tcc] {
+        let run = |participants: u32| {
+            let mut config = SimConfig { protocol, ..SimConfig::default() };
+            config.two_phase.participants = participants;
+            config.products[0].initial_stock = 2_000;
+            let commands = (0..1_000).map(|i| place(i * 1_000, 0, 1)).collect();
+            let (sim, outcome) = Scenario { seed: 11, config, commands }.run();
+            assert!(outcome.converged && outcome.violations_total == 0, "{protocol:?} x{participants}");
+            let m = sim.metrics();
+            assert_eq!((m.confirmed, m.participants), (1_000, Some(participants)), "{protocol:?}");
+            (m.held_ms.unwrap_or(0), m.lock_ms.unwrap_or(0), m.mean_latency_ms.unwrap_or(0))
+        };
+        let figures: Vec<(u64, u64, u64)> = (3..=5).map(run).collect();
+        eprintln!("{protocol:?}, 3 to 5 participants: (held ms, row-lock ms, mean latency ms) {figures:?}");
+        for pair in figures.windows(2) {
+            let ((held_a, lock_a, latency_a), (held_b, lock_b, latency_b)) = (pair[0], pair[1]);
+            // One participant more holds its own resources for about a transaction's length.
+            assert!(held_b > held_a + held_a / 5, "{protocol:?}: held {figures:?}");
+            assert!(latency_b > latency_a, "{protocol:?}: latency {figures:?}");
+            if protocol == saga_sim::Protocol::TwoPc {
+                // One more commit in turn before Product's: its row stays locked a round trip longer.
+                assert!(lock_b > lock_a + lock_a / 5, "{protocol:?}: row lock {figures:?}");
+            }
+        }
+    }
 }

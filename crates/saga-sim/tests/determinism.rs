@@ -83,7 +83,7 @@ const PINNED_PER_PROTOCOL: [(&str, u64, &str); 4] = [
     ("choreography", 7, "25d18dfdf7a5fb97"),
     ("orchestration", 7, "1b53076fa27e1deb"),
     ("tcc", 7, "0dc13e3e343856b3"),
-    ("2pc", 7, "303d2026c8e1cc77"),
+    ("2pc", 7, "bc7027a9cb30356a"),
 ];
 
 #[test]

@@ -223,8 +223,39 @@ fn cases() -> Vec<(&'static str, Scenario)> {
                 ],
             ),
         ),
-        // Two-phase commit: everyone prepares and locks, then commits.
+        // Two-phase commit: everyone prepares and locks, then commits, one participant at a
+        // time (seed 001, "순차적으로 커밋을 요청한다"), Order last.
         ("two_pc_place", two_pc(15, vec![place(0, 0, 2)])),
+        // Seed 001, more participants: Payment and Points prepare too, and the commit goes to
+        // Points, Payment, Delivery, Product and Order in turn. Product's row stays locked
+        // through the extra commits (compare `two_pc_place`).
+        ("two_pc_five_participants", with_participants(5, two_pc(15, vec![place(0, 0, 2)]))),
+        // TCC with five participants, then the customer cancels the confirmed order: Cancel goes
+        // to Product, Delivery, Payment and Points, and to Order once they have given back.
+        (
+            "tcc_five_participants_cancel",
+            with_participants(5, tcc(2, StuckStrategy::AutoConfirm, vec![place(0, 0, 2), cancel(2_000, 0)])),
+        ),
+        // Seed 002 §26 with an added participant: Payment never hears the Cancel (cut off at the
+        // decision), the coordinator gives up on it and cancels the order; Payment's sweeper
+        // finds the stale hold, asks Order, and releases it itself.
+        (
+            "tcc_payment_swept",
+            with_participants(
+                4,
+                tcc(
+                    15,
+                    StuckStrategy::ParticipantSweep,
+                    vec![
+                        crash(0, ServiceId::Delivery),
+                        at_decision(0, Partition { service: ServiceId::Payment }),
+                        place(10, 0, 1),
+                        heal(9_000, ServiceId::Payment),
+                        restart(9_000, ServiceId::Delivery),
+                    ],
+                ),
+            ),
+        ),
         // Seed 002: a commit fails after a yes vote (Product is cut off the moment the coordinator
         // decides). The coordinator retries the commit without a limit; Product, which voted
         // yes, holds its row lock and never rolls back on its own; once the link is back the

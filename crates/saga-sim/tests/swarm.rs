@@ -181,6 +181,19 @@ fn either_reply_timing_converges_under_every_protocol() {
 }
 
 #[test]
+fn three_to_five_participants_converge_under_tcc_and_2pc() {
+    // Payment and Points join TCC and 2PC (seed 001): every participant is crashed, cut off and
+    // slowed like the others, votes and hears the decision like the others, and the order and
+    // every table still agree once healed.
+    for participants in 3..=5 {
+        assert_clean_with(&[Protocol::Tcc, Protocol::TwoPc], |p| SwarmKnobs {
+            participants,
+            ..SwarmKnobs::for_protocol(p)
+        });
+    }
+}
+
+#[test]
 fn same_knobs_with_idempotency_on_are_safe() {
     // The control for the test above: the same duplication with idempotent consumers is harmless.
     let knobs = SwarmKnobs { idempotent_consumers: true, min_duplicate_probability: 0.2, ..SwarmKnobs::default() };

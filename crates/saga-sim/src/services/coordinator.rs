@@ -419,6 +419,7 @@ impl Coordinator {
     }
 
     /// The customer cancelled (OrderCancelled from Order): undo whatever may have happened.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn user_cancelled(
         &mut self,
         order: OrderId,
@@ -462,6 +463,7 @@ impl Coordinator {
     /// A participant answered. Answers are matched by order and command, not by request: every
     /// participant is idempotent, so an answer to an attempt that already timed out is as good as
     /// one to the latest (and with a timeout shorter than the round trip, it is the only kind).
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn reply(&mut self, packet: RpcPacket, result: RpcResult, now_ms: u64, out: &mut Vec<CoordEffect>) {
         if self.protocol.is_two_phase() {
             return self.tx_reply(packet, result, now_ms, out);
@@ -535,6 +537,7 @@ impl Coordinator {
     }
 
     /// No answer to `request` in time.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn timed_out(
         &mut self,
         request: RequestId,
@@ -612,6 +615,7 @@ impl Coordinator {
     }
 
     /// The coordinator's clock reached a wake-up: send the retries and registry entries due.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn wake(&mut self, now_ms: u64, out: &mut Vec<CoordEffect>) {
         for row in self.sagas.iter_mut().flatten() {
             if let (Some(at), Some(rpc)) = (row.next_retry_at_ms, row.current)

@@ -44,6 +44,13 @@ pub struct DeliveryRow {
     pub stale_at_ms: u64,
 }
 
+impl DeliveryStatus {
+    /// Whether the slot is held open for a transaction (TCC's hold, 2PC's prepared lock).
+    pub const fn is_open(self) -> bool {
+        matches!(self, DeliveryStatus::Held | DeliveryStatus::Prepared)
+    }
+}
+
 impl DeliveryRow {
     fn new(order: OrderId, status: DeliveryStatus, parcels: u32, now_ms: u64) -> DeliveryRow {
         DeliveryRow { order, status, parcels, updated_at_ms: now_ms, stale_at_ms: 0 }
@@ -62,8 +69,8 @@ pub struct DeliveryService {
     pub deliveries: crate::order_table::OrderTable<Option<DeliveryRow>>,
     /// Deliveries of archived orders (their rows are gone).
     pub archived: u32,
-    /// TCC slots held right now, counted so "is anything held?" costs nothing.
-    pub held: u32,
+    /// Slots held (TCC) or prepared (2PC): how many now, how long in all.
+    pub holds: super::holds::Holds,
     /// `SimConfig::cancel_at_once`: Order does not wait, so a cancel that overtook the order
     /// goes unanswered.
     pub cancel_at_once: bool,
@@ -96,15 +103,19 @@ impl DeliveryService {
     /// Handles a command from the coordinator (a local transaction), idempotently. `ttl_ms` is
     /// a TCC hold's lifetime.
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
-        let was_held = self.get(order).is_some_and(|d| d.status == DeliveryStatus::Held);
+        let before = self.hold(order);
         let result = self.command(order, rpc, now_ms, ttl_ms);
-        let is_held = self.get(order).is_some_and(|d| d.status == DeliveryStatus::Held);
-        match (was_held, is_held) {
-            (false, true) => self.held += 1,
-            (true, false) => self.held = self.held.saturating_sub(1),
-            _ => {}
-        }
+        let after = self.hold(order);
+        self.holds.track(before, after, now_ms);
         result
+    }
+
+    fn hold(&self, order: OrderId) -> super::holds::Hold {
+        let row = self.get(order);
+        super::holds::Hold {
+            held: row.is_some_and(|d| d.status == DeliveryStatus::Held),
+            open_since_ms: row.filter(|d| d.status.is_open()).map(|d| d.updated_at_ms),
+        }
     }
 
     fn command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {

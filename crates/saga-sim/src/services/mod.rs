@@ -7,6 +7,8 @@
 //! coordinator's commands go through the idempotent `handle_command(order, &Rpc, ..) -> RpcResult`
 //! (see `rpc`). The coordinator itself (`coordinator`, with TCC and 2PC in
 //! `coordinator::two_phase`) is the fourth node, in play under orchestration, TCC and 2PC.
+//! Under TCC and 2PC a run may add Payment and Points (`account`), participants that take only
+//! the coordinator's commands.
 //!
 //! # The choreographed saga (seed 000)
 //!
@@ -30,8 +32,10 @@
 //!    Product recognises the echo by that id and does not restock (see `product`); the order is
 //!    CANCELLING until `DeliveryCancelled` is back.
 
+pub mod account;
 pub mod coordinator;
 pub mod delivery;
+pub mod holds;
 pub mod order;
 pub mod product;
 

@@ -45,6 +45,11 @@ impl Sim {
             if self.delivery.get(OrderId(next)).is_some() {
                 self.delivery.archived += 1;
             }
+            for account in [&mut self.payment, &mut self.points] {
+                if account.get(OrderId(next)).is_some() {
+                    account.archived += 1;
+                }
+            }
             next += 1;
         }
         if next == base {
@@ -54,6 +59,8 @@ impl Sim {
         self.order.orders.archive_before(next);
         self.product.ledger.archive_before(next);
         self.delivery.deliveries.archive_before(next);
+        self.payment.rows.archive_before(next);
+        self.points.rows.archive_before(next);
         self.coordinator.sagas.archive_before(next);
         self.coordinator.txs.archive_before(next);
         self.checker.archive_before(next);
@@ -68,6 +75,8 @@ impl Sim {
             .delivery
             .get(order)
             .is_some_and(|d| matches!(d.status, DeliveryStatus::Held | DeliveryStatus::Prepared));
+        let holds_account =
+            [&self.payment, &self.points].iter().any(|a| a.get(order).is_some_and(|r| r.status.is_open()));
         let saga_done = self.coordinator.sagas.get(order).and_then(Option::as_ref).is_none_or(|s| s.finished());
         let tx_done = self.coordinator.txs.get(order).and_then(Option::as_ref).is_none_or(|t| t.finished());
         // Long enough final that no message about it is still on its way, as a rule (a copy
@@ -88,6 +97,7 @@ impl Sim {
             && old_enough
             && !holds_stock
             && !holds_slot
+            && !holds_account
             && !holds_lock
             && !waits_for_lock
             && saga_done

@@ -59,6 +59,7 @@ impl Sim {
     }
 
     /// Carries out the coordinator's effects: commands on the wire, wake-ups, decisions traced.
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn run_coord_effects(&mut self, fx: &mut Vec<CoordEffect>) {
         let mut effects = fx.drain(..);
         while let Some(effect) = effects.next() {
@@ -255,6 +256,7 @@ impl Sim {
 
     /// A participant's local transaction for a command from the coordinator (or a sweeper's
     /// question to Order).
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn participant_command(&mut self, service: ServiceId, order: OrderId, rpc: &Rpc) -> RpcResult {
         let (now, ttl) = (self.now_ms, self.config.two_phase.reservation_ttl_ms);
         if self.order.orders.is_archived(order) {
@@ -268,6 +270,8 @@ impl Sim {
             ServiceId::Product => self.product.handle_command(order, rpc, now, ttl),
             ServiceId::Delivery => self.delivery.handle_command(order, rpc, now, ttl),
             ServiceId::Order => self.order.handle_command(order, rpc, now),
+            ServiceId::Payment => self.payment.handle_command(order, rpc, now, ttl),
+            ServiceId::Points => self.points.handle_command(order, rpc, now, ttl),
             ServiceId::Coordinator => RpcResult::Refused,
         };
         self.touched_orders.push(order);

@@ -25,7 +25,12 @@ impl Sim {
     /// Starts handling the next record if the consumer is free, up, connected and has one.
     pub(super) fn pump_consumer(&mut self, service: ServiceId) {
         let n = &self.nodes[service.index()];
-        if !n.up || n.partitioned || n.consumer.in_hand.is_some() || self.crash_after_commit.due == Some(service) {
+        if !service.reads_bus()
+            || !n.up
+            || n.partitioned
+            || n.consumer.in_hand.is_some()
+            || self.crash_after_commit.due == Some(service)
+        {
             return;
         }
         let position = n.consumer.position;
@@ -193,6 +198,7 @@ impl Sim {
                 (Protocol::Choreography, ServiceId::Order) => self.order.handle(msg, &mut ctx),
                 (Protocol::Choreography, ServiceId::Product) => self.product.handle(msg, &mut ctx),
                 (Protocol::Choreography, ServiceId::Delivery) => self.delivery.handle(msg, &mut ctx),
+                (_, ServiceId::Payment | ServiceId::Points) => Outcome::NotForMe,
             };
             if relevant && idempotent {
                 self.nodes[service.index()].consumer.processed.insert(msg.id);

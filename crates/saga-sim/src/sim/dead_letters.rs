@@ -78,6 +78,7 @@ impl Sim {
         self.schedule_commit(service);
     }
 
+    #[cfg_attr(saga_size, optimize(size))]
     fn dead_letter(&mut self, service: ServiceId, offset: Offset, message: Message, attempts: u32) {
         // One entry per message and consumer: a message that comes back and fails again only
         // adds to its attempts.
@@ -106,6 +107,7 @@ impl Sim {
     /// A person replays or discards a dead-lettered message. A replay goes back to the
     /// service's handler (the normal path, processed-message check included); if it fails
     /// again it is queued again.
+    #[cfg_attr(saga_size, optimize(size))]
     pub(crate) fn settle_dead_letter(&mut self, service: ServiceId, message: MessageId, replay: bool) {
         let Some(i) = self.dead_letters.iter().position(|e| e.service == service && e.message.id == message) else {
             return self.record(TraceEvent::Refused { reason: Refusal::NoSuchDeadLetter });

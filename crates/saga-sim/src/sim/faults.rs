@@ -47,6 +47,7 @@ impl Sim {
         self.pump_relay(ServiceId::Product);
     }
 
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn apply_fault(&mut self, fault: Fault) {
         if let Some(service) = fault.service()
             && !self.nodes_in_play().contains(&service)
@@ -99,6 +100,7 @@ impl Sim {
         }
     }
 
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn crash(&mut self, service: ServiceId) {
         let n = &mut self.nodes[service.index()];
         if !n.up {
@@ -143,6 +145,7 @@ impl Sim {
         }
     }
 
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn restart(&mut self, service: ServiceId) {
         let n = &mut self.nodes[service.index()];
         if n.up {

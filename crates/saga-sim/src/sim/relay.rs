@@ -142,7 +142,7 @@ impl Sim {
                     self.record(TraceEvent::Lost { service, what: Lost::Ack { batch: packet.batch }, cause });
                 }
             }
-            for &s in self.nodes_in_play() {
+            for &s in self.consumers_in_play() {
                 self.pump_consumer(s);
             }
         }

@@ -13,7 +13,8 @@
 //!
 //! # Sweepers (TCC, participant sweep)
 //!
-//! Every `sweep_interval_ms` each participant's sweeper looks for reservations older than
+//! Every `sweep_interval_ms` each participant's sweeper (Product's, Delivery's, and Payment's and
+//! Points' when they take part) looks for reservations older than
 //! `reservation_ttl_ms` (at most `SWEEP_BATCH` a round; the rest wait for the next). It asks Order
 //! over its own link (`Rpc::QueryOrder`) and follows the answer: CONFIRMED confirms, CANCELLED
 //! releases, PENDING waits.
@@ -108,10 +109,13 @@ impl Sim {
     }
 
     /// A sweeper's round: ask Order about each stale reservation.
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn sweep(&mut self, service: ServiceId) {
         let stale = match service {
             ServiceId::Product => self.product.stale_reservations(self.now_ms, SWEEP_BATCH),
             ServiceId::Delivery => self.delivery.stale_holds(self.now_ms, SWEEP_BATCH),
+            ServiceId::Payment => self.payment.stale_holds(self.now_ms, SWEEP_BATCH),
+            ServiceId::Points => self.points.stale_holds(self.now_ms, SWEEP_BATCH),
             _ => return,
         };
         for order in stale {
@@ -142,14 +146,15 @@ impl Sim {
 
     /// An operator decides `order` by hand: applied directly at every participant that is up,
     /// and written into the coordinator's log, which carries it to the rest.
+    #[cfg_attr(saga_size, optimize(size))]
     pub(super) fn resolve_by_hand(&mut self, order: OrderId, commit: bool) {
         if let Some(reason) = self.resolve_refusal(order, commit) {
             return self.record(TraceEvent::Refused { reason });
         }
         self.stats.operator_actions += 1;
         let Some(row) = self.coordinator.tx(order).copied() else { return };
-        let mut applied = [false; 3];
-        for (i, &service) in PARTICIPANTS.iter().enumerate() {
+        let mut applied = [false; 5];
+        for (i, &service) in row.participants().iter().enumerate() {
             if !self.nodes[service.index()].up {
                 continue;
             }
@@ -185,6 +190,7 @@ impl Sim {
     /// The transactions a person should decide now (TCC's stuck orders; any unfinished one
     /// while the coordinator is down, its participants in doubt), each with the decisions the
     /// engine would carry out: the admin panel offers exactly these.
+    #[cfg_attr(saga_size, optimize(size))]
     pub(crate) fn operator_choices(&self) -> Vec<OperatorChoice> {
         if !self.config.protocol.is_two_phase() {
             return Vec::new();
@@ -218,7 +224,14 @@ impl Sim {
             .get(order)
             .is_some_and(|d| matches!(d.status, D::Held | D::Prepared | D::Started | D::Completed));
         let order_row = self.order.get(order).is_some_and(|o| o.locked || o.status == OrderStatus::Confirmed);
-        product && delivery && order_row
+        let extras = self.coordinator.tx(order).map_or(&[][..], |t| &t.participants()[PARTICIPANTS.len() - 2..]);
+        let accounts = extras.iter().all(|&s| {
+            use crate::services::account::AccountStatus as A;
+            self.account(s)
+                .and_then(|a| a.get(order))
+                .is_some_and(|r| matches!(r.status, A::Held | A::Prepared | A::Charged))
+        });
+        product && delivery && order_row && accounts
     }
 
     /// Fires an armed decision fault. Returns whether the coordinator crashed.

@@ -59,6 +59,12 @@ pub fn two_pc(seed: u64, commands: Vec<TimedCommand>) -> Scenario {
     Scenario { seed, config: SimConfig { protocol: Protocol::TwoPc, ..SimConfig::default() }, commands }
 }
 
+/// The same scenario with `participants` taking part in each transaction (Payment, then Points).
+pub fn with_participants(participants: u32, mut scenario: Scenario) -> Scenario {
+    scenario.config.two_phase.participants = participants;
+    scenario
+}
+
 /// Arms a fault for the coordinator's next decision at `at_ms`.
 pub fn at_decision(at_ms: u64, then: saga_sim::DecisionTrap) -> TimedCommand {
     fault(at_ms, Fault::AtNextDecision { then })

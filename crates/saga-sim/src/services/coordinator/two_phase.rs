@@ -6,11 +6,20 @@
 //! # The machine (seeds 001–004)
 //!
 //! Under `Protocol::Tcc` or `Protocol::TwoPc` the coordinator runs one two-phase transaction per
-//! order. Phase one asks all three participants at once: `Try` (TCC) or `Prepare` (2PC) goes to
-//! Product, Delivery and Order. Each votes yes (`Done`) or no. One no, or a participant still
+//! order. Phase one asks every participant at once: `Try` (TCC) or `Prepare` (2PC) goes to
+//! Product, Delivery and Order, and to Payment and Points when the run adds them
+//! (`TwoPhaseConfig::participants`; see `account`). Each votes yes (`Done`) or no. One no, or a participant still
 //! silent after `max_attempts`, decides abort; all yes decides commit. The decision is written to
 //! the transaction table (the coordinator's log) before a word of it is sent. Phase two carries it
 //! out: `Confirm`/`Cancel` (TCC) or `Commit`/`Abort` (2PC).
+//!
+//! **2PC commits in turn** (seed 001, "중앙 관리자는 참여한 노드에게 순차적으로 커밋을 요청한다",
+//! `TwoPhaseConfig::commit_in_turn`, on by default): the coordinator asks one participant to
+//! commit, waits for its answer, then asks the next (`COMMIT_TURN`: Points, Payment, Delivery,
+//! Product, Order), and each keeps its locks until its turn is done. So every participant more is
+//! one more vote to wait for and one more round trip before Product's row is unlocked: lock time
+//! and order latency grow with their number, as seed 001 says (a behaviour test checks it). An
+//! abort still goes to everyone at once. Runs of formats before 4 committed at once, and replay so.
 //!
 //! The transaction table survives a crash, and a restart re-sends whatever phase each unfinished
 //! transaction was in. Every participant handles every command idempotently, so a re-sent command
@@ -56,8 +65,18 @@ use crate::rpc::{Rpc, RpcPacket, RpcResult, Step};
 use crate::trace::Refusal;
 use serde::{Deserialize, Serialize};
 
-/// The participants, in the order of `TxRow::parts`.
-pub const PARTICIPANTS: [ServiceId; 3] = [ServiceId::Product, ServiceId::Delivery, ServiceId::Order];
+/// Every participant there may be, in the order of `TxRow::parts`: a transaction with `n`
+/// participants has the first `n`.
+pub const PARTICIPANTS: [ServiceId; 5] =
+    [ServiceId::Product, ServiceId::Delivery, ServiceId::Order, ServiceId::Payment, ServiceId::Points];
+
+/// Order's place in `TxRow::parts`: under TCC it hears last, once every other part is settled.
+const ORDER: usize = 2;
+
+/// 2PC's commits one at a time (`TwoPhaseConfig::commit_in_turn`), as places in `TxRow::parts`:
+/// Points, Payment, Delivery, then Product, whose row lock is the one other orders queue for,
+/// and Order last, so the customer hears CONFIRMED once everything is committed.
+const COMMIT_TURN: [usize; 5] = [4, 3, 1, 0, ORDER];
 
 /// Where a two-phase transaction is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -125,8 +144,13 @@ pub struct TxRow {
     pub phase: TxPhase,
     /// Why it aborts, once it does.
     pub reason: CancelReason,
-    /// Product, Delivery and Order, in that order.
-    pub parts: [TxPart; 3],
+    /// Product, Delivery, Order, Payment and Points, in that order (the first `participants`
+    /// of them take part).
+    pub parts: [TxPart; 5],
+    /// How many participants take part (3 to 5).
+    pub participants: u8,
+    /// 2PC: the commit goes to one participant at a time, in `COMMIT_TURN` (seed 001).
+    pub commit_in_turn: bool,
     /// Phase two is retried without limit (auto-confirm fired, or an operator decided).
     pub forced: bool,
     /// When phase two got stuck.
@@ -145,14 +169,16 @@ pub struct TxRow {
 }
 
 impl TxRow {
-    fn new(order: OrderId, product: ProductId, quantity: u32, phase: TxPhase, now_ms: u64) -> TxRow {
+    fn new(order: OrderId, product: ProductId, quantity: u32, phase: TxPhase, participants: u8, now_ms: u64) -> TxRow {
         TxRow {
             order,
             product,
             quantity,
             phase,
             reason: CancelReason::SagaFailed,
-            parts: [TxPart::default(); 3],
+            parts: [TxPart::default(); 5],
+            participants: participants.clamp(3, 5),
+            commit_in_turn: false,
             forced: false,
             stuck_at_ms: None,
             alerted: false,
@@ -188,12 +214,27 @@ impl TxRow {
         }
     }
 
+    /// The services taking part, in the order of `parts`.
+    pub fn participants(&self) -> &'static [ServiceId] {
+        &PARTICIPANTS[..usize::from(self.participants)]
+    }
+
     fn settled(&self, i: usize) -> bool {
         matches!(self.parts[i].state, PartState::Done | PartState::GaveUp)
+    }
+
+    /// Whether every participant but Order has settled phase two (Order's turn under TCC).
+    fn others_settled(&self) -> bool {
+        (0..self.participants().len()).all(|i| i == ORDER || self.settled(i))
     }
 }
 
 impl Coordinator {
+    /// How many participants a new transaction has.
+    fn participants(&self) -> u8 {
+        self.two_phase.participants.clamp(3, 5) as u8
+    }
+
     /// Transactions not yet finished.
     pub fn active_txs(&self) -> usize {
         self.active_txs.len()
@@ -227,14 +268,15 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let protocol = self.protocol;
+        let (protocol, n) = (self.protocol, self.participants());
         let slot = self.txs.slot(order);
         if slot.is_some() {
             return;
         }
-        let mut row = TxRow::new(order, product, quantity, TxPhase::Voting, now_ms);
+        let mut row = TxRow::new(order, product, quantity, TxPhase::Voting, n, now_ms);
+        row.commit_in_turn = protocol == Protocol::TwoPc && self.two_phase.commit_in_turn;
         out.push(CoordEffect::Decision(order, SagaDecision::Started));
-        for i in 0..PARTICIPANTS.len() {
+        for i in 0..row.participants().len() {
             let rpc = row.phase_one_rpc(protocol, i);
             send(&mut row, i, rpc, out);
         }
@@ -244,6 +286,7 @@ impl Coordinator {
 
     /// The customer cancelled. Before phase one reaches Order its vote will be no; after the
     /// order is confirmed, phase two runs again to give everything back.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn tx_user_cancelled(
         &mut self,
         order: OrderId,
@@ -252,24 +295,25 @@ impl Coordinator {
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
-        let (protocol, at_once) = (self.protocol, self.cancel_at_once);
+        let (protocol, at_once, n) = (self.protocol, self.cancel_at_once, self.participants());
         let slot = self.txs.slot(order);
         let Some(row) = slot.as_mut() else {
             if at_once {
-                *slot = Some(TxRow::new(order, product, quantity, TxPhase::Aborted, now_ms));
+                *slot = Some(TxRow::new(order, product, quantity, TxPhase::Aborted, n, now_ms));
                 out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
                 return;
             }
             // The cancellation overtook the order on the bus: a tombstone keeps the late
             // OrderPlaced from starting anything. Product and Delivery hold nothing; Order
             // hears the abort, which completes the customer's cancel.
-            let mut row = TxRow::new(order, product, quantity, TxPhase::Deciding { commit: false }, now_ms);
+            let mut row = TxRow::new(order, product, quantity, TxPhase::Deciding { commit: false }, n, now_ms);
             row.reason = CancelReason::UserRequest;
-            row.parts[0].state = PartState::Done;
-            row.parts[1].state = PartState::Done;
+            for i in (0..row.participants().len()).filter(|&i| i != ORDER) {
+                row.parts[i].state = PartState::Done;
+            }
             out.push(CoordEffect::Decision(order, SagaDecision::CancelledBeforeStart));
-            let rpc = row.phase_two_rpc(protocol, 2, false);
-            send(&mut row, 2, rpc, out);
+            let rpc = row.phase_two_rpc(protocol, ORDER, false);
+            send(&mut row, ORDER, rpc, out);
             *slot = Some(row);
             self.activate(order);
             return;
@@ -312,7 +356,7 @@ impl Coordinator {
                         _ => CancelReason::SagaFailed,
                     };
                     decide(row, protocol, self.cancel_at_once, false, reason, now_ms, out);
-                } else if row.parts.iter().all(|p| p.state == PartState::Yes) {
+                } else if row.parts[..row.participants().len()].iter().all(|p| p.state == PartState::Yes) {
                     decide(row, protocol, self.cancel_at_once, true, CancelReason::SagaFailed, now_ms, out);
                 }
             }
@@ -409,7 +453,7 @@ impl Coordinator {
                     continue;
                 }
             }
-            for i in 0..PARTICIPANTS.len() {
+            for i in 0..row.participants().len() {
                 let part = &mut row.parts[i];
                 match (part.next_retry_at_ms, part.rpc) {
                     (Some(at), Some(rpc)) if at <= now_ms => {
@@ -434,7 +478,7 @@ impl Coordinator {
                 let since = row.stuck_at_ms.unwrap_or(now_ms);
                 out.push(CoordEffect::WakeAt(since.saturating_add(tp.pending_timeout_ms).max(now_ms)));
             }
-            for i in 0..PARTICIPANTS.len() {
+            for i in 0..row.participants().len() {
                 // The part a stuck transaction gave up on waits for its strategy; every other
                 // part still waiting was in flight or due a retry when the coordinator went down.
                 let limit = attempt_limit(row, protocol, tp.strategy, i, max_attempts);
@@ -464,11 +508,12 @@ impl Coordinator {
 
     /// An operator decided `order` by hand and applied it at the participants marked in
     /// `applied`; the coordinator carries it to the rest, without a limit.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn operator_resolved(
         &mut self,
         order: OrderId,
         commit: bool,
-        applied: [bool; 3],
+        applied: [bool; 5],
         now_ms: u64,
         out: &mut Vec<CoordEffect>,
     ) {
@@ -487,7 +532,7 @@ impl Coordinator {
         row.phase = TxPhase::Deciding { commit };
         row.forced = true;
         row.updated_at_ms = now_ms;
-        for (i, &done) in applied.iter().enumerate() {
+        for (i, &done) in applied.iter().enumerate().take(row.participants().len()) {
             let rpc = row.phase_two_rpc(protocol, i, commit);
             let part = &mut row.parts[i];
             *part = TxPart { state: PartState::Waiting, rpc: Some(rpc), attempt: 1, next_retry_at_ms: Some(now_ms) };
@@ -510,7 +555,7 @@ fn attempt_limit(row: &TxRow, protocol: Protocol, strategy: StuckStrategy, i: us
         // A participant that voted yes holds its locks until it hears: 2PC must get through.
         _ if protocol == Protocol::TwoPc || row.forced => None,
         // Order's final word is what every sweeper will ask for, so it always gets through.
-        _ if PARTICIPANTS[i] == ServiceId::Order => None,
+        _ if i == ORDER => None,
         // A Confirm runs out (then the order is stuck, or left to the sweeper)...
         TxPhase::Deciding { commit: true } | TxPhase::Stuck { commit: true } => Some(max),
         // ...and so does a Cancel when participants sweep: the order is CANCELLED, and the
@@ -528,7 +573,9 @@ fn send(row: &mut TxRow, i: usize, rpc: Rpc, out: &mut Vec<CoordEffect>) {
 }
 
 /// Logs the decision and starts phase two. TCC confirms Order last, so an order whose Confirm
-/// fails elsewhere stays PENDING (seed 002 §26); everything else goes out at once.
+/// fails elsewhere stays PENDING (seed 002 §26); 2PC commits one participant at a time when
+/// `commit_in_turn` (seed 001: "중앙 관리자는 참여한 노드에게 순차적으로 커밋을 요청한다"), so every
+/// participant more keeps the locks one round trip longer; everything else goes out at once.
 fn decide(
     row: &mut TxRow,
     protocol: Protocol,
@@ -546,8 +593,13 @@ fn decide(
     // others have undone their part (seed 000, step 5).
     let order_waits =
         (protocol == Protocol::Tcc && commit) || (!commit && !at_once && reason == CancelReason::UserRequest);
-    for (i, &at) in PARTICIPANTS.iter().enumerate() {
-        if order_waits && at == ServiceId::Order {
+    if commit && row.commit_in_turn {
+        row.parts = [TxPart::default(); 5];
+        next_in_turn(row, protocol, out);
+        return;
+    }
+    for i in 0..row.participants().len() {
+        if order_waits && i == ORDER {
             row.parts[i] = TxPart::default();
             continue;
         }
@@ -562,9 +614,9 @@ fn force(row: &mut TxRow, protocol: Protocol, commit: bool, now_ms: u64, out: &m
     row.phase = TxPhase::Deciding { commit };
     row.forced = true;
     row.updated_at_ms = now_ms;
-    let order_waits = protocol == Protocol::Tcc && commit && !(row.settled(0) && row.settled(1));
-    for (i, &at) in PARTICIPANTS.iter().enumerate() {
-        if row.settled(i) || (order_waits && at == ServiceId::Order) {
+    let order_waits = protocol == Protocol::Tcc && commit && !row.others_settled();
+    for i in 0..row.participants().len() {
+        if row.settled(i) || (order_waits && i == ORDER) {
             continue;
         }
         let rpc = row.phase_two_rpc(protocol, i, commit);
@@ -572,23 +624,23 @@ fn force(row: &mut TxRow, protocol: Protocol, commit: bool, now_ms: u64, out: &m
     }
 }
 
-/// The customer cancelled a committed order: phase two runs again, backwards, at Product and
-/// Delivery, then at Order, whose cancel (accepted, CANCELLING) it completes.
+/// The customer cancelled a committed order: phase two runs again, backwards, at every other
+/// participant, then at Order, whose cancel (accepted, CANCELLING) it completes.
 fn refund(row: &mut TxRow, protocol: Protocol, at_once: bool, out: &mut Vec<CoordEffect>) {
     row.phase = TxPhase::Deciding { commit: false };
     row.reason = CancelReason::UserRequest;
     row.forced = true;
     row.refund_requested = false;
     out.push(CoordEffect::Decision(row.order, SagaDecision::Compensate { recovery: super::Recovery::UserCancel }));
-    for i in 0..2 {
+    for i in (0..row.participants().len()).filter(|&i| i != ORDER) {
         let rpc = row.phase_two_rpc(protocol, i, false);
         send(row, i, rpc, out);
     }
     if at_once {
         // Order cancelled itself already, completely.
-        row.parts[2].state = PartState::Done;
+        row.parts[ORDER].state = PartState::Done;
     } else {
-        row.parts[2] = TxPart::default();
+        row.parts[ORDER] = TxPart::default();
     }
 }
 
@@ -599,18 +651,25 @@ fn progress(row: &mut TxRow, protocol: Protocol, at_once: bool, out: &mut Vec<Co
         TxPhase::Deciding { commit } | TxPhase::Stuck { commit } => commit,
         _ => return false,
     };
-    if row.parts[2].state == PartState::Idle && row.settled(0) && row.settled(1) {
+    let n = row.participants().len();
+    if commit && row.commit_in_turn && !row.forced && row.parts[..n].iter().all(|p| p.state != PartState::Waiting) {
+        // The next in turn, if any is left.
+        if next_in_turn(row, protocol, out) {
+            return false;
+        }
+    }
+    if row.parts[ORDER].state == PartState::Idle && row.others_settled() {
         if let TxPhase::Stuck { .. } = row.phase {
             // The stuck participant answered after all: carry on as if it never stuck.
             row.phase = TxPhase::Deciding { commit };
             row.stuck_at_ms = None;
             row.alerted = false;
         }
-        let rpc = row.phase_two_rpc(protocol, 2, commit);
-        send(row, 2, rpc, out);
+        let rpc = row.phase_two_rpc(protocol, ORDER, commit);
+        send(row, ORDER, rpc, out);
         return false;
     }
-    if (0..PARTICIPANTS.len()).all(|i| row.settled(i)) {
+    if (0..row.participants().len()).all(|i| row.settled(i)) {
         if commit && row.refund_requested {
             refund(row, protocol, at_once, out);
             return false;
@@ -622,4 +681,16 @@ fn progress(row: &mut TxRow, protocol: Protocol, at_once: bool, out: &mut Vec<Co
         return true;
     }
     false
+}
+
+/// 2PC in turn: sends Commit to the next participant in `COMMIT_TURN` not yet asked. Returns
+/// whether one was asked.
+fn next_in_turn(row: &mut TxRow, protocol: Protocol, out: &mut Vec<CoordEffect>) -> bool {
+    let n = row.participants().len();
+    let Some(i) = COMMIT_TURN.into_iter().filter(|&i| i < n).find(|&i| row.parts[i].state == PartState::Idle) else {
+        return false;
+    };
+    let rpc = row.phase_two_rpc(protocol, i, true);
+    send(row, i, rpc, out);
+    true
 }
