@@ -49,6 +49,8 @@ pub struct SwarmKnobs {
     pub reply_timing: ReplyTiming,
     /// How many participants a TCC or 2PC transaction has (`TwoPhaseConfig::participants`).
     pub participants: u32,
+    /// Whether 2PC commits one participant at a time (`TwoPhaseConfig::commit_in_turn`).
+    pub commit_in_turn: bool,
 }
 
 impl Default for SwarmKnobs {
@@ -66,6 +68,7 @@ impl Default for SwarmKnobs {
             cancel_at_once: false,
             reply_timing: ReplyTiming::Seed,
             participants: crate::config::MIN_PARTICIPANTS,
+            commit_in_turn: true,
         }
     }
 }
@@ -167,7 +170,7 @@ pub fn plan(seed: u64, knobs: SwarmKnobs) -> SwarmPlan {
             reservation_ttl_ms: r.in_range(500, 10_000),
             sweep_interval_ms: r.in_range(200, 5_000),
             participants: knobs.participants,
-            ..TwoPhaseConfig::default()
+            commit_in_turn: knobs.commit_in_turn,
         };
         SimConfig { two_phase, ..config }
     } else {

@@ -190,6 +190,12 @@ fn three_to_five_participants_converge_under_tcc_and_2pc() {
             participants,
             ..SwarmKnobs::for_protocol(p)
         });
+        // 2PC's other way: the commit sent to every participant at once.
+        assert_clean_with(&[Protocol::TwoPc], |p| SwarmKnobs {
+            participants,
+            commit_in_turn: false,
+            ..SwarmKnobs::for_protocol(p)
+        });
     }
 }
 
