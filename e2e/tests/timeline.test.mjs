@@ -153,7 +153,7 @@ test('an exported run replays to the same hash in saga-cli, and imports back', a
   const file = path.join(os.tmpdir(), `saga-e2e-${process.pid}.json`);
   await download.saveAs(file);
   const text = fs.readFileSync(file, 'utf8');
-  assert.match(text, /"format": 3/);
+  assert.match(text, /"format": 4/);
   const out = execFileSync('cargo', ['run', '-q', '-p', 'saga-cli', '--', 'run', file], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(JSON.parse(out).trace_hash, hash, 'the runner replays the page\'s run to the same trace');
 
@@ -189,7 +189,7 @@ test('a bad file is named with its field and problem, and the run on screen stay
   const cases = [
     ['not-json.json', 'hello', /not JSON \(line 1, column 1\)/],
     ['empty.json', '', /it is empty/],
-    ['newer.json', '{"format": 4, "seed": 1, "future": true}', /`format`: made by a newer version of Saga Lab \(format 4\)/],
+    ['newer.json', '{"format": 5, "seed": 1, "future": true}', /`format`: made by a newer version of Saga Lab \(format 5\)/],
     ['raft.json', '{"format": 1, "seed": 1, "config": {"protocol": "Raft"}}', /`config.protocol`: "Raft" is not one of Choreography, Orchestration, Tcc, TwoPc/],
     ['huge.json', ' '.repeat(10 * 1024 * 1024), /10,485,760 bytes/],
     ['absurd.json', '{"format": 1, "seed": 1, "config": {"handle_ms": 5000000000}}', /`config.handle_ms`: must be between 0 and 3600000/],

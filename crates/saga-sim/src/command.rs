@@ -205,6 +205,10 @@ impl fmt::Display for Fault {
         match *self {
             Fault::Crash { service } => write!(f, "fault: crash {service}"),
             Fault::Restart { service } => write!(f, "fault: restart {service}"),
+            // Payment and Points read no bus: their link is to the coordinator.
+            Fault::Partition { service } if !service.reads_bus() => {
+                write!(f, "fault: cut {service} off from the coordinator")
+            }
             Fault::Partition { service } => write!(f, "fault: partition {service} from the bus"),
             Fault::Heal { service } => write!(f, "fault: heal {service}'s link"),
             Fault::SetLinkFaults { service, faults: l } => {

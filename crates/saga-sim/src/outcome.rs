@@ -88,7 +88,7 @@ pub enum Outcome {
     SagaStarted,
     /// The coordinator learned the customer cancelled and undoes the saga.
     SagaCancelRequested,
-    /// The reference example's rule guessed "no restock" from the stock level (stock minus the
+    /// The stock-guessing shortcut guessed "no restock" from the stock level (stock minus the
     /// order's quantity is not above zero), whatever really happened to this order.
     GuessedNoRestock {
         /// The stock the guess looked at.

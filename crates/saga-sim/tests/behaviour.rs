@@ -180,6 +180,19 @@ fn tcc_five(c: &mut SimConfig) {
     c.two_phase.participants = 5;
 }
 
+fn tcc_sweep(c: &mut SimConfig) {
+    tcc_config(c);
+    c.two_phase.strategy = saga_sim::StuckStrategy::ParticipantSweep;
+}
+
+fn all_done(c: &mut SimConfig) {
+    c.all_done_event = true;
+}
+
+fn all_done_on_bus(e: &TraceEvent) -> bool {
+    matches!(e, TraceEvent::Appended { event_type: saga_sim::EventType::AllDone, .. })
+}
+
 fn tcc_four(c: &mut SimConfig) {
     tcc_config(c);
     c.two_phase.participants = 4;
@@ -192,6 +205,99 @@ fn cmd(at_ms: u64, command: Command) -> TimedCommand {
 fn cases() -> Vec<Case> {
     use Expect::*;
     vec![
+        // Seed 000's figure after "PENDING 이라는 메세지를 출력", the existing event system's way:
+        // with the switch, Order publishes AllDone once both answers are in, and the order turns
+        // CONFIRMED only when Order handles it; without it, PENDING clears silently.
+        Case {
+            name: "all-done event: AllDone goes on the bus, and the order confirms when Order handles it",
+            config: all_done,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![
+                Decided(ServiceId::Order, Outcome::AllDoneEmitted),
+                Decided(ServiceId::Order, Outcome::OrderConfirmed),
+                Traced("AllDone appended to the bus", all_done_on_bus),
+                Order(0, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        Case {
+            name: "without the all-done switch PENDING clears silently: no AllDone",
+            config: default,
+            commands: vec![place(0, 0, 2)],
+            expect: vec![
+                NotTraced("AllDone appended to the bus", all_done_on_bus),
+                Order(0, OrderStatus::Confirmed),
+                Clean,
+            ],
+        },
+        // Seed 002 §26, the seed's own case: the order is CANCELLED but Product's reservation was
+        // never released (its Cancel was cut off and the coordinator gave up on it). Product's
+        // sweeper finds the stale reservation, asks Order, and cancels it itself.
+        Case {
+            name: "TCC participant sweep: the order is CANCELLED, Product's reservation left; its sweeper asks Order and releases it",
+            config: tcc_sweep,
+            commands: vec![
+                crash(0, ServiceId::Delivery),
+                fault(
+                    0,
+                    Fault::AtNextDecision { then: saga_sim::DecisionTrap::Partition { service: ServiceId::Product } },
+                ),
+                place(10, 0, 1),
+                fault(9_000, Fault::Heal { service: ServiceId::Product }),
+                restart(9_000, ServiceId::Delivery),
+            ],
+            expect: vec![
+                Order(0, OrderStatus::Cancelled(CancelReason::SagaFailed)),
+                Traced("Product's sweeper asks Order and cancels its own reservation", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::SweptOwnReservation {
+                            service: ServiceId::Product,
+                            status: OrderStatus::Cancelled(_),
+                            result: saga_sim::RpcResult::Done,
+                            ..
+                        }
+                    )
+                }),
+                Stock(0, 10),
+                Clean,
+            ],
+        },
+        // Seed 002: a commit that fails after a yes vote is retried by the coordinator until it
+        // lands, and the participant, which voted yes, never rolls back on its own.
+        Case {
+            name: "2PC: a commit cut off after the yes votes is retried until it lands; nothing rolls back",
+            config: two_pc_config,
+            commands: vec![
+                fault(
+                    0,
+                    Fault::AtNextDecision { then: saga_sim::DecisionTrap::Partition { service: ServiceId::Product } },
+                ),
+                place(10, 0, 1),
+                fault(6_000, Fault::Heal { service: ServiceId::Product }),
+            ],
+            expect: vec![
+                Traced("the coordinator retries Commit at Product", |e| {
+                    matches!(
+                        e,
+                        TraceEvent::SagaDecided {
+                            decision: saga_sim::SagaDecision::Retry {
+                                rpc: saga_sim::Rpc::Commit { at: ServiceId::Product },
+                                ..
+                            },
+                            ..
+                        }
+                    )
+                }),
+                NotTraced(
+                    "an abort",
+                    |e| matches!(e, TraceEvent::RpcSent { packet, .. } if matches!(packet.rpc, saga_sim::Rpc::Abort { .. })),
+                ),
+                Order(0, OrderStatus::Confirmed),
+                Stock(0, 9),
+                Clean,
+            ],
+        },
         // Seed 001: more participants. Payment and Points vote and carry out the decision like
         // the three services, each in a table of its own.
         Case {
@@ -771,7 +877,7 @@ fn cases() -> Vec<Case> {
             expect: vec![Order(0, OrderStatus::Cancelled(CancelReason::UserRequest)), Stock(0, 10), Clean],
         },
         Case {
-            name: "the reference example's guess loses the last units on a legitimate cancel",
+            name: "the stock-level guess (a tempting shortcut) loses the last units on a legitimate cancel",
             config: guess_restock,
             // Monitor has 3: the order takes all of them, then the customer cancels.
             commands: vec![place(0, 1, 3), cancel(2_000, 0)],

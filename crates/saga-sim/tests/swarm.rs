@@ -99,7 +99,7 @@ fn checker_has_teeth_with_publish_first() {
 
 #[test]
 fn checker_has_teeth_with_the_guessing_restock_rule() {
-    // The reference example's rule loses the last units on a cancel, or restocks what an
+    // The stock-guessing shortcut loses the last units on a cancel, or restocks what an
     // operator's restock already covers; the checker must notice within 100 seeds.
     let knobs = SwarmKnobs { restock_rule: RestockRule::GuessFromStock, ..SwarmKnobs::default() };
     let caught = (0..100u64).find(|&seed| {

@@ -463,7 +463,7 @@ impl ProductService {
         Outcome::StockTaken { product, quantity, stock_after, again: already > 0 }
     }
 
-    /// The reference example's rule: no ledger, no ids, just the stock level. Restock when the
+    /// A tempting shortcut (no seed states it): no ledger, no ids, just the stock level. Restock when the
     /// stock minus the order's quantity is above zero. That happens to skip the out-of-stock
     /// echo, but it also skips a legitimate cancel of the last units, which are then lost.
     fn guess_restock(
