@@ -511,7 +511,7 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
                     .and_then(|d| d.query_selector(&selector).ok().flatten());
                 if let Some(row) = row {
                     row.scroll_into_view();
-                    focus_selector(&format!("{selector} button"));
+                    focus_selector(&format!("#panel-sagas .decision[data-order=\"{}\"] button", order.0));
                 }
             });
         }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, axeViolations } from '../lib.mjs';
-import { open, orderBadge, placeOrder, finish, advance, runUntil, runUntilShown, runUntilLogSays } from './harness.mjs';
+import { open, orderBadge, placeOrder, finish, advance, frames, runUntil, runUntilShown, runUntilLogSays } from './harness.mjs';
 
 const protocol = (page, value) => page.locator('label.protocol select').selectOption(value);
 const tab = (page, name) => page.getByRole('tab', { name }).click();
@@ -35,6 +35,25 @@ test('TCC: Confirm never reaches Product; the order stays PENDING until an opera
   await tab(page, /Stock/);
   assert.match(await page.locator('table.data tbody tr').first().textContent(), /Keyboard\s*8\s*0\s*8/);
   await finish(w, 'tcc-operator');
+});
+
+test("the operator's decision keeps the keyboard's focus while the transaction log redraws", async () => {
+  const w = await open();
+  const { page } = w;
+  await protocol(page, 'tcc-operator');
+  await page.getByRole('button', { name: 'At the next decision: Cut Product' }).click();
+  await placeOrder(page, '0', '2');
+  await runUntilShown(page, page.getByRole('button', { name: /Open the admin panel/ }), { step: 200 });
+  // The banner's button opens the admin panel with the decision focused.
+  await page.getByRole('button', { name: /Open the admin panel/ }).click();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+  await frames(page, 3);
+  assert.equal(await focused(), 'Decide by hand o0: Confirm', 'the banner focuses the decision');
+  // A new order (its key leaves the focus where it is) adds a transaction to the log below.
+  await page.keyboard.press('o');
+  await runUntilShown(page, page.locator('#panel-sagas tr[data-order="1"]'), { step: 50 });
+  assert.equal(await focused(), 'Decide by hand o0: Confirm', 'focus kept while the log redraws');
+  await finish(w, 'tcc-decision-focus');
 });
 
 test('TCC: with participant sweep, Product settles its own stale reservation by asking Order', async () => {

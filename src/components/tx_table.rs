@@ -123,20 +123,29 @@ pub fn TxTable(p: &TxTableProps) -> Html {
     );
     // Every transaction of a run has the same participants.
     let taking_part = &PARTICIPANTS[..(view.two_phase.participants as usize).clamp(3, PARTICIPANTS.len())];
-    // A click on an operator's button in the table: its order and decision are in its data.
-    let decide = {
-        let on = p.on.clone();
-        Callback::from(move |e: MouseEvent| {
-            let button =
-                e.target_dyn_into::<web_sys::Element>().and_then(|el| el.closest("button[data-commit]").ok().flatten());
-            let Some(b) = button else { return };
-            let order = b.get_attribute("data-order").and_then(|o| o.parse().ok());
-            let commit = b.get_attribute("data-commit").as_deref() == Some("true");
-            if let Some(order) = order {
-                on.emit(UiMsg::Sim(Command::Resolve { order: OrderId(order), commit }));
+    // The decisions a person should take now, as buttons of their own above the log: keyed by
+    // order, so they keep the keyboard's focus while the log below is redrawn. The engine says
+    // which transactions need a person and which decisions it would carry out (2PC's logged
+    // decision binds, a delivered parcel cannot be cancelled, ...).
+    let decisions = view.operator_choices.iter().map(|choice| {
+        let order = choice.order;
+        let button = |commit: bool| {
+            let click = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::Resolve { order, commit }));
+            let key = if commit { Key::ConfirmByHand } else { Key::CancelByHand };
+            html! {
+                <button class="small" onclick={click} aria-label={format!("{} {order}: {}", t(lang, Key::Decide), t(lang, key))}>
+                    { t(lang, key) }
+                </button>
             }
-        })
-    };
+        };
+        html! {
+            <span class="decision" key={order.0} data-order={order.0.to_string()}>
+                <strong>{ order.to_string() }</strong>
+                if choice.confirm { { button(true) } }
+                if choice.cancel { { button(false) } }
+            </span>
+        }
+    });
     let set_participants = p.on.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
         UiMsg::SetParticipants(value.parse().unwrap_or(3))
@@ -156,16 +165,21 @@ pub fn TxTable(p: &TxTableProps) -> Html {
             if view.protocol == Protocol::TwoPc {
                 <p class="muted note" data-testid="seed-note">{ t(lang, Key::TwoPcCommitRetried) }</p>
             }
-            // The table is markup (it changes every refresh); its buttons are handled here.
-            <div onclick={decide}>{ Html::from_html_unchecked(table(lang, view, taking_part).into()) }</div>
+            if !view.operator_choices.is_empty() {
+                <div class="decisions" role="group" aria-label={t(lang, Key::Decide)}>
+                    <span>{ t(lang, Key::Decide) }{ ":" }</span>
+                    { for decisions }
+                </div>
+            }
+            // The log only displays, so it is markup text.
+            { Html::from_html_unchecked(table(lang, view, taking_part).into()) }
             <AccountsTable lang={lang} snapshot={p.snapshot.clone()} />
         </div>
     }
 }
 
-/// The transaction log as markup: each transaction's phase, every participant's own row, the
-/// attempt, and where a person must decide, the buttons (`data-order`, `data-commit`) that
-/// [`TxTable`] answers.
+/// The transaction log as markup: each transaction's phase, every participant's own row and the
+/// attempt.
 fn table(lang: Lang, view: &View, taking_part: &[ServiceId]) -> String {
     let mut m = Markup::default();
     if view.txs.is_empty() {
@@ -181,7 +195,6 @@ fn table(lang: Lang, view: &View, taking_part: &[ServiceId]) -> String {
     m.text(t(lang, Key::Participants));
     m.close("th");
     m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Attempt));
-    m.el("th", "scope=\"col\" rowspan=\"2\"", t(lang, Key::Decide));
     m.0.push_str("</tr><tr>");
     for &s in taking_part {
         m.el("th", "scope=\"col\"", i18n::service(lang, s));
@@ -212,27 +225,6 @@ fn table(lang: Lang, view: &View, taking_part: &[ServiceId]) -> String {
         }
         let attempt = tx.parts.iter().filter(|x| x.state == PartState::Waiting).map(|x| x.attempt).max().unwrap_or(0);
         m.el("td", "class=\"num\"", &if attempt > 0 { attempt.to_string() } else { String::new() });
-        m.open("td", "");
-        // The engine says which transactions need a person and which decisions it would carry
-        // out (2PC's logged decision binds, a delivered parcel cannot be cancelled, ...).
-        if let Some(choice) = view.operator_choices.iter().find(|c| c.order == order) {
-            for (commit, offered) in [(true, choice.confirm), (false, choice.cancel)] {
-                if !offered {
-                    continue;
-                }
-                let key = if commit { Key::ConfirmByHand } else { Key::CancelByHand };
-                let _ = write!(
-                    m.0,
-                    "<button class=\"small\" data-order=\"{}\" data-commit=\"{commit}\" aria-label=\"",
-                    order.0
-                );
-                m.text(&format!("{} {order}: {}", t(lang, Key::Decide), t(lang, key)));
-                m.0.push_str("\">");
-                m.text(t(lang, key));
-                m.close("button");
-            }
-        }
-        m.close("td");
         m.close("tr");
     }
     m.0.push_str("</tbody></table>");
