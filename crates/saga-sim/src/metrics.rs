@@ -137,28 +137,8 @@ impl Sim {
         m.client_timeouts = s.client_timeouts;
         if protocol.is_two_phase() {
             let product = m.lock_ms.or(m.reserved_ms).unwrap_or(0);
-            let open_slots: u64 = self
-                .delivery
-                .deliveries
-                .iter()
-                .flatten()
-                .filter(|d| d.status.is_open())
-                .map(|d| now.saturating_sub(d.updated_at_ms))
-                .sum();
-            let accounts: u64 = [&self.payment, &self.points]
-                .iter()
-                .map(|a| {
-                    let open: u64 = a
-                        .rows
-                        .iter()
-                        .flatten()
-                        .filter(|r| r.status.is_open())
-                        .map(|r| now.saturating_sub(r.updated_at_ms))
-                        .sum();
-                    a.holds.held_ms_total + open
-                })
-                .sum();
-            m.held_ms = Some(product + self.delivery.holds.held_ms_total + open_slots + accounts);
+            let others = self.delivery.held_ms(now) + self.payment.held_ms(now) + self.points.held_ms(now);
+            m.held_ms = Some(product + others);
             m.participants = Some(self.config.two_phase.participants);
         }
         m

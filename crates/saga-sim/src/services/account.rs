@@ -66,6 +66,12 @@ impl AccountService {
         self.rows.get(order).and_then(Option::as_ref)
     }
 
+    /// How long amounts have been held or prepared in all, open ones up to `now_ms`.
+    pub fn held_ms(&self, now_ms: u64) -> u64 {
+        let open = self.rows.iter().flatten().filter(|r| r.status.is_open());
+        self.holds.held_ms(now_ms, open.map(|r| r.updated_at_ms))
+    }
+
     /// TCC holds past their time, oldest order first, at most `max`.
     pub fn stale_holds(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
         let stale = |r: &AccountRow| r.status == AccountStatus::Held && r.stale_at_ms <= now_ms;

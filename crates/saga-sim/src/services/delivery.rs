@@ -94,6 +94,12 @@ impl DeliveryService {
         }
     }
 
+    /// How long slots have been held or prepared in all, open ones up to `now_ms`.
+    pub fn held_ms(&self, now_ms: u64) -> u64 {
+        let open = self.deliveries.iter().flatten().filter(|d| d.status.is_open());
+        self.holds.held_ms(now_ms, open.map(|d| d.updated_at_ms))
+    }
+
     /// TCC slots held past their time, oldest order first, at most `max`.
     pub fn stale_holds(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
         let stale = |r: &DeliveryRow| r.status == DeliveryStatus::Held && r.stale_at_ms <= now_ms;

@@ -34,4 +34,9 @@ impl Holds {
             _ => {}
         }
     }
+
+    /// Total time held by `now_ms`: the holds that ended, and the open ones since their start.
+    pub fn held_ms(&self, now_ms: u64, open_since_ms: impl Iterator<Item = u64>) -> u64 {
+        self.held_ms_total + open_since_ms.map(|since| now_ms.saturating_sub(since)).sum::<u64>()
+    }
 }

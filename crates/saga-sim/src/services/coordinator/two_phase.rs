@@ -8,8 +8,8 @@
 //! Under `Protocol::Tcc` or `Protocol::TwoPc` the coordinator runs one two-phase transaction per
 //! order. Phase one asks every participant at once: `Try` (TCC) or `Prepare` (2PC) goes to
 //! Product, Delivery and Order, and to Payment and Points when the run adds them
-//! (`TwoPhaseConfig::participants`; see `account`). Each votes yes (`Done`) or no. One no, or a participant still
-//! silent after `max_attempts`, decides abort; all yes decides commit. The decision is written to
+//! (`TwoPhaseConfig::participants`; see `account`). Each votes yes (`Done`) or no. One no, or a
+//! participant still silent after `max_attempts`, decides abort; all yes decides commit. The decision is written to
 //! the transaction table (the coordinator's log) before a word of it is sent. Phase two carries it
 //! out: `Confirm`/`Cancel` (TCC) or `Commit`/`Abort` (2PC).
 //!
