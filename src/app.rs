@@ -32,7 +32,7 @@ const REFRESH_MS: f64 = 100.0;
 const SLOW_REFRESH_MS: f64 = 400.0;
 /// ...or, when a redraw takes several frames, once a second.
 const SLOWEST_REFRESH_MS: f64 = 1_000.0;
-/// A frame that follows a refresh and takes longer than this counts as a slow redraw...
+/// A frame that follows a redraw (a refresh or the clock) and takes longer than this counts as a slow one...
 const SLOW_FRAME_MS: f64 = 24.0;
 /// ...and longer than this, as a very slow one.
 const SLOWEST_FRAME_MS: f64 = 60.0;
@@ -41,9 +41,12 @@ const SLOWEST_FRAME_MS: f64 = 60.0;
 /// per thousand, and on a slow machine that is most of a frame. Pipes that crowded show a few
 /// tokens and a "+n", so a list a few frames old changes nothing one can see.
 const CROWDED_IN_FLIGHT: usize = 400;
-/// How old the list of a crowded stage may grow (wall time).
+/// How old the list of a crowded stage may grow (wall time), or as old as the panels' refresh
+/// interval when redraws make frames slow.
 const CROWDED_REBUILD_MS: f64 = 250.0;
-/// The clock alone (nothing else changed) is redrawn this often.
+/// The clock alone (nothing else changed) is redrawn this often, or as seldom as the panels
+/// refresh when redraws make frames slow: on a slow machine the tokens keep moving every frame
+/// and the clock's tenths catch up a few times a second.
 const CLOCK_MS: f64 = 250.0;
 /// A fast-forward computes for about this long per frame, so no task nears 50 ms and the page
 /// keeps drawing and answering (Pause included) while it runs.
@@ -750,7 +753,7 @@ fn start_animation(
     // comes back when they do not.
     let mut refresh_ms = REFRESH_MS;
     let mut last_frame = f64::NEG_INFINITY;
-    let mut refreshed_last_frame = false;
+    let mut redrew_last_frame = false;
     // What is in flight changes only when the engine steps or a command lands: between those,
     // frames reuse the list (with thousands in flight, building it is most of a frame's work).
     let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::InFlight>) = (None, Vec::new());
@@ -761,7 +764,7 @@ fn start_animation(
         }
         let perf = web_sys::window().and_then(|w| w.performance());
         let started = perf.as_ref().map_or(0.0, |p| p.now());
-        if refreshed_last_frame {
+        if redrew_last_frame {
             let gap = now - last_frame;
             refresh_ms = if gap > SLOWEST_FRAME_MS {
                 SLOWEST_REFRESH_MS
@@ -772,7 +775,7 @@ fn start_animation(
             };
         }
         last_frame = now;
-        refreshed_last_frame = false;
+        redrew_last_frame = false;
         let (publish, clock_only, fast_forwarding, just_finished) = {
             let mut d = driver.borrow_mut();
             let was_fast_forwarding = d.fast_forwarding();
@@ -784,7 +787,7 @@ fn start_animation(
                 let stamp = Some((d.sim.stats().steps, d.sim.now_ms(), d.version));
                 // A person's act (a new version) always shows at once.
                 let recent_enough = in_flight.1.len() > CROWDED_IN_FLIGHT
-                    && now - in_flight_built_at < CROWDED_REBUILD_MS
+                    && now - in_flight_built_at < CROWDED_REBUILD_MS.max(refresh_ms)
                     && in_flight.0.map(|s| s.2) == Some(d.version);
                 if in_flight.0 != stamp && !recent_enough {
                     in_flight.0 = stamp;
@@ -801,7 +804,7 @@ fn start_animation(
             let changed = d.version != published_version;
             let publish = (changed && now - published_at >= refresh_ms) || refresh_due;
             // Nothing changed but the time: only the clock needs drawing.
-            let clock_only = !publish && d.playing && now - clock_at >= CLOCK_MS;
+            let clock_only = !publish && d.playing && now - clock_at >= CLOCK_MS.max(refresh_ms);
             let fast_forwarding = d.fast_forwarding();
             (publish, clock_only, fast_forwarding, was_fast_forwarding && !fast_forwarding)
         };
@@ -816,7 +819,7 @@ fn start_animation(
         } else if publish {
             published_at = now;
             clock_at = now;
-            refreshed_last_frame = true;
+            redrew_last_frame = true;
             published_version = driver.borrow().version;
             // The first redraw after a fast-forward: the panels now, the event log (every
             // line of it new) in the next frame, as two tasks of a frame's size each.
@@ -828,6 +831,7 @@ fn start_animation(
             dispatcher.dispatch(Action::LogCatchUp);
         } else if clock_only {
             clock_at = now;
+            redrew_last_frame = true;
             dispatcher.dispatch(Action::Clock(driver.borrow().sim.now_ms()));
         }
         if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {

@@ -4,12 +4,13 @@
 //! the word (`Verdict::state`); this panel only draws them.
 
 use super::enlarge_button::EnlargeButton;
+use super::invariant_list::InvariantList;
 use crate::format;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{Key, Lang, t};
 use crate::markup::Markup;
 use crate::msg::UiMsg;
 use crate::state::{Panel, Snapshot};
-use saga_sim::{InvariantKind, Mark, VerdictState};
+use saga_sim::VerdictState;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -80,55 +81,8 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
     };
     // The lists and the strip only display, so they are written as markup text; the verdict
     // stays a live element so screen readers hear it change.
-    let mut m = Markup::default();
-    // A broken invariant is named at a glance; pending ones are what "still moving" explains,
-    // and the full list below marks them.
-    m.open("ul", "class=\"open-marks\"");
-    for s in v.invariants.iter().filter(|s| s.mark == Mark::Violated) {
-        let (name, meaning) = i18n::invariant(lang, s.invariant);
-        let _ = write!(m.0, "<li class=\"violated\" data-invariant=\"{}\" title=\"", s.invariant.name());
-        m.text(meaning);
-        m.0.push_str("\"><span class=\"mark\" aria-hidden=\"true\">✖</span>");
-        m.el("span", "class=\"name\"", name);
-        m.close("li");
-    }
-    m.close("ul");
-    m.0.push_str("<details class=\"invariants\"><summary>");
-    m.text(&format!(
-        "{} ({}/{})",
-        t(lang, Key::AllInvariants),
-        v.invariants.iter().filter(|s| s.mark == Mark::Holds).count(),
-        v.invariants.len()
-    ));
-    m.0.push_str("</summary>");
-    for (kind, title) in
-        [(InvariantKind::Safety, Key::SafetyInvariants), (InvariantKind::Convergence, Key::ConvergenceInvariants)]
-    {
-        m.el("h3", "", t(lang, title));
-        m.open("ul", "");
-        for s in v.invariants.iter().filter(|s| s.kind == kind) {
-            let (name, meaning) = i18n::invariant(lang, s.invariant);
-            let (class, icon, word) = match s.mark {
-                Mark::Holds => ("holds", "✔", t(lang, Key::Holds)),
-                Mark::Pending => ("pending", "…", t(lang, Key::Pending)),
-                Mark::Violated => ("violated", "✖", t(lang, Key::Violated)),
-            };
-            let _ = write!(m.0, "<li class=\"{class}\" data-invariant=\"{}\" title=\"", s.invariant.name());
-            m.text(meaning);
-            let _ = write!(m.0, "\"><span class=\"mark\" aria-hidden=\"true\">{icon}</span>");
-            m.el("span", "class=\"name\"", name);
-            m.el("span", "class=\"word\"", word);
-            if s.violations > 0 {
-                m.el("span", "class=\"tag\"", &format!("×{}", s.violations));
-            }
-            m.close("li");
-        }
-        m.close("ul");
-    }
-    m.0.push_str("</details>");
-    let lists = m;
-    // The strip moves with time, so it is a string of its own: the lists above are rebuilt only
-    // when a mark changes, and a screen reader's place in them survives the ticking clock.
+    // The strip moves with time; the lists (a component of their own) are rebuilt only with a
+    // new world, so a screen reader's place in them survives the ticking clock.
     let mut m = Markup::default();
     // The longest window means something only once a window has closed.
     let longest = if v.windows_total > 0 && (v.windows.len() > 1 || v.windows.iter().any(|w| w.to_ms.is_some())) {
@@ -185,9 +139,7 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
                 <p class="meaning">{ t(lang, k) }</p>
             }
             <p class="activity"><span class="label">{ t(lang, Key::StillMoving) }{ ": " }</span>{ activity(lang, view) }</p>
-            <div class="marks">
-                { Html::from_html_unchecked(lists.0.into()) }
-            </div>
+            <InvariantList lang={lang} snapshot={p.snapshot.clone()} />
             { Html::from_html_unchecked(m.0.into()) }
         </section>
     }

@@ -63,7 +63,7 @@ pub use scenario::{RunOutcome, Scenario};
 pub use services::account::{AccountRow, AccountStatus};
 pub use services::coordinator::{PARTICIPANTS, PartState, Recovery, SagaDecision, SagaPhase, SagaRow, TxPhase, TxRow};
 pub use services::delivery::DeliveryStatus;
-pub use services::order::{MAX_QUANTITY, OrderStatus, Rejection, Reply};
+pub use services::order::{MAX_QUANTITY, OrderRow, OrderStatus, Rejection, Reply};
 pub use services::product::{Ledger, RowLock};
 pub use sim::{ClientWait, Sim, Stats, StepResult, TimedReply};
 pub use timeline::{BranchId, Forked, Timeline};
