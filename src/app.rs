@@ -48,6 +48,9 @@ const CROWDED_REBUILD_MS: f64 = 250.0;
 /// refresh when redraws make frames slow: on a slow machine the tokens keep moving every frame
 /// and the clock's tenths catch up a few times a second.
 const CLOCK_MS: f64 = 250.0;
+/// While playing, the engine computes for at most about this long per frame; a burst of events
+/// longer than that slows virtual time for a moment instead of the page (`Driver::tick_within`).
+const ENGINE_SLICE_MS: f64 = 4.0;
 /// A fast-forward computes for about this long per frame, so no task nears 50 ms and the page
 /// keeps drawing and answering (Pause included) while it runs.
 const FAST_FORWARD_SLICE_MS: f64 = 12.0;
@@ -782,7 +785,10 @@ fn start_animation(
             if let Some(p) = perf.as_ref() {
                 d.fast_forward_slice(&|| p.now(), FAST_FORWARD_SLICE_MS);
             }
-            d.tick(now);
+            match perf.as_ref() {
+                Some(p) => d.tick_within(now, &|| p.now(), ENGINE_SLICE_MS),
+                None => d.tick(now),
+            }
             if let Some(a) = animator.as_mut() {
                 let stamp = Some((d.sim.stats().steps, d.sim.now_ms(), d.version));
                 // A person's act (a new version) always shows at once.

@@ -210,6 +210,15 @@ impl Driver {
     /// Advances virtual time by the wall time since the last frame times the speed. While a
     /// fast-forward runs, it owns the clock and this does nothing.
     pub fn tick(&mut self, wall_ms: f64) {
+        self.tick_within(wall_ms, &|| 0.0, f64::INFINITY);
+    }
+
+    /// The same, with the engine's work bounded: once `clock` says `budget_ms` have gone, the
+    /// run stops at the end of the virtual millisecond it is in, and virtual time waits there
+    /// for the next frame. A burst of events (thousands arriving at once, on a slow machine)
+    /// then slows the clock for a moment instead of freezing the page. The run is the same:
+    /// it always stands where `advance_until` would have left it at that millisecond.
+    pub fn tick_within(&mut self, wall_ms: f64, clock: &dyn Fn() -> f64, budget_ms: f64) {
         let last = self.last_wall_ms.replace(wall_ms);
         if !self.playing || self.fast_forwarding() {
             return;
@@ -219,7 +228,20 @@ impl Driver {
         self.virtual_ms += dt * self.speed();
         let target = self.virtual_ms.floor() as u64;
         if target > self.sim.now_ms() {
-            self.sim.advance_until(target);
+            let start = clock();
+            let mut stopped_early = false;
+            while let Some(due) = self.sim.next_due_ms().filter(|&due| due < target) {
+                self.sim.advance_until(due);
+                if clock() - start >= budget_ms {
+                    stopped_early = true;
+                    break;
+                }
+            }
+            if stopped_early {
+                self.virtual_ms = self.sim.now_ms() as f64;
+            } else {
+                self.sim.advance_until(target);
+            }
             self.collect();
             self.advance_compare();
         }
@@ -491,6 +513,50 @@ mod tests {
         d.set_speed_exp(-2.0);
         d.tick(1_300.0);
         assert_eq!(d.sim.now_ms(), 1_101);
+    }
+
+    #[test]
+    fn a_bounded_tick_lets_time_wait_and_the_run_stays_the_same() {
+        // Two runs of the same orders: one ticks freely, the other's engine gets "1 ms" of a
+        // clock that moves 1 ms each time it is read, so each tick stops after the first
+        // virtual millisecond with work in it.
+        let mut free = Driver::new(SimConfig::default(), 3);
+        let mut bounded = Driver::new(SimConfig::default(), 3);
+        let reads = std::cell::Cell::new(0.0);
+        let clock = || {
+            reads.set(reads.get() + 1.0);
+            reads.get()
+        };
+        for d in [&mut free, &mut bounded] {
+            d.set_speed_exp(0.0);
+            for _ in 0..5 {
+                d.apply(place());
+            }
+            d.tick(0.0);
+        }
+        free.tick(200.0);
+        bounded.tick_within(200.0, &clock, 1.0);
+        assert_eq!(free.sim.now_ms(), 200);
+        let waited = bounded.sim.now_ms();
+        assert!(waited < 200, "the bounded engine stopped early, at {waited} ms");
+        assert_eq!(bounded.virtual_ms, waited as f64, "virtual time waits for the engine");
+        // Frame by frame it catches up; stopped anywhere, it is where the free run was then.
+        let mut reference = Driver::new(SimConfig::default(), 3);
+        reference.set_speed_exp(0.0);
+        for _ in 0..5 {
+            reference.apply(place());
+        }
+        reference.sim.advance_until(waited);
+        assert_eq!(bounded.sim.trace_hash(), reference.sim.trace_hash(), "the same run at {waited} ms");
+        let mut wall = 200.0;
+        while bounded.sim.now_ms() < 5_000 {
+            wall += 250.0;
+            bounded.tick_within(wall, &clock, 1.0);
+        }
+        let now = bounded.sim.now_ms();
+        reference.sim.advance_until(now);
+        assert_eq!(bounded.sim.trace_hash(), reference.sim.trace_hash(), "the same run at {now} ms");
+        assert_eq!(bounded.sim.view().orders, reference.sim.view().orders);
     }
 
     #[test]

@@ -402,7 +402,9 @@ impl Sim {
 
     /// How many things `in_flight` would list.
     pub fn in_flight_count(&self) -> usize {
-        self.in_flight().len()
+        let mut n = 0;
+        self.each_in_flight(|_| n += 1);
+        n
     }
 
     /// Everything on a wire or in a consumer's hands, in no particular order (the caller lays
@@ -419,12 +421,18 @@ impl Sim {
     pub fn in_flight_into(&self, in_flight: &mut Vec<InFlight>) {
         in_flight.clear();
         in_flight.reserve(self.timers.len());
+        self.each_in_flight(|f| in_flight.push(f));
+    }
+
+    /// Calls `f` with each thing in flight: one walk of the timer heap for the list and for
+    /// its count (a view counts them on every refresh, thousands on a crowded stage).
+    fn each_in_flight(&self, mut f: impl FnMut(InFlight)) {
         for std::cmp::Reverse(t) in self.timers.iter() {
             match t.kind {
                 TimerKind::ProduceArrive { packet } => {
                     if let Some(Some(p)) = self.packets.get(packet as usize) {
                         for (index, &message) in p.messages.iter().enumerate() {
-                            in_flight.push(InFlight::Batch {
+                            f(InFlight::Batch {
                                 service: p.service,
                                 batch: p.batch,
                                 index,
@@ -436,17 +444,17 @@ impl Sim {
                     }
                 }
                 TimerKind::AckArrive { service, batch, sent_at_ms, .. } => {
-                    in_flight.push(InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms: t.at_ms });
+                    f(InFlight::Ack { service, batch, sent_at_ms, arrives_at_ms: t.at_ms });
                 }
                 TimerKind::CommitArrive { service, offset, sent_at_ms } => {
-                    in_flight.push(InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms: t.at_ms });
+                    f(InFlight::Commit { service, offset, sent_at_ms, arrives_at_ms: t.at_ms });
                 }
                 TimerKind::HandleDone { service, epoch, offset } => {
                     let n = &self.nodes[service.index()];
                     if let (true, Some(h), Some(r)) = (n.epoch == epoch, n.consumer.in_hand, self.log.get(offset))
                         && h.offset == offset
                     {
-                        in_flight.push(InFlight::Delivery {
+                        f(InFlight::Delivery {
                             service,
                             offset,
                             message: r.message,
@@ -464,7 +472,7 @@ impl Sim {
                             None => (asker, w.to),
                             Some(_) => (w.to, asker),
                         };
-                        in_flight.push(InFlight::Command {
+                        f(InFlight::Command {
                             from,
                             to,
                             packet: w.packet,
