@@ -169,6 +169,7 @@ pub fn App() -> Html {
                 snapshot: snapshot(&d),
                 playing: d.playing,
                 speed_exp: d.speed_exp,
+                behind: false,
                 selected: None,
                 causal: Rc::default(),
                 filters: Filters::default(),
@@ -288,7 +289,7 @@ pub fn App() -> Html {
     html! {
         <div class={if state.help_open { "app modal-open" } else { "app" }}>
             <div class="app-body" inert={state.help_open}>
-            <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} now_ms={state.now_ms}
+            <Toolbar lang={lang} playing={state.playing} speed_exp={state.speed_exp} behind={state.behind} now_ms={state.now_ms}
                 protocol={snap.view.config.protocol} strategy={snap.view.config.two_phase.strategy} products={products} on={on.clone()} />
             if state.paused_by_hiding {
                 <p class="visually-hidden" role="status">{ t(lang, Key::PausedHidden) }</p>
@@ -335,11 +336,11 @@ fn refresh(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiSta
 
 /// Dispatches a new view; with `log` false the event log keeps its lines until `LogCatchUp`.
 fn refresh_with(driver: &Rc<RefCell<Driver>>, dispatcher: &UseReducerDispatcher<UiState>, log: bool) {
-    let (snap, playing, speed_exp, fast_forward, timeline) = {
+    let (snap, playing, speed_exp, behind, fast_forward, timeline) = {
         let d = driver.borrow();
-        (snapshot(&d), d.playing, d.speed_exp, d.fast_forward_status(), timeline_view(&d))
+        (snapshot(&d), d.playing, d.speed_exp, d.behind(), d.fast_forward_status(), timeline_view(&d))
     };
-    dispatcher.dispatch(Action::Transport { playing, speed_exp });
+    dispatcher.dispatch(Action::Transport { playing, speed_exp, behind });
     dispatcher.dispatch(if log { Action::Refresh(snap) } else { Action::RefreshAllButLog(snap) });
     dispatcher.dispatch(Action::FastForward(fast_forward));
     dispatcher.dispatch(Action::Timeline(timeline));
@@ -838,7 +839,8 @@ fn start_animation(
         } else if clock_only {
             clock_at = now;
             redrew_last_frame = true;
-            dispatcher.dispatch(Action::Clock(driver.borrow().sim.now_ms()));
+            let d = driver.borrow();
+            dispatcher.dispatch(Action::Clock(d.sim.now_ms(), d.behind()));
         }
         if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {
             pending2.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());

@@ -45,6 +45,8 @@ pub const DEFAULT_SPEED_EXP: f64 = -1.0;
 pub const SPEED_EXP_MIN: f64 = -2.0;
 /// The fastest speed, as a power of ten (100x).
 pub const SPEED_EXP_MAX: f64 = 2.0;
+/// After the engine last fell behind, the page says so for this long (wall time).
+const BEHIND_SHOWN_MS: f64 = 1_000.0;
 /// A frame gap longer than this (a stalled tab) counts as this much wall time.
 const MAX_FRAME_GAP_MS: f64 = 250.0;
 /// A single "step" runs at most this many engine steps looking for something visible.
@@ -80,6 +82,8 @@ pub struct Driver {
     /// Virtual time with a fractional part, for smooth animation.
     pub virtual_ms: f64,
     last_wall_ms: Option<f64>,
+    /// When (wall time) the engine last stopped short of where the clock asked it to be.
+    behind_wall_ms: Option<f64>,
     /// What happened, for the event log.
     pub store: EventStore,
     /// Bumped whenever the store or the world changed.
@@ -107,6 +111,7 @@ impl Driver {
             speed_exp: DEFAULT_SPEED_EXP,
             virtual_ms: 0.0,
             last_wall_ms: None,
+            behind_wall_ms: None,
             store: EventStore::default(),
             version: 1,
             shown: 1,
@@ -205,6 +210,16 @@ impl Driver {
     pub fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
         self.last_wall_ms = None;
+        self.behind_wall_ms = None;
+    }
+
+    /// Whether the engine fell behind the speed asked for within the last second of playing:
+    /// the page then says the run is slowed, so "×1" never claims what this machine cannot do.
+    pub fn behind(&self) -> bool {
+        match (self.playing, self.behind_wall_ms, self.last_wall_ms) {
+            (true, Some(behind), Some(now)) => now - behind < BEHIND_SHOWN_MS,
+            _ => false,
+        }
     }
 
     /// Advances virtual time by the wall time since the last frame times the speed. While a
@@ -239,6 +254,7 @@ impl Driver {
             }
             if stopped_early {
                 self.virtual_ms = self.sim.now_ms() as f64;
+                self.behind_wall_ms = Some(wall_ms);
             } else {
                 self.sim.advance_until(target);
             }
@@ -539,6 +555,7 @@ mod tests {
         assert_eq!(free.sim.now_ms(), 200);
         let waited = bounded.sim.now_ms();
         assert!(waited < 200, "the bounded engine stopped early, at {waited} ms");
+        assert!(bounded.behind() && !free.behind(), "the page says which one is slowed");
         assert_eq!(bounded.virtual_ms, waited as f64, "virtual time waits for the engine");
         // Frame by frame it catches up; stopped anywhere, it is where the free run was then.
         let mut reference = Driver::new(SimConfig::default(), 3);
@@ -557,6 +574,8 @@ mod tests {
         reference.sim.advance_until(now);
         assert_eq!(bounded.sim.trace_hash(), reference.sim.trace_hash(), "the same run at {now} ms");
         assert_eq!(bounded.sim.view().orders, reference.sim.view().orders);
+        bounded.tick_within(wall + 1_000.0, &clock, f64::INFINITY);
+        assert!(!bounded.behind(), "a second after catching up, it no longer says so");
     }
 
     #[test]

@@ -159,6 +159,8 @@ keys! {
     Transport => "Play, step and speed", "재생, 한 단계, 속도";
     SpeedMeaning => "×1 is real time: one second of virtual time per second. ×0.1 shows one saga in about 5 seconds.", "×1은 실제 시간입니다: 1초에 가상 시간 1초. ×0.1이면 사가 하나가 약 5초에 걸쳐 보입니다.";
     Reset => "Reset", "초기화";
+    Behind => "slowed", "느려짐";
+    BehindMeaning => "This machine cannot keep up at this speed just now: virtual time runs slower until it catches up.", "이 기기가 지금 이 속도를 따라가지 못합니다: 따라잡을 때까지 가상 시간이 더 느리게 흐릅니다.";
     ProductInStock => "Product (units in stock)", "상품 (재고량)";
     ResetHint => "Start the run again with the same seed and settings", "같은 시드와 설정으로 실행을 다시 시작";
     ResetWithSeed => "Reset with this seed", "이 시드로 초기화";

@@ -191,6 +191,8 @@ pub struct UiState {
     pub playing: bool,
     /// Speed as a power of ten.
     pub speed_exp: f64,
+    /// Whether the engine fell behind that speed just now (`Driver::behind`).
+    pub behind: bool,
     /// The selected log entry (by sequence number) and its message, if it has one.
     pub selected: Option<(u64, Option<MessageId>)>,
     /// The selected message's causal picture (its line, its request's tree, the same order).
@@ -236,7 +238,7 @@ pub enum Action {
     /// A new view from the driver.
     Refresh(Snapshot),
     /// Play state and speed as the driver has them.
-    Transport { playing: bool, speed_exp: f64 },
+    Transport { playing: bool, speed_exp: f64, behind: bool },
     /// The language changed.
     SetLang(Lang),
     /// An entry was selected (or the selection cleared).
@@ -269,8 +271,8 @@ pub enum Action {
     Enlarge(Option<Panel>),
     /// Open a tab of the detail panel.
     SetTab(DetailTab),
-    /// Only the time moved.
-    Clock(u64),
+    /// Only the time moved (and whether the engine is behind the speed asked for).
+    Clock(u64, bool),
 }
 
 impl Reducible for UiState {
@@ -300,9 +302,10 @@ impl Reducible for UiState {
                 }
                 s.log_version = s.snapshot.version;
             }
-            Action::Transport { playing, speed_exp } => {
+            Action::Transport { playing, speed_exp, behind } => {
                 s.playing = playing;
                 s.speed_exp = speed_exp;
+                s.behind = behind;
             }
             Action::SetLang(lang) => s.lang = lang,
             Action::Select(sel, causal) => {
@@ -334,11 +337,12 @@ impl Reducible for UiState {
             Action::SetArrangement(a) => s.arrangement = a,
             Action::Enlarge(p) => s.enlarged = p,
             Action::SetTab(t) => s.tab = t,
-            Action::Clock(now) => {
-                if now == s.now_ms {
+            Action::Clock(now, behind) => {
+                if now == s.now_ms && behind == s.behind {
                     return self;
                 }
                 s.now_ms = now;
+                s.behind = behind;
             }
             Action::FastForward(status) => {
                 if status == s.fast_forward {

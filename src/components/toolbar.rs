@@ -37,6 +37,8 @@ pub struct ToolbarProps {
     pub playing: bool,
     /// Speed as a power of ten.
     pub speed_exp: f64,
+    /// Whether the engine cannot keep that speed just now.
+    pub behind: bool,
     /// Virtual time.
     pub now_ms: u64,
     /// The run's protocol.
@@ -93,6 +95,9 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
                         value={format::fixed(p.speed_exp, 1)} oninput={speed}
                         aria-valuetext={format::speed(mult)} />
                     <output>{ format::speed(mult) }</output>
+                    if p.behind {
+                        <span class="behind" title={t(lang, Key::BehindMeaning)}>{ t(lang, Key::Behind) }</span>
+                    }
                 </label>
             </div>
             <span class="clock" title={t(lang, Key::VirtualTime)} data-now-ms={p.now_ms.to_string()}>
