@@ -1,4 +1,4 @@
-// What shipping the engine at opt-level 3 (for speed) costs in download: the same site built with
+// What shipping the engine at opt-level 2 (for speed) costs in download: the same site built with
 // the engine at opt-level z (`web-engine-z`), its wasm gzipped beside the shipped one.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +18,7 @@ export async function engineCost() {
   const shipped = gzWasm(DIST);
   const small = gzWasm(dir);
   report(
-    'what the engine at opt-level 3 adds to the boot payload',
+    'what the engine at opt-level 2 adds to the boot payload',
     `${kb(shipped - small)} (wasm ${kb(shipped)} gzipped; ${kb(small)} with the engine at opt-level z)`,
     'reported',
     true,

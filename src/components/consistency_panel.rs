@@ -4,13 +4,12 @@
 //! the word (`Verdict::state`); this panel only draws them.
 
 use super::enlarge_button::EnlargeButton;
-use super::invariant_list::InvariantList;
 use crate::format;
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{self, Key, Lang, t};
 use crate::markup::Markup;
 use crate::msg::UiMsg;
 use crate::state::{Panel, Snapshot};
-use saga_sim::VerdictState;
+use saga_sim::{InvariantKind, Mark, Verdict, VerdictState};
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -47,6 +46,58 @@ fn activity(lang: Lang, view: &saga_sim::View) -> String {
     if parts.is_empty() { t(lang, Key::NothingMoving).to_string() } else { parts.join(" · ") }
 }
 
+/// Each invariant's mark as markup text: the broken ones named at a glance, then the full list,
+/// safety and convergence apart.
+fn invariant_marks(lang: Lang, v: &Verdict) -> String {
+    let mut m = Markup::default();
+    // A broken invariant is named at a glance; pending ones are what "still moving" explains,
+    // and the full list below marks them.
+    m.open("ul", "class=\"open-marks\"");
+    for s in v.invariants.iter().filter(|s| s.mark == Mark::Violated) {
+        let (name, meaning) = i18n::invariant(lang, s.invariant);
+        let _ = write!(m.0, "<li class=\"violated\" data-invariant=\"{}\" title=\"", s.invariant.name());
+        m.text(meaning);
+        m.0.push_str("\"><span class=\"mark\" aria-hidden=\"true\">✖</span>");
+        m.el("span", "class=\"name\"", name);
+        m.close("li");
+    }
+    m.close("ul");
+    m.0.push_str("<details class=\"invariants\"><summary>");
+    m.text(&format!(
+        "{} ({}/{})",
+        t(lang, Key::AllInvariants),
+        v.invariants.iter().filter(|s| s.mark == Mark::Holds).count(),
+        v.invariants.len()
+    ));
+    m.0.push_str("</summary>");
+    for (kind, title) in
+        [(InvariantKind::Safety, Key::SafetyInvariants), (InvariantKind::Convergence, Key::ConvergenceInvariants)]
+    {
+        m.el("h3", "", t(lang, title));
+        m.open("ul", "");
+        for s in v.invariants.iter().filter(|s| s.kind == kind) {
+            let (name, meaning) = i18n::invariant(lang, s.invariant);
+            let (class, icon, word) = match s.mark {
+                Mark::Holds => ("holds", "✔", t(lang, Key::Holds)),
+                Mark::Pending => ("pending", "…", t(lang, Key::Pending)),
+                Mark::Violated => ("violated", "✖", t(lang, Key::Violated)),
+            };
+            let _ = write!(m.0, "<li class=\"{class}\" data-invariant=\"{}\" title=\"", s.invariant.name());
+            m.text(meaning);
+            let _ = write!(m.0, "\"><span class=\"mark\" aria-hidden=\"true\">{icon}</span>");
+            m.el("span", "class=\"name\"", name);
+            m.el("span", "class=\"word\"", word);
+            if s.violations > 0 {
+                m.el("span", "class=\"tag\"", &format!("×{}", s.violations));
+            }
+            m.close("li");
+        }
+        m.close("ul");
+    }
+    m.0.push_str("</details>");
+    m.0
+}
+
 /// The consistency panel.
 #[component]
 pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
@@ -80,9 +131,13 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
         },
     };
     // The lists and the strip only display, so they are written as markup text; the verdict
-    // stays a live element so screen readers hear it change.
-    // The strip moves with time; the lists (a component of their own) are rebuilt only with a
-    // new world, so a screen reader's place in them survives the ticking clock.
+    // stays a live element so screen readers hear it change. The lists are rebuilt only with a
+    // new world or language, not with the clock.
+    let lists = use_memo((lang, p.snapshot.clone()), |(lang, snapshot)| {
+        AttrValue::from(invariant_marks(*lang, &snapshot.view.verdict))
+    });
+    // The strip moves with time, so it is a string of its own: the lists above are rebuilt only
+    // when the world changes, and a screen reader's place in them survives the ticking clock.
     let mut m = Markup::default();
     // The longest window means something only once a window has closed.
     let longest = if v.windows_total > 0 && (v.windows.len() > 1 || v.windows.iter().any(|w| w.to_ms.is_some())) {
@@ -139,7 +194,9 @@ pub fn ConsistencyPanel(p: &ConsistencyPanelProps) -> Html {
                 <p class="meaning">{ t(lang, k) }</p>
             }
             <p class="activity"><span class="label">{ t(lang, Key::StillMoving) }{ ": " }</span>{ activity(lang, view) }</p>
-            <InvariantList lang={lang} snapshot={p.snapshot.clone()} />
+            <div class="marks">
+                { Html::from_html_unchecked((*lists).clone()) }
+            </div>
             { Html::from_html_unchecked(m.0.into()) }
         </section>
     }

@@ -1,11 +1,10 @@
 //! Order's table: every order with its status badge and reason.
 
-use super::order_table_row::OrderTableRow;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::msg::UiMsg;
 use crate::state::Snapshot;
-use saga_sim::OrderStatus;
+use saga_sim::{Command, OrderStatus};
 use yew::prelude::*;
 
 /// Rows drawn at most; the newest are shown. A hundred fill several screens of a scrolled
@@ -66,12 +65,35 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
         )
     });
     let rows = view.orders.iter().rev().take(ROWS_SHOWN).map(|o| {
-        (
-            o.placed_at_ms,
-            html! {
-                <OrderTableRow key={o.id.0} lang={lang} order={o.clone()} product={name(o.product)} on={p.on.clone()} />
-            },
-        )
+        let id = o.id;
+        let cancel = p.on.reform(move |_: MouseEvent| UiMsg::Sim(Command::CancelOrder { order: id }));
+        let product = name(o.product);
+        let reason = match o.status {
+            OrderStatus::Cancelled(r) | OrderStatus::Cancelling(r) => i18n::reason(lang, r),
+            _ => "",
+        };
+        let cancellable = o.status.cancellable();
+        (o.placed_at_ms, html! {
+            <tr key={id.0} data-order={id.0.to_string()}>
+                <th scope="row">{ id.to_string() }</th>
+                <td>{ product }</td>
+                { super::cells::td("num", o.quantity.to_string()) }
+                <td>
+                    { status_badge(lang, o.status) }
+                    if o.locked { <span class="tag lock">{ " " }{ t(lang, Key::Locked) }</span> }
+                </td>
+                <td>{ reason }</td>
+                { super::cells::td("mono", format!("k{}", o.idempotency_key.0 & 0xffff)) }
+                { super::cells::td("num", format::duration(o.placed_at_ms)) }
+                <td>
+                    if cancellable {
+                        <button class="small" onclick={cancel} aria-label={format!("{} {id}", t(lang, Key::CancelOrderNamed))}>
+                            { t(lang, Key::CancelOrder) }
+                        </button>
+                    }
+                </td>
+            </tr>
+        })
     });
     // Newest first: merge the two lists by time (each is newest first already).
     let mut all: Vec<(u64, Html)> = rows.chain(refused).collect();

@@ -1,12 +1,13 @@
 //! The stage: the client, the services, the coordinator, the bus and the dead-letter queue as
-//! nodes, with their pipes, rail, lags and faults (drawn by `StageSvg`), and the controls under it.
+//! nodes, with their pipes, rail, lags and faults, written as one SVG string by `stage_markup`,
+//! and the controls under it.
 //! Message tokens are drawn into `layer` by the animator, never by this component.
 
 use super::enlarge_button::EnlargeButton;
 use super::legend::Legend;
-use super::stage_svg::StageSvg;
 use crate::i18n::{Key, Lang, t};
 use crate::layout::{Arrangement, Geometry};
+use crate::stage_markup;
 use crate::state::Panel;
 use crate::state::Snapshot;
 use saga_sim::ServiceId;
@@ -47,6 +48,15 @@ pub fn Stage(p: &StageProps) -> Html {
     let lang = p.lang;
     let view = &p.snapshot.view;
     let g = geometry(p.arrangement, view);
+    // The picture and its summary are rebuilt only with a new world, language, arrangement or
+    // selected chain: the clock's ticks redraw the controls under the stage, not this string.
+    let picture = {
+        let (snapshot, g, causal) = (p.snapshot.clone(), g.clone(), p.causal.clone());
+        use_memo((lang, p.snapshot.clone(), p.arrangement, p.causal.clone()), move |_| {
+            let view = &snapshot.view;
+            (AttrValue::from(stage_markup::stage_svg(lang, view, &g, &causal)), stage_markup::summary(lang, view))
+        })
+    };
     let coordinator = view.protocol.has_coordinator();
     // An operator's alert stands over the controls, loud, with the way to the decision.
     let alerted: Vec<saga_sim::OrderId> = view.txs.iter().filter(|t| t.alerted).map(|t| t.order).collect();
@@ -66,7 +76,12 @@ pub fn Stage(p: &StageProps) -> Html {
     html! {
         <figure class="stage-wrap">
             <div class="stage-box">
-                <StageSvg lang={lang} snapshot={p.snapshot.clone()} geometry={g.clone()} causal={p.causal.clone()} />
+                <svg class="stage" viewBox={g.view_box()}
+                    role="img" aria-labelledby="stage-title stage-desc" preserveAspectRatio="xMidYMid meet">
+                    <title id="stage-title">{ t(lang, Key::Stage) }</title>
+                    <desc id="stage-desc">{ t(lang, Key::StageDescription) }{ " " }{ picture.1.clone() }</desc>
+                    { Html::from_html_unchecked(picture.0.clone()) }
+                </svg>
                 // The moving tokens live in an SVG of their own laid exactly over the stage: a
                 // frame then repaints only them, not every label of the stage.
                 <svg class="stage-tokens" viewBox={g.view_box()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">

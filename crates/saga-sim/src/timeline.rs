@@ -141,6 +141,7 @@ pub struct Forked {
 
 impl Timeline {
     /// The timeline of a run that starts now: `sim` is fresh, at t=0 before any input.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn new(sim: &Sim) -> Timeline {
         let first = Checkpoint {
             at_ms: sim.now_ms(),
@@ -242,6 +243,7 @@ impl Timeline {
     /// the branch's end it is the end, as it was live. The trace leading there (a little from
     /// before the nearest checkpoint, then the replay) goes to `history`, so an event log can
     /// show what led there.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn seek(&mut self, t_ms: u64, history: &mut Vec<TraceRecord>) -> Sim {
         let b = &self.branches[self.current];
         let t = t_ms.min(b.end_ms);
@@ -277,6 +279,7 @@ impl Timeline {
 
     /// Starts a new branch from `sim`, which stands in the past of the branch on screen: the
     /// person's inputs still waiting to land are dropped, and the branch left keeps its future.
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn fork(&mut self, sim: &mut Sim) -> Forked {
         sim.discard_pending_inputs();
         let steps = sim.stats().steps;
@@ -312,6 +315,7 @@ impl Timeline {
 
     /// Puts branch `id` on screen, at `at_ms` or its end if sooner; None if there is no such
     /// branch. The trace leading there goes to `history` (see [`Timeline::seek`]).
+    #[cfg_attr(saga_size, optimize(size))]
     pub fn switch(&mut self, id: BranchId, at_ms: u64, history: &mut Vec<TraceRecord>) -> Option<Sim> {
         let index = self.branches.iter().position(|b| b.id == id)?;
         if index != self.current {

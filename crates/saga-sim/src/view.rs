@@ -403,7 +403,7 @@ impl Sim {
     /// How many things `in_flight` would list.
     pub fn in_flight_count(&self) -> usize {
         let mut n = 0;
-        self.each_in_flight(|_| n += 1);
+        self.each_in_flight(&mut |_| n += 1);
         n
     }
 
@@ -421,12 +421,13 @@ impl Sim {
     pub fn in_flight_into(&self, in_flight: &mut Vec<InFlight>) {
         in_flight.clear();
         in_flight.reserve(self.timers.len());
-        self.each_in_flight(|f| in_flight.push(f));
+        self.each_in_flight(&mut |f| in_flight.push(f));
     }
 
     /// Calls `f` with each thing in flight: one walk of the timer heap for the list and for
-    /// its count (a view counts them on every refresh, thousands on a crowded stage).
-    fn each_in_flight(&self, mut f: impl FnMut(InFlight)) {
+    /// its count (a view counts them on every refresh, thousands on a crowded stage). A `dyn`
+    /// callback: one copy of the walk in the download, not one per caller.
+    fn each_in_flight(&self, f: &mut dyn FnMut(InFlight)) {
         for std::cmp::Reverse(t) in self.timers.iter() {
             match t.kind {
                 TimerKind::ProduceArrive { packet } => {
