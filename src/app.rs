@@ -484,6 +484,10 @@ fn handle(msg: UiMsg, driver: &Rc<RefCell<Driver>>, state: &UseReducerHandle<UiS
             } else {
                 dispatcher.dispatch(Action::Select(None, Rc::default()));
             }
+            // At once, so a key pressed right after Escape is already a shortcut (before, a quick
+            // F could still find the focus in the panel just put back), and again after the
+            // render, which may move it.
+            focus_page();
             after_render(focus_page);
         }
         UiMsg::Enlarge(panel) => {

@@ -40,10 +40,6 @@ pub const CHECKPOINTS_KEPT_ASIDE: usize = 3;
 pub const HISTORY_AT_CHECKPOINT: usize = 200;
 /// Engine steps between two checkpoints at first; the spacing doubles with each thinning.
 pub const FIRST_SPACING_STEPS: u64 = 512;
-/// Bytes of a checkpoint per engine step between it and the next: copying a world of a few MB
-/// takes about as long as a few thousand steps, so a seek's replay and the copies stay in
-/// balance.
-pub const CHECKPOINT_BYTES_PER_STEP: usize = 256;
 
 /// A branch's number, unique within a timeline (1 is the run as first played).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -215,12 +211,8 @@ impl Timeline {
         }
         b.end_ms = sim.now_ms();
         b.end_steps = sim.stats().steps;
-        // A big world costs more to copy: its checkpoints come no closer than one per
-        // `CHECKPOINT_BYTES_PER_STEP` bytes of the last one, so copying stays a small part of
-        // the work between them (and of a frame on a crowded stage).
-        let (last, last_bytes) = b.checkpoints.last().map_or((0, 0), |c| (c.steps, c.bytes));
-        let spacing = b.spacing_steps.max((last_bytes / CHECKPOINT_BYTES_PER_STEP) as u64);
-        if b.end_steps >= last.saturating_add(spacing) && !sim.has_pending_inputs() {
+        let last = b.checkpoints.last().map_or(0, |c| c.steps);
+        if b.end_steps >= last.saturating_add(b.spacing_steps) && !sim.has_pending_inputs() {
             b.checkpoints.push(Checkpoint {
                 at_ms: sim.now_ms(),
                 steps: b.end_steps,
@@ -243,7 +235,6 @@ impl Timeline {
     /// the branch's end it is the end, as it was live. The trace leading there (a little from
     /// before the nearest checkpoint, then the replay) goes to `history`, so an event log can
     /// show what led there.
-    #[cfg_attr(saga_size, optimize(size))]
     pub fn seek(&mut self, t_ms: u64, history: &mut Vec<TraceRecord>) -> Sim {
         let b = &self.branches[self.current];
         let t = t_ms.min(b.end_ms);
@@ -315,7 +306,6 @@ impl Timeline {
 
     /// Puts branch `id` on screen, at `at_ms` or its end if sooner; None if there is no such
     /// branch. The trace leading there goes to `history` (see [`Timeline::seek`]).
-    #[cfg_attr(saga_size, optimize(size))]
     pub fn switch(&mut self, id: BranchId, at_ms: u64, history: &mut Vec<TraceRecord>) -> Option<Sim> {
         let index = self.branches.iter().position(|b| b.id == id)?;
         if index != self.current {
