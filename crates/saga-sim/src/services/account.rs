@@ -8,6 +8,7 @@
 //! tombstone, so a late Try or Prepare is refused rather than leaking a hold. Every command is
 //! idempotent: asked again, it answers as it did the first time.
 
+use super::holds::{Hold, HoldRow};
 use crate::ids::OrderId;
 use crate::rpc::{Rpc, RpcResult};
 use serde::{Deserialize, Serialize};
@@ -60,6 +61,24 @@ pub struct AccountService {
     pub holds: super::holds::Holds,
 }
 
+impl HoldRow for AccountRow {
+    fn order(&self) -> OrderId {
+        self.order
+    }
+    fn held(&self) -> bool {
+        self.status == AccountStatus::Held
+    }
+    fn open(&self) -> bool {
+        self.status.is_open()
+    }
+    fn updated_at_ms(&self) -> u64 {
+        self.updated_at_ms
+    }
+    fn stale_at_ms(&self) -> u64 {
+        self.stale_at_ms
+    }
+}
+
 impl AccountService {
     /// The row of `order`, if any.
     pub fn get(&self, order: OrderId) -> Option<&AccountRow> {
@@ -68,32 +87,22 @@ impl AccountService {
 
     /// How long amounts have been held or prepared in all, open ones up to `now_ms`.
     pub fn held_ms(&self, now_ms: u64) -> u64 {
-        let open = self.rows.iter().flatten().filter(|r| r.status.is_open());
-        self.holds.held_ms(now_ms, open.map(|r| r.updated_at_ms))
+        self.holds.held_ms(now_ms, self.rows.iter().flatten())
     }
 
     /// TCC holds past their time, oldest order first, at most `max`.
     pub fn stale_holds(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
-        let stale = |r: &AccountRow| r.status == AccountStatus::Held && r.stale_at_ms <= now_ms;
-        self.rows.iter().flatten().filter(|r| stale(r)).map(|r| r.order).take(max).collect()
+        super::holds::stale(self.rows.iter().flatten(), now_ms, max)
     }
 
     /// Handles a command from the coordinator (a local transaction), idempotently. `quantity`
     /// is the order's; `ttl_ms` is a TCC hold's lifetime.
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
-        let before = self.hold(order);
+        let before = Hold::of(self.get(order));
         let result = self.command(order, rpc, now_ms, ttl_ms);
-        let after = self.hold(order);
+        let after = Hold::of(self.get(order));
         self.holds.track(before, after, now_ms);
         result
-    }
-
-    fn hold(&self, order: OrderId) -> super::holds::Hold {
-        let row = self.get(order);
-        super::holds::Hold {
-            held: row.is_some_and(|r| r.status == AccountStatus::Held),
-            open_since_ms: row.filter(|r| r.status.is_open()).map(|r| r.updated_at_ms),
-        }
     }
 
     fn command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {

@@ -8,6 +8,7 @@
 //! that overtook the start makes the late start a refusal, not a leak.
 
 use super::Ctx;
+use super::holds::{Hold, HoldRow};
 use crate::ids::{OrderId, ServiceId};
 use crate::message::{Event, Message};
 use crate::outcome::Outcome;
@@ -76,6 +77,24 @@ pub struct DeliveryService {
     pub cancel_at_once: bool,
 }
 
+impl HoldRow for DeliveryRow {
+    fn order(&self) -> OrderId {
+        self.order
+    }
+    fn held(&self) -> bool {
+        self.status == DeliveryStatus::Held
+    }
+    fn open(&self) -> bool {
+        self.status.is_open()
+    }
+    fn updated_at_ms(&self) -> u64 {
+        self.updated_at_ms
+    }
+    fn stale_at_ms(&self) -> u64 {
+        self.stale_at_ms
+    }
+}
+
 impl DeliveryService {
     /// The delivery of `order`, if any.
     pub fn get(&self, order: OrderId) -> Option<&DeliveryRow> {
@@ -96,32 +115,22 @@ impl DeliveryService {
 
     /// How long slots have been held or prepared in all, open ones up to `now_ms`.
     pub fn held_ms(&self, now_ms: u64) -> u64 {
-        let open = self.deliveries.iter().flatten().filter(|d| d.status.is_open());
-        self.holds.held_ms(now_ms, open.map(|d| d.updated_at_ms))
+        self.holds.held_ms(now_ms, self.deliveries.iter().flatten())
     }
 
-    /// TCC slots held past their time, oldest order first, at most `max`.
+    /// TCC holds past their time, oldest order first, at most `max`.
     pub fn stale_holds(&self, now_ms: u64, max: usize) -> Vec<OrderId> {
-        let stale = |r: &DeliveryRow| r.status == DeliveryStatus::Held && r.stale_at_ms <= now_ms;
-        self.deliveries.iter().flatten().filter(|r| stale(r)).map(|r| r.order).take(max).collect()
+        super::holds::stale(self.deliveries.iter().flatten(), now_ms, max)
     }
 
     /// Handles a command from the coordinator (a local transaction), idempotently. `ttl_ms` is
     /// a TCC hold's lifetime.
     pub fn handle_command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
-        let before = self.hold(order);
+        let before = Hold::of(self.get(order));
         let result = self.command(order, rpc, now_ms, ttl_ms);
-        let after = self.hold(order);
+        let after = Hold::of(self.get(order));
         self.holds.track(before, after, now_ms);
         result
-    }
-
-    fn hold(&self, order: OrderId) -> super::holds::Hold {
-        let row = self.get(order);
-        super::holds::Hold {
-            held: row.is_some_and(|d| d.status == DeliveryStatus::Held),
-            open_since_ms: row.filter(|d| d.status.is_open()).map(|d| d.updated_at_ms),
-        }
     }
 
     fn command(&mut self, order: OrderId, rpc: &Rpc, now_ms: u64, ttl_ms: u64) -> RpcResult {
