@@ -221,7 +221,7 @@ keys! {
     FilterOrder => "Filter by order", "주문으로 거르기";
     FilterType => "Filter by event type", "이벤트 유형으로 거르기";
     AllOrders => "All orders", "모든 주문";
-    AllTypes => "All event types", "모든 유형";
+    AllTypes => "All types", "모든 유형";
     ShowTransport => "All, with acks, offsets, batches", "모두 + ack, 오프셋, 배치";
     NoEvents => "Nothing has happened yet.", "아직 아무 일도 없습니다.";
     Details => "Selected event", "선택한 이벤트";
@@ -347,7 +347,7 @@ keys! {
     LegendCommand => "coordinator's command", "코디네이터의 명령";
     LegendAnswer => "answer", "응답";
     LegendCrowd => "more waiting on that link", "그 연결에서 기다리는 메시지 수";
-    LegendControl => "ack / offset commit", "ack / 오프셋 커밋";
+    LegendControl => "ack (the bus got the batch)", "ack (버스가 배치를 받음)";
     End => "end", "끝";
     RejectedShort => "rejected", "거절됨";
     SameIdempotency => "same key", "같은 키";
@@ -744,6 +744,9 @@ keys! {
     CmResolveConfirm => "operator confirms {0} by hand", "운영자가 {0} 직접 확정";
     CmResolveCancel => "operator cancels {0} by hand", "운영자가 {0} 직접 취소";
     TlTraceOverflow => "{0} older entries discarded", "기록 {0}개가 넘쳐 버려짐";
+    LegendCommit => "offset commit (the consumer is done)", "오프셋 커밋 (소비자가 처리 완료)";
+    LegendHandling => "being handled (thick edge)", "처리하는 메시지 (굵은 테두리)";
+    UncommittedRecords => "records not yet committed", "아직 커밋되지 않은 레코드";
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.

@@ -20,8 +20,15 @@ test('an order goes PENDING, then CONFIRMED, in the seed-000 happy path', async 
   await orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }).waitFor();
   // Converging until every consumer has committed, then consistent (780 ms in the golden trace).
   assert.match(await page.locator('.consistency .big').textContent(), /Converging/);
-  await advance(page, 289);
+  // While it converges, the line under the verdict names what is still moving, every moment.
+  const activity = page.locator('.consistency .activity');
+  for (let left = 289; left > 0; left -= 17) {
+    assert.match(await page.locator('.consistency .big').textContent(), /Converging/);
+    assert.doesNotMatch(await activity.textContent(), /nothing in flight/, `at ${await page.locator('.clock').textContent()}`);
+    await advance(page, Math.min(17, left));
+  }
   await page.locator('.consistency.ok').waitFor();
+  assert.match(await activity.textContent(), /nothing in flight/);
   await finish(w, 'confirmed');
 });
 
@@ -279,4 +286,35 @@ test('README screenshot: a run with a crash in progress', async () => {
   await advance(page, 300);
   await page.screenshot({ path: path.join(ROOT, 'static/screenshot.png') });
   await finish(w, 'readme');
+});
+
+test('CP: an order Product cannot check is refused, and the Orders table lists it with its reason', async () => {
+  const w = await open();
+  const { page } = w;
+  await page.getByRole('tab', { name: /Network & settings/ }).click();
+  await page.getByLabel('CP: reject the order').check();
+  await page.getByRole('button', { name: 'Crash Product' }).click();
+  await page.locator('g.service[data-service=Product].down').waitFor();
+  await placeOrder(page, '0', '2');
+  await page.getByRole('tab', { name: /Orders/ }).click();
+  const refused = page.locator('tr.refused');
+  await runUntilShown(page, refused);
+  assert.match(await refused.textContent(), /Keyboard\s*2\s*⊘ REFUSED\s*Product service unreachable; CP mode refuses orders it cannot check/);
+  assert.equal(await page.locator('tr[data-order]').count(), 0, 'a refused placement never became an order');
+  // Product back: the next order goes through, and the refusal stays listed below it.
+  await page.getByRole('button', { name: 'Restart Product' }).click();
+  await advance(page, 100);
+  await placeOrder(page, '1', '1');
+  await runUntilShown(page, orderBadge(page, 0).filter({ hasText: 'CONFIRMED' }));
+  const rows = await page.locator('#panel-orders tbody tr').evaluateAll((trs) => trs.map((tr) => tr.className || tr.dataset.order));
+  assert.deepEqual(rows, ['0', 'refused'], 'newest first: the order, then the refusal');
+  // AP takes the same placement as PENDING instead.
+  await page.getByRole('tab', { name: /Network & settings/ }).click();
+  await page.getByLabel('AP: accept as PENDING').check();
+  await page.getByRole('button', { name: 'Crash Product' }).click();
+  await placeOrder(page, '0', '1');
+  await page.getByRole('tab', { name: /Orders/ }).click();
+  await runUntilShown(page, orderBadge(page, 1).filter({ hasText: 'PENDING' }));
+  assert.equal(await page.locator('tr.refused').count(), 1);
+  await finish(w, 'cp-refused');
 });

@@ -29,20 +29,30 @@ pub struct ConsistencyPanelProps {
 }
 
 /// What is still moving, in a few words: messages in flight, orders PENDING, dead letters and
-/// parked compensations waiting, unsent outbox rows.
+/// parked compensations waiting, unsent outbox rows, records read but not yet committed. Should
+/// none of these count, the invariants still pending are named, so the line never says
+/// "nothing" beside "converging".
 fn activity(lang: Lang, view: &saga_sim::View) -> String {
     let outbox: usize = view.services.iter().map(|s| s.outbox_pending + s.unpublished).sum();
-    let parts: Vec<String> = [
+    let uncommitted: u64 = view.services.iter().map(|s| s.consumer.lag).sum();
+    let mut parts: Vec<String> = [
         (view.in_flight_count, Key::InFlightCount),
         (view.verdict.pending_orders as usize, Key::PendingOrders),
         (view.dead_letters.len(), Key::WaitingDeadLetters),
         (view.registry.len(), Key::RegistryWaiting),
         (outbox, Key::OutboxRows),
+        (uncommitted as usize, Key::UncommittedRecords),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
     .map(|(n, k)| format!("{n} {}", t(lang, k)))
     .collect();
+    if parts.is_empty() {
+        parts = (view.verdict.invariants.iter())
+            .filter(|s| s.mark == Mark::Pending)
+            .map(|s| i18n::invariant(lang, s.invariant).0.to_string())
+            .collect();
+    }
     if parts.is_empty() { t(lang, Key::NothingMoving).to_string() } else { parts.join(" · ") }
 }
 

@@ -27,7 +27,9 @@ pub fn Legend(p: &LegendProps) -> Html {
                     <span class="item"><span class="swatch cmd" aria-hidden="true">{ "Prepare" }</span>{ t(lang, Key::LegendCommand) }</span>
                     <span class="item"><span class="swatch answer" aria-hidden="true">{ "✓" }</span>{ t(lang, Key::LegendAnswer) }</span>
                 }
-                <span class="item"><span class="swatch ctl" aria-hidden="true">{ "●" }</span>{ t(lang, Key::LegendControl) }</span>
+                <span class="item"><span class="swatch handling" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendHandling) }</span>
+                <span class="item"><span class="swatch ctl ack" aria-hidden="true">{ "●" }</span>{ t(lang, Key::LegendControl) }</span>
+                <span class="item"><span class="swatch ctl commit" aria-hidden="true">{ "○" }</span>{ t(lang, Key::LegendCommit) }</span>
                 <span class="item"><span class="swatch ghost" aria-hidden="true">{ "OrderPlaced" }</span>{ t(lang, Key::LegendGhost) }</span>
                 <span class="item"><span class="swatch crowd" aria-hidden="true">{ "+12" }</span>{ t(lang, Key::LegendCrowd) }</span>
             </div>
