@@ -4,7 +4,6 @@
 //! Message tokens are drawn into `layer` by the animator, never by this component.
 
 use super::enlarge_button::EnlargeButton;
-use super::legend::Legend;
 use crate::i18n::{Key, Lang, t};
 use crate::layout::{Arrangement, Geometry};
 use crate::stage_markup;
@@ -92,7 +91,7 @@ pub fn Stage(p: &StageProps) -> Html {
                 if let Some(b) = banner { { b } }
                 <div class="stage-controls">
                     { p.children.clone() }
-                    <Legend lang={lang} coordinator={coordinator} />
+                    { Html::from_html_unchecked(super::legend::legend(lang, coordinator).into()) }
                     <EnlargeButton lang={lang} panel={Panel::Stage} name={t(lang, Key::Stage)} enlarged={p.enlarged} on={p.on.clone()} />
                 </div>
             </figcaption>

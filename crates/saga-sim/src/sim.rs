@@ -116,9 +116,30 @@ impl Chances {
 pub(crate) struct Packet {
     pub service: ServiceId,
     pub batch: u64,
-    pub messages: Vec<Message>,
+    pub messages: Batch,
     pub sent_at_ms: u64,
     pub arrives_at_ms: u64,
+}
+
+/// A packet's messages. Most batches hold one message, kept inline: a checkpoint copying a
+/// world with thousands of packets in flight then allocates nothing for them (it spent most of
+/// its time there).
+#[derive(Clone, Debug)]
+pub(crate) enum Batch {
+    /// One message.
+    One(Message),
+    /// Two or more.
+    Many(Vec<Message>),
+}
+
+impl Batch {
+    /// The messages in order.
+    pub fn as_slice(&self) -> &[Message] {
+        match self {
+            Batch::One(m) => std::slice::from_ref(m),
+            Batch::Many(v) => v,
+        }
+    }
 }
 
 /// Something due at a virtual time.

@@ -432,7 +432,7 @@ impl Sim {
             match t.kind {
                 TimerKind::ProduceArrive { packet } => {
                     if let Some(Some(p)) = self.packets.get(packet as usize) {
-                        for (index, &message) in p.messages.iter().enumerate() {
+                        for (index, &message) in p.messages.as_slice().iter().enumerate() {
                             f(InFlight::Batch {
                                 service: p.service,
                                 batch: p.batch,

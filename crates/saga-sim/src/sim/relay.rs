@@ -81,7 +81,21 @@ impl Sim {
         }
     }
 
-    pub(super) fn send_packet(&mut self, service: ServiceId, batch: u64, messages: Vec<Message>, arrives_at_ms: u64) {
+    pub(super) fn send_packet(
+        &mut self,
+        service: ServiceId,
+        batch: u64,
+        mut messages: Vec<Message>,
+        arrives_at_ms: u64,
+    ) {
+        let messages = match *messages {
+            [one] => {
+                messages.clear();
+                self.spare_vec(messages);
+                Batch::One(one)
+            }
+            _ => Batch::Many(messages),
+        };
         let packet = Packet { service, batch, messages, sent_at_ms: self.now_ms, arrives_at_ms };
         let id = match self.free_packets.pop() {
             Some(id) => {
@@ -98,7 +112,7 @@ impl Sim {
     }
 
     pub(super) fn produce_arrive(&mut self, id: u32) {
-        let Some(mut packet) = self.packets.get_mut(id as usize).and_then(Option::take) else { return };
+        let Some(packet) = self.packets.get_mut(id as usize).and_then(Option::take) else { return };
         self.free_packets.push(id);
         self.live_packets -= 1;
         let service = packet.service;
@@ -108,13 +122,13 @@ impl Sim {
             self.record(TraceEvent::Lost { service, what, cause: LossCause::Partitioned });
             if self.publish_mode(service) != PublishMode::Outbox {
                 // No outbox row will send it again.
-                for i in 0..packet.messages.len() {
-                    self.unpublished_lost(service, packet.messages[i]);
+                for i in 0..packet.messages.as_slice().len() {
+                    self.unpublished_lost(service, packet.messages.as_slice()[i]);
                 }
             }
         } else {
-            for i in 0..packet.messages.len() {
-                let message = packet.messages[i];
+            for i in 0..packet.messages.as_slice().len() {
+                let message = packet.messages.as_slice()[i];
                 let copy = self.recent_ids.contains(message.id);
                 self.recent_ids.insert(message.id);
                 let (offset, _deleted) = self.log.append(message, self.now_ms, copy);
@@ -146,9 +160,16 @@ impl Sim {
                 self.pump_consumer(s);
             }
         }
-        packet.messages.clear();
+        if let Batch::Many(mut v) = packet.messages {
+            v.clear();
+            self.spare_vec(v);
+        }
+    }
+
+    /// Keeps an emptied list of messages for the next batch, up to a bound.
+    fn spare_vec(&mut self, v: Vec<Message>) {
         if self.spare_vecs.len() < SPARE_VECS_KEPT {
-            self.spare_vecs.push(packet.messages);
+            self.spare_vecs.push(v);
         }
     }
 }
