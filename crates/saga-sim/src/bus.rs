@@ -74,6 +74,12 @@ impl BusLog {
         self.len() == 0
     }
 
+    /// How many stored records live in chunks this log shares with `other` (a copy taken
+    /// earlier or later in the same run): memory the two hold once.
+    pub(crate) fn shared_records(&self, other: &BusLog) -> usize {
+        self.chunks.iter().filter(|c| other.chunks.iter().any(|o| Rc::ptr_eq(c, o))).map(|c| c.len()).sum()
+    }
+
     /// The record at `offset`, if retained.
     pub fn get(&self, offset: Offset) -> Option<&Record> {
         if offset.0 < self.start {

@@ -105,6 +105,12 @@ impl ProcessedTable {
         self.len == 0
     }
 
+    /// How many ids live in chunks this table shares with `other` (a copy taken earlier or
+    /// later in the same run): memory the two hold once.
+    pub(crate) fn shared_ids(&self, other: &ProcessedTable) -> usize {
+        self.chunks.iter().filter(|c| other.chunks.iter().any(|o| Rc::ptr_eq(c, o))).map(|c| c.ids.len()).sum()
+    }
+
     /// The most recent ids, newest first.
     pub fn recent(&self, n: usize) -> impl Iterator<Item = MessageId> + '_ {
         let forgotten = self.forgotten;

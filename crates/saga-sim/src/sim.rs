@@ -719,6 +719,21 @@ impl Sim {
             + self.nodes.iter().map(|n| n.outbox.rows.len() * size_of::<crate::outbox::OutboxRow>()).sum::<usize>()
     }
 
+    /// What this world holds beyond what it shares with `other`, a copy of the same run taken
+    /// at another time, roughly (as [`Sim::footprint_bytes`]): the bus log's full chunks and the
+    /// processed tables' chunks are shared between copies until they change, so a time-travel
+    /// checkpoint costs only what changed since the one before it.
+    pub fn footprint_bytes_beside(&self, other: &Sim) -> usize {
+        use std::mem::size_of;
+        let shared_ids: usize = (self.nodes.iter().zip(&other.nodes))
+            .map(|(a, b)| a.consumer.processed.shared_ids(&b.consumer.processed))
+            .sum::<usize>()
+            + self.recent_ids.shared_ids(&other.recent_ids);
+        let shared = self.log.shared_records(&other.log) * size_of::<crate::bus::Record>()
+            + shared_ids * 3 * size_of::<MessageId>();
+        self.footprint_bytes().saturating_sub(shared)
+    }
+
     /// When the next timer or pending input is due, if anything is.
     pub fn next_due_ms(&self) -> Option<u64> {
         [

@@ -29,9 +29,9 @@ pub const MAX_BRANCHES: usize = 8;
 /// that later ones do not share (its window of the bus log, its tables), so they are few; a
 /// seek replays at most the steps between two of them.
 pub const CHECKPOINTS_KEPT: usize = 8;
-/// The most heap the checkpoints of the branch on screen may hold (by `Sim::footprint_bytes`):
-/// a quiet class run keeps all [`CHECKPOINTS_KEPT`], a run that fast-forwarded thousands of
-/// orders fewer, further apart.
+/// The most heap the checkpoints of the branch on screen may hold (by `Sim::footprint_bytes`,
+/// each counting what it does not share with the one before): a quiet class run keeps all
+/// [`CHECKPOINTS_KEPT`], a run that fast-forwarded thousands of orders fewer, further apart.
 pub const CHECKPOINT_BYTES: usize = 12 << 20;
 /// The most checkpoints of a branch not on screen.
 pub const CHECKPOINTS_KEPT_ASIDE: usize = 3;
@@ -55,8 +55,6 @@ struct Checkpoint {
     sim: Rc<Sim>,
     /// The trace just before it, oldest first.
     history: Rc<[TraceRecord]>,
-    /// What it holds, roughly (`Sim::footprint_bytes`).
-    bytes: usize,
 }
 
 /// One line of history.
@@ -85,6 +83,19 @@ impl Branch {
     /// Checkpoints it holds now.
     pub fn checkpoints(&self) -> usize {
         self.checkpoints.len()
+    }
+
+    /// What its checkpoints hold together, roughly: each counts what it does not share with the
+    /// one before it (`Sim::footprint_bytes_beside`), since copies of one run share the bus
+    /// log's and the processed tables' older chunks.
+    fn held_bytes(&self) -> usize {
+        let mut before: Option<&Sim> = None;
+        let mut total = 0;
+        for c in &self.checkpoints {
+            total += before.map_or_else(|| c.sim.footprint_bytes(), |b| c.sim.footprint_bytes_beside(b));
+            before = Some(&c.sim);
+        }
+        total
     }
 
     /// Keeps every other checkpoint (the first always) and doubles the spacing.
@@ -145,7 +156,6 @@ impl Timeline {
             inputs: 0,
             sim: Rc::new(sim.clone()),
             history: Rc::from([]),
-            bytes: sim.footprint_bytes(),
         };
         Timeline {
             seed: sim.seed(),
@@ -219,10 +229,9 @@ impl Timeline {
                 inputs: log.len(),
                 sim: Rc::new(sim.clone()),
                 history: self.recent.iter().copied().collect(),
-                bytes: sim.footprint_bytes(),
             });
             while b.checkpoints.len() > CHECKPOINTS_KEPT
-                || (b.checkpoints.len() > 2 && b.checkpoints.iter().map(|c| c.bytes).sum::<usize>() > CHECKPOINT_BYTES)
+                || (b.checkpoints.len() > 2 && b.held_bytes() > CHECKPOINT_BYTES)
             {
                 b.thin();
             }
@@ -442,5 +451,29 @@ mod tests {
             tl.branches().iter().filter(|b| b.id != tl.current().id).all(|b| b.checkpoints() <= CHECKPOINTS_KEPT_ASIDE)
         );
         assert!(sink.len() <= 2 * HISTORY_KEPT);
+    }
+
+    #[test]
+    fn checkpoints_count_what_they_share_once() {
+        let mut live = Sim::new(SimConfig::default(), 3);
+        let mut tl = Timeline::new(&live);
+        for _ in 0..1_500 {
+            live.apply(place());
+            let to = live.now_ms() + 20;
+            play(&mut live, &mut tl, to, 20);
+        }
+        let b = tl.current();
+        let cps = &b.checkpoints;
+        assert!(cps.len() >= 3, "a busy run keeps several checkpoints ({})", cps.len());
+        let (a, z) = (&cps[cps.len() - 2].sim, &cps[cps.len() - 1].sim);
+        assert!(z.footprint_bytes_beside(a) < z.footprint_bytes(), "neighbours share the log's older chunks");
+        assert_eq!(
+            z.footprint_bytes_beside(&Sim::new(SimConfig::default(), 3)),
+            z.footprint_bytes(),
+            "a stranger shares nothing"
+        );
+        let full: usize = cps.iter().map(|c| c.sim.footprint_bytes()).sum();
+        assert!(b.held_bytes() < full, "held {} < {full}", b.held_bytes());
+        assert!(b.held_bytes() <= CHECKPOINT_BYTES);
     }
 }
