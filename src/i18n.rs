@@ -747,6 +747,32 @@ keys! {
     LegendCommit => "offset commit (the consumer is done)", "오프셋 커밋 (소비자가 처리 완료)";
     LegendHandling => "being handled (thick edge)", "처리하는 메시지 (굵은 테두리)";
     UncommittedRecords => "records not yet committed", "아직 커밋되지 않은 레코드";
+    PbEmpty => "it is empty", "내용이 비어 있습니다";
+    PbTooLarge => "it is {0} bytes; a run is at most {1} bytes", "크기 {0} 바이트: 실행 기록은 최대 {1} 바이트입니다";
+    PbNotJson => "not JSON (line {0}, column {1})", "JSON이 아닙니다 ({0}행 {1}열)";
+    PbNotARun => "JSON, but not a Saga Lab run (it has no seed)", "JSON이지만 사가 랩의 실행 기록이 아닙니다 (seed가 없습니다)";
+    PbNewerFormat => "made by a newer version of Saga Lab (format {0}); this version reads format 1", "더 새로운 버전의 사가 랩이 만든 기록입니다 (형식 {0}). 이 버전은 형식 1을 읽습니다";
+    PbMissing => "is missing", "값이 없습니다";
+    PbWrongType => "must be {0}", "값의 종류가 다릅니다 (필요한 값: {0})";
+    PbUnknownField => "is not a field of this format", "이 형식에 없는 필드입니다";
+    PbUnknownName => "\"{0}\" is not one of {1}", "알 수 없는 이름 \"{0}\" (가능한 값: {1})";
+    PbOutOfRange => "must be between {0} and {1}, got {2}", "{0}부터 {1} 사이여야 합니다 (입력값 {2})";
+    PbTooMany => "holds {0}; at most {1}", "항목 {0}개: 최대 {1}개입니다";
+    PbNoneGiven => "must not be empty", "비어 있으면 안 됩니다";
+    PbMinAboveMax => "min_ms ({0}) is greater than max_ms ({1})", "min_ms {0} > max_ms {1}: 최솟값이 최댓값보다 큽니다";
+    PbNoSuchProduct => "no product {0} (the catalogue has {1})", "상품 번호 {0}: 카탈로그에는 상품이 {1}개뿐입니다";
+    PbTooLong => "is longer than {0} characters", "최대 {0}자입니다";
+    PbPublishFirstAtOrder => "publish-first is modelled at Product and Delivery, not at Order", "먼저 발행은 상품·배송 서비스에만 있고 주문 서비스에는 없습니다";
+    PbOutOfOrder => "comes before the input above it; inputs must be in order", "앞 입력보다 이른 시점입니다: 입력은 시간 순서여야 합니다";
+    PbTruncated => "the link is cut short", "링크가 잘렸습니다";
+    PbChecksumMismatch => "the link was changed or cut (its checksum does not match)", "링크가 바뀌었거나 잘렸습니다 (체크섬 불일치)";
+    PbBadCharacter => "'{0}' cannot be in a link", "링크에 쓸 수 없는 문자 '{0}'";
+    PbTrailingBytes => "the link has bytes after its run", "링크에 실행 기록 뒤로 남는 내용이 있습니다";
+    FfOrders => "{0} orders, {1} rejected: {2} confirmed, {3} cancelled, {4} pending", "주문 {0}건, 거절 {1}건: 확정 {2}, 취소 {3}, 처리 중 {4}";
+    FfSettled => "✔ Settled {0} after the heal: consistent, {1} violations", "✔ 복구 {0} 뒤 안정: 일관됨, 위반 {1}건";
+    FfSettledInconsistent => "✖ Settled {0} after the heal, but inconsistent: {1} violations", "✖ 복구 {0} 뒤 안정했지만 불일치: 위반 {1}건";
+    FfNotSettled => "… Not settled: it waits for an operator or for more time ({0} violations)", "… 안정되지 않음: 운영자나 더 많은 시간이 필요합니다 (위반 {0}건)";
+    FfFigures => "{0} events and {1} of virtual time in {2} ({3} events/s)", "이벤트 {0}건, 가상 시간 {1}, 실제 {2} (초당 {3}건)";
 }
 
 /// A finished fast-forward, in three lines: the orders' fates, the verdict, and the figures.
@@ -761,32 +787,16 @@ pub fn chaos_outcome(lang: Lang, o: &saga_sim::ChaosOutcome, elapsed_ms: f64) ->
     let virt = duration(o.virtual_ms);
     let violations = count(o.violations);
     let settled = o.settled_at_ms.map(|at| duration(at.saturating_sub(o.healed_at_ms)));
-    match lang {
-        Lang::En => [
-            format!(
-                "{orders} orders, {rejected} rejected: {confirmed} confirmed, {cancelled} cancelled, {pending} pending"
-            ),
-            match (settled, o.consistent) {
-                (Some(after), true) => format!("✔ Settled {after} after the heal: consistent, {violations} violations"),
-                (Some(after), false) => {
-                    format!("✖ Settled {after} after the heal, but inconsistent: {violations} violations")
-                }
-                (None, _) => {
-                    format!("… Not settled: it waits for an operator or for more time ({violations} violations)")
-                }
-            },
-            format!("{events} events and {virt} of virtual time in {wall} ({rate} events/s)"),
-        ],
-        Lang::Ko => [
-            format!("주문 {orders}건, 거절 {rejected}건: 확정 {confirmed}, 취소 {cancelled}, 처리 중 {pending}"),
-            match (settled, o.consistent) {
-                (Some(after), true) => format!("✔ 복구 {after} 뒤 안정: 일관됨, 위반 {violations}건"),
-                (Some(after), false) => format!("✖ 복구 {after} 뒤 안정했지만 불일치: 위반 {violations}건"),
-                (None, _) => format!("… 안정되지 않음: 운영자나 더 많은 시간이 필요합니다 (위반 {violations}건)"),
-            },
-            format!("이벤트 {events}건, 가상 시간 {virt}, 실제 {wall} (초당 {rate}건)"),
-        ],
-    }
+    let verdict = match (settled, o.consistent) {
+        (Some(after), true) => fill(t(lang, Key::FfSettled), &[&after, &violations]),
+        (Some(after), false) => fill(t(lang, Key::FfSettledInconsistent), &[&after, &violations]),
+        (None, _) => fill(t(lang, Key::FfNotSettled), &[&violations]),
+    };
+    [
+        fill(t(lang, Key::FfOrders), &[&orders, &rejected, &confirmed, &cancelled, &pending]),
+        verdict,
+        fill(t(lang, Key::FfFigures), &[&events, &virt, &wall, &rate]),
+    ]
 }
 
 /// `template` with `{0}`, `{1}`… replaced by `args`: the translation table's sentences with
@@ -860,72 +870,34 @@ fn expected(lang: Lang, e: saga_sim::Expected) -> &'static str {
 /// What is wrong with a run file or a link, naming the field; sentences that need no particle
 /// after a name, so any field or value fits.
 pub fn field_problem(lang: Lang, p: &saga_sim::FieldProblem) -> String {
+    use crate::format::count;
     use saga_sim::Problem as P;
-    let ko = lang == Lang::Ko;
-    let what = match &p.problem {
-        P::Empty if ko => "내용이 비어 있습니다".to_string(),
-        P::Empty => "it is empty".to_string(),
-        P::TooLarge { bytes, max_bytes } if ko => {
-            format!(
-                "크기 {} 바이트: 실행 기록은 최대 {} 바이트입니다",
-                crate::format::count(*bytes),
-                crate::format::count(*max_bytes)
-            )
-        }
-        P::TooLarge { bytes, max_bytes } => {
-            format!(
-                "it is {} bytes; a run is at most {} bytes",
-                crate::format::count(*bytes),
-                crate::format::count(*max_bytes)
-            )
-        }
-        P::NotJson { line, column } if ko => format!("JSON이 아닙니다 ({line}행 {column}열)"),
-        P::NotJson { line, column } => format!("not JSON (line {line}, column {column})"),
-        P::NotARun if ko => "JSON이지만 사가 랩의 실행 기록이 아닙니다 (seed가 없습니다)".to_string(),
-        P::NotARun => "JSON, but not a Saga Lab run (it has no seed)".to_string(),
-        P::NewerFormat { format } if ko => {
-            format!("더 새로운 버전의 사가 랩이 만든 기록입니다 (형식 {format}). 이 버전은 형식 1을 읽습니다")
-        }
-        P::NewerFormat { format } => {
-            format!("made by a newer version of Saga Lab (format {format}); this version reads format 1")
-        }
-        P::Missing if ko => "값이 없습니다".to_string(),
-        P::Missing => "is missing".to_string(),
-        P::WrongType { expected: e } if ko => format!("값의 종류가 다릅니다 (필요한 값: {})", expected(lang, *e)),
-        P::WrongType { expected: e } => format!("must be {}", expected(lang, *e)),
-        P::UnknownField if ko => "이 형식에 없는 필드입니다".to_string(),
-        P::UnknownField => "is not a field of this format".to_string(),
-        P::UnknownName { got, known } if ko => format!("알 수 없는 이름 \"{got}\" (가능한 값: {})", known.join(", ")),
-        P::UnknownName { got, known } => format!("\"{got}\" is not one of {}", known.join(", ")),
-        P::OutOfRange { got, min, max } if ko => format!("{min}부터 {max} 사이여야 합니다 (입력값 {got})"),
-        P::OutOfRange { got, min, max } => format!("must be between {min} and {max}, got {got}"),
-        P::TooMany { got, max } if ko => format!("항목 {got}개: 최대 {max}개입니다"),
-        P::TooMany { got, max } => format!("holds {got}; at most {max}"),
-        P::NoneGiven if ko => "비어 있으면 안 됩니다".to_string(),
-        P::NoneGiven => "must not be empty".to_string(),
-        P::MinAboveMax { min_ms, max_ms } if ko => {
-            format!("min_ms {min_ms} > max_ms {max_ms}: 최솟값이 최댓값보다 큽니다")
-        }
-        P::MinAboveMax { min_ms, max_ms } => format!("min_ms ({min_ms}) is greater than max_ms ({max_ms})"),
-        P::NoSuchProduct { got, products } if ko => {
-            format!("상품 번호 {got}: 카탈로그에는 상품이 {products}개뿐입니다")
-        }
-        P::NoSuchProduct { got, products } => format!("no product {got} (the catalogue has {products})"),
-        P::TooLong { max_chars } if ko => format!("최대 {max_chars}자입니다"),
-        P::TooLong { max_chars } => format!("is longer than {max_chars} characters"),
-        P::PublishFirstAtOrder if ko => "먼저 발행은 상품·배송 서비스에만 있고 주문 서비스에는 없습니다".to_string(),
-        P::PublishFirstAtOrder => "publish-first is modelled at Product and Delivery, not at Order".to_string(),
-        P::OutOfOrder if ko => "앞 입력보다 이른 시점입니다: 입력은 시간 순서여야 합니다".to_string(),
-        P::OutOfOrder => "comes before the input above it; inputs must be in order".to_string(),
-        P::Truncated if ko => "링크가 잘렸습니다".to_string(),
-        P::Truncated => "the link is cut short".to_string(),
-        P::ChecksumMismatch if ko => "링크가 바뀌었거나 잘렸습니다 (체크섬 불일치)".to_string(),
-        P::ChecksumMismatch => "the link was changed or cut (its checksum does not match)".to_string(),
-        P::BadCharacter { got } if ko => format!("링크에 쓸 수 없는 문자 '{got}'"),
-        P::BadCharacter { got } => format!("'{got}' cannot be in a link"),
-        P::TrailingBytes if ko => "링크에 실행 기록 뒤로 남는 내용이 있습니다".to_string(),
-        P::TrailingBytes => "the link has bytes after its run".to_string(),
+    // Each problem is a sentence of the table with its blanks: the Korean stays in `ko.txt`.
+    let (key, args): (Key, Vec<String>) = match &p.problem {
+        P::Empty => (Key::PbEmpty, vec![]),
+        P::TooLarge { bytes, max_bytes } => (Key::PbTooLarge, vec![count(*bytes), count(*max_bytes)]),
+        P::NotJson { line, column } => (Key::PbNotJson, vec![line.to_string(), column.to_string()]),
+        P::NotARun => (Key::PbNotARun, vec![]),
+        P::NewerFormat { format } => (Key::PbNewerFormat, vec![format.to_string()]),
+        P::Missing => (Key::PbMissing, vec![]),
+        P::WrongType { expected: e } => (Key::PbWrongType, vec![expected(lang, *e).to_string()]),
+        P::UnknownField => (Key::PbUnknownField, vec![]),
+        P::UnknownName { got, known } => (Key::PbUnknownName, vec![got.to_string(), known.join(", ")]),
+        P::OutOfRange { got, min, max } => (Key::PbOutOfRange, vec![min.to_string(), max.to_string(), got.to_string()]),
+        P::TooMany { got, max } => (Key::PbTooMany, vec![got.to_string(), max.to_string()]),
+        P::NoneGiven => (Key::PbNoneGiven, vec![]),
+        P::MinAboveMax { min_ms, max_ms } => (Key::PbMinAboveMax, vec![min_ms.to_string(), max_ms.to_string()]),
+        P::NoSuchProduct { got, products } => (Key::PbNoSuchProduct, vec![got.to_string(), products.to_string()]),
+        P::TooLong { max_chars } => (Key::PbTooLong, vec![max_chars.to_string()]),
+        P::PublishFirstAtOrder => (Key::PbPublishFirstAtOrder, vec![]),
+        P::OutOfOrder => (Key::PbOutOfOrder, vec![]),
+        P::Truncated => (Key::PbTruncated, vec![]),
+        P::ChecksumMismatch => (Key::PbChecksumMismatch, vec![]),
+        P::BadCharacter { got } => (Key::PbBadCharacter, vec![got.to_string()]),
+        P::TrailingBytes => (Key::PbTrailingBytes, vec![]),
     };
+    let args: Vec<&dyn std::fmt::Display> = args.iter().map(|a| a as &dyn std::fmt::Display).collect();
+    let what = fill(t(lang, key), &args);
     if p.field.is_empty() { what } else { format!("`{}`: {what}", p.field) }
 }
 
