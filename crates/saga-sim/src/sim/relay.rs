@@ -122,13 +122,13 @@ impl Sim {
             self.record(TraceEvent::Lost { service, what, cause: LossCause::Partitioned });
             if self.publish_mode(service) != PublishMode::Outbox {
                 // No outbox row will send it again.
-                for i in 0..packet.messages.as_slice().len() {
-                    self.unpublished_lost(service, packet.messages.as_slice()[i]);
+                for &message in packet.messages.as_slice() {
+                    self.unpublished_lost(service, message);
                 }
             }
         } else {
-            for i in 0..packet.messages.as_slice().len() {
-                let message = packet.messages.as_slice()[i];
+            // The packet is ours now (taken out of the wire table), so `self` is free to change.
+            for &message in packet.messages.as_slice() {
                 let copy = self.recent_ids.contains(message.id);
                 self.recent_ids.insert(message.id);
                 let (offset, _deleted) = self.log.append(message, self.now_ms, copy);
