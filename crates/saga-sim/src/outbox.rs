@@ -59,6 +59,9 @@ pub struct BatchInFlight {
     pub blocking: bool,
     /// Its rows (`OutboxRow::seq`), so an acknowledgement or a timeout touches only them.
     rows: Vec<u64>,
+    /// Acknowledged or timed out: left in place until the list is compacted, so landing a
+    /// batch out of order moves none of the thousands behind it.
+    landed: bool,
 }
 
 /// The outbox table (persistent) and the relay's state (lost on crash).
@@ -70,8 +73,11 @@ pub struct BatchInFlight {
 pub struct Outbox {
     /// The rows, oldest first.
     pub rows: VecDeque<OutboxRow>,
-    /// Batches in flight (relay memory), in the order sent (batch ids only grow).
+    /// Batches in flight (relay memory), in the order sent (batch ids only grow), with the
+    /// landed ones among them until more than half have landed.
     in_flight: Vec<BatchInFlight>,
+    /// How many of `in_flight` have landed.
+    landed: usize,
     /// Rows published so far.
     pub published_total: u64,
     /// Whether the cleanup is scheduled.
@@ -106,7 +112,8 @@ impl Outbox {
     }
 
     fn batch_index(&self, batch: u64) -> Option<usize> {
-        self.in_flight.binary_search_by_key(&batch, |b| b.batch).ok()
+        let i = self.in_flight.binary_search_by_key(&batch, |b| b.batch).ok()?;
+        (!self.in_flight[i].landed).then_some(i)
     }
 
     /// Marks up to `max` unsent rows, oldest first, as sent in `batch` (blocking until told it
@@ -127,7 +134,7 @@ impl Outbox {
                 out.push(row.message);
             }
         }
-        self.in_flight.push(BatchInFlight { batch, blocking: true, rows });
+        self.in_flight.push(BatchInFlight { batch, blocking: true, rows, landed: false });
         self.blocking += 1;
         attempt
     }
@@ -144,9 +151,17 @@ impl Outbox {
 
     /// Takes `batch` out of flight; returns its rows still marked as in it.
     fn land(&mut self, batch: u64) -> Option<Vec<u64>> {
-        let b = self.in_flight.remove(self.batch_index(batch)?);
+        let i = self.batch_index(batch)?;
+        let b = &mut self.in_flight[i];
         self.blocking -= usize::from(b.blocking);
-        let mut rows = b.rows;
+        b.blocking = false;
+        b.landed = true;
+        let mut rows = std::mem::take(&mut b.rows);
+        self.landed += 1;
+        if self.landed * 2 > self.in_flight.len() {
+            self.in_flight.retain(|b| !b.landed);
+            self.landed = 0;
+        }
         rows.retain(|&seq| {
             self.rows
                 .binary_search_by_key(&seq, |r| r.seq)
@@ -223,6 +238,7 @@ impl Outbox {
     /// sent ones are marked so in the table, which survives).
     pub fn forget_in_flight(&mut self) {
         self.in_flight.clear();
+        self.landed = 0;
         self.blocking = 0;
         self.unsent.clear();
         for r in self.rows.iter_mut().filter(|r| !matches!(r.state, RowState::Sent { .. })) {
