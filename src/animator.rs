@@ -99,6 +99,7 @@ impl Animator {
 
     /// Draws `items` at virtual time `now_ms` on the stage `g`, highlighting the selected
     /// message's causal tree and, more strongly, its own line.
+    #[cfg_attr(saga_size, optimize(speed))]
     pub fn draw(
         &mut self,
         g: &Geometry,
@@ -117,7 +118,7 @@ impl Animator {
         for (_, t) in &mut self.tokens.0 {
             t.alive = false;
         }
-        let mut pills: Vec<Pill> = Vec::new();
+        let mut pills: Vec<Pill> = Vec::with_capacity(items.len());
         let mut count = 0;
         for item in items {
             count += self.collect(g, item, now_ms, &mut pills)?;
@@ -174,6 +175,7 @@ impl Animator {
 
     /// Turns one thing in flight into pills (returned in `pills`) or dots (drawn now); returns
     /// how many messages it is.
+    #[cfg_attr(saga_size, optimize(speed))]
     fn collect<'a>(
         &mut self,
         g: &Geometry,

@@ -764,7 +764,8 @@ fn start_animation(
     let mut redrew_last_frame = false;
     // What is in flight changes only when the engine steps or a command lands: between those,
     // frames reuse the list (with thousands in flight, building it is most of a frame's work).
-    let mut in_flight: (Option<(u64, u64, u64)>, Vec<saga_sim::InFlight>) = (None, Vec::new());
+    // Built at (steps, virtual ms, version, acts).
+    let mut in_flight: (Option<[u64; 4]>, Vec<saga_sim::InFlight>) = (None, Vec::new());
     let mut in_flight_built_at = f64::NEG_INFINITY;
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
@@ -795,11 +796,12 @@ fn start_animation(
                 None => d.tick(now),
             }
             if let Some(a) = animator.as_mut() {
-                let stamp = Some((d.sim.stats().steps, d.sim.now_ms(), d.version));
-                // A person's act (a new version) always shows at once.
+                let stamp = Some([d.sim.stats().steps, d.sim.now_ms(), d.version, d.acts]);
+                // A person's act always shows at once; the run going on by itself, on a
+                // crowded stage, only every so often.
                 let recent_enough = in_flight.1.len() > CROWDED_IN_FLIGHT
                     && now - in_flight_built_at < CROWDED_REBUILD_MS.max(refresh_ms)
-                    && in_flight.0.map(|s| s.2) == Some(d.version);
+                    && in_flight.0.map(|s| s[3]) == Some(d.acts);
                 if in_flight.0 != stamp && !recent_enough {
                     in_flight.0 = stamp;
                     in_flight_built_at = now;

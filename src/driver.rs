@@ -88,6 +88,9 @@ pub struct Driver {
     pub store: EventStore,
     /// Bumped whenever the store or the world changed.
     pub version: u64,
+    /// Bumped by each act of a person (a command, a step, a seek, a new run), not by the run
+    /// going on by itself: what such an act changes shows at once, even on a crowded stage.
+    pub acts: u64,
     /// Bumped whenever another past is put on screen (a seek, a branch, a new run): what was
     /// selected in the event log then means nothing now.
     pub shown: u64,
@@ -114,6 +117,7 @@ impl Driver {
             behind_wall_ms: None,
             store: EventStore::default(),
             version: 1,
+            acts: 0,
             shown: 1,
             scratch: Vec::new(),
             compare: None,
@@ -125,6 +129,7 @@ impl Driver {
 
     /// Starts the run again from t=0 with this seed and config; play state and speed stay.
     pub fn reset(&mut self, config: SimConfig, seed: u64) {
+        self.acts += 1;
         self.sim = Sim::new(config, seed);
         self.timeline = Timeline::new(&self.sim);
         self.virtual_ms = 0.0;
@@ -143,6 +148,7 @@ impl Driver {
     /// gone alongside from the start; an operator's decisions stay this run's own); false when
     /// the run can no longer be replayed.
     pub fn set_compare(&mut self, on: bool) -> bool {
+        self.acts += 1;
         let inputs = self.sim.inputs();
         // Replaying a fast-forward's thousands of orders under three more protocols would hold
         // the page for seconds.
@@ -267,6 +273,7 @@ impl Driver {
     /// end-to-end tests drive the run this way (see `app::install_test_hook`), so what they
     /// see never depends on how fast the machine is.
     pub fn advance_by(&mut self, ms: u64) {
+        self.acts += 1;
         self.set_playing(false);
         if self.fast_forwarding() {
             return;
@@ -281,6 +288,7 @@ impl Driver {
 
     /// Runs the engine to the next event worth showing (a transport detail alone does not count).
     pub fn step(&mut self) {
+        self.acts += 1;
         for _ in 0..STEP_LIMIT {
             if self.sim.next_due_ms().is_none() {
                 break;
@@ -309,6 +317,7 @@ impl Driver {
 
     /// Applies a user command now; when that is in the past, on a new branch (returned).
     pub fn apply(&mut self, command: Command) -> Option<Forked> {
+        self.acts += 1;
         let forked = self.before_input();
         self.sim.apply(command);
         self.collect();
@@ -339,6 +348,7 @@ impl Driver {
     /// flight, the checker and the event log as they were. Playing on replays the branch's
     /// recorded future; acting starts a new branch.
     pub fn seek(&mut self, t_ms: u64) {
+        self.acts += 1;
         let mut history = Vec::new();
         let sim = self.timeline.seek(t_ms, &mut history);
         self.show_past(sim, &history);
@@ -346,6 +356,7 @@ impl Driver {
 
     /// Puts another branch on screen, at the moment shown now (or its end, if sooner).
     pub fn switch_branch(&mut self, id: BranchId) -> bool {
+        self.acts += 1;
         let mut history = Vec::new();
         let Some(sim) = self.timeline.switch(id, self.sim.now_ms(), &mut history) else { return false };
         self.show_past(sim, &history);
@@ -367,6 +378,7 @@ impl Driver {
     /// Opens a run from a file or a link: replayed to where it was saved (or to its last
     /// input), paused there, with its past in the timeline.
     pub fn load(&mut self, file: &RunFile) {
+        self.acts += 1;
         self.set_playing(false);
         self.sim = Sim::new(file.run.config.clone(), file.run.seed);
         self.timeline = Timeline::new(&self.sim);
@@ -393,6 +405,7 @@ impl Driver {
     /// Starts running `orders` orders under chaos from now (see `saga_sim::chaos`). The compare
     /// view stops: the run no longer is the replay of its commands.
     pub fn start_fast_forward(&mut self, orders: u32) -> Result<Option<Forked>, ChaosRefusal> {
+        self.acts += 1;
         if self.fast_forwarding() {
             return Ok(None);
         }

@@ -2,6 +2,9 @@
 
 // Natively only the pure modules and their tests are built; the web front end uses them.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// The release site's build (scripts/build.sh, nightly) sets `saga_size`: the app is built for
+// size, but the few functions that walk every token in flight on every frame for speed.
+#![cfg_attr(saga_size, feature(optimize_attribute))]
 
 // Pure modules: compiled and tested natively too.
 mod boundary;
