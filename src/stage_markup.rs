@@ -479,7 +479,7 @@ impl Svg {
         // the cleanup has yet to remove.
         let published = |r: &&OutboxRow| matches!(r.state, RowState::Sent { .. });
         let rows = s.outbox.iter().filter(|r| !published(r)).chain(s.outbox.iter().filter(published));
-        for (i, row) in rows.take(OUTBOX_CELLS).enumerate() {
+        for (i, row) in rows.take(cells).enumerate() {
             let class = match row.state {
                 RowState::Unsent => "cell unsent",
                 RowState::InFlight { .. } => "cell sent",
@@ -714,6 +714,23 @@ mod tests {
         let (view, svg) = svg_after(SimConfig::default(), &[place()], 5_000);
         assert!(view.services.iter().all(|s| s.outbox.is_empty()));
         assert!(!svg.contains("cell "), "the relay drained every outbox");
+    }
+
+    #[test]
+    fn a_long_outbox_draws_as_many_cells_as_its_count_leaves_room_for() {
+        // Order's link cut: every order's event waits in the outbox, thousands of them.
+        let cut = Command::Fault(Fault::Partition { service: ServiceId::Order });
+        let mut commands = vec![cut];
+        commands.extend(std::iter::repeat_n(place(), 2_000));
+        let (view, svg) = svg_after(SimConfig::default(), &commands, 10);
+        let rows = view.services[0].outbox.len();
+        assert!(rows >= 1_000, "{rows}");
+        let strip = &svg[svg.find("outbox-strip").expect("a strip")..];
+        let strip = &strip[..strip.find("</g>").expect("closed")];
+        let cells = strip.matches("class=\"cell ").count();
+        let more: usize =
+            strip.split(">+").nth(1).and_then(|r| r.split('<').next()).and_then(|n| n.parse().ok()).expect("a +n");
+        assert_eq!(cells + more, rows, "the cells drawn and the +n count every row once: {strip}");
     }
 
     #[test]
