@@ -80,6 +80,8 @@ pub struct Animator {
     lanes: [Vec<usize>; LANES],
     /// One lane's wishes, kept between frames.
     wants: Vec<Want>,
+    /// Where and under what name the frame's work is reported (looked up once).
+    work_report: Option<(JsValue, JsValue)>,
 }
 
 impl Animator {
@@ -94,6 +96,7 @@ impl Animator {
             lang: Lang::En,
             lanes: Default::default(),
             wants: Vec::new(),
+            work_report: None,
         }
     }
 
@@ -293,10 +296,11 @@ impl Animator {
     /// Records how long the last frame's work took, for the budget script to read
     /// (`window.__sagaFrameWorkMs`): a property, not an attribute, so reporting it changes
     /// nothing on the page to lay out or paint.
-    pub fn report_work_ms(&self, ms: f64) {
-        if let Some(w) = web_sys::window() {
-            let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__sagaFrameWorkMs"), &JsValue::from_f64(ms));
-        }
+    pub fn report_work_ms(&mut self, ms: f64) {
+        let (window, key) = self.work_report.get_or_insert_with(|| {
+            (web_sys::window().map(JsValue::from).unwrap_or_default(), JsValue::from_str("__sagaFrameWorkMs"))
+        });
+        let _ = js_sys::Reflect::set(window, key, &JsValue::from_f64(ms));
     }
 
     /// How far along its wire a packet is. With reduced motion, tokens do not glide: they sit

@@ -767,11 +767,12 @@ fn start_animation(
     // Built at (steps, virtual ms, version, acts).
     let mut in_flight: (Option<[u64; 4]>, Vec<saga_sim::InFlight>) = (None, Vec::new());
     let mut in_flight_built_at = f64::NEG_INFINITY;
+    // Looked up once: each lookup is a call out to JavaScript, and this runs every frame.
+    let (window2, perf) = (window.clone(), window.as_ref().and_then(|w| w.performance()));
     *frame.borrow_mut() = Some(Closure::new(move |now: f64| {
         if stopped2.get() {
             return;
         }
-        let perf = web_sys::window().and_then(|w| w.performance());
         let started = perf.as_ref().map_or(0.0, |p| p.now());
         if redrew_last_frame {
             let gap = now - last_frame;
@@ -848,7 +849,7 @@ fn start_animation(
             let d = driver.borrow();
             dispatcher.dispatch(Action::Clock(d.sim.now_ms(), d.behind()));
         }
-        if let (Some(w), Some(f)) = (web_sys::window(), frame2.borrow().as_ref()) {
+        if let (Some(w), Some(f)) = (window2.as_ref(), frame2.borrow().as_ref()) {
             pending2.set(w.request_animation_frame(f.as_ref().unchecked_ref()).ok());
         }
     }));
