@@ -835,10 +835,12 @@ fn start_animation(
             clock_at = now;
             redrew_last_frame = true;
             published_version = driver.borrow().version;
-            // The first redraw after a fast-forward: the panels now, the event log (every
-            // line of it new) in the next frame, as two tasks of a frame's size each.
-            refresh_with(&driver, &dispatcher, !refresh_due);
-            log_due = refresh_due;
+            // The first redraw after a fast-forward, or any while redraws make frames slow:
+            // the panels now, the event log (its new lines) in the next frame, as two tasks of
+            // a frame's size each rather than one of two or three.
+            let split = refresh_due || refresh_ms > REFRESH_MS;
+            refresh_with(&driver, &dispatcher, !split);
+            log_due = split;
             refresh_due = false;
         } else if log_due {
             log_due = false;
