@@ -84,9 +84,8 @@ pub struct Outbox {
     pub cleanup_scheduled: bool,
     /// Rows marked sent (so `pending` costs nothing).
     sent_rows: usize,
-    /// The unsent rows' places, oldest first: a queue, since the relay takes from the front
-    /// while thousands may wait behind.
-    unsent: VecDeque<u64>,
+    /// The unsent rows' places, oldest first.
+    unsent: Vec<u64>,
     /// Blocking batches in flight.
     blocking: usize,
     /// The next row's place.
@@ -99,7 +98,7 @@ impl Outbox {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.rows.push_back(OutboxRow { message, state: RowState::Unsent, attempts: 0, seq });
-        self.unsent.push_back(seq);
+        self.unsent.push(seq);
     }
 
     /// Whether a blocking batch is in flight, so the relay must wait.
@@ -244,7 +243,7 @@ impl Outbox {
         self.unsent.clear();
         for r in self.rows.iter_mut().filter(|r| !matches!(r.state, RowState::Sent { .. })) {
             r.state = RowState::Unsent;
-            self.unsent.push_back(r.seq);
+            self.unsent.push(r.seq);
         }
     }
 
