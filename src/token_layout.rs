@@ -8,7 +8,7 @@
 //! result.
 
 /// A crowded lane keeps at most this many of its most urgent tokens: far more than ever fit.
-const SORTED_AT_MOST: usize = 64;
+const KEPT_AT_MOST: usize = 64;
 
 /// One token's wish on a lane.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,8 +51,7 @@ pub fn place(wants: &[Want], lo: f64, hi: f64, gap: f64, crowd_size: f64) -> Pla
         let more_urgent = |a: usize, b: usize| wants[a].urgency.total_cmp(&wants[b].urgency).then(b.cmp(&a)).is_gt();
         let smallest = wants.iter().map(|w| w.size).fold(f64::INFINITY, f64::min);
         let could_fit = ((room - crowd_size + 1e-9) / (smallest + gap)).floor();
-        let k =
-            if could_fit.is_finite() { could_fit.clamp(0.0, SORTED_AT_MOST as f64) as usize } else { SORTED_AT_MOST };
+        let k = if could_fit.is_finite() { could_fit.clamp(0.0, KEPT_AT_MOST as f64) as usize } else { KEPT_AT_MOST };
         kept = Vec::with_capacity(k + 1);
         for i in 0..wants.len() {
             if kept.len() == k && kept.last().is_none_or(|&last| !more_urgent(i, last)) {
