@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { SHOTS, ROOT } from '../lib.mjs';
-import { open, orderBadge, lagOf, placeOrder, finish, advance, runUntil, runUntilShown, frames } from './harness.mjs';
+import { open, blank, baseUrl, orderBadge, lagOf, placeOrder, finish, advance, runUntil, runUntilShown, frames } from './harness.mjs';
 
 const consistent = (page) => runUntilShown(page, page.locator('.consistency.ok'), { what: 'consistency' });
 
@@ -244,6 +244,46 @@ test('a malformed link opens the app with a clear message', async () => {
   assert.match(text, /lang="xx"/);
   await w.page.locator('g.service').first().waitFor();
   await finish(w, 'bad-link');
+});
+
+test('before the wasm arrives the page says what it is, in both languages, and says so when the wasm cannot be had', async () => {
+  // The wasm's request is held until the test lets it go: what a visitor on a slow phone sees
+  // for a second or two.
+  const w = await blank({ viewport: { width: 412, height: 823 } });
+  const { page } = w;
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${baseUrl()}?lang=ko`);
+  const shell = page.locator('#app .shell');
+  await shell.waitFor();
+  assert.equal(await shell.locator('h1').textContent(), 'Saga Lab');
+  const text = await shell.textContent();
+  assert.match(text, /Order, Product and Delivery services keep their data consistent/);
+  assert.match(text, /주문 서비스, 상품 서비스, 배송 서비스가/);
+  assert.match(await shell.locator('[role=status]').textContent(), /Loading the simulation… · 시뮬레이션을 불러오는 중…/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 412, `no sideways scroll before the app either (${width} px)`);
+  await page.screenshot({ path: path.join(SHOTS, 'before-wasm-phone.png') });
+  release();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await page.locator('.shell').count(), 0, 'the app replaced it');
+  assert.equal(await page.locator('.toolbar h1').textContent(), '사가 랩');
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+
+  const failed = await blank();
+  await failed.page.route(/_bg\.wasm$/, (route) => route.abort());
+  await failed.page.goto(`${baseUrl()}?lang=en`);
+  const wait = failed.page.locator('.shell [role=status]');
+  await wait.filter({ hasText: 'could not load' }).waitFor();
+  assert.match(await wait.textContent(), /reload the page to try again .*페이지를 새로 고쳐 보세요/);
+  // The refused request and the rejection it causes are the expected problems.
+  assert.ok(failed.problems.length >= 1 && failed.problems.every((p) => /Failed to load resource|TypeError|fetch|net::/i.test(p)), failed.problems.join('; '));
+  await failed.context.close();
 });
 
 test('a panic shows a readable message over the page instead of leaving it dead', async () => {

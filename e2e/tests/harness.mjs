@@ -35,12 +35,18 @@ after(async () => {
  * with `advance` and `runUntil`); `{ play: true }` leaves it playing.
  */
 export async function open(query = 'lang=en', { play = false, ...options } = {}) {
-  const w = await watchedPage(browser, options);
-  pages.add(w);
-  w.context.on('close', () => pages.delete(w));
+  const w = await blank(options);
   await w.page.goto(`${base}?${query}`);
   await w.page.waitForSelector('body[data-ready=true]');
   if (!play) await pause(w.page);
+  return w;
+}
+
+/** A watched page not yet on the app (for what happens before it is ready). */
+export async function blank(options = {}) {
+  const w = await watchedPage(browser, options);
+  pages.add(w);
+  w.context.on('close', () => pages.delete(w));
   return w;
 }
 
