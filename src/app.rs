@@ -15,6 +15,7 @@ use crate::driver::{Driver, DriverHandle};
 use crate::i18n::{self, Key, Lang, t};
 use crate::layout::Arrangement;
 use crate::msg::{FileUnread, UiMsg};
+use crate::refresh_pace::{self, REFRESH_MS, SLOWEST_REFRESH_MS};
 use crate::state::{Action, BranchRow, Filters, Notice, Panel, Snapshot, TimelineView, UiState};
 use crate::url_params::{LangParam, ParamProblem};
 use saga_record::RunFile;
@@ -25,24 +26,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
-/// While playing, the panels refresh at most this often (the tokens move every frame)...
-const REFRESH_MS: f64 = 100.0;
-/// ...and, on a machine too slow to redraw them within a frame, as seldom as this: the tokens
-/// keep moving every frame, the tables catch up a few times a second...
-const SLOW_REFRESH_MS: f64 = 400.0;
-/// ...or, when a redraw takes several frames, once a second.
-const SLOWEST_REFRESH_MS: f64 = 1_000.0;
-/// A frame that follows a redraw (a refresh or the clock) and takes longer than this counts as a slow one...
-const SLOW_FRAME_MS: f64 = 24.0;
-/// ...and longer than this, as a very slow one.
-const SLOWEST_FRAME_MS: f64 = 60.0;
 /// With more than this many things in flight, the list of them is rebuilt at most every
 /// `CROWDED_REBUILD_MS` while only time passes: building it costs a fraction of a millisecond
 /// per thousand, and on a slow machine that is most of a frame. Pipes that crowded show a few
 /// tokens and a "+n", so a list a few frames old changes nothing one can see.
 const CROWDED_IN_FLIGHT: usize = 400;
 /// How old the list of a crowded stage may grow (wall time), or as old as the panels' refresh
-/// interval when redraws make frames slow.
+/// interval when redraws make frames slow, up to a second.
 const CROWDED_REBUILD_MS: f64 = 250.0;
 /// The clock alone (nothing else changed) is redrawn this often, or as seldom as the panels
 /// refresh when redraws make frames slow: on a slow machine the tokens keep moving every frame
@@ -776,13 +766,7 @@ fn start_animation(
         let started = perf.as_ref().map_or(0.0, |p| p.now());
         if redrew_last_frame {
             let gap = now - last_frame;
-            refresh_ms = if gap > SLOWEST_FRAME_MS {
-                SLOWEST_REFRESH_MS
-            } else if gap > SLOW_FRAME_MS {
-                refresh_ms.max(SLOW_REFRESH_MS)
-            } else {
-                (refresh_ms * 0.8).max(REFRESH_MS)
-            };
+            refresh_ms = refresh_pace::after_redraw(refresh_ms, gap);
         }
         last_frame = now;
         redrew_last_frame = false;
@@ -801,7 +785,7 @@ fn start_animation(
                 // A person's act always shows at once; the run going on by itself, on a
                 // crowded stage, only every so often.
                 let recent_enough = in_flight.1.len() > CROWDED_IN_FLIGHT
-                    && now - in_flight_built_at < CROWDED_REBUILD_MS.max(refresh_ms)
+                    && now - in_flight_built_at < CROWDED_REBUILD_MS.max(refresh_ms.min(SLOWEST_REFRESH_MS))
                     && in_flight.0.map(|s| s[3]) == Some(d.acts);
                 if in_flight.0 != stamp && !recent_enough {
                     in_flight.0 = stamp;

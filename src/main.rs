@@ -13,6 +13,7 @@ mod format;
 mod i18n;
 mod layout;
 mod markup;
+mod refresh_pace;
 mod stage_markup;
 mod store;
 mod token_layout;
