@@ -1,9 +1,9 @@
 // Trunk post-build hook: minifies the wasm-bindgen JavaScript glue of a release build with
 // terser (an npm package installed by scripts/setup.sh). Trunk's own JS minifier gives up on
-// the glue's `export default`. The index's subresource-integrity hash is updated to match.
+// the glue's `export default`. (The page loads it through Trunk.toml's own loader script, which
+// carries no integrity hash to update.)
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -11,16 +11,11 @@ if (!dir || process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { minify } = await import(path.join(root, 'e2e/node_modules/terser/main.js'));
-const sha384 = (text) => crypto.createHash('sha384').update(text).digest('base64');
 
-const indexFile = path.join(dir, 'index.html');
-let index = fs.readFileSync(indexFile, 'utf8');
 for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
   const file = path.join(dir, name);
   const before = fs.readFileSync(file, 'utf8');
   const { code } = await minify(before, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
   fs.writeFileSync(file, code);
-  index = index.replaceAll(`sha384-${sha384(before)}`, `sha384-${sha384(code)}`);
   console.log(`minify-glue: ${name} ${before.length} -> ${code.length} bytes`);
 }
-fs.writeFileSync(indexFile, index);
