@@ -12,10 +12,17 @@ pub fn head(titles: &[&'static str]) -> Html {
     }
 }
 
-/// A data cell with a class and text.
+/// A number's cell (right-aligned). Its class is a literal, a plain attribute: `class={..}`
+/// would build a class set for every cell of every refresh.
 #[inline(never)]
-pub fn td(class: &'static str, text: String) -> Html {
-    html! { <td class={class}>{ text }</td> }
+pub fn num(text: String) -> Html {
+    html! { <td class="num">{ text }</td> }
+}
+
+/// An identifier's cell (monospace).
+#[inline(never)]
+pub fn mono(text: String) -> Html {
+    html! { <td class="mono">{ text }</td> }
 }
 
 /// Under a table that shows only its newest rows: how many of how many, so nobody looks for

@@ -55,11 +55,11 @@ pub fn DeadLettersTable(p: &DeadLettersTableProps) -> Html {
         html! {
             <tr key={format!("{}-{}", service.name(), message.0)} data-letter={message.0.to_string()}>
                 <th scope="row">{ i18n::service(lang, service) }</th>
-                { super::cells::td("mono", format!("{message} {}", e.message.event.event_type())) }
-                { super::cells::td("mono", i18n::payload(lang, &e.message.event)) }
-                { super::cells::td("num", e.attempts.to_string()) }
+                { super::cells::mono(format!("{message} {}", e.message.event.event_type())) }
+                { super::cells::mono(i18n::payload(lang, &e.message.event)) }
+                { super::cells::num(e.attempts.to_string()) }
                 <td>{ if e.poison { t(lang, Key::Poison) } else { t(lang, Key::HandlerError) } }</td>
-                { super::cells::td("num", format::duration(e.at_ms)) }
+                { super::cells::num(format::duration(e.at_ms)) }
                 <td>{ fix.unwrap_or_default() }{ act(true) }{ act(false) }</td>
             </tr>
         }

@@ -41,7 +41,7 @@ pub fn DeliveriesTable(p: &DeliveriesTableProps) -> Html {
                 <th scope="row">{ order.to_string() }</th>
                 <td><span class={class}><span aria-hidden="true">{ icon }{ " " }</span>{ i18n::delivery_status(lang, d.status) }</span></td>
                 <td class={if d.parcels > 1 { "num alarm" } else { "num" }}>{ d.parcels }</td>
-                { super::cells::td("num", format::duration(d.updated_at_ms)) }
+                { super::cells::num(format::duration(d.updated_at_ms)) }
                 <td>
                     if d.status == DeliveryStatus::Started {
                         <button class="small" onclick={complete} aria-label={format!("{} {order}", t(lang, Key::CompleteNamed))}>

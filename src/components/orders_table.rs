@@ -54,11 +54,11 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
                 <tr class="refused" data-refused={r.at_ms.to_string()}>
                     <th scope="row">{ t(lang, Key::Dash) }</th>
                     <td>{ name(r.product) }</td>
-                    { super::cells::td("num", r.quantity.to_string()) }
+                    { super::cells::num(r.quantity.to_string()) }
                     <td><span class="badge refused"><span aria-hidden="true">{ "⊘ " }</span>{ t(lang, Key::RefusedBadge) }</span></td>
                     <td>{ i18n::rejection(lang, r.reason) }</td>
                     <td></td>
-                    { super::cells::td("num", format::duration(r.at_ms)) }
+                    { super::cells::num(format::duration(r.at_ms)) }
                     <td></td>
                 </tr>
             },
@@ -77,14 +77,14 @@ pub fn OrdersTable(p: &OrdersTableProps) -> Html {
             <tr key={id.0} data-order={id.0.to_string()}>
                 <th scope="row">{ id.to_string() }</th>
                 <td>{ product }</td>
-                { super::cells::td("num", o.quantity.to_string()) }
+                { super::cells::num(o.quantity.to_string()) }
                 <td>
                     { status_badge(lang, o.status) }
                     if o.locked { <span class="tag lock">{ " " }{ t(lang, Key::Locked) }</span> }
                 </td>
                 <td>{ reason }</td>
-                { super::cells::td("mono", format!("k{}", o.idempotency_key.0 & 0xffff)) }
-                { super::cells::td("num", format::duration(o.placed_at_ms)) }
+                { super::cells::mono(format!("k{}", o.idempotency_key.0 & 0xffff)) }
+                { super::cells::num(format::duration(o.placed_at_ms)) }
                 <td>
                     if cancellable {
                         <button class="small" onclick={cancel} aria-label={format!("{} {id}", t(lang, Key::CancelOrderNamed))}>

@@ -62,7 +62,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
             <td class="num strong">{ p.stock }</td>
             if p.protocol == Protocol::Tcc {
                 <td class={if p.reserved > 0 { "num held" } else { "num" }}>{ p.reserved }</td>
-                { super::cells::td("num", (p.stock - p.reserved).to_string()) }
+                { super::cells::num((p.stock - p.reserved).to_string()) }
             }
             if p.protocol == Protocol::TwoPc {
                 <td class="lock-cell">
@@ -78,7 +78,7 @@ pub fn StockRow(p: &StockRowProps) -> Html {
                     }
                 </td>
             }
-            { super::cells::td("num", p.initial.to_string()) }
+            { super::cells::num(p.initial.to_string()) }
             <td class="num">
                 { p.replica }
                 if stale { <span class="tag">{ " " }{ t(lang, Key::Stale) }</span> }
