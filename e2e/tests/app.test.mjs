@@ -284,6 +284,14 @@ test('before the wasm arrives the page says what it is, in both languages, and s
   // The refused request and the rejection it causes are the expected problems.
   assert.ok(failed.problems.length >= 1 && failed.problems.every((p) => /Failed to load resource|TypeError|fetch|net::/i.test(p)), failed.problems.join('; '));
   await failed.context.close();
+
+  // Without scripts nothing loads: the page says what it needs, and not that it is loading.
+  const noScript = await blank({ javaScriptEnabled: false });
+  await noScript.page.goto(`${baseUrl()}?lang=en`);
+  const shellText = noScript.page.locator('.shell-text');
+  assert.match(await shellText.innerText(), /Saga Lab needs JavaScript and WebAssembly\. · 사가 랩을 쓰려면/);
+  assert.equal(await noScript.page.locator('.shell-wait').isVisible(), false);
+  await noScript.context.close();
 });
 
 test('a panic shows a readable message over the page instead of leaving it dead', async () => {
