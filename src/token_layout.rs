@@ -197,6 +197,7 @@ mod tests {
         // The plain rule, as an oracle: sort every token by urgency (ties: the earlier first),
         // then keep the longest prefix that fits beside the crowd token.
         let mut next = spread(11);
+        let mut crowded = 0;
         for round in 0..400 {
             let n = 5 + round % 300;
             // Few distinct urgencies, so ties are common; sizes vary, as labels on a track do.
@@ -217,9 +218,13 @@ mod tests {
             let mut expected = expected;
             expected.sort_unstable();
             if p.crowd.is_some() {
+                crowded += 1;
                 assert_eq!(shown, expected, "round {round}");
+            } else {
+                assert_eq!(shown, (0..n).collect::<Vec<_>>(), "round {round}: no crowd, every token shown");
             }
         }
+        assert!(crowded > 300, "most rounds are crowded lanes ({crowded} of 400)");
     }
 
     #[test]
